@@ -1,0 +1,201 @@
+//! The single AST pass: walks the module once, keeps track of scope and enclosing function, and
+//! hands each node to the rules registered for its kind (see `rules::dispatch`).
+
+use std::path::Path;
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, PythonVersion, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::diagnostic::Diagnostic;
+use crate::fastapi::FastApiContext;
+use crate::registry::Rule;
+use crate::rules::dispatch;
+use crate::semantic::{ScopeId, SemanticModel};
+use crate::settings::LinterSettings;
+
+/// What encloses the node being visited, innermost last.
+#[derive(Clone, Copy, Debug)]
+pub enum Frame<'a> {
+    Function(&'a ast::StmtFunctionDef),
+    Class(&'a ast::StmtClassDef),
+    Lambda(&'a ast::ExprLambda),
+}
+
+pub struct Checker<'a> {
+    source: &'a str,
+    path: Option<&'a Path>,
+    settings: &'a LinterSettings,
+    semantic: &'a SemanticModel<'a>,
+    fastapi: &'a FastApiContext<'a>,
+    scope: ScopeId,
+    frames: Vec<Frame<'a>>,
+    diagnostics: Vec<Diagnostic>,
+    deferred_annotations: bool,
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn new(
+        source: &'a str,
+        path: Option<&'a Path>,
+        settings: &'a LinterSettings,
+        semantic: &'a SemanticModel<'a>,
+        fastapi: &'a FastApiContext<'a>,
+        deferred_annotations: bool,
+    ) -> Self {
+        Self { source, path, settings, semantic, fastapi, scope: ScopeId::MODULE, frames: Vec::new(), diagnostics: Vec::new(), deferred_annotations }
+    }
+
+    pub(crate) fn check_module(mut self, module: &'a ast::ModModule) -> Vec<Diagnostic> {
+        self.visit_body(&module.body);
+        self.diagnostics
+    }
+
+    pub fn source(&self) -> &'a str {
+        self.source
+    }
+
+    /// The source text of a range.
+    pub fn slice(&self, range: TextRange) -> &'a str {
+        &self.source[range]
+    }
+
+    pub fn path(&self) -> Option<&'a Path> {
+        self.path
+    }
+
+    pub fn settings(&self) -> &'a LinterSettings {
+        self.settings
+    }
+
+    pub fn target_version(&self) -> PythonVersion {
+        self.settings.target_version
+    }
+
+    /// Whether annotations are evaluated lazily (`from __future__ import annotations`, or a
+    /// target of Python 3.14+), in which case Ruff does not resolve them for some rules.
+    pub fn deferred_annotations(&self) -> bool {
+        self.deferred_annotations
+    }
+
+    pub fn semantic(&self) -> &'a SemanticModel<'a> {
+        self.semantic
+    }
+
+    pub fn fastapi(&self) -> &'a FastApiContext<'a> {
+        self.fastapi
+    }
+
+    /// The scope of the node being visited.
+    pub fn scope(&self) -> ScopeId {
+        self.scope
+    }
+
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.settings.rules.contains(rule)
+    }
+
+    pub fn any_enabled(&self, rules: &[Rule]) -> bool {
+        rules.iter().any(|rule| self.is_enabled(*rule))
+    }
+
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        debug_assert!(diagnostic.rule().is_none_or(|rule| self.is_enabled(rule)), "{:?} reported while disabled", diagnostic.rule());
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The qualified name of an expression in the current scope.
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        self.semantic.qualified_name(expr, self.scope)
+    }
+
+    /// The innermost function, lambda or class around the node being visited.
+    pub fn innermost_frame(&self) -> Option<Frame<'a>> {
+        self.frames.last().copied()
+    }
+
+    /// The nearest enclosing function when it is `async def`; a nested `def`, lambda or class
+    /// in between stops it.
+    pub fn enclosing_async_function(&self) -> Option<&'a ast::StmtFunctionDef> {
+        match self.innermost_frame()? {
+            Frame::Function(function) if function.is_async => Some(function),
+            _ => None,
+        }
+    }
+
+    fn with_scope(&mut self, scope: Option<ScopeId>, frame: Option<Frame<'a>>, f: impl FnOnce(&mut Self)) {
+        let saved = self.scope;
+        if let Some(scope) = scope {
+            self.scope = scope;
+        }
+        if let Some(frame) = frame {
+            self.frames.push(frame);
+        }
+        f(self);
+        if frame.is_some() {
+            self.frames.pop();
+        }
+        self.scope = saved;
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        dispatch::statement(self, stmt);
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                for decorator in &function.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(type_params) = &function.type_params {
+                    self.visit_type_params(type_params);
+                }
+                self.visit_parameters(&function.parameters);
+                if let Some(returns) = &function.returns {
+                    self.visit_annotation(returns);
+                }
+                let scope = self.semantic.function_scope(function);
+                self.with_scope(scope, Some(Frame::Function(function)), |checker| checker.visit_body(&function.body));
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                let scope = self.semantic.class_scope(class);
+                self.with_scope(scope, Some(Frame::Class(class)), |checker| checker.visit_body(&class.body));
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        dispatch::expression(self, expr);
+        match expr {
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameters(parameters);
+                }
+                let scope = self.semantic.lambda_scope(lambda);
+                self.with_scope(scope, Some(Frame::Lambda(lambda)), |checker| checker.visit_expr(&lambda.body));
+            }
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+                let scope = self.semantic.comprehension_scope(expr);
+                self.with_scope(scope, None, |checker| visitor::walk_expr(checker, expr));
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+impl Ranged for Frame<'_> {
+    fn range(&self) -> TextRange {
+        match self {
+            Frame::Function(function) => function.range(),
+            Frame::Class(class) => class.range(),
+            Frame::Lambda(lambda) => lambda.range(),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The fastapi-lint engine: parse Python with Ruff's parser, resolve names, know FastAPI's
+//! context, run the rules, honour `# noqa`. Free of pyo3 so it tests with plain `cargo test`.
+
+pub mod checker;
+pub mod diagnostic;
+pub mod fastapi;
+pub mod linter;
+pub mod message;
+mod noqa;
+pub mod registry;
+pub mod rules;
+pub mod selector;
+pub mod semantic;
+pub mod settings;
+#[cfg(test)]
+mod test_support;
+
+pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix};
+pub use linter::{lint_module, lint_source};
+pub use message::{Message, SourceLocation, to_messages};
+pub use registry::{FixAvailability, Rule, RuleGroup, RuleSet};
+pub use ruff_python_ast::PythonVersion;
+pub use selector::{RuleSelection, RuleSelector, resolve_rules};
+pub use settings::LinterSettings;
+
+/// The version of fastapi-lint, shared by the CLI, the Python package and the cache key.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

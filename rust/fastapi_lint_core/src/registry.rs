@@ -1,0 +1,284 @@
+//! The one place where rule codes are declared.
+//!
+//! Everything that lists rules (the `rule` command, the Python `rules()` API, SARIF metadata, the
+//! README table) reads this table; each rule's documentation is the doc comment in its own file.
+
+use std::fmt;
+
+use crate::rules;
+
+/// Whether a rule is on by default or needs `--preview`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleGroup {
+    Stable,
+    /// Only selected with `--preview` / `preview = true`: its precision on real code is unproven.
+    Preview,
+}
+
+/// Whether the rule can offer a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+impl FixAvailability {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "None",
+            FixAvailability::Sometimes => "Fix is sometimes available.",
+            FixAvailability::Always => "Fix is always available.",
+        }
+    }
+}
+
+/// Declares a rule's documentation: the doc comment on the struct is captured as `DOCS`.
+macro_rules! rule_docs {
+    ($(#[doc = $doc:literal])+ pub struct $name:ident;) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+        impl $name {
+            pub const DOCS: &'static str = concat!($($doc, "\n"),+);
+        }
+    };
+}
+pub(crate) use rule_docs;
+
+macro_rules! declare_rules {
+    ($($variant:ident => ($code:literal, $name:literal, $group:ident, $fix:ident, $docs:path);)+) => {
+        /// Every rule fastapi-lint knows, in code order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($variant,)+
+        }
+
+        impl Rule {
+            /// All rules in code order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)+];
+
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $code,)+
+                }
+            }
+
+            /// The kebab-case name (`blocking-sleep-in-async`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $name,)+
+                }
+            }
+
+            pub const fn group(self) -> RuleGroup {
+                match self {
+                    $(Rule::$variant => RuleGroup::$group,)+
+                }
+            }
+
+            pub const fn fix_availability(self) -> FixAvailability {
+                match self {
+                    $(Rule::$variant => FixAvailability::$fix,)+
+                }
+            }
+
+            /// The rule's documentation in Markdown, taken from its doc comment.
+            pub fn docs(self) -> String {
+                let raw = match self {
+                    $(Rule::$variant => { use $docs as Docs; Docs::DOCS },)+
+                };
+                unindent_doc(raw)
+            }
+        }
+    };
+}
+
+declare_rules! {
+    BlockingSleepInAsync => ("FAPI101", "blocking-sleep-in-async", Stable, Sometimes, rules::blocking::sleep::BlockingSleepInAsync);
+    BlockingHttpInAsync => ("FAPI102", "blocking-http-in-async", Stable, None, rules::blocking::http::BlockingHttpInAsync);
+    BlockingFileIoInAsync => ("FAPI103", "blocking-file-io-in-async", Stable, None, rules::blocking::file_io::BlockingFileIoInAsync);
+    BlockingDbInAsync => ("FAPI104", "blocking-db-in-async", Stable, None, rules::blocking::db::BlockingDbInAsync);
+    BlockingSubprocessInAsync => ("FAPI105", "blocking-subprocess-in-async", Stable, None, rules::blocking::subprocess::BlockingSubprocessInAsync);
+    FastApiRedundantResponseModel => ("FAST001", "fast-api-redundant-response-model", Stable, Always, rules::fast::redundant_response_model::FastApiRedundantResponseModel);
+    FastApiNonAnnotatedDependency => ("FAST002", "fast-api-non-annotated-dependency", Stable, Sometimes, rules::fast::non_annotated_dependency::FastApiNonAnnotatedDependency);
+    FastApiUnusedPathParameter => ("FAST003", "fast-api-unused-path-parameter", Stable, Sometimes, rules::fast::unused_path_parameter::FastApiUnusedPathParameter);
+}
+
+/// Where a rule's documentation lives on the web.
+const FAPI_DOCS_BASE: &str = "https://fastapi-lint.readthedocs.io/en/latest/rules/";
+const RUFF_DOCS_BASE: &str = "https://docs.astral.sh/ruff/rules/";
+
+impl Rule {
+    /// The alphabetic part of the code: `FAST` or `FAPI`.
+    pub fn linter(self) -> &'static str {
+        let code = self.code();
+        let digits = code.find(|c: char| c.is_ascii_digit()).unwrap_or(code.len());
+        &code[..digits]
+    }
+
+    /// The numeric part of the code: `101`.
+    pub fn code_digits(self) -> &'static str {
+        &self.code()[self.linter().len()..]
+    }
+
+    /// The documentation URL: Ruff's own page for Ruff's FAST rules, ours for FAPI rules.
+    pub fn url(self) -> String {
+        if self.linter() == "FAST" {
+            format!("{RUFF_DOCS_BASE}{}/", self.name())
+        } else {
+            format!("{FAPI_DOCS_BASE}{}/", self.name())
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|rule| rule.code() == code)
+    }
+
+    /// The first paragraph of "What it does", for one-line listings.
+    pub fn summary(self) -> String {
+        let docs = self.docs();
+        let body = docs.split("## What it does").nth(1).unwrap_or(&docs);
+        body.trim_start()
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub const fn is_preview(self) -> bool {
+        matches!(self.group(), RuleGroup::Preview)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// `///` comments arrive with one leading space per line; Markdown wants it gone.
+fn unindent_doc(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for line in raw.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+/// A set of rules as a bit set (the registry stays well under 128 rules).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct RuleSet(u128);
+
+const _: () = assert!(Rule::ALL.len() <= 128, "RuleSet holds at most 128 rules");
+
+impl RuleSet {
+    pub const fn empty() -> Self {
+        Self(0)
+    }
+
+    pub fn all() -> Self {
+        Rule::ALL.iter().copied().collect()
+    }
+
+    pub fn insert(&mut self, rule: Rule) {
+        self.0 |= 1u128 << (rule as u8);
+    }
+
+    pub fn remove(&mut self, rule: Rule) {
+        self.0 &= !(1u128 << (rule as u8));
+    }
+
+    pub const fn contains(&self, rule: Rule) -> bool {
+        self.0 & (1u128 << (rule as u8)) != 0
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Rule> + '_ {
+        Rule::ALL.iter().copied().filter(|rule| self.contains(*rule))
+    }
+
+    pub fn intersects(&self, other: &RuleSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    #[must_use]
+    pub fn union(self, other: RuleSet) -> RuleSet {
+        RuleSet(self.0 | other.0)
+    }
+
+    #[must_use]
+    pub fn difference(self, other: RuleSet) -> RuleSet {
+        RuleSet(self.0 & !other.0)
+    }
+}
+
+impl FromIterator<Rule> for RuleSet {
+    fn from_iter<T: IntoIterator<Item = Rule>>(iter: T) -> Self {
+        let mut set = RuleSet::empty();
+        for rule in iter {
+            set.insert(rule);
+        }
+        set
+    }
+}
+
+impl fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter().map(Rule::code)).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn every_rule_documents_the_required_sections() {
+        for rule in Rule::ALL {
+            let docs = rule.docs();
+            for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
+                assert!(docs.contains(section), "{} docs lack {section:?}", rule.code());
+            }
+            if rule.fix_availability() != FixAvailability::None {
+                assert!(docs.contains("## Fix safety"), "{} has a fix but no `## Fix safety`", rule.code());
+            }
+            assert!(!rule.summary().is_empty(), "{} has no summary", rule.code());
+        }
+    }
+
+    #[test]
+    fn names_are_kebab_case() {
+        for rule in Rule::ALL {
+            assert!(
+                rule.name().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                rule.name()
+            );
+        }
+    }
+
+    #[test]
+    fn rule_set_round_trips() {
+        let mut set = RuleSet::empty();
+        set.insert(Rule::BlockingSleepInAsync);
+        assert!(set.contains(Rule::BlockingSleepInAsync));
+        assert!(!set.contains(Rule::BlockingHttpInAsync));
+        set.remove(Rule::BlockingSleepInAsync);
+        assert!(set.is_empty());
+    }
+}

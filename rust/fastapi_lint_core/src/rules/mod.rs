@@ -1,0 +1,5 @@
+//! The rules, one file each, grouped by family.
+
+pub mod blocking;
+pub(crate) mod dispatch;
+pub mod fast;

@@ -1,0 +1,36 @@
+//! The settings one lint of one file runs with, already resolved from configuration.
+
+use ruff_python_ast::PythonVersion;
+
+use crate::registry::RuleSet;
+use crate::rules::blocking::BlockingOptions;
+
+/// Everything the linter needs to know about how to check one file.
+#[derive(Clone, Debug)]
+pub struct LinterSettings {
+    /// The rules to run for this file (after selection and per-file ignores).
+    pub rules: RuleSet,
+    /// Ruff's `target-version`; decides, for example, whether annotations are deferred (3.14+).
+    pub target_version: PythonVersion,
+    pub preview: bool,
+    /// Extra calls users declare blocking (`[lint.blocking]`).
+    pub blocking: BlockingOptions,
+}
+
+impl Default for LinterSettings {
+    fn default() -> Self {
+        Self {
+            rules: crate::selector::RuleSelector::All.rules(false),
+            target_version: PythonVersion::PY310,
+            preview: false,
+            blocking: BlockingOptions::default(),
+        }
+    }
+}
+
+impl LinterSettings {
+    /// Settings with exactly these rules enabled, as rule fixtures use them.
+    pub fn for_rules(rules: impl IntoIterator<Item = crate::registry::Rule>) -> Self {
+        Self { rules: rules.into_iter().collect(), ..Self::default() }
+    }
+}

@@ -1,0 +1,71 @@
+//! Fixture-based rule tests: lint a fixture file with chosen settings and render the findings
+//! as a stable text for `insta` snapshots.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::message::to_messages;
+use crate::settings::LinterSettings;
+
+pub(crate) fn fixture_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/test/fixtures").join(relative)
+}
+
+/// Lints `resources/test/fixtures/<relative>` and renders each finding with its source line,
+/// its fix edits and its noqa row.
+pub(crate) fn render_fixture(relative: &str, settings: &LinterSettings) -> String {
+    let path = fixture_path(relative);
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    render_source(&source, Some(&path), relative, settings)
+}
+
+pub(crate) fn render_source(source: &str, path: Option<&Path>, display: &str, settings: &LinterSettings) -> String {
+    let diagnostics = crate::lint_source(source, path, settings);
+    let messages = to_messages(diagnostics, display, source);
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = String::new();
+    for message in &messages {
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            display, message.location.row, message.location.column, message.code(), message.message
+        );
+        let _ = writeln!(out, "  range: {}:{}-{}:{}", message.location.row, message.location.column, message.end_location.row, message.end_location.column);
+        if let Some(line) = lines.get(message.location.row - 1) {
+            let _ = writeln!(out, "  | {line}");
+        }
+        if let Some(title) = &message.fix_title {
+            let _ = writeln!(out, "  help: {title}");
+        }
+        if let Some(fix) = &message.fix {
+            let _ = writeln!(out, "  fix ({}):", fix.applicability.as_str());
+            for edit in &fix.edits {
+                let _ = writeln!(
+                    out,
+                    "    {}:{}-{}:{} -> {:?}",
+                    edit.location.row, edit.location.column, edit.end_location.row, edit.end_location.column, edit.content
+                );
+            }
+        }
+        if let Some(row) = message.noqa_row {
+            if row != message.location.row {
+                let _ = writeln!(out, "  noqa row: {row}");
+            }
+        }
+    }
+    if messages.is_empty() {
+        out.push_str("(no findings)\n");
+    }
+    out
+}
+
+/// Snapshot test of one fixture with the given rules enabled.
+macro_rules! assert_fixture {
+    ($fixture:expr, $settings:expr) => {{
+        let rendered = $crate::test_support::render_fixture($fixture, &$settings);
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!($fixture.replace('/', "__"), rendered);
+        });
+    }};
+}
+pub(crate) use assert_fixture;
