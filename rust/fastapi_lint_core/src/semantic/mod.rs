@@ -12,3 +12,6 @@ mod typing;
 pub use binding::{Binding, BindingId, BindingKind};
 pub use model::{Scope, ScopeId, ScopeKind, SemanticModel};
 pub use typing::unwrap_annotation;
+
+#[cfg(test)]
+mod tests;
