@@ -17,3 +17,6 @@ pub const SECURITY: &[&str] = &["fastapi.Security", "fastapi.params.Security", "
 pub const BACKGROUND_TASKS: &[&str] = &["fastapi.BackgroundTasks", "fastapi.background.BackgroundTasks", "starlette.background.BackgroundTasks"];
 /// The HTTP method decorators (`@app.get`), as FastAPI's app and router define them.
 pub const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "options", "head", "trace"];
+
+#[cfg(test)]
+mod tests;
