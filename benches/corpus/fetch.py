@@ -1,0 +1,82 @@
+"""Fetch the pinned corpus of real FastAPI code used by the benchmarks and precision reviews.
+
+Each entry is a source distribution on PyPI, pinned to an exact version so numbers are
+comparable between runs. The archives are unpacked into `benches/corpus/data/<name>-<version>/`
+(git-ignored). Re-running skips what is already there.
+
+    python benches/corpus/fetch.py            # the default set
+    python benches/corpus/fetch.py fastapi    # only some entries
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# name -> pinned version. fastapi's sdist ships ~700 example apps under docs_src/.
+CORPUS = {
+    "fastapi": "0.121.0",
+    "fastapi-users": "14.0.1",
+    "fastapi-pagination": "0.14.3",
+    "sqlmodel": "0.0.27",
+}
+
+
+def fetch(name: str, version: str) -> Path:
+    target = DATA / f"{name}-{version}"
+    if target.exists():
+        return target
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             f"{name}=={version}", "-d", tmp],
+            check=True,
+        )
+        (archive,) = Path(tmp).iterdir()
+        staging = Path(tmp) / "unpacked"
+        if archive.name.endswith(".zip"):
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(staging)
+        else:
+            with tarfile.open(archive) as tf:
+                # The "data" filter refuses links and paths that escape the target directory.
+                if hasattr(tarfile, "data_filter"):
+                    tf.extractall(staging, filter="data")
+                else:
+                    tf.extractall(staging)
+        (root,) = staging.iterdir()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        root.rename(target)
+    return target
+
+
+def count_lines(root: Path) -> int:
+    return sum(len(p.read_bytes().splitlines()) for p in root.rglob("*.py"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="entries to fetch (default: all)")
+    args = parser.parse_args()
+    unknown = set(args.names) - set(CORPUS)
+    if unknown:
+        parser.error(f"unknown corpus entries: {', '.join(sorted(unknown))}")
+    total = 0
+    for name in args.names or CORPUS:
+        path = fetch(name, CORPUS[name])
+        lines = count_lines(path)
+        total += lines
+        print(f"{path.relative_to(DATA.parent.parent.parent)}: {lines} lines of Python")
+    print(f"total: {total} lines")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
