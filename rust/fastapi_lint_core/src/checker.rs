@@ -32,6 +32,8 @@ pub struct Checker<'a> {
     frames: Vec<Frame<'a>>,
     diagnostics: Vec<Diagnostic>,
     deferred_annotations: bool,
+    /// The module's top-level statements, for fixes that add an import.
+    module_body: &'a [Stmt],
 }
 
 impl<'a> Checker<'a> {
@@ -43,12 +45,18 @@ impl<'a> Checker<'a> {
         fastapi: &'a FastApiContext<'a>,
         deferred_annotations: bool,
     ) -> Self {
-        Self { source, path, settings, semantic, fastapi, scope: ScopeId::MODULE, frames: Vec::new(), diagnostics: Vec::new(), deferred_annotations }
+        Self { source, path, settings, semantic, fastapi, scope: ScopeId::MODULE, frames: Vec::new(), diagnostics: Vec::new(), deferred_annotations, module_body: &[] }
     }
 
     pub(crate) fn check_module(mut self, module: &'a ast::ModModule) -> Vec<Diagnostic> {
+        self.module_body = &module.body;
         self.visit_body(&module.body);
         self.diagnostics
+    }
+
+    /// The module's top-level statements.
+    pub fn module_body(&self) -> &'a [Stmt] {
+        self.module_body
     }
 
     pub fn source(&self) -> &'a str {

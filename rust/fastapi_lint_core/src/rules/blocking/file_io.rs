@@ -2,14 +2,72 @@ use crate::registry::rule_docs;
 
 rule_docs! {
     /// ## What it does
-    /// TODO(helper): document.
+    /// Checks for blocking file-system calls inside `async def` functions: `open`, `io.open`,
+    /// `pathlib.Path` reads and writes (`read_text`, `read_bytes`, `write_text`,
+    /// `write_bytes`, `open`, …), `shutil` copies, moves and `rmtree`, and `os` functions that
+    /// create, remove, rename or list files.
     ///
     /// ## Why is this bad?
+    /// FastAPI runs `async def` routes and dependencies directly on the event loop. Disk
+    /// access blocks the thread (a network file system or a large file makes it slow), and
+    /// while it does no other request is served.
+    ///
+    /// Use `aiofiles` or `anyio.Path` / `anyio.open_file`, move the work to a thread with
+    /// `await run_in_threadpool(...)`, or declare the route with a plain `def` so FastAPI
+    /// runs it in its threadpool.
+    ///
+    /// `Path` objects are recognised from the code: `Path(...)` calls, names bound to them,
+    /// `path / "name"`, `path.parent`, and parameters annotated `pathlib.Path`. A local
+    /// function called `open` is not the builtin.
     ///
     /// ## Example
+    /// ```python
+    /// from fastapi import FastAPI
+    ///
+    /// app = FastAPI()
+    ///
+    ///
+    /// @app.get("/report")
+    /// async def report():
+    ///     with open("report.txt") as file:
+    ///         return {"report": file.read()}
+    /// ```
     ///
     /// Use instead:
+    /// ```python
+    /// import aiofiles
+    /// from fastapi import FastAPI
     ///
-    /// ## Fix safety
+    /// app = FastAPI()
+    ///
+    ///
+    /// @app.get("/report")
+    /// async def report():
+    ///     async with aiofiles.open("report.txt") as file:
+    ///         return {"report": await file.read()}
+    /// ```
+    ///
+    /// ## Options
+    /// - `lint.blocking.extra-file-calls`: more qualified names to report (`mylib.load`,
+    ///   `mylib.*`)
+    ///
+    /// ## References
+    /// - fastapi-lint practices, 1: "Never use `async def` for blocking operations" (reading
+    ///   from or writing to a file is blocking), and 4: "Follow the same rules in FastAPI
+    ///   dependencies"
+    /// - [FastAPI: Concurrency and async / await](https://fastapi.tiangolo.com/async/)
+    /// - [AnyIO: Asynchronous file I/O support](https://anyio.readthedocs.io/en/stable/fileio.html)
     pub struct BlockingFileIoInAsync;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::test_support::assert_fixture;
+
+    #[test]
+    fn fixture() {
+        assert_fixture!("blocking/FAPI103.py", LinterSettings::for_rules([Rule::BlockingFileIoInAsync]));
+    }
 }

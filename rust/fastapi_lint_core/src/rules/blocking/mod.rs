@@ -1,14 +1,24 @@
 //! FAPI101–FAPI105: blocking calls inside `async def`.
+//!
+//! One classifier ([`catalogue`]) decides whether a call blocks and which rule it belongs to;
+//! the rule files hold the documentation (and FAPI101 its fix). Only calls whose nearest
+//! enclosing function is `async def` are looked at: a nested `def`, lambda or class body runs
+//! elsewhere, and a function passed to `run_in_threadpool(fn, ...)` is not called here.
 
+mod catalogue;
 pub mod db;
 pub mod file_io;
 pub mod http;
+mod resource;
 pub mod sleep;
 pub mod subprocess;
 
 use ruff_python_ast as ast;
+use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
+use crate::diagnostic::Diagnostic;
+use crate::fastapi::FunctionRole;
 use crate::registry::Rule;
 
 /// The rules of this family, for dispatch.
@@ -21,6 +31,11 @@ pub(crate) const RULES: &[Rule] = &[
 ];
 
 /// Extra blocking calls a project declares (`[tool.fastapi-lint.lint.blocking]`).
+///
+/// Entries are qualified names as the code imports them (`mylib.fetch`), or a class and a
+/// method (`mylib.Client.fetch`, matched on instances the code proves: `c = mylib.Client()`,
+/// a parameter annotated `mylib.Client`). An entry ending in `.*` matches every name under the
+/// module or class (`mylib.*` matches `mylib.fetch` and `mylib.sub.fetch`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BlockingOptions {
     /// Qualified names reported as blocking HTTP calls (FAPI102).
@@ -33,4 +48,117 @@ pub struct BlockingOptions {
     pub extra_subprocess_calls: Vec<String>,
 }
 
-pub(crate) fn check_call(_checker: &mut Checker, _call: &ast::ExprCall) {}
+pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
+    let Some(function) = checker.enclosing_async_function() else { return };
+    let Some(blocking) = catalogue::classify(checker, call) else { return };
+    if !checker.is_enabled(blocking.rule) {
+        return;
+    }
+    let role = checker.fastapi().roles(function).primary();
+    let diagnostic = Diagnostic::new(blocking.rule, message(&blocking, function, role), call.func.range());
+    let diagnostic = if blocking.rule == Rule::BlockingSleepInAsync { sleep::with_fix(checker, call, function, diagnostic) } else { diagnostic };
+    checker.report(diagnostic);
+}
+
+/// ``Blocking HTTP call `requests.get` in async route `get_user` stalls the event loop; use
+/// `httpx.AsyncClient`, or make the route a plain `def` ``.
+fn message(blocking: &catalogue::BlockingCall, function: &ast::StmtFunctionDef, role: Option<FunctionRole>) -> String {
+    let phrase = blocking.phrase.or_else(|| default_phrase(blocking.rule)).map(|phrase| format!("{phrase} ")).unwrap_or_default();
+    let name = function.name.as_str();
+    let context = match role {
+        Some(role) => format!("async {role} `{name}`"),
+        None => format!("async function `{name}`"),
+    };
+    let tail = match role {
+        Some(role) if runs_sync_in_threadpool(role) => format!(", or make the {role} a plain `def`"),
+        _ => String::new(),
+    };
+    format!("Blocking {phrase}{what} in {context} stalls the event loop; use {alternative}{tail}", what = blocking.what, alternative = blocking.alternative)
+}
+
+/// How a rule's message names the blocking call, before its name (`time.sleep` needs none).
+const fn default_phrase(rule: Rule) -> Option<&'static str> {
+    match rule {
+        Rule::BlockingHttpInAsync => Some("HTTP call"),
+        Rule::BlockingFileIoInAsync => Some("file I/O"),
+        Rule::BlockingDbInAsync => Some("database call"),
+        Rule::BlockingSubprocessInAsync => Some("subprocess call"),
+        _ => None,
+    }
+}
+
+/// Whether FastAPI (Starlette) runs a plain `def` in this role in its threadpool, so that
+/// dropping `async` is a fix. Middleware, lifespans, websocket routes and startup handlers
+/// must stay async or would run on the event loop anyway.
+const fn runs_sync_in_threadpool(role: FunctionRole) -> bool {
+    matches!(role, FunctionRole::Route | FunctionRole::Dependency | FunctionRole::BackgroundTask | FunctionRole::ExceptionHandler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BlockingOptions;
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::test_support::render_source;
+
+    const SOURCE: &str = r#"
+import mylib
+from mylib import Client
+from storage import blobs
+
+
+async def handler(client: Client):
+    mylib.fetch('x')
+    client.get('x')
+    Client().close()
+    blobs.sub.upload('x')
+    mylib.parse('x')
+
+
+def sync_handler():
+    mylib.fetch('x')
+"#;
+
+    fn render(options: BlockingOptions) -> String {
+        let settings = LinterSettings { blocking: options, ..LinterSettings::for_rules(super::RULES.iter().copied()) };
+        render_source(SOURCE, None, "test.py", &settings)
+    }
+
+    #[test]
+    fn configured_extra_calls_are_reported() {
+        let rendered = render(BlockingOptions {
+            extra_http_calls: vec!["mylib.fetch".to_string(), "mylib.Client.get".to_string()],
+            extra_file_calls: vec!["storage.*".to_string()],
+            extra_db_calls: vec!["mylib.Client.close".to_string()],
+            extra_subprocess_calls: Vec::new(),
+        });
+        insta::assert_snapshot!(rendered, @r"
+        test.py:8:5: FAPI102 Blocking HTTP call `mylib.fetch` in async function `handler` stalls the event loop; use an async HTTP client such as `httpx.AsyncClient`
+          range: 8:5-8:16
+          |     mylib.fetch('x')
+        test.py:9:5: FAPI102 Blocking HTTP call `mylib.Client.get` in async function `handler` stalls the event loop; use an async HTTP client such as `httpx.AsyncClient`
+          range: 9:5-9:15
+          |     client.get('x')
+        test.py:10:5: FAPI104 Blocking database call `mylib.Client.close` in async function `handler` stalls the event loop; use an async client or `await run_in_threadpool(...)`
+          range: 10:5-10:19
+          |     Client().close()
+        test.py:11:5: FAPI103 Blocking file I/O `storage.blobs.sub.upload` in async function `handler` stalls the event loop; use `aiofiles`, `anyio.Path` or `await run_in_threadpool(...)`
+          range: 11:5-11:21
+          |     blobs.sub.upload('x')
+        ");
+    }
+
+    #[test]
+    fn nothing_is_reported_without_configuration() {
+        assert_eq!(render(BlockingOptions::default()), "(no findings)\n");
+    }
+
+    #[test]
+    fn disabled_rules_stay_silent() {
+        let settings = LinterSettings {
+            blocking: BlockingOptions { extra_http_calls: vec!["mylib.fetch".to_string()], ..BlockingOptions::default() },
+            ..LinterSettings::for_rules([Rule::BlockingSleepInAsync])
+        };
+        assert_eq!(render_source(SOURCE, None, "test.py", &settings), "(no findings)\n");
+    }
+}

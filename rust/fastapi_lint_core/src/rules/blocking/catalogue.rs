@@ -1,0 +1,217 @@
+//! Which calls block, by qualified name or by the resource they are made on.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use super::BlockingOptions;
+use super::resource::{self, Resource};
+use crate::checker::Checker;
+use crate::registry::Rule;
+
+/// A call found to block the event loop.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct BlockingCall {
+    pub(super) rule: Rule,
+    /// How the message names the call: "`requests.get`", "`execute` on a `sqlite3` cursor".
+    pub(super) what: String,
+    /// What kind of call it is, when not the rule's usual wording ("AWS call").
+    pub(super) phrase: Option<&'static str>,
+    /// The non-blocking replacement to suggest.
+    pub(super) alternative: &'static str,
+}
+
+/// Module-level functions that block, grouped by rule and suggested replacement.
+struct FunctionGroup {
+    rule: Rule,
+    alternative: &'static str,
+    names: &'static [&'static str],
+}
+
+const FUNCTION_GROUPS: &[FunctionGroup] = &[
+    FunctionGroup { rule: Rule::BlockingSleepInAsync, alternative: "`await asyncio.sleep(...)`", names: &["time.sleep"] },
+    FunctionGroup {
+        rule: Rule::BlockingHttpInAsync,
+        alternative: "`httpx.AsyncClient`",
+        names: &[
+            "requests.get",
+            "requests.post",
+            "requests.put",
+            "requests.patch",
+            "requests.delete",
+            "requests.head",
+            "requests.options",
+            "requests.request",
+            "requests.api.get",
+            "requests.api.post",
+            "requests.api.put",
+            "requests.api.patch",
+            "requests.api.delete",
+            "requests.api.head",
+            "requests.api.options",
+            "requests.api.request",
+            "httpx.get",
+            "httpx.post",
+            "httpx.put",
+            "httpx.patch",
+            "httpx.delete",
+            "httpx.head",
+            "httpx.options",
+            "httpx.request",
+            "httpx.stream",
+            "urllib.request.urlopen",
+            "urllib.request.urlretrieve",
+            "urllib3.request",
+        ],
+    },
+    FunctionGroup { rule: Rule::BlockingFileIoInAsync, alternative: "`aiofiles.open` or `anyio.open_file`", names: &["builtins.open", "io.open", "codecs.open"] },
+    FunctionGroup {
+        rule: Rule::BlockingFileIoInAsync,
+        alternative: "`await run_in_threadpool(...)` or `anyio.Path`",
+        names: &[
+            "shutil.copy",
+            "shutil.copy2",
+            "shutil.copyfile",
+            "shutil.copytree",
+            "shutil.move",
+            "shutil.rmtree",
+            "os.remove",
+            "os.unlink",
+            "os.rename",
+            "os.replace",
+            "os.makedirs",
+            "os.mkdir",
+            "os.rmdir",
+            "os.removedirs",
+            "os.listdir",
+            "os.scandir",
+            "os.walk",
+        ],
+    },
+    FunctionGroup {
+        rule: Rule::BlockingSubprocessInAsync,
+        alternative: "`asyncio.create_subprocess_exec`",
+        names: &[
+            "subprocess.run",
+            "subprocess.call",
+            "subprocess.check_call",
+            "subprocess.check_output",
+            "subprocess.Popen",
+            "subprocess.getoutput",
+            "subprocess.getstatusoutput",
+            "os.spawnl",
+            "os.spawnle",
+            "os.spawnlp",
+            "os.spawnlpe",
+            "os.spawnv",
+            "os.spawnve",
+            "os.spawnvp",
+            "os.spawnvpe",
+            "os.posix_spawn",
+            "os.posix_spawnp",
+            "os.wait",
+            "os.wait3",
+            "os.wait4",
+            "os.waitid",
+            "os.waitpid",
+        ],
+    },
+    FunctionGroup { rule: Rule::BlockingSubprocessInAsync, alternative: "`asyncio.create_subprocess_shell`", names: &["os.system", "os.popen"] },
+];
+
+/// The generic replacement for calls a project declares blocking.
+const fn configured_alternative(rule: Rule) -> &'static str {
+    match rule {
+        Rule::BlockingHttpInAsync => "an async HTTP client such as `httpx.AsyncClient`",
+        Rule::BlockingFileIoInAsync => "`aiofiles`, `anyio.Path` or `await run_in_threadpool(...)`",
+        Rule::BlockingSubprocessInAsync => "`asyncio.create_subprocess_exec`",
+        _ => "an async client or `await run_in_threadpool(...)`",
+    }
+}
+
+/// What the call blocks on, if anything: a known function, a blocking construction, a method on
+/// a known resource, or a call the project configured.
+pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<BlockingCall> {
+    let semantic = checker.semantic();
+    let scope = checker.scope();
+    let qualified = checker.qualified_name(&call.func);
+    if let Some(qualified) = &qualified {
+        if let Some(group) = FUNCTION_GROUPS.iter().find(|group| group.names.contains(&qualified.as_str())) {
+            return Some(BlockingCall { rule: group.rule, what: code(qualified), phrase: None, alternative: group.alternative });
+        }
+        if let Some((resource, true)) = resource::constructed_by(semantic, qualified, call, scope) {
+            return Some(BlockingCall { rule: resource.rule(), what: code(qualified), phrase: resource.phrase(), alternative: resource.alternative() });
+        }
+    }
+    let method = match call.func.as_ref() {
+        Expr::Attribute(attribute) => Some(attribute),
+        _ => None,
+    };
+    if let Some(method) = method {
+        let name = method.attr.as_str();
+        if let Some(resource) = resource::resource_of(semantic, &method.value, scope).filter(|resource| resource.blocks(name)) {
+            return Some(on_resource(resource, name));
+        }
+    }
+    // A method on an instance of a configured class: `c = mylib.Client(); c.fetch()` is
+    // `mylib.Client.fetch`.
+    let method_name = method.and_then(|method| {
+        let class = semantic.instance_type(&method.value, scope)?;
+        Some(format!("{class}.{}", method.attr.as_str()))
+    });
+    let options = &checker.settings().blocking;
+    [qualified, method_name].into_iter().flatten().find_map(|name| {
+        let rule = options.rule_for(&name)?;
+        Some(BlockingCall { rule, what: code(&name), phrase: None, alternative: configured_alternative(rule) })
+    })
+}
+
+fn on_resource(resource: Resource, method: &str) -> BlockingCall {
+    BlockingCall {
+        rule: resource.rule(),
+        what: format!("`{method}` on {}", resource.noun()),
+        phrase: resource.phrase(),
+        alternative: resource.alternative(),
+    }
+}
+
+/// A qualified name as the user writes it: builtins lose their module.
+fn code(qualified: &str) -> String {
+    format!("`{}`", qualified.strip_prefix("builtins.").unwrap_or(qualified))
+}
+
+impl BlockingOptions {
+    /// The rule a configured extra call belongs to. An entry `mod.*` matches every name under
+    /// `mod` (`mod.fetch`, `mod.sub.fetch`, `mod.Client.get`).
+    fn rule_for(&self, qualified: &str) -> Option<Rule> {
+        [
+            (Rule::BlockingHttpInAsync, &self.extra_http_calls),
+            (Rule::BlockingFileIoInAsync, &self.extra_file_calls),
+            (Rule::BlockingDbInAsync, &self.extra_db_calls),
+            (Rule::BlockingSubprocessInAsync, &self.extra_subprocess_calls),
+        ]
+        .into_iter()
+        .find(|(_, entries)| entries.iter().any(|entry| entry_matches(entry, qualified)))
+        .map(|(rule, _)| rule)
+    }
+}
+
+fn entry_matches(entry: &str, qualified: &str) -> bool {
+    match entry.strip_suffix(".*") {
+        Some(module) => qualified.strip_prefix(module).is_some_and(|rest| rest.starts_with('.')),
+        None => entry == qualified,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry_matches;
+
+    #[test]
+    fn wildcard_entries_match_names_under_the_module_only() {
+        assert!(entry_matches("mylib.*", "mylib.fetch"));
+        assert!(entry_matches("mylib.*", "mylib.sub.fetch"));
+        assert!(!entry_matches("mylib.*", "mylib"));
+        assert!(!entry_matches("mylib.*", "mylibrary.fetch"));
+        assert!(entry_matches("mylib.fetch", "mylib.fetch"));
+        assert!(!entry_matches("mylib.fetch", "mylib.fetch_all"));
+    }
+}

@@ -1,0 +1,395 @@
+//! Objects whose methods block: sync HTTP sessions, database sessions and connections, Mongo
+//! clients and what hangs off them, `pathlib.Path` values, …
+//!
+//! An expression is a resource only when the code proves it: it is built by a known class or
+//! factory, is a name bound to such a value (assignment, `with … as`), a parameter annotated
+//! with the class, or is derived from another resource (`client.db.users`, `conn.cursor()`,
+//! `SessionLocal()` where `SessionLocal = sessionmaker(...)`, `path / "name"`).
+
+use ruff_python_ast::{self as ast, Expr, Operator};
+
+use crate::registry::Rule;
+use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+
+/// A synchronous database driver following the DB-API (PEP 249).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Driver {
+    Psycopg2,
+    Psycopg,
+    Sqlite3,
+    PyMySql,
+    MySqlConnector,
+    MySqlDb,
+}
+
+impl Driver {
+    const fn module(self) -> &'static str {
+        match self {
+            Driver::Psycopg2 => "psycopg2",
+            Driver::Psycopg => "psycopg",
+            Driver::Sqlite3 => "sqlite3",
+            Driver::PyMySql => "pymysql",
+            Driver::MySqlConnector => "mysql.connector",
+            Driver::MySqlDb => "MySQLdb",
+        }
+    }
+
+    const fn alternative(self) -> &'static str {
+        match self {
+            Driver::Psycopg2 => "`asyncpg` or `psycopg.AsyncConnection`",
+            Driver::Psycopg => "`psycopg.AsyncConnection`",
+            Driver::Sqlite3 => "`aiosqlite`",
+            Driver::PyMySql | Driver::MySqlConnector | Driver::MySqlDb => "`aiomysql` or `asyncmy`",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(clippy::enum_variant_names, reason = "`BotoResource` is what boto3 calls a service resource")]
+pub(super) enum Resource {
+    RequestsSession,
+    HttpxClient,
+    Urllib3Pool,
+    HttpClientConnection,
+    Smtp,
+    /// A SQLAlchemy or SQLModel `Session`.
+    SqlSession,
+    /// What `sessionmaker(...)` returns: calling it makes a [`Resource::SqlSession`].
+    SessionFactory,
+    MongoClient,
+    MongoDatabase,
+    MongoCollection,
+    DbConnection(Driver),
+    DbCursor(Driver),
+    Redis,
+    RedisPipeline,
+    BotoSession,
+    BotoClient,
+    BotoResource,
+    Path,
+}
+
+/// When building the resource is itself blocking I/O.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ConstructionBlocks {
+    Never,
+    Always,
+    /// `smtplib.SMTP("host")` connects; `smtplib.SMTP()` does not.
+    WithArguments,
+}
+
+struct Constructor {
+    name: &'static str,
+    resource: Resource,
+    blocks: ConstructionBlocks,
+}
+
+const fn quiet(name: &'static str, resource: Resource) -> Constructor {
+    Constructor { name, resource, blocks: ConstructionBlocks::Never }
+}
+
+const fn connects(name: &'static str, resource: Resource) -> Constructor {
+    Constructor { name, resource, blocks: ConstructionBlocks::Always }
+}
+
+/// Classes whose instances are resources: constructed by calling them, or named in a
+/// parameter annotation.
+const CLASSES: &[(&str, Resource)] = &[
+    ("requests.Session", Resource::RequestsSession),
+    ("requests.sessions.Session", Resource::RequestsSession),
+    ("httpx.Client", Resource::HttpxClient),
+    ("urllib3.PoolManager", Resource::Urllib3Pool),
+    ("urllib3.ProxyManager", Resource::Urllib3Pool),
+    ("urllib3.HTTPConnectionPool", Resource::Urllib3Pool),
+    ("urllib3.HTTPSConnectionPool", Resource::Urllib3Pool),
+    ("urllib3.poolmanager.PoolManager", Resource::Urllib3Pool),
+    ("http.client.HTTPConnection", Resource::HttpClientConnection),
+    ("http.client.HTTPSConnection", Resource::HttpClientConnection),
+    ("smtplib.SMTP", Resource::Smtp),
+    ("smtplib.SMTP_SSL", Resource::Smtp),
+    ("smtplib.LMTP", Resource::Smtp),
+    ("sqlalchemy.orm.Session", Resource::SqlSession),
+    ("sqlalchemy.orm.session.Session", Resource::SqlSession),
+    ("sqlmodel.Session", Resource::SqlSession),
+    ("sqlmodel.orm.session.Session", Resource::SqlSession),
+    ("pymongo.MongoClient", Resource::MongoClient),
+    ("pymongo.mongo_client.MongoClient", Resource::MongoClient),
+    ("pymongo.database.Database", Resource::MongoDatabase),
+    ("pymongo.collection.Collection", Resource::MongoCollection),
+    ("sqlite3.Connection", Resource::DbConnection(Driver::Sqlite3)),
+    ("sqlite3.Cursor", Resource::DbCursor(Driver::Sqlite3)),
+    ("psycopg2.extensions.connection", Resource::DbConnection(Driver::Psycopg2)),
+    ("psycopg2.extensions.cursor", Resource::DbCursor(Driver::Psycopg2)),
+    ("psycopg.Connection", Resource::DbConnection(Driver::Psycopg)),
+    ("psycopg.Cursor", Resource::DbCursor(Driver::Psycopg)),
+    ("pymysql.connections.Connection", Resource::DbConnection(Driver::PyMySql)),
+    ("pymysql.cursors.Cursor", Resource::DbCursor(Driver::PyMySql)),
+    ("redis.Redis", Resource::Redis),
+    ("redis.StrictRedis", Resource::Redis),
+    ("redis.client.Redis", Resource::Redis),
+    ("redis.client.StrictRedis", Resource::Redis),
+    ("boto3.Session", Resource::BotoSession),
+    ("boto3.session.Session", Resource::BotoSession),
+    ("pathlib.Path", Resource::Path),
+    ("pathlib.PosixPath", Resource::Path),
+    ("pathlib.WindowsPath", Resource::Path),
+];
+
+/// Factories (and classes whose construction does I/O) beyond plain class calls.
+const FACTORIES: &[Constructor] = &[
+    quiet("requests.session", Resource::RequestsSession),
+    quiet("urllib3.connection_from_url", Resource::Urllib3Pool),
+    Constructor { name: "smtplib.SMTP", resource: Resource::Smtp, blocks: ConstructionBlocks::WithArguments },
+    Constructor { name: "smtplib.SMTP_SSL", resource: Resource::Smtp, blocks: ConstructionBlocks::WithArguments },
+    Constructor { name: "smtplib.LMTP", resource: Resource::Smtp, blocks: ConstructionBlocks::WithArguments },
+    connects("psycopg2.connect", Resource::DbConnection(Driver::Psycopg2)),
+    connects("psycopg.connect", Resource::DbConnection(Driver::Psycopg)),
+    connects("psycopg.Connection.connect", Resource::DbConnection(Driver::Psycopg)),
+    connects("sqlite3.connect", Resource::DbConnection(Driver::Sqlite3)),
+    connects("pymysql.connect", Resource::DbConnection(Driver::PyMySql)),
+    connects("pymysql.Connect", Resource::DbConnection(Driver::PyMySql)),
+    connects("mysql.connector.connect", Resource::DbConnection(Driver::MySqlConnector)),
+    connects("MySQLdb.connect", Resource::DbConnection(Driver::MySqlDb)),
+    quiet("redis.from_url", Resource::Redis),
+    quiet("redis.Redis.from_url", Resource::Redis),
+    quiet("redis.StrictRedis.from_url", Resource::Redis),
+    // Building a boto3 client reads credentials and service models from disk.
+    connects("boto3.client", Resource::BotoClient),
+    connects("boto3.resource", Resource::BotoResource),
+    quiet("pathlib.Path.home", Resource::Path),
+    quiet("pathlib.Path.cwd", Resource::Path),
+];
+
+/// Attributes every PyMongo client, database and collection has: never a database or collection.
+const MONGO_SETTINGS: &[&str] = &["codec_options", "read_preference", "write_concern", "read_concern"];
+
+const SESSIONMAKERS: &[&str] = &["sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"];
+
+/// How deep name bindings and derivations are followed (`a = b.c; d = a[0]; …`).
+const MAX_DEPTH: u8 = 8;
+
+impl Resource {
+    /// The rule a blocking call on this resource belongs to.
+    pub(super) const fn rule(self) -> Rule {
+        match self {
+            Resource::RequestsSession | Resource::HttpxClient | Resource::Urllib3Pool | Resource::HttpClientConnection | Resource::Smtp => {
+                Rule::BlockingHttpInAsync
+            }
+            Resource::Path => Rule::BlockingFileIoInAsync,
+            _ => Rule::BlockingDbInAsync,
+        }
+    }
+
+    /// How the message names the resource, after "on".
+    pub(super) fn noun(self) -> String {
+        match self {
+            Resource::RequestsSession => "a `requests.Session`".to_string(),
+            Resource::HttpxClient => "a sync `httpx.Client`".to_string(),
+            Resource::Urllib3Pool => "a `urllib3` pool".to_string(),
+            Resource::HttpClientConnection => "an `http.client` connection".to_string(),
+            Resource::Smtp => "an `smtplib` connection".to_string(),
+            Resource::SqlSession | Resource::SessionFactory => "a sync SQLAlchemy `Session`".to_string(),
+            Resource::MongoClient => "a `pymongo.MongoClient`".to_string(),
+            Resource::MongoDatabase => "a `pymongo` database".to_string(),
+            Resource::MongoCollection => "a `pymongo` collection".to_string(),
+            Resource::DbConnection(driver) => format!("a `{}` connection", driver.module()),
+            Resource::DbCursor(driver) => format!("a `{}` cursor", driver.module()),
+            Resource::Redis => "a sync `redis.Redis` client".to_string(),
+            Resource::RedisPipeline => "a sync `redis` pipeline".to_string(),
+            Resource::BotoSession => "a `boto3.Session`".to_string(),
+            Resource::BotoClient => "a `boto3` client".to_string(),
+            Resource::BotoResource => "a `boto3` resource".to_string(),
+            Resource::Path => "a `pathlib.Path`".to_string(),
+        }
+    }
+
+    /// The non-blocking replacement to suggest.
+    pub(super) const fn alternative(self) -> &'static str {
+        match self {
+            Resource::RequestsSession | Resource::HttpxClient | Resource::Urllib3Pool | Resource::HttpClientConnection => "`httpx.AsyncClient`",
+            Resource::Smtp => "`aiosmtplib` (or send from `BackgroundTasks`)",
+            Resource::SqlSession | Resource::SessionFactory => "`AsyncSession` with an async engine",
+            Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection => "`pymongo.AsyncMongoClient` or `motor`",
+            Resource::DbConnection(driver) | Resource::DbCursor(driver) => driver.alternative(),
+            Resource::Redis | Resource::RedisPipeline => "`redis.asyncio`",
+            Resource::BotoSession | Resource::BotoClient | Resource::BotoResource => "`aioboto3`",
+            Resource::Path => "`anyio.Path` or `aiofiles`",
+        }
+    }
+
+    /// How the message calls a blocking call on this resource, when not the rule's default.
+    pub(super) const fn phrase(self) -> Option<&'static str> {
+        match self {
+            Resource::Smtp => Some("mail call"),
+            Resource::BotoSession | Resource::BotoClient | Resource::BotoResource => Some("AWS call"),
+            _ => None,
+        }
+    }
+
+    /// Whether calling `method` on the resource does blocking I/O.
+    pub(super) fn blocks(self, method: &str) -> bool {
+        match self {
+            Resource::RequestsSession => matches!(method, "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "request" | "send"),
+            Resource::HttpxClient => {
+                matches!(method, "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "request" | "send" | "stream")
+            }
+            Resource::Urllib3Pool => matches!(method, "request" | "urlopen" | "request_encode_url" | "request_encode_body"),
+            Resource::HttpClientConnection => matches!(method, "request" | "getresponse" | "connect" | "send" | "endheaders"),
+            Resource::Smtp => !matches!(method, "set_debuglevel" | "has_extn" | "close"),
+            Resource::SqlSession => matches!(
+                method,
+                "execute" | "exec" | "scalar" | "scalars" | "get" | "get_one" | "commit" | "flush" | "refresh" | "query" | "merge" | "delete" | "rollback" | "close"
+            ),
+            Resource::SessionFactory => false,
+            Resource::MongoClient => !matches!(method, "get_database" | "get_default_database" | "with_options"),
+            Resource::MongoDatabase => !matches!(method, "get_collection" | "with_options"),
+            Resource::MongoCollection => method != "with_options",
+            Resource::DbConnection(_) => method != "cursor",
+            Resource::DbCursor(_) => matches!(
+                method,
+                "execute" | "executemany" | "executescript" | "callproc" | "fetchone" | "fetchmany" | "fetchall" | "copy_expert" | "copy_from" | "copy_to" | "nextset" | "scroll"
+            ),
+            Resource::Redis => !matches!(
+                method,
+                "pipeline" | "pubsub" | "lock" | "register_script" | "get_encoder" | "get_connection_kwargs" | "get_retry" | "set_retry" | "set_response_callback"
+            ),
+            Resource::RedisPipeline => matches!(method, "execute" | "reset" | "watch" | "unwatch"),
+            Resource::BotoSession => matches!(method, "client" | "resource"),
+            Resource::BotoClient => !matches!(method, "get_paginator" | "get_waiter" | "can_paginate" | "generate_presigned_url" | "generate_presigned_post" | "close"),
+            // Service resources create sub-resources (`s3.Bucket(name)`) without I/O; their
+            // lower-case methods are API actions (`s3.create_bucket(...)`).
+            Resource::BotoResource => method.starts_with(|c: char| c.is_ascii_lowercase()) && method != "get_available_subresources",
+            Resource::Path => matches!(
+                method,
+                "read_text" | "read_bytes" | "write_text" | "write_bytes" | "open" | "touch" | "mkdir" | "rmdir" | "unlink" | "rename" | "replace" | "iterdir"
+            ),
+        }
+    }
+
+    /// The resource a method call returns: `client.get_database()`, `conn.cursor()`, …
+    fn method_result(self, method: &str) -> Option<Resource> {
+        match (self, method) {
+            (Resource::MongoClient, "get_database" | "get_default_database") => Some(Resource::MongoDatabase),
+            (Resource::MongoDatabase, "get_collection") => Some(Resource::MongoCollection),
+            (Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection, "with_options") => Some(self),
+            (Resource::DbConnection(driver), "cursor") => Some(Resource::DbCursor(driver)),
+            (Resource::Redis, "pipeline") => Some(Resource::RedisPipeline),
+            (Resource::BotoSession, "client") => Some(Resource::BotoClient),
+            (Resource::BotoSession, "resource") => Some(Resource::BotoResource),
+            (Resource::Path, "with_name" | "with_suffix" | "with_stem" | "joinpath" | "absolute" | "resolve" | "expanduser") => Some(Resource::Path),
+            _ => None,
+        }
+    }
+
+    /// The resource an attribute holds: `client.shop` is a database, `db.users` a collection.
+    /// PyMongo's own attributes (`db.name`, `collection.database`) are not sub-objects.
+    fn attribute(self, name: &str) -> Option<Resource> {
+        if name.starts_with('_') || (self.is_mongo() && MONGO_SETTINGS.contains(&name)) {
+            return None;
+        }
+        match (self, name) {
+            (Resource::MongoDatabase | Resource::MongoCollection, "client") => Some(Resource::MongoClient),
+            (Resource::MongoCollection, "database") => Some(Resource::MongoDatabase),
+            (Resource::MongoCollection, "name" | "full_name") => None,
+            (Resource::MongoClient, "address" | "primary" | "secondaries" | "arbiters" | "is_primary" | "is_mongos" | "nodes" | "options" | "topology_description") => None,
+            (Resource::MongoDatabase, "name") => None,
+            (Resource::MongoClient, _) => Some(Resource::MongoDatabase),
+            (Resource::MongoDatabase | Resource::MongoCollection, _) => Some(Resource::MongoCollection),
+            (Resource::Path, "parent") => Some(Resource::Path),
+            _ => None,
+        }
+    }
+
+    const fn is_mongo(self) -> bool {
+        matches!(self, Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection)
+    }
+
+    /// The resource a subscript holds: `client["shop"]`, `db["users"]`.
+    fn item(self) -> Option<Resource> {
+        match self {
+            Resource::MongoClient => Some(Resource::MongoDatabase),
+            Resource::MongoDatabase | Resource::MongoCollection => Some(Resource::MongoCollection),
+            _ => None,
+        }
+    }
+}
+
+fn class_resource(qualified: &str) -> Option<Resource> {
+    CLASSES.iter().find(|(name, _)| *name == qualified).map(|(_, resource)| *resource)
+}
+
+/// The resource a call of `qualified` builds, and whether building it blocks.
+pub(super) fn constructed_by(semantic: &SemanticModel, qualified: &str, call: &ast::ExprCall, scope: ScopeId) -> Option<(Resource, bool)> {
+    if let Some(factory) = FACTORIES.iter().find(|factory| factory.name == qualified) {
+        let blocks = match factory.blocks {
+            ConstructionBlocks::Never => false,
+            ConstructionBlocks::Always => true,
+            ConstructionBlocks::WithArguments => !call.arguments.is_empty(),
+        };
+        return Some((factory.resource, blocks));
+    }
+    if SESSIONMAKERS.contains(&qualified) {
+        return makes_sync_sessions(semantic, call, scope).then_some((Resource::SessionFactory, false));
+    }
+    class_resource(qualified).map(|resource| (resource, false))
+}
+
+/// `sessionmaker(...)` makes sync sessions unless `class_=` names another class
+/// (`sessionmaker(engine, class_=AsyncSession)` is a common async setup).
+fn makes_sync_sessions(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> bool {
+    match call.arguments.find_keyword("class_") {
+        None => true,
+        Some(keyword) => semantic.qualified_name(&keyword.value, scope).is_some_and(|class| class_resource(&class) == Some(Resource::SqlSession)),
+    }
+}
+
+/// The resource `expr` evaluates to in `scope`, when the code proves it.
+pub(super) fn resource_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> Option<Resource> {
+    resolve(semantic, expr, scope, 0)
+}
+
+fn resolve(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> Option<Resource> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let next = depth + 1;
+    match expr {
+        Expr::Name(_) => {
+            let binding = semantic.binding_of_name(expr, scope)?;
+            match &binding.kind {
+                BindingKind::Assignment { value } | BindingKind::WithItem { context: value } => resolve(semantic, value, binding.scope, next),
+                BindingKind::AnnAssign { annotation, value } => semantic
+                    .annotation_type(annotation, binding.scope)
+                    .and_then(|class| class_resource(&class))
+                    .or_else(|| value.and_then(|value| resolve(semantic, value, binding.scope, next))),
+                BindingKind::Parameter { .. } => semantic.instance_type(expr, scope).and_then(|class| class_resource(&class)),
+                _ => None,
+            }
+        }
+        Expr::Call(call) => {
+            if let Some(qualified) = semantic.qualified_name(&call.func, scope) {
+                if qualified == "contextlib.closing" {
+                    let wrapped = call.arguments.find_positional(0)?;
+                    return resolve(semantic, wrapped, scope, next);
+                }
+                if let Some((resource, _)) = constructed_by(semantic, &qualified, call, scope) {
+                    return Some(resource);
+                }
+            }
+            match call.func.as_ref() {
+                Expr::Attribute(method) => resolve(semantic, &method.value, scope, next)?.method_result(method.attr.as_str()),
+                func => match resolve(semantic, func, scope, next)? {
+                    Resource::SessionFactory => Some(Resource::SqlSession),
+                    _ => None,
+                },
+            }
+        }
+        Expr::Attribute(attribute) => resolve(semantic, &attribute.value, scope, next)?.attribute(attribute.attr.as_str()),
+        Expr::Subscript(subscript) => resolve(semantic, &subscript.value, scope, next)?.item(),
+        Expr::BinOp(binop) if binop.op == Operator::Div => match resolve(semantic, &binop.left, scope, next)? {
+            Resource::Path => Some(Resource::Path),
+            _ => None,
+        },
+        _ => None,
+    }
+}
