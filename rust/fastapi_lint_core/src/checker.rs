@@ -1,7 +1,12 @@
 //! The single AST pass: walks the module once, keeps track of scope and enclosing function, and
 //! hands each node to the rules registered for its kind (see `rules::dispatch`).
 
+use std::cell::OnceCell;
 use std::path::Path;
+
+use ruff_python_ast::token::Tokens;
+use ruff_python_codegen::Stylist;
+use ruff_python_parser::Parsed;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, PythonVersion, Stmt};
@@ -32,8 +37,9 @@ pub struct Checker<'a> {
     frames: Vec<Frame<'a>>,
     diagnostics: Vec<Diagnostic>,
     deferred_annotations: bool,
-    /// The module's top-level statements, for fixes that add an import.
-    module_body: &'a [Stmt],
+    parsed: &'a Parsed<ast::ModModule>,
+    /// Built on first use: only fixes that insert code need the file's quoting and line endings.
+    stylist: OnceCell<Stylist<'a>>,
 }
 
 impl<'a> Checker<'a> {
@@ -44,19 +50,41 @@ impl<'a> Checker<'a> {
         semantic: &'a SemanticModel<'a>,
         fastapi: &'a FastApiContext<'a>,
         deferred_annotations: bool,
+        parsed: &'a Parsed<ast::ModModule>,
     ) -> Self {
-        Self { source, path, settings, semantic, fastapi, scope: ScopeId::MODULE, frames: Vec::new(), diagnostics: Vec::new(), deferred_annotations, module_body: &[] }
+        Self {
+            source,
+            path,
+            settings,
+            semantic,
+            fastapi,
+            scope: ScopeId::MODULE,
+            frames: Vec::new(),
+            diagnostics: Vec::new(),
+            deferred_annotations,
+            parsed,
+            stylist: OnceCell::new(),
+        }
     }
 
-    pub(crate) fn check_module(mut self, module: &'a ast::ModModule) -> Vec<Diagnostic> {
-        self.module_body = &module.body;
+    pub(crate) fn check_module(mut self) -> Vec<Diagnostic> {
+        let module = self.parsed.syntax();
         self.visit_body(&module.body);
         self.diagnostics
     }
 
-    /// The module's top-level statements.
+    /// The module's top-level statements (fixes that add imports look for where to put them).
     pub fn module_body(&self) -> &'a [Stmt] {
-        self.module_body
+        &self.parsed.syntax().body
+    }
+
+    pub fn tokens(&self) -> &'a Tokens {
+        self.parsed.tokens()
+    }
+
+    /// The file's code style (line endings, indentation, quotes), for fixes that insert code.
+    pub fn stylist(&self) -> &Stylist<'a> {
+        self.stylist.get_or_init(|| Stylist::from_tokens(self.parsed.tokens(), self.source))
     }
 
     pub fn source(&self) -> &'a str {

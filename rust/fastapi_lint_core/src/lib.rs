@@ -16,8 +16,9 @@ pub mod settings;
 mod test_support;
 
 pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix};
-pub use linter::{lint_module, lint_source};
+pub use linter::{lint_module, lint_module_with_warnings, lint_source};
 pub use message::{Message, SourceLocation, to_messages};
+pub use noqa::NoqaWarning;
 pub use registry::{FixAvailability, Rule, RuleGroup, RuleSet};
 pub use ruff_python_ast::PythonVersion;
 pub use selector::{RuleSelection, RuleSelector, resolve_rules};

@@ -10,7 +10,7 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
-use crate::noqa;
+use crate::noqa::{self, NoqaWarning};
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
 
@@ -25,6 +25,17 @@ pub fn lint_source(source: &str, path: Option<&Path>, settings: &LinterSettings)
 /// Like [`lint_source`], with the module's dotted name (`app.routes`) so that relative imports
 /// resolve to qualified names.
 pub fn lint_module(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, settings: &LinterSettings) -> Vec<Diagnostic> {
+    lint_module_with_warnings(source, path, module_path, settings).0
+}
+
+/// Like [`lint_module`], also returning the warnings about malformed `# noqa` directives that
+/// Ruff prints on stderr, in the order Ruff prints them.
+pub fn lint_module_with_warnings(
+    source: &str,
+    path: Option<&Path>,
+    module_path: Option<Vec<String>>,
+    settings: &LinterSettings,
+) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
     let source_type = path.map_or(PySourceType::Python, PySourceType::from);
     let options = ParseOptions::from(source_type).with_target_version(settings.target_version);
     let parsed = parse_unchecked(source, options);
@@ -37,19 +48,22 @@ pub fn lint_module(source: &str, path: Option<&Path>, module_path: Option<Vec<St
         .collect();
 
     let Some(parsed) = parsed.try_into_module() else {
-        return diagnostics;
+        return (diagnostics, Vec::new());
     };
     let module = parsed.syntax();
+    let mut warnings = Vec::new();
     if !settings.rules.is_empty() {
         let semantic = SemanticModel::build(module, module_path);
         let fastapi = FastApiContext::build(&semantic);
         let deferred = settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
-        let checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred);
-        let found = checker.check_module(module);
-        diagnostics.extend(noqa::apply(found, source, parsed.tokens()));
+        let checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred, &parsed);
+        let found = checker.check_module();
+        let suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
+        diagnostics.extend(suppressed.diagnostics);
+        warnings = suppressed.warnings;
     }
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
-    diagnostics
+    (diagnostics, warnings)
 }
 
 /// `from __future__ import annotations` among the module's leading imports.

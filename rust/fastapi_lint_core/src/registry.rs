@@ -99,6 +99,7 @@ declare_rules! {
     BlockingFileIoInAsync => ("FAPI103", "blocking-file-io-in-async", Stable, None, rules::blocking::file_io::BlockingFileIoInAsync);
     BlockingDbInAsync => ("FAPI104", "blocking-db-in-async", Stable, None, rules::blocking::db::BlockingDbInAsync);
     BlockingSubprocessInAsync => ("FAPI105", "blocking-subprocess-in-async", Stable, None, rules::blocking::subprocess::BlockingSubprocessInAsync);
+    UnusedNoqa => ("FAPI900", "unused-noqa", Stable, Always, rules::noqa::unused_noqa::UnusedNoqa);
     FastApiRedundantResponseModel => ("FAST001", "fast-api-redundant-response-model", Stable, Always, rules::fast::redundant_response_model::FastApiRedundantResponseModel);
     FastApiNonAnnotatedDependency => ("FAST002", "fast-api-non-annotated-dependency", Stable, Sometimes, rules::fast::non_annotated_dependency::FastApiNonAnnotatedDependency);
     FastApiUnusedPathParameter => ("FAST003", "fast-api-unused-path-parameter", Stable, Sometimes, rules::fast::unused_path_parameter::FastApiUnusedPathParameter);
@@ -124,9 +125,9 @@ impl Rule {
     /// The documentation URL: Ruff's own page for Ruff's FAST rules, ours for FAPI rules.
     pub fn url(self) -> String {
         if self.linter() == "FAST" {
-            format!("{RUFF_DOCS_BASE}{}/", self.name())
+            format!("{RUFF_DOCS_BASE}{}", self.name())
         } else {
-            format!("{FAPI_DOCS_BASE}{}/", self.name())
+            format!("{FAPI_DOCS_BASE}{}", self.name())
         }
     }
 

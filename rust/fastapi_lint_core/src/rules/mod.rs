@@ -3,3 +3,4 @@
 pub mod blocking;
 pub(crate) mod dispatch;
 pub mod fast;
+pub mod noqa;

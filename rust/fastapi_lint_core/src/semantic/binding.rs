@@ -15,7 +15,7 @@ pub enum BindingKind<'a> {
     /// `from a import b as c` binds `c` (qualified `a.b`); relative imports keep their dots
     /// (`.services.load`) unless the module's own name is known.
     FromImport { qualified: String },
-    /// `x = value` with a single name target.
+    /// `x = value`, `(x := value)`, or `x` unpacked from a literal (`x, y = value, other`).
     Assignment { value: &'a Expr },
     /// `x: T = value` / `x: T`.
     AnnAssign { annotation: &'a Expr, value: Option<&'a Expr> },

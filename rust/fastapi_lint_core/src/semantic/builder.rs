@@ -60,6 +60,23 @@ impl<'a> Builder<'_, 'a> {
         }
     }
 
+    /// Binds an assignment target; names get the value they receive, also when unpacked
+    /// position by position from a literal tuple, list or set (`app, router = FastAPI(), APIRouter()`).
+    fn bind_assignment(&mut self, target: &'a Expr, value: &'a Expr) {
+        match (target, value) {
+            (Expr::Name(_), _) => self.bind_target(target, Some(BindingKind::Assignment { value })),
+            (
+                Expr::Tuple(ast::ExprTuple { elts: targets, .. }) | Expr::List(ast::ExprList { elts: targets, .. }),
+                Expr::Tuple(ast::ExprTuple { elts: values, .. }) | Expr::List(ast::ExprList { elts: values, .. }) | Expr::Set(ast::ExprSet { elts: values, .. }),
+            ) if targets.len() == values.len() && !targets.iter().any(Expr::is_starred_expr) => {
+                for (target, value) in targets.iter().zip(values) {
+                    self.bind_assignment(target, value);
+                }
+            }
+            _ => self.bind_target(target, None),
+        }
+    }
+
     fn bind_parameters(&mut self, parameters: &'a ast::Parameters, visible_from: TextSize) {
         for param in parameters.iter_non_variadic_params() {
             let parameter = &param.parameter;
@@ -173,8 +190,7 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
                 for target in &assign.targets {
-                    let single = matches!(target, Expr::Name(_)).then_some(BindingKind::Assignment { value: &assign.value });
-                    self.bind_target(target, single);
+                    self.bind_assignment(target, &assign.value);
                 }
             }
             Stmt::AnnAssign(assign) => {
@@ -246,7 +262,7 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
             Expr::Named(named) => {
                 self.visit_expr(&named.value);
                 if let Expr::Name(name) = named.target.as_ref() {
-                    self.bind(name.id.as_str(), BindingKind::Other, name.range, named.end());
+                    self.bind(name.id.as_str(), BindingKind::Assignment { value: &named.value }, name.range, named.end());
                 }
             }
             Expr::Call(call) => {

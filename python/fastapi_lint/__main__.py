@@ -1,0 +1,23 @@
+"""The `fastapi-lint` command (and `python -m fastapi_lint`): hands over to the Rust CLI at once."""
+
+import signal
+import sys
+
+from fastapi_lint import _core
+
+
+def main() -> int:
+    # Behave like a native binary: Ctrl-C ends the process immediately instead of waiting for
+    # the Rust side to finish and then raising KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        # A fixed program name: argv[0] is a wrapper script or `__main__.py`, not what users typed.
+        return _core.main(["fastapi-lint", *sys.argv[1:]])
+    except _core.LintError as error:
+        # Only a crash gets here; the CLI reports its own errors and returns 2 for them.
+        print(f"fastapi-lint failed\n  Cause: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

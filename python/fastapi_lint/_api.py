@@ -1,0 +1,221 @@
+"""The Python API: typed, immutable results over the extension module.
+
+The extension returns each diagnostic as one element of the CLI's `json` output format, so a
+`Diagnostic` holds exactly what `fastapi-lint check --output-format json` prints and
+`Diagnostic.to_dict()` gives it back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence, Union
+
+from fastapi_lint import _core
+
+StrPath = Union[str, "os.PathLike[str]"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A 1-based row and a 1-based column counted in characters; end locations are exclusive."""
+
+    row: int
+    column: int
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        return cls(row=data["row"], column=data["column"])
+
+    def to_dict(self) -> dict[str, int]:
+        return {"column": self.column, "row": self.row}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between `location` and `end_location` with `content`."""
+
+    content: str
+    location: Location
+    end_location: Location
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
+        return cls(
+            content=data["content"],
+            location=Location.from_dict(data["location"]),
+            end_location=Location.from_dict(data["end_location"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "content": self.content,
+            "end_location": self.end_location.to_dict(),
+            "location": self.location.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested fix. `applicability` is `"safe"`, `"unsafe"` or `"displayonly"`, as in Ruff."""
+
+    applicability: str
+    message: Optional[str]
+    edits: tuple[Edit, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fix:
+        return cls(
+            applicability=data["applicability"],
+            message=data["message"],
+            edits=tuple(Edit.from_dict(edit) for edit in data["edits"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applicability": self.applicability,
+            "edits": [edit.to_dict() for edit in self.edits],
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a rule violation, or a syntax error (`code == "invalid-syntax"`)."""
+
+    code: str
+    name: str
+    message: str
+    filename: str
+    location: Location
+    end_location: Location
+    # The row where a suppression comment silences this; None for syntax errors.
+    noqa_row: Optional[int]
+    fix: Optional[Fix]
+    # The rule's documentation page; None for syntax errors.
+    url: Optional[str]
+    severity: str
+    # The 1-based notebook cell, for notebooks; None for Python files.
+    cell: Optional[int]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        fix = data["fix"]
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            message=data["message"],
+            filename=data["filename"],
+            location=Location.from_dict(data["location"]),
+            end_location=Location.from_dict(data["end_location"]),
+            noqa_row=data["noqa_row"],
+            fix=None if fix is None else Fix.from_dict(fix),
+            url=data["url"],
+            severity=data["severity"],
+            cell=data["cell"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """This diagnostic as one element of `--output-format json` (keys sorted, like Ruff)."""
+        return {
+            "cell": self.cell,
+            "code": self.code,
+            "end_location": self.end_location.to_dict(),
+            "filename": self.filename,
+            "fix": None if self.fix is None else self.fix.to_dict(),
+            "location": self.location.to_dict(),
+            "message": self.message,
+            "name": self.name,
+            "noqa_row": self.noqa_row,
+            "severity": self.severity,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as `fastapi-lint rule CODE` documents it."""
+
+    code: str
+    name: str
+    # The code's letters: `FAST` (Ruff's FastAPI rules) or `FAPI`.
+    linter: str
+    summary: str
+    # Markdown: What it does / Why is this bad? / Example / Use instead: / ...
+    docs: str
+    # `"None"`, `"Sometimes"` or `"Always"`, Ruff's `fix_availability`.
+    fix_availability: str
+    # Only enabled with `preview=True` / `--preview`.
+    preview: bool
+    url: str
+
+
+def check_source(
+    source: str,
+    *,
+    filename: StrPath = "<stdin>",
+    select: Optional[Sequence[str]] = None,
+    ignore: Optional[Sequence[str]] = None,
+    target_version: Optional[str] = None,
+    preview: bool = False,
+) -> list[Diagnostic]:
+    """Lint one buffer with the default settings, ignoring configuration files.
+
+    `filename` names the buffer in the diagnostics. `select` replaces the default rule
+    selection and `ignore` removes from it; both take selectors (`"ALL"`, `"FAPI1"`,
+    `"FAST002"`). `target_version` is `"py39"` ... `"py314"`.
+
+    Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
+    """
+    messages = _core.check_source(
+        source,
+        os.fspath(filename),
+        _selectors("select", select),
+        _selectors("ignore", ignore),
+        target_version,
+        preview,
+    )
+    return _diagnostics(messages)
+
+
+def check_paths(
+    paths: Union[StrPath, Iterable[StrPath]],
+    *,
+    config: Optional[StrPath] = None,
+    select: Optional[Sequence[str]] = None,
+    ignore: Optional[Sequence[str]] = None,
+) -> list[Diagnostic]:
+    """Lint files and directories as `fastapi-lint check PATHS` does.
+
+    Configuration is discovered per file (`[tool.fastapi-lint]` in `pyproject.toml`, ...)
+    unless `config` names the one file to use. `select` and `ignore` apply on top, like the
+    command-line options. Diagnostics come sorted by file and position.
+
+    Raises `ConfigError` for invalid configuration or selectors, `LintError` otherwise.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    messages = _core.check_paths(
+        [os.fspath(path) for path in paths],
+        None if config is None else os.fspath(config),
+        _selectors("select", select),
+        _selectors("ignore", ignore),
+    )
+    return _diagnostics(messages)
+
+
+def rules() -> list[Rule]:
+    """Every rule fastapi-lint knows, in code order."""
+    return [Rule(**entry) for entry in _core.rules()]
+
+
+def _selectors(option: str, selectors: Optional[Sequence[str]]) -> Optional[list[str]]:
+    # A lone string is a sequence of characters: `select="FAST"` would select F, A, S and T.
+    if isinstance(selectors, str):
+        raise TypeError(f"`{option}` takes a list of selectors, e.g. {option}=[{selectors!r}]")
+    return None if selectors is None else list(selectors)
+
+
+def _diagnostics(messages: list[str]) -> list[Diagnostic]:
+    return [Diagnostic.from_dict(json.loads(message)) for message in messages]

@@ -1,0 +1,184 @@
+"""The installed `fastapi-lint` command as a subprocess, on real files: Ruff's behaviour."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import fastapi_lint
+from support import (
+    EXAMPLE_APP,
+    JSON_KEYS,
+    REPO_ROOT,
+    SLEEP_COLUMN,
+    SLEEP_ROW,
+    SLEEPING_ROUTE,
+    UNCLOSED_BRACKET,
+    Run,
+)
+
+
+def test_clean_file_exits_0(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "clean.py").write_text("x = 1\n")
+
+    result = run("check", "clean.py")
+
+    assert result.returncode == 0, result.stderr
+    assert "All checks passed!" in result.stdout
+
+
+def test_findings_exit_1_with_concise_lines(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
+
+    result = run("check", "--output-format", "concise", ".")
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(f"app.py:{SLEEP_ROW}:{SLEEP_COLUMN}: FAPI101 ")
+    assert "Found 1 error." in result.stdout
+
+
+def test_exit_zero(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
+
+    result = run("check", "--exit-zero", "--output-format", "concise", "app.py")
+
+    assert result.returncode == 0, result.stderr
+    assert "FAPI101" in result.stdout
+
+
+def test_syntax_errors_count_as_findings(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "broken.py").write_text(UNCLOSED_BRACKET)
+
+    result = run("check", "--output-format", "concise", "broken.py")
+
+    assert result.returncode == 1, result.stderr
+    assert "broken.py:3:1: invalid-syntax" in result.stdout
+
+
+def test_unknown_selector_exits_2(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
+
+    result = run("check", "--select", "NOPE1", "app.py")
+
+    assert result.returncode == 2
+    assert "NOPE1" in result.stderr
+
+
+def test_unknown_config_key_exits_2_naming_it(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
+    (tmp_path / "pyproject.toml").write_text("[tool.fastapi-lint.lint]\nselekt = ['FAPI']\n")
+
+    result = run("check", "app.py")
+
+    assert result.returncode == 2
+    assert "selekt" in result.stderr
+    assert "pyproject.toml" in result.stderr
+
+
+def test_json_output(tmp_path: Path, run: Run) -> None:
+    path = tmp_path / "app.py"
+    path.write_text(SLEEPING_ROUTE)
+
+    result = run("check", "--output-format", "json", "app.py")
+
+    assert result.returncode == 1, result.stderr
+    [element] = json.loads(result.stdout)
+    assert list(element) == JSON_KEYS
+    assert element["code"] == "FAPI101"
+    assert element["name"] == "blocking-sleep-in-async"
+    assert element["filename"] == str(path)
+    assert element["location"] == {"column": SLEEP_COLUMN, "row": SLEEP_ROW}
+    assert element["noqa_row"] == SLEEP_ROW
+    assert element["severity"] == "error"
+    assert element["cell"] is None
+    # The Python API holds exactly what the CLI prints.
+    assert [d.to_dict() for d in fastapi_lint.check_paths([path])] == [element]
+
+
+def test_json_output_of_a_clean_file_is_an_empty_array(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "clean.py").write_text("x = 1\n")
+
+    result = run("check", "--output-format", "json", "clean.py")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_stdin_filename(tmp_path: Path, run: Run) -> None:
+    result = run("check", "--output-format", "json", "--stdin-filename", "sub/app.py", input=SLEEPING_ROUTE)
+
+    assert result.returncode == 1, result.stderr
+    [element] = json.loads(result.stdout)
+    assert element["code"] == "FAPI101"
+    assert element["filename"] == str(tmp_path / "sub" / "app.py")
+
+
+def test_stdin_without_a_filename_is_dash(run: Run) -> None:
+    result = run("check", "--output-format", "concise", "-", input=SLEEPING_ROUTE)
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(f"-:{SLEEP_ROW}:{SLEEP_COLUMN}: FAPI101 ")
+
+
+def test_noqa_suppresses_exactly_the_listed_code(tmp_path: Path, run: Run) -> None:
+    sleep_line = "    time.sleep(1)\n"
+    variants = {
+        "blanket.py": "    time.sleep(1)  # noqa\n",
+        "code.py": "    time.sleep(1)  # noqa: FAPI101\n",
+        "spelling.py": "    time.sleep(1)  #NOQA:FAPI101 waiting on purpose\n",
+        "other_code.py": "    time.sleep(1)  # noqa: FAPI102\n",
+        "prefix.py": "    time.sleep(1)  # noqa: FAPI1\n",
+    }
+    for name, line in variants.items():
+        (tmp_path / name).write_text(SLEEPING_ROUTE.replace(sleep_line, line))
+
+    result = run("check", "--output-format", "json", ".")
+
+    flagged = sorted(Path(element["filename"]).name for element in json.loads(result.stdout))
+    # Codes match exactly: neither another code nor a prefix suppresses.
+    assert flagged == ["other_code.py", "prefix.py"]
+    assert result.returncode == 1
+
+
+def test_rule_prints_the_documentation(run: Run) -> None:
+    [rule] = [rule for rule in fastapi_lint.rules() if rule.code == "FAPI101"]
+
+    result = run("rule", "FAPI101")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# blocking-sleep-in-async (FAPI101)")
+    assert rule.docs.strip() in result.stdout
+
+
+def test_rule_rejects_an_unknown_code(run: Run) -> None:
+    result = run("rule", "FAPI999")
+
+    assert result.returncode == 2
+    assert "FAPI999" in result.stderr
+
+
+def test_version(run: Run) -> None:
+    for command in ("version", "--version"):
+        result = run(command)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"fastapi-lint {fastapi_lint.__version__}"
+
+
+def test_the_example_app_findings_are_the_marked_ones(run: Run) -> None:
+    """Every `# CODE: why` marker in the example app is a finding on that line, and vice versa."""
+    marker = re.compile(r"#\s*((?:FAST|FAPI)\d{3}):")
+    expected = set()
+    for path in sorted(EXAMPLE_APP.rglob("*.py")):
+        for row, line in enumerate(path.read_text().splitlines(), start=1):
+            expected.update((path.relative_to(REPO_ROOT).as_posix(), row, code) for code in marker.findall(line))
+
+    # The README's first command, from the repository root.
+    result = run("check", "--output-format", "json", "examples/fastapi_app", cwd=REPO_ROOT)
+
+    assert result.returncode == 1, result.stderr
+    found = {
+        (Path(element["filename"]).relative_to(REPO_ROOT).as_posix(), element["location"]["row"], element["code"])
+        for element in json.loads(result.stdout)
+    }
+    assert found == expected
