@@ -31,7 +31,7 @@ def rule_table(rules: list[fastapi_lint.Rule]) -> str:
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
         link = f"[{rule.code}](docs/rules/{rule.code}.md)"
-        fix = FIX_SYMBOL.get(rule.fix, "")
+        fix = FIX_SYMBOL.get(rule.fix_availability, "")
         preview = "🧪" if rule.preview else ""
         lines.append(f"| {link} | `{rule.name}` | {summary} | {fix} | {preview} |")
     return "\n".join(lines)
@@ -40,7 +40,7 @@ def rule_table(rules: list[fastapi_lint.Rule]) -> str:
 def rule_page(rule: fastapi_lint.Rule) -> str:
     header = f"# {rule.name} ({rule.code})\n\n"
     status = "Preview (enable with `--preview`)" if rule.preview else "Stable"
-    meta = f"Status: {status}. Fix: {rule.fix}.\n\n"
+    meta = f"Status: {status}. Fix: {rule.fix_availability}.\n\n"
     return header + meta + rule.docs.rstrip() + "\n"
 
 
