@@ -3,15 +3,30 @@
 //! Contract shared with `fastapi_lint_python` (keep these signatures stable):
 //! - [`run`]: the whole CLI; prints to stdout/stderr and returns Ruff's exit code.
 //! - [`check_paths`]: lint files/directories with config discovery, in parallel.
-//! - [`check_source`]: lint one buffer with isolated settings plus overrides.
+//! - [`check_source`]: lint one buffer with config discovery from its filename, plus overrides.
 //! - [`message_to_json`]: one element of the `json` output format.
+
+mod args;
+mod commands;
+pub mod config;
+mod lint;
+pub mod output;
+mod walk;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use fastapi_lint_core::Message;
+use fastapi_lint_core::{Message, RuleSelection};
+
+use crate::config::discovery::{Discovery, Resolver};
+use crate::config::options::TargetVersion;
+use crate::config::patterns::{FilePattern, absolute};
+use crate::config::{Configuration, Origin, PerFileIgnore, parse_selectors};
+pub use crate::output::message_to_json;
 
 /// Selection and settings overrides given by a caller (CLI flags or Python keyword arguments).
+/// They form the last configuration layer, on top of whatever file governs each path.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     /// `--config FILE`: use this config file for every file.
@@ -22,8 +37,16 @@ pub struct CheckOptions {
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub preview: Option<bool>,
-    /// `py39` … `py314`.
+    /// `py37` … `py315`.
     pub target_version: Option<String>,
+    /// `--per-file-ignores`: (glob, rule selectors) pairs replacing the configured ones.
+    pub per_file_ignores: Option<Vec<(String, Vec<String>)>>,
+    /// `--extend-per-file-ignores`: pairs added to the configured ones.
+    pub extend_per_file_ignores: Vec<(String, Vec<String>)>,
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
+    pub respect_gitignore: Option<bool>,
+    pub force_exclude: Option<bool>,
 }
 
 /// Why a check could not run at all.
@@ -47,25 +70,116 @@ impl std::error::Error for CheckError {}
 
 /// Runs the command line (`args[0]` is the program name) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
-    let _ = args;
-    2
+    commands::run(args)
 }
 
 /// Lints files and directories as `fastapi-lint check PATHS` would, returning every message
 /// sorted by file and position.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
-    let _ = (paths, options);
-    Ok(Vec::new())
+    let cwd = current_dir().map_err(CheckError::Lint)?;
+    let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
+    let files = walk::python_files(paths, &resolver, &cwd).map_err(config_error)?;
+    let diagnostics = lint::lint_files(&files, &resolver).map_err(config_error)?;
+    Ok(diagnostics.messages)
 }
 
-/// Lints one buffer. `filename` decides per-file behaviour and appears in the messages.
+/// Lints one buffer. `filename` decides per-file behaviour (configuration discovery from its
+/// directory unless isolated, per-file ignores, `.pyi`) and appears in the messages.
 pub fn check_source(source: &str, filename: Option<&Path>, options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
-    let _ = (source, filename, options);
-    Ok(Vec::new())
+    let cwd = current_dir().map_err(CheckError::Lint)?;
+    let resolver = resolver(options, &cwd).map_err(config_error)?;
+    let path = filename.map(|filename| absolute(filename, &cwd));
+    let settings = match &path {
+        Some(path) => resolver.settings_for(path).map_err(config_error)?,
+        None => Arc::clone(resolver.default_settings()),
+    };
+    Ok(lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings).messages)
 }
 
-/// One element of the `json` output format, as Ruff writes it (keys sorted).
-pub fn message_to_json(message: &Message) -> serde_json::Value {
-    let _ = message;
-    serde_json::Value::Null
+fn current_dir() -> Result<PathBuf, String> {
+    std::env::current_dir().map_err(|error| format!("Failed to read the working directory: {error}"))
+}
+
+fn config_error(error: anyhow::Error) -> CheckError {
+    CheckError::Config(format!("{error:#}"))
+}
+
+/// The resolver for a run: discovery mode from the options, their overrides on top.
+pub(crate) fn resolver(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Resolver> {
+    let config = options.config.as_ref().map(|path| absolute(path, cwd));
+    let discovery = match &config {
+        _ if options.isolated => Discovery::Isolated,
+        Some(path) => Discovery::Fixed(path),
+        None => Discovery::Hierarchical,
+    };
+    Resolver::new(discovery, overrides(options, cwd)?, cwd)
+}
+
+/// The options as a configuration layer; CLI globs are anchored at the working directory.
+fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration> {
+    let origin = Origin::Cli;
+    let per_file = |pairs: &[(String, Vec<String>)], key: &str| -> anyhow::Result<Vec<PerFileIgnore>> {
+        pairs.iter().map(|(pattern, codes)| PerFileIgnore::new(pattern, codes, cwd, key, &origin)).collect()
+    };
+    let patterns = |globs: &[String]| globs.iter().map(|glob| FilePattern::new(glob, cwd)).collect::<Vec<_>>();
+    let target_version = options
+        .target_version
+        .as_deref()
+        .map(|name| TargetVersion::parse(name).ok_or_else(|| anyhow::anyhow!("Invalid target version `{name}`")))
+        .transpose()?;
+    Ok(Configuration {
+        project_root: cwd.to_path_buf(),
+        selections: vec![RuleSelection {
+            select: options.select.as_deref().map(|values| parse_selectors(values, "select", &origin)).transpose()?,
+            extend_select: parse_selectors(&options.extend_select, "extend-select", &origin)?,
+            ignore: parse_selectors(&options.ignore, "ignore", &origin)?,
+        }],
+        per_file_ignores: options.per_file_ignores.as_deref().map(|pairs| per_file(pairs, "per-file-ignores")).transpose()?,
+        extend_per_file_ignores: per_file(&options.extend_per_file_ignores, "extend-per-file-ignores")?,
+        exclude: options.exclude.as_deref().map(patterns),
+        extend_exclude: patterns(&options.extend_exclude),
+        respect_gitignore: options.respect_gitignore,
+        force_exclude: options.force_exclude,
+        target_version,
+        preview: options.preview,
+        blocking: None,
+        src: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_paths_lints_directories_and_reports_absolute_filenames() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.py"), "def f(:\n").unwrap();
+        std::fs::write(dir.path().join("b.py"), "x = 1\n").unwrap();
+        let messages = check_paths(&[dir.path().to_path_buf()], &CheckOptions::default()).unwrap();
+        assert_eq!(messages.len(), 2);
+        assert!(messages.iter().all(|message| message.filename == dir.path().join("a.py").to_string_lossy()));
+        assert!(messages.windows(2).all(|pair| pair[0].location <= pair[1].location));
+    }
+
+    #[test]
+    fn check_source_discovers_configuration_from_the_filename() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("fastapi-lint.toml"), "[lint]\nselect = [\"BAD1\"]\n").unwrap();
+        let filename = dir.path().join("app.py");
+        let error = check_source("x = 1\n", Some(&filename), &CheckOptions::default()).unwrap_err();
+        assert!(matches!(&error, CheckError::Config(message) if message.contains("Unknown rule selector `BAD1`")), "{error}");
+        let isolated = CheckOptions { isolated: true, ..CheckOptions::default() };
+        assert_eq!(check_source("x = 1\n", Some(&filename), &isolated).unwrap(), []);
+        let messages = check_source("def f(:\n", None, &isolated).unwrap();
+        assert_eq!(messages[0].filename, "-");
+    }
+
+    #[test]
+    fn bad_option_values_are_config_errors() {
+        let options = CheckOptions { target_version: Some("py2".to_string()), isolated: true, ..CheckOptions::default() };
+        assert!(matches!(check_source("", None, &options), Err(CheckError::Config(_))));
+        let options = CheckOptions { per_file_ignores: Some(vec![("*.py".to_string(), vec!["XYZ".to_string()])]), isolated: true, ..CheckOptions::default() };
+        assert!(matches!(check_source("", None, &options), Err(CheckError::Config(message)) if message.contains("`per-file-ignores` from the CLI")));
+    }
 }

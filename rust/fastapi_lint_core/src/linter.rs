@@ -37,7 +37,7 @@ pub fn lint_module_with_warnings(
     settings: &LinterSettings,
 ) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
     let source_type = path.map_or(PySourceType::Python, PySourceType::from);
-    let options = ParseOptions::from(source_type).with_target_version(settings.target_version);
+    let options = ParseOptions::from(source_type).with_target_version(settings.parser_version);
     let parsed = parse_unchecked(source, options);
 
     let mut diagnostics: Vec<Diagnostic> = parsed

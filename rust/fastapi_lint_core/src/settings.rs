@@ -12,6 +12,10 @@ pub struct LinterSettings {
     pub rules: RuleSet,
     /// Ruff's `target-version`; decides, for example, whether annotations are deferred (3.14+).
     pub target_version: PythonVersion,
+    /// The Python version the parser checks syntax against. Ruff uses the configured
+    /// `target-version` when one is set and the latest stable Python otherwise, so that newer
+    /// syntax is not reported when the user never said which Python they target.
+    pub parser_version: PythonVersion,
     pub preview: bool,
     /// Extra calls users declare blocking (`[lint.blocking]`).
     pub blocking: BlockingOptions,
@@ -22,6 +26,7 @@ impl Default for LinterSettings {
         Self {
             rules: crate::selector::RuleSelector::All.rules(false),
             target_version: PythonVersion::PY310,
+            parser_version: PythonVersion::latest(),
             preview: false,
             blocking: BlockingOptions::default(),
         }

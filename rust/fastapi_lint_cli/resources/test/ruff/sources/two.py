@@ -1,0 +1,5 @@
+from fastapi import FastAPI, Query
+app = FastAPI()
+@app.get("/a")
+async def a(q: str = Query(None)):
+    return 1

@@ -1,0 +1,203 @@
+//! The command line, spelled like Ruff's (`check`, `rule`, `version` and their flags).
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fastapi_lint_core::Rule;
+
+use crate::config::options::TargetVersion;
+use crate::output::OutputFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fastapi-lint",
+    about = "fastapi-lint: a Ruff-compatible linter for FastAPI best practices.",
+    version = fastapi_lint_core::VERSION
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub log_level: LogLevelArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run fastapi-lint on the given files or directories.
+    Check(Box<CheckCommand>),
+    /// Explain a rule (or all rules).
+    Rule(RuleCommand),
+    /// Display fastapi-lint's version.
+    Version {
+        #[arg(long, value_enum, default_value = "text")]
+        output_format: HelpFormat,
+    },
+}
+
+/// `-q` / `-s`, accepted before or after the subcommand as in Ruff.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LogLevelArgs {
+    /// Print diagnostics, but nothing else.
+    #[arg(short, long, global = true, group = "verbosity")]
+    pub quiet: bool,
+    /// Disable all logging (but still exit with status code "1" upon detecting diagnostics).
+    #[arg(short, long, global = true, group = "verbosity")]
+    pub silent: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Silent,
+    Quiet,
+    Default,
+}
+
+impl LogLevelArgs {
+    pub fn level(self) -> LogLevel {
+        if self.silent {
+            LogLevel::Silent
+        } else if self.quiet {
+            LogLevel::Quiet
+        } else {
+            LogLevel::Default
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HelpFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("selector").multiple(false).required(true))]
+pub struct RuleCommand {
+    /// Rule to explain.
+    #[arg(value_parser = parse_rule, group = "selector")]
+    pub rule: Option<Rule>,
+    /// Explain all rules.
+    #[arg(long, group = "selector")]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub output_format: HelpFormat,
+}
+
+fn parse_rule(value: &str) -> Result<Rule, String> {
+    Rule::from_code(value).ok_or_else(|| format!("unknown rule code `{value}`"))
+}
+
+/// `PATTERN:CODE`, one pair per value as in Ruff (`--per-file-ignores 'tests/*:FAPI101'`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternCode {
+    pub pattern: String,
+    pub code: String,
+}
+
+impl FromStr for PatternCode {
+    type Err = &'static str;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let (pattern, code) = value.rsplit_once(':').ok_or("Expected <FilePattern>:<RuleCode> pattern")?;
+        let (pattern, code) = (pattern.trim(), code.trim());
+        if pattern.is_empty() || code.is_empty() {
+            return Err("Expected <FilePattern>:<RuleCode> pattern");
+        }
+        Ok(Self { pattern: pattern.to_string(), code: code.to_string() })
+    }
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools, reason = "one field per command-line flag, as clap wants")]
+pub struct CheckCommand {
+    /// List of files or directories to check [default: .]
+    pub files: Vec<PathBuf>,
+    /// Include fixes that may not retain the original intent of the code.
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
+    pub unsafe_fixes: bool,
+    #[arg(long, overrides_with = "unsafe_fixes", hide = true)]
+    pub no_unsafe_fixes: bool,
+    /// Output serialization format for violations.
+    #[arg(long, value_enum, default_value = "full")]
+    pub output_format: OutputFormat,
+    /// Specify file to write the linter output to (default: stdout).
+    #[arg(short, long)]
+    pub output_file: Option<PathBuf>,
+    /// Use this configuration file for every file (ignores discovered ones).
+    #[arg(long, conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Comma-separated list of rule codes to enable (or ALL, to enable all rules).
+    #[arg(long, value_delimiter = ',', value_name = "RULE_CODE")]
+    pub select: Option<Vec<String>>,
+    /// Like --select, but adds additional rule codes on top of those already specified.
+    #[arg(long, value_delimiter = ',', value_name = "RULE_CODE")]
+    pub extend_select: Vec<String>,
+    /// Comma-separated list of rule codes to disable.
+    #[arg(long, value_delimiter = ',', value_name = "RULE_CODE")]
+    pub ignore: Vec<String>,
+    /// List of mappings from file pattern to code to exclude.
+    #[arg(long, value_delimiter = ',')]
+    pub per_file_ignores: Option<Vec<PatternCode>>,
+    /// Like --per-file-ignores, but adds additional ignores on top of those already specified.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_per_file_ignores: Vec<PatternCode>,
+    /// List of paths, used to omit files and/or directories from analysis.
+    #[arg(long, value_delimiter = ',', value_name = "FILE_PATTERN")]
+    pub exclude: Option<Vec<String>>,
+    /// Like --exclude, but adds additional files and directories on top of those already excluded.
+    #[arg(long, value_delimiter = ',', value_name = "FILE_PATTERN")]
+    pub extend_exclude: Vec<String>,
+    /// Respect file exclusions via `.gitignore` and other standard ignore files.
+    #[arg(long, overrides_with = "no_respect_gitignore")]
+    pub respect_gitignore: bool,
+    #[arg(long, overrides_with = "respect_gitignore", hide = true)]
+    pub no_respect_gitignore: bool,
+    /// Enforce exclusions, even for paths passed to fastapi-lint directly on the command-line.
+    #[arg(long, overrides_with = "no_force_exclude")]
+    pub force_exclude: bool,
+    #[arg(long, overrides_with = "force_exclude", hide = true)]
+    pub no_force_exclude: bool,
+    /// Enable preview mode; checks will include unstable rules.
+    #[arg(long, overrides_with = "no_preview")]
+    pub preview: bool,
+    #[arg(long, overrides_with = "preview", hide = true)]
+    pub no_preview: bool,
+    /// The minimum Python version that should be supported.
+    #[arg(long, value_enum)]
+    pub target_version: Option<TargetVersion>,
+    /// Exit with status code "0", even upon detecting lint violations.
+    #[arg(short, long)]
+    pub exit_zero: bool,
+    /// The name of the file when passing it through stdin.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Show counts for every rule with at least one violation.
+    #[arg(long, conflicts_with_all = ["show_files", "show_settings"])]
+    pub statistics: bool,
+    /// See the files fastapi-lint will be run against with the current settings.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
+    /// See the settings fastapi-lint will use to lint a given Python file.
+    #[arg(long)]
+    pub show_settings: bool,
+    /// Disable cache reads (accepted for Ruff compatibility; fastapi-lint has no cache yet).
+    #[arg(short, long)]
+    pub no_cache: bool,
+    /// Path to the cache directory (accepted for Ruff compatibility; not used yet).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// `--flag` / `--no-flag` pairs: `None` when neither was given.
+pub fn flag_pair(yes: bool, no: bool) -> Option<bool> {
+    match (yes, no) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}

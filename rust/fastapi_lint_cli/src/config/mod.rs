@@ -1,0 +1,250 @@
+//! Configuration: the file schema, discovery of the file that governs each path, and the
+//! resolved [`Settings`] one file is linted with.
+//!
+//! Layers, as in Ruff: defaults, then each file of an `extend` chain (base first), then the CLI.
+//! A [`Configuration`] is one layer (or several already folded); [`Settings`] is the result.
+
+pub mod discovery;
+pub mod file;
+pub mod options;
+pub mod patterns;
+mod per_file_ignores;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use fastapi_lint_core::rules::blocking::BlockingOptions;
+use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules};
+
+use self::options::{BlockingTable, Options, TargetVersion};
+use self::patterns::{FilePattern, PathMatcher};
+pub use self::per_file_ignores::{PerFileIgnore, PerFileIgnores};
+
+/// Ruff's default `exclude`: directories no one wants linted.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
+    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
+    "__pypackages__", "_build", "buck-out", "dist", "node_modules", "site-packages", "venv",
+];
+
+const DEFAULT_TARGET_VERSION: TargetVersion = TargetVersion::Py310;
+
+/// Where a layer came from, for error messages: ``from `/p/pyproject.toml` `` or `from the CLI`.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Cli,
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Cli => f.write_str("the CLI"),
+            Origin::File(path) => write!(f, "`{}`", path.display()),
+        }
+    }
+}
+
+/// Parses selectors, naming the key and origin of an unknown one as Ruff does.
+pub fn parse_selectors(values: &[String], key: &str, origin: &Origin) -> Result<Vec<RuleSelector>> {
+    values
+        .iter()
+        .map(|value| value.parse().map_err(|_| anyhow::anyhow!("Unknown rule selector `{value}` in `{key}` from {origin}")))
+        .collect()
+}
+
+/// One or more configuration layers folded together; `None` means "not set here".
+#[derive(Clone, Debug, Default)]
+pub struct Configuration {
+    /// The directory relative globs were anchored at; the project root for files it governs.
+    pub project_root: PathBuf,
+    /// Selection layers, oldest first.
+    pub selections: Vec<RuleSelection>,
+    pub per_file_ignores: Option<Vec<PerFileIgnore>>,
+    pub extend_per_file_ignores: Vec<PerFileIgnore>,
+    pub exclude: Option<Vec<FilePattern>>,
+    pub extend_exclude: Vec<FilePattern>,
+    pub respect_gitignore: Option<bool>,
+    pub force_exclude: Option<bool>,
+    pub target_version: Option<TargetVersion>,
+    pub preview: Option<bool>,
+    pub blocking: Option<BlockingOptions>,
+    pub src: Option<Vec<PathBuf>>,
+}
+
+impl Configuration {
+    /// The defaults, anchored at `project_root`.
+    pub fn defaults(project_root: &Path) -> Self {
+        Self { project_root: project_root.to_path_buf(), ..Self::default() }
+    }
+
+    /// Loads a configuration file and the chain of files it `extend`s.
+    pub fn load(path: &Path) -> Result<Self> {
+        load_chain(path, &mut Vec::new())
+    }
+
+    /// One file's options as a layer; relative paths are anchored at the file's directory.
+    pub fn from_options(options: &Options, config_path: &Path) -> Result<Self> {
+        let root = config_path.parent().unwrap_or(Path::new("/"));
+        let origin = Origin::File(config_path.to_path_buf());
+        let lint = options.lint_options();
+        let per_file = |table: &Option<std::collections::BTreeMap<String, Vec<String>>>, key: &str| -> Result<Option<Vec<PerFileIgnore>>> {
+            table
+                .as_ref()
+                .map(|table| table.iter().map(|(pattern, codes)| PerFileIgnore::new(pattern, codes, root, key, &origin)).collect())
+                .transpose()
+        };
+        let patterns = |globs: &Option<Vec<String>>| globs.as_ref().map(|globs| globs.iter().map(|glob| FilePattern::new(glob, root)).collect::<Vec<_>>());
+        Ok(Self {
+            project_root: root.to_path_buf(),
+            selections: vec![RuleSelection {
+                select: lint.select.as_deref().map(|values| parse_selectors(values, "select", &origin)).transpose()?,
+                extend_select: parse_selectors(lint.extend_select.as_deref().unwrap_or_default(), "extend-select", &origin)?,
+                ignore: parse_selectors(lint.ignore.as_deref().unwrap_or_default(), "ignore", &origin)?,
+            }],
+            per_file_ignores: per_file(&lint.per_file_ignores, "per-file-ignores")?,
+            extend_per_file_ignores: per_file(&lint.extend_per_file_ignores, "extend-per-file-ignores")?.unwrap_or_default(),
+            exclude: patterns(&options.exclude),
+            extend_exclude: patterns(&options.extend_exclude).unwrap_or_default(),
+            respect_gitignore: options.respect_gitignore,
+            force_exclude: options.force_exclude,
+            target_version: options.target_version,
+            preview: lint.preview,
+            blocking: lint.blocking.as_ref().map(blocking_options),
+            src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
+        })
+    }
+
+    /// `self` layered on top of `base`: set values win, selections and `extend-*` lists append.
+    #[must_use]
+    pub fn combine(self, base: Configuration) -> Configuration {
+        let mut selections = base.selections;
+        selections.extend(self.selections);
+        let mut extend_per_file_ignores = base.extend_per_file_ignores;
+        extend_per_file_ignores.extend(self.extend_per_file_ignores);
+        let mut extend_exclude = base.extend_exclude;
+        extend_exclude.extend(self.extend_exclude);
+        Configuration {
+            project_root: self.project_root,
+            selections,
+            per_file_ignores: self.per_file_ignores.or(base.per_file_ignores),
+            extend_per_file_ignores,
+            exclude: self.exclude.or(base.exclude),
+            extend_exclude,
+            respect_gitignore: self.respect_gitignore.or(base.respect_gitignore),
+            force_exclude: self.force_exclude.or(base.force_exclude),
+            target_version: self.target_version.or(base.target_version),
+            preview: self.preview.or(base.preview),
+            blocking: self.blocking.or(base.blocking),
+            src: self.src.or(base.src),
+        }
+    }
+
+    /// Resolves the layers into the settings files are linted with.
+    pub fn into_settings(self) -> Result<Settings> {
+        let preview = self.preview.unwrap_or(false);
+        let rules = resolve_rules(&[RuleSelector::All], &self.selections, preview);
+        let warnings = preview_warnings(&self.selections, preview);
+        let exclude = match &self.exclude {
+            Some(patterns) => PathMatcher::new(patterns.iter().chain(&self.extend_exclude))?,
+            None => {
+                let defaults: Vec<FilePattern> = DEFAULT_EXCLUDES.iter().map(|name| FilePattern::new(name, &self.project_root)).collect();
+                PathMatcher::new(defaults.iter().chain(&self.extend_exclude))?
+            }
+        };
+        let mut per_file_ignores = self.per_file_ignores.unwrap_or_default();
+        per_file_ignores.extend(self.extend_per_file_ignores);
+        Ok(Settings {
+            linter: LinterSettings {
+                rules,
+                target_version: self.target_version.unwrap_or(DEFAULT_TARGET_VERSION).python_version(),
+                parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
+                preview,
+                blocking: self.blocking.unwrap_or_default(),
+            },
+            per_file_ignores: PerFileIgnores::new(per_file_ignores)?,
+            exclude,
+            respect_gitignore: self.respect_gitignore.unwrap_or(true),
+            force_exclude: self.force_exclude.unwrap_or(false),
+            src: self.src.unwrap_or_else(|| vec![self.project_root.clone()]),
+            project_root: self.project_root,
+            warnings,
+        })
+    }
+}
+
+fn load_chain(path: &Path, chain: &mut Vec<PathBuf>) -> Result<Configuration> {
+    chain.push(path.to_path_buf());
+    let options = file::load_options(path).with_context(|| format!("Failed to load configuration `{}`", path.display()))?;
+    let mut configuration = Configuration::from_options(&options, path)?;
+    if configuration.target_version.is_none() {
+        configuration.target_version = file::requires_python_near(path)?;
+    }
+    let Some(extend) = &options.extend else {
+        return Ok(configuration);
+    };
+    let base_path = patterns::normalize(&configuration.project_root.join(extend));
+    if chain.contains(&base_path) {
+        let cycle: Vec<String> = chain.iter().chain([&base_path]).map(|path| format!("`{}`", path.display())).collect();
+        bail!("Circular configuration detected: {}", cycle.join(" extends "));
+    }
+    let base = load_chain(&base_path, chain)
+        .with_context(|| format!("Failed to load extended configuration `{}` (`{}` extends `{}`)", base_path.display(), path.display(), base_path.display()))?;
+    Ok(configuration.combine(base))
+}
+
+fn blocking_options(table: &BlockingTable) -> BlockingOptions {
+    let list = |values: &Option<Vec<String>>| values.clone().unwrap_or_default();
+    BlockingOptions {
+        extra_http_calls: list(&table.extra_http_calls),
+        extra_file_calls: list(&table.extra_file_calls),
+        extra_db_calls: list(&table.extra_db_calls),
+        extra_subprocess_calls: list(&table.extra_subprocess_calls),
+    }
+}
+
+/// Ruff warns when a preview rule is selected by its exact code while preview is off.
+fn preview_warnings(selections: &[RuleSelection], preview: bool) -> Vec<String> {
+    if preview {
+        return Vec::new();
+    }
+    selections
+        .iter()
+        .flat_map(|layer| layer.select.iter().flatten().chain(&layer.extend_select))
+        .filter(|selector| selector.exact_rule().is_some_and(Rule::is_preview))
+        .map(|selector| format!("Selection `{selector}` has no effect because preview is not enabled."))
+        .collect()
+}
+
+/// Everything one file is checked with, resolved.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub project_root: PathBuf,
+    /// The settings before per-file ignores.
+    pub linter: LinterSettings,
+    pub per_file_ignores: PerFileIgnores,
+    pub exclude: PathMatcher,
+    pub respect_gitignore: bool,
+    pub force_exclude: bool,
+    /// Source roots, absolute (first-party module resolution will use them).
+    pub src: Vec<PathBuf>,
+    /// Printed once per run as `warning: ...`.
+    pub warnings: Vec<String>,
+}
+
+impl Settings {
+    /// The linter settings for one file: the selection minus its per-file ignores.
+    pub fn linter_for(&self, path: &Path) -> LinterSettings {
+        let ignored = self.per_file_ignores.ignored_rules(path);
+        LinterSettings { rules: self.linter.rules.difference(ignored), ..self.linter.clone() }
+    }
+
+    /// Whether `exclude`/`extend-exclude` match this absolute path.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.exclude.is_match(path)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+//! Finding the Python files to lint, as Ruff does: explicitly given files always (unless
+//! `--force-exclude` and excluded), directories walked honouring `.gitignore`/`.ignore`/
+//! `.git/info/exclude` (when `respect-gitignore`), the default excludes and `exclude` globs of
+//! the settings that govern each path.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+use ignore::WalkBuilder;
+
+use crate::config::discovery::Resolver;
+use crate::config::patterns::absolute;
+
+/// Extensions linted when found by walking (notebooks are not supported yet).
+const PYTHON_EXTENSIONS: [&str; 2] = ["py", "pyi"];
+
+/// The absolute, sorted, de-duplicated files to lint under `paths`.
+pub fn python_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let path = absolute(path, cwd);
+        let force_exclude = resolver.settings_for(&path)?.force_exclude;
+        if force_exclude && is_excluded_with_ancestors(&path, resolver)? {
+            continue;
+        }
+        if path.is_dir() {
+            walk_directory(&path, resolver, &mut files)?;
+        } else {
+            // Given explicitly: linted whatever its extension; a missing file becomes an
+            // `io-error` diagnostic when read.
+            files.push(path);
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// Whether `path` is excluded, by its own name or by any ancestor's up to the project root.
+pub fn is_excluded_with_ancestors(path: &Path, resolver: &Resolver) -> Result<bool> {
+    for ancestor in path.ancestors() {
+        if ancestor.file_name().is_none() {
+            break;
+        }
+        let settings = resolver.settings_for(ancestor)?;
+        if settings.is_excluded(ancestor) {
+            return Ok(true);
+        }
+        if ancestor == settings.project_root {
+            break;
+        }
+    }
+    Ok(false)
+}
+
+fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf>) -> Result<()> {
+    let respect_gitignore = resolver.settings_for(root)?.respect_gitignore;
+    // `filter_entry` cannot fail, so configuration errors found while walking wait here.
+    let failure: Arc<Mutex<Option<anyhow::Error>>> = Arc::default();
+    let walker = {
+        let resolver = Arc::clone(resolver);
+        let failure = Arc::clone(&failure);
+        WalkBuilder::new(root)
+            .standard_filters(respect_gitignore)
+            .hidden(false)
+            .filter_entry(move |entry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                match resolver.settings_for(entry.path()) {
+                    Ok(settings) => !settings.is_excluded(entry.path()),
+                    Err(error) => {
+                        failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+                        false
+                    }
+                }
+            })
+            .build()
+    };
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // Unreadable directories are skipped with a warning, as Ruff does.
+            Err(error) => {
+                eprintln!("warning: Encountered error: {error}");
+                continue;
+            }
+        };
+        let is_python = entry.path().extension().is_some_and(|ext| PYTHON_EXTENSIONS.iter().any(|python| ext == *python));
+        if entry.file_type().is_some_and(|kind| kind.is_file()) && is_python {
+            files.push(entry.into_path());
+        }
+    }
+    match failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
