@@ -3,7 +3,7 @@
 
 use ruff_python_ast::{Expr, Stmt};
 
-use super::{blocking, fast};
+use super::{blocking, fast, heavy, lifecycle, logging, production, pydantic, responsiveness, settings, validation};
 use crate::checker::Checker;
 use crate::registry::Rule;
 
@@ -19,6 +19,30 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
             fast::unused_path_parameter::check(checker, function);
         }
     }
+    if checker.any_enabled(heavy::RULES) {
+        heavy::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(lifecycle::RULES) {
+        lifecycle::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(logging::RULES) {
+        logging::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(production::RULES) {
+        production::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(pydantic::RULES) {
+        pydantic::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(responsiveness::RULES) {
+        responsiveness::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(settings::RULES) {
+        settings::check_stmt(checker, stmt);
+    }
+    if checker.any_enabled(validation::RULES) {
+        validation::check_stmt(checker, stmt);
+    }
 }
 
 pub(crate) fn expression(checker: &mut Checker, expr: &Expr) {
@@ -26,5 +50,29 @@ pub(crate) fn expression(checker: &mut Checker, expr: &Expr) {
         if checker.any_enabled(blocking::RULES) {
             blocking::check_call(checker, call);
         }
+    }
+    if checker.any_enabled(heavy::RULES) {
+        heavy::check_expr(checker, expr);
+    }
+    if checker.any_enabled(lifecycle::RULES) {
+        lifecycle::check_expr(checker, expr);
+    }
+    if checker.any_enabled(logging::RULES) {
+        logging::check_expr(checker, expr);
+    }
+    if checker.any_enabled(production::RULES) {
+        production::check_expr(checker, expr);
+    }
+    if checker.any_enabled(pydantic::RULES) {
+        pydantic::check_expr(checker, expr);
+    }
+    if checker.any_enabled(responsiveness::RULES) {
+        responsiveness::check_expr(checker, expr);
+    }
+    if checker.any_enabled(settings::RULES) {
+        settings::check_expr(checker, expr);
+    }
+    if checker.any_enabled(validation::RULES) {
+        validation::check_expr(checker, expr);
     }
 }

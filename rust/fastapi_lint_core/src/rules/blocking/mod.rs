@@ -12,6 +12,7 @@ pub mod http;
 mod resource;
 pub mod sleep;
 pub mod subprocess;
+pub mod sync_primitive;
 
 use ruff_python_ast as ast;
 use ruff_text_size::Ranged;

@@ -1,0 +1,13 @@
+use crate::registry::rule_docs;
+
+rule_docs! {
+    /// ## What it does
+    /// TODO(FAPI605): document.
+    ///
+    /// ## Why is this bad?
+    ///
+    /// ## Example
+    ///
+    /// Use instead:
+    pub struct LifespanWithoutCleanup;
+}
