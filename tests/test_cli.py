@@ -135,9 +135,14 @@ def test_noqa_suppresses_exactly_the_listed_code(tmp_path: Path, run: Run) -> No
 
     result = run("check", "--output-format", "json", ".")
 
-    flagged = sorted(Path(element["filename"]).name for element in json.loads(result.stdout))
-    # Codes match exactly: neither another code nor a prefix suppresses.
-    assert flagged == ["other_code.py", "prefix.py"]
+    findings = sorted((Path(element["filename"]).name, element["code"]) for element in json.loads(result.stdout))
+    # Codes match exactly: neither another code nor a prefix suppresses. A known FAPI code that
+    # suppresses nothing is itself reported (FAPI900); an unknown one (`FAPI1`) is left alone.
+    assert findings == [
+        ("other_code.py", "FAPI101"),
+        ("other_code.py", "FAPI900"),
+        ("prefix.py", "FAPI101"),
+    ]
     assert result.returncode == 1
 
 
