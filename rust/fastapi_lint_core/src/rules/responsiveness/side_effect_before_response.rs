@@ -1,4 +1,5 @@
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::statement_visitor::{self, StatementVisitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, Frame};
@@ -16,8 +17,9 @@ rule_docs! {
     /// route, awaited or not, and the last segment of its name matches a side-effect pattern:
     /// `send_*email*`, `send_mail`, `*notify*`, `send_sms`, `send_push*`, `*webhook*`,
     /// `log_event`, `track*` (case-insensitive). Not reported: calls whose result is used,
-    /// `add_task(...)` itself, code in functions scheduled as background tasks, logging calls
-    /// (`logger.*`, `logging.*`), and names that manage rather than perform the side effect
+    /// `add_task(...)` itself, code in functions scheduled as background tasks, calls in a
+    /// `try` body with `except` clauses (the route handles the failure, so the outcome is part
+    /// of the response), logging calls (`logger.*`, `logging.*`), and names that manage rather than perform the side effect
     /// (`create_webhook`, `delete_webhook`, `verify_webhook_signature`, `get_*`, …).
     ///
     /// The rule goes by names, so it is in preview while its precision is measured on real
@@ -99,7 +101,11 @@ pub(super) fn check(checker: &mut Checker, statement: &ast::StmtExpr) {
         _ => return,
     };
     let Some(name) = last_segment(&call.func) else { return };
-    if !is_side_effect_name(checker, name) || is_logging_call(checker, &call.func) || is_condition_notify(checker, &call.func) {
+    if !is_side_effect_name(checker, name)
+        || is_logging_call(checker, &call.func)
+        || is_condition_notify(checker, &call.func)
+        || is_in_try_with_handlers(route, statement)
+    {
         return;
     }
     let callee = checker.slice(call.func.range());
@@ -140,6 +146,36 @@ fn with_fix(checker: &Checker, diagnostic: Diagnostic, statement: TextRange, cal
         format!("{tasks}.add_task({callee}{separator}{inner})")
     };
     diagnostic.with_fix(format!("Schedule with `{tasks}.add_task(...)`"), Fix::unsafe_edit(Edit::replacement(replacement, statement)))
+}
+
+/// Whether the statement is in the body of a `try` with `except` clauses: the route reacts to
+/// the side effect failing (often with an `HTTPException`), so its outcome is part of the
+/// response.
+fn is_in_try_with_handlers(route: &ast::StmtFunctionDef, statement: &ast::StmtExpr) -> bool {
+    struct Finder {
+        target: TextRange,
+        found: bool,
+    }
+    impl StatementVisitor<'_> for Finder {
+        fn visit_stmt(&mut self, stmt: &Stmt) {
+            if self.found || !stmt.range().contains_range(self.target) {
+                return;
+            }
+            if let Stmt::Try(try_stmt) = stmt {
+                if !try_stmt.handlers.is_empty() && try_stmt.body.iter().any(|inner| inner.range().contains_range(self.target)) {
+                    self.found = true;
+                    return;
+                }
+            }
+            // Nested functions are other scopes: the rule never reports inside them.
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                statement_visitor::walk_stmt(self, stmt);
+            }
+        }
+    }
+    let mut finder = Finder { target: statement.range(), found: false };
+    finder.visit_body(&route.body);
+    finder.found
 }
 
 /// `send_email` in `send_email(...)`, `mailer.send_email(...)` and `get_mailer().send_email(...)`.
