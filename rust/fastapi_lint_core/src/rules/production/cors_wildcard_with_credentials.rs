@@ -5,6 +5,7 @@ use super::{has_keyword_splat, literal_true_keyword};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
+use crate::semantic::BindingKind;
 
 rule_docs! {
     /// ## What it does
@@ -68,7 +69,7 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     }
     let keyword = |name: &str| call.arguments.find_keyword(name);
     let wildcard = keyword("allow_origins")
-        .filter(|origins| contains_wildcard(&origins.value))
+        .filter(|origins| literal_value(checker, &origins.value).is_some_and(contains_wildcard))
         .map(|origins| (origins, "`allow_origins` contains `\"*\"`"))
         .or_else(|| keyword("allow_origin_regex").filter(|regex| matches_everything(&regex.value)).map(|regex| (regex, "`allow_origin_regex` matches every origin")));
     let Some((wildcard, what)) = wildcard else { return };
@@ -93,6 +94,16 @@ fn configures_cors_middleware(checker: &Checker, call: &ast::ExprCall) -> bool {
     let class = call.arguments.find_positional(0);
     let is_add_middleware = matches!(call.func.as_ref(), Expr::Attribute(attribute) if attribute.attr.id.as_str() == "add_middleware");
     (is_add_middleware || semantic.resolves_to(&call.func, checker.scope(), MIDDLEWARE_SPEC)) && class.is_some_and(is_cors)
+}
+
+/// The expression itself, or for a name bound once in its scope (`origins = ["*"]`), the
+/// value it is bound to; `None` when the name may hold something else.
+fn literal_value<'e>(checker: &'e Checker<'_>, expr: &'e Expr) -> Option<&'e Expr> {
+    let Expr::Name(name) = expr else { return Some(expr) };
+    let semantic = checker.semantic();
+    let binding = semantic.binding_of_name(expr, checker.scope())?;
+    let BindingKind::Assignment { value } = binding.kind else { return None };
+    (semantic.scope(binding.scope).bindings_of(name.id.as_str()).len() == 1).then_some(value)
 }
 
 /// `["*"]`, `("*",)`, `{"*"}` (with other origins or not), or `"*"` itself: Starlette tests

@@ -16,11 +16,13 @@ rule_docs! {
     /// A call is reported when it is a statement of its own (its result is not used) in a
     /// route, awaited or not, and the last segment of its name matches a side-effect pattern:
     /// `send_*email*`, `send_mail`, `*notify*`, `send_sms`, `send_push*`, `*webhook*`,
-    /// `log_event`, `track*` (case-insensitive). Not reported: calls whose result is used,
-    /// `add_task(...)` itself, code in functions scheduled as background tasks, calls in a
+    /// `log_event`, `track*` (case-insensitive). Not reported: calls whose result is used;
+    /// `add_task(...)` itself; code in functions scheduled as background tasks; calls in a
     /// `try` body with `except` clauses (the route handles the failure, so the outcome is part
-    /// of the response), logging calls (`logger.*`, `logging.*`), and names that manage rather than perform the side effect
-    /// (`create_webhook`, `delete_webhook`, `verify_webhook_signature`, `get_*`, …).
+    /// of the response); logging calls (`logger.*`, `logging.*`); calls handed the route's
+    /// `BackgroundTasks`; and names that manage or defer rather than perform the side effect
+    /// (`create_webhook`, `verify_webhook_signature`, `enqueue_webhook_event`,
+    /// `send_email_in_background`, `get_*`, …).
     ///
     /// The rule goes by names, so it is in preview while its precision is measured on real
     /// code.
@@ -75,11 +77,12 @@ rule_docs! {
     pub struct SideEffectBeforeResponse;
 }
 
-/// First words of names that configure or inspect a side effect rather than perform it:
-/// `create_webhook` stores a webhook, `verify_webhook_signature` must finish before answering.
-const MANAGEMENT_VERBS: &[&str] = &[
+/// First words of names that configure, inspect or defer a side effect rather than perform
+/// it: `create_webhook` stores a webhook, `verify_webhook_signature` must finish before
+/// answering, `enqueue_webhook_event` already hands the work to a queue.
+const NOT_PERFORMING_VERBS: &[&str] = &[
     "get", "fetch", "load", "read", "list", "find", "create", "update", "delete", "remove", "register", "unregister", "add", "save",
-    "set", "verify", "validate", "check", "parse", "subscribe", "unsubscribe",
+    "set", "verify", "validate", "check", "parse", "subscribe", "unsubscribe", "enqueue", "queue", "schedule",
 ];
 /// Receivers whose `notify` wakes up a waiting task: synchronisation, not a message.
 const CONDITIONS: &[&str] = &["asyncio.Condition", "asyncio.locks.Condition", "threading.Condition"];
@@ -105,6 +108,7 @@ pub(super) fn check(checker: &mut Checker, statement: &ast::StmtExpr) {
         || is_logging_call(checker, &call.func)
         || is_condition_notify(checker, &call.func)
         || is_in_try_with_handlers(route, statement)
+        || passes_background_tasks(checker, call)
     {
         return;
     }
@@ -135,9 +139,8 @@ fn with_fix(checker: &Checker, diagnostic: Diagnostic, statement: TextRange, cal
         return diagnostic;
     }
     let callee = checker.slice(call.func.range());
-    let arguments = checker.slice(call.arguments.range());
     // The text between the parentheses, comments and trailing comma included.
-    let inner = &arguments[1..arguments.len() - 1];
+    let inner = checker.slice(call.arguments.inner_range());
     let replacement = if inner.trim().is_empty() {
         format!("{tasks}.add_task({callee})")
     } else {
@@ -146,6 +149,15 @@ fn with_fix(checker: &Checker, diagnostic: Diagnostic, statement: TextRange, cal
         format!("{tasks}.add_task({callee}{separator}{inner})")
     };
     diagnostic.with_fix(format!("Schedule with `{tasks}.add_task(...)`"), Fix::unsafe_edit(Edit::replacement(replacement, statement)))
+}
+
+/// `send_verification(background_tasks, email)`: the callee receives the request's
+/// `BackgroundTasks` and schedules the work itself.
+fn passes_background_tasks(checker: &Checker, call: &ast::ExprCall) -> bool {
+    let semantic = checker.semantic();
+    call.arguments
+        .iter_source_order()
+        .any(|argument| semantic.instance_type(argument.value(), checker.scope()).is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str())))
 }
 
 /// Whether the statement is in the body of a `try` with `except` clauses: the route reacts to
@@ -193,7 +205,8 @@ fn is_side_effect_name(checker: &Checker, name: &str) -> bool {
         return false;
     }
     let first_word = name.trim_start_matches('_').split('_').next().unwrap_or_default();
-    if MANAGEMENT_VERBS.contains(&first_word) {
+    // `send_email_in_background(...)`: the helper defers the work itself.
+    if NOT_PERFORMING_VERBS.contains(&first_word) || name.contains("background") {
         return false;
     }
     checker.settings().responsiveness.side_effect_patterns().any(|pattern| glob_matches(&pattern.to_ascii_lowercase(), &name))
