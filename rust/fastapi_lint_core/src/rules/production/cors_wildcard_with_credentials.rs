@@ -18,6 +18,9 @@ rule_docs! {
     /// `CORSMiddleware(app, ...)`, imported from `fastapi.middleware.cors` or
     /// `starlette.middleware.cors`.
     ///
+    /// Test modules (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
+    /// checked: the apps they build are never deployed.
+    ///
     /// ## Why is this bad?
     /// The CORS specification forbids `Access-Control-Allow-Origin: *` on credentialed
     /// requests, so browsers reject it. Starlette works around that by echoing the caller's

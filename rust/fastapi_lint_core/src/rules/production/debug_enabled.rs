@@ -18,6 +18,9 @@ rule_docs! {
     /// is the usual way to start a development server with `python main.py` and is not
     /// reported: production servers import the app instead of running the module.
     ///
+    /// Test modules (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
+    /// checked: the apps they build are never deployed.
+    ///
     /// ## Why is this bad?
     /// With `debug=True`, an unhandled exception returns the full traceback, with source lines
     /// and local values, to whoever made the request. The reloader watches the file system and

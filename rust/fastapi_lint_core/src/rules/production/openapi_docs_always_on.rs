@@ -18,6 +18,9 @@ rule_docs! {
     /// turns off the schema and both documentation pages. A call that passes `**kwargs` is not
     /// reported either, since the settings may be in the mapping.
     ///
+    /// Test modules (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
+    /// checked: the apps they build are never deployed.
+    ///
     /// ## Why is this bad?
     /// FastAPI serves `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc` by default.
     /// In production they publish every endpoint, parameter and schema, including endpoints

@@ -48,10 +48,10 @@ impl ResponsivenessOptions {
 
 /// Called for every statement when a rule of this family is enabled.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::Expr(statement) = stmt {
-        if checker.is_enabled(Rule::SideEffectBeforeResponse) {
-            side_effect_before_response::check(checker, statement);
-        }
+    if let Stmt::Expr(statement) = stmt
+        && checker.is_enabled(Rule::SideEffectBeforeResponse)
+    {
+        side_effect_before_response::check(checker, statement);
     }
 }
 

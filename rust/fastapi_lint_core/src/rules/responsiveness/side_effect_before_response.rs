@@ -173,11 +173,12 @@ fn is_in_try_with_handlers(route: &ast::StmtFunctionDef, statement: &ast::StmtEx
             if self.found || !stmt.range().contains_range(self.target) {
                 return;
             }
-            if let Stmt::Try(try_stmt) = stmt {
-                if !try_stmt.handlers.is_empty() && try_stmt.body.iter().any(|inner| inner.range().contains_range(self.target)) {
-                    self.found = true;
-                    return;
-                }
+            if let Stmt::Try(try_stmt) = stmt
+                && !try_stmt.handlers.is_empty()
+                && try_stmt.body.iter().any(|inner| inner.range().contains_range(self.target))
+            {
+                self.found = true;
+                return;
             }
             // Nested functions are other scopes: the rule never reports inside them.
             if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
