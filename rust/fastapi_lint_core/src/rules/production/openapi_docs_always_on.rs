@@ -70,10 +70,13 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         return;
     }
     let served = if openapi_url.is_some() { "at a fixed URL" } else { "by default" };
+    // With both pages configured (`docs_url=settings.docs_url`), only the schema is always on.
+    let configured = |name: &str| keyword(name).is_some_and(|url| !is_fixed_url(url));
+    let what = if configured("docs_url") && configured("redoc_url") { "OpenAPI schema" } else { "OpenAPI schema and docs" };
     checker.report(Diagnostic::new(
         Rule::OpenapiDocsAlwaysOn,
         format!(
-            "FastAPI app serves its OpenAPI schema and docs {served}, exposing every endpoint in production; \
+            "FastAPI app serves its {what} {served}, exposing every endpoint in production; \
              pass `openapi_url`, `docs_url` and `redoc_url` from settings (`None` in production)"
         ),
         call.func.range(),

@@ -17,9 +17,9 @@ rule_docs! {
     /// route, awaited or not, and the last segment of its name matches a side-effect pattern:
     /// `send_*email*`, `send_mail`, `*notify*`, `send_sms`, `send_push*`, `*webhook*`,
     /// `log_event`, `track*` (case-insensitive). Not reported: calls whose result is used;
-    /// `add_task(...)` itself; code in functions scheduled as background tasks; calls in a
-    /// `try` body with `except` clauses (the route handles the failure, so the outcome is part
-    /// of the response); logging calls (`logger.*`, `logging.*`); calls handed the route's
+    /// `add_task(...)` itself; code in functions scheduled as background tasks; calls a `try`
+    /// with `except` clauses wraps on their own (at most two statements: the route handles the
+    /// failure, so the outcome is part of the response); logging calls (`logger.*`, `logging.*`); calls handed the route's
     /// `BackgroundTasks`; and names that manage or defer rather than perform the side effect
     /// (`create_webhook`, `verify_webhook_signature`, `enqueue_webhook_event`,
     /// `send_email_in_background`, `get_*`, …).
@@ -160,9 +160,10 @@ fn passes_background_tasks(checker: &Checker, call: &ast::ExprCall) -> bool {
         .any(|argument| semantic.instance_type(argument.value(), checker.scope()).is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str())))
 }
 
-/// Whether the statement is in the body of a `try` with `except` clauses: the route reacts to
-/// the side effect failing (often with an `HTTPException`), so its outcome is part of the
-/// response.
+/// Whether the statement is one of at most two statements of a `try` with `except` clauses:
+/// a `try` that wraps the side effect itself means the route reacts to it failing (often with
+/// an `HTTPException`), so its outcome is part of the response. A `try` around a whole route
+/// body is generic error handling and does not count.
 fn is_in_try_with_handlers(route: &ast::StmtFunctionDef, statement: &ast::StmtExpr) -> bool {
     struct Finder {
         target: TextRange,
@@ -175,7 +176,8 @@ fn is_in_try_with_handlers(route: &ast::StmtFunctionDef, statement: &ast::StmtEx
             }
             if let Stmt::Try(try_stmt) = stmt
                 && !try_stmt.handlers.is_empty()
-                && try_stmt.body.iter().any(|inner| inner.range().contains_range(self.target))
+                && try_stmt.body.len() <= 2
+                && try_stmt.body.iter().any(|inner| inner.range() == self.target)
             {
                 self.found = true;
                 return;
