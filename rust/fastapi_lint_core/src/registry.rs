@@ -102,7 +102,7 @@ declare_rules! {
     SyncPrimitiveInAsync => ("FAPI107", "sync-primitive-in-async", Stable, None, rules::blocking::sync_primitive::SyncPrimitiveInAsync);
     CpuHeavyCallInRoute => ("FAPI201", "cpu-heavy-call-in-route", Stable, None, rules::heavy::cpu_heavy_call::CpuHeavyCallInRoute);
     ModelLoadedPerRequest => ("FAPI202", "model-loaded-per-request", Stable, None, rules::heavy::model_loaded_per_request::ModelLoadedPerRequest);
-    SideEffectBeforeResponse => ("FAPI301", "side-effect-before-response", Stable, None, rules::responsiveness::side_effect_before_response::SideEffectBeforeResponse);
+    SideEffectBeforeResponse => ("FAPI301", "side-effect-before-response", Preview, Sometimes, rules::responsiveness::side_effect_before_response::SideEffectBeforeResponse);
     OpenapiDocsAlwaysOn => ("FAPI401", "openapi-docs-always-on", Stable, None, rules::production::openapi_docs_always_on::OpenapiDocsAlwaysOn);
     DebugEnabled => ("FAPI402", "debug-enabled", Stable, None, rules::production::debug_enabled::DebugEnabled);
     CorsWildcardWithCredentials => ("FAPI403", "cors-wildcard-with-credentials", Stable, None, rules::production::cors_wildcard_with_credentials::CorsWildcardWithCredentials);

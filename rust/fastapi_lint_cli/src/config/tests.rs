@@ -241,3 +241,20 @@ fn default_excludes_and_extend_exclude() {
     assert!(!settings.is_excluded(&project.root().join(".venv")));
     assert!(settings.is_excluded(&project.root().join("only_this")));
 }
+
+#[test]
+fn responsiveness_patterns_replace_or_extend_the_defaults() {
+    let project = Project::new();
+    let defaults = load_settings(&project.write("defaults/pyproject.toml", "[tool.fastapi-lint.lint]\nselect = [\"FAPI\"]\n"));
+    assert_eq!(defaults.linter.responsiveness, fastapi_lint_core::rules::responsiveness::ResponsivenessOptions::default());
+    let extended = load_settings(&project.write(
+        "extended/pyproject.toml",
+        "[tool.fastapi-lint.lint.responsiveness]\nextend-side-effect-patterns = [\"publish_*\"]\n",
+    ));
+    let patterns: Vec<&str> = extended.linter.responsiveness.side_effect_patterns().collect();
+    assert!(patterns.contains(&"send_*email*") && patterns.contains(&"publish_*"), "{patterns:?}");
+    let replaced = load_settings(&project.write("replaced/fastapi-lint.toml", "[lint.responsiveness]\nside-effect-patterns = [\"publish_*\"]\n"));
+    assert_eq!(replaced.linter.responsiveness.side_effect_patterns().collect::<Vec<_>>(), ["publish_*"]);
+    let error = Configuration::load(&project.write("typo/pyproject.toml", "[tool.fastapi-lint.lint.responsiveness]\npatterns = []\n")).unwrap_err();
+    assert!(error_chain(&error).contains("unknown field `patterns`"), "{}", error_chain(&error));
+}

@@ -1,10 +1,17 @@
 //! FAPI401–FAPI403: production configuration of the app (docs, debug, CORS).
+//!
+//! All three look at one call (`FastAPI(...)`, `uvicorn.run(...)`, `add_middleware(...)`) and
+//! its literal keyword arguments: a setting passed as anything but a literal comes from
+//! configuration, which is what the rules ask for, so it is never reported. Test modules are
+//! skipped: the apps they build are never deployed.
 
 pub mod cors_wildcard_with_credentials;
 pub mod debug_enabled;
 pub mod openapi_docs_always_on;
 
-use ruff_python_ast::{Expr, Stmt};
+use std::path::Path;
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
@@ -20,4 +27,69 @@ pub(crate) const RULES: &[Rule] = &[
 pub(crate) fn check_stmt(_checker: &mut Checker, _stmt: &Stmt) {}
 
 /// Called for every expression when a rule of this family is enabled.
-pub(crate) fn check_expr(_checker: &mut Checker, _expr: &Expr) {}
+pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
+    let Expr::Call(call) = expr else { return };
+    if checker.path().is_some_and(is_test_module) {
+        return;
+    }
+    if checker.is_enabled(Rule::OpenapiDocsAlwaysOn) {
+        openapi_docs_always_on::check(checker, call);
+    }
+    if checker.is_enabled(Rule::DebugEnabled) {
+        debug_enabled::check(checker, call);
+    }
+    if checker.is_enabled(Rule::CorsWildcardWithCredentials) {
+        cors_wildcard_with_credentials::check(checker, call);
+    }
+}
+
+/// `test_*.py`, `*_test.py`, `conftest.py`, or any module under a `tests` directory. (Not
+/// `test`: it is too common a name for other things, such as `resources/test/fixtures`.)
+fn is_test_module(path: &Path) -> bool {
+    let in_test_directory = path.parent().is_some_and(|parent| parent.components().any(|part| part.as_os_str() == "tests"));
+    let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+    in_test_directory || stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"
+}
+
+/// Whether the call passes `**kwargs`: any setting may then come from the mapping, so what the
+/// call spells out proves nothing about the settings it does not.
+fn has_keyword_splat(call: &ast::ExprCall) -> bool {
+    call.arguments.keywords.iter().any(|keyword| keyword.arg.is_none())
+}
+
+/// The keyword argument `name=...` whose value is the literal `True`.
+fn literal_true_keyword<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a ast::Keyword> {
+    call.arguments.find_keyword(name).filter(|keyword| is_literal_true(&keyword.value))
+}
+
+fn is_literal_true(expr: &Expr) -> bool {
+    matches!(expr, Expr::BooleanLiteral(literal) if literal.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::is_test_module;
+    use crate::settings::LinterSettings;
+    use crate::test_support::render_source;
+
+    #[test]
+    fn test_modules() {
+        for path in ["/p/tests/main.py", "/p/tests/api/app.py", "test_app.py", "/p/app_test.py", "/p/conftest.py"] {
+            assert!(is_test_module(Path::new(path)), "{path}");
+        }
+        for path in ["/p/app/main.py", "/p/contest.py", "/p/testing.py", "/p/resources/test/fixtures/app.py", "/p/latest_app.py"] {
+            assert!(!is_test_module(Path::new(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn apps_built_in_tests_are_not_reported() {
+        let source = "from fastapi import FastAPI\n\napp = FastAPI(debug=True)\n";
+        let settings = LinterSettings::for_rules(super::RULES.iter().copied());
+        assert_eq!(render_source(source, Some(Path::new("/p/tests/test_app.py")), "test_app.py", &settings), "(no findings)\n");
+        let reported = render_source(source, Some(Path::new("/p/app/main.py")), "main.py", &settings);
+        assert!(reported.contains("FAPI401") && reported.contains("FAPI402"), "{reported}");
+    }
+}

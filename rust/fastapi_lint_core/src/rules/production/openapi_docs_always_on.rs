@@ -1,13 +1,106 @@
-use crate::registry::rule_docs;
+use ruff_python_ast::{self as ast, Expr, Operator};
+use ruff_text_size::Ranged;
+
+use super::has_keyword_splat;
+use crate::checker::Checker;
+use crate::diagnostic::Diagnostic;
+use crate::fastapi::APP_CLASSES;
+use crate::registry::{Rule, rule_docs};
 
 rule_docs! {
     /// ## What it does
-    /// TODO(FAPI401): document.
+    /// Checks for `FastAPI(...)` applications whose interactive documentation and OpenAPI
+    /// schema cannot be turned off: `openapi_url` is not passed or is a fixed string, and
+    /// `docs_url` and `redoc_url` are not both `None`.
+    ///
+    /// Passing `openapi_url` as any other expression (a settings attribute, a conditional, a
+    /// variable) counts as switchable and is not reported; so is `openapi_url=None`, which
+    /// turns off the schema and both documentation pages. A call that passes `**kwargs` is not
+    /// reported either, since the settings may be in the mapping.
+    ///
+    /// Test modules (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
+    /// checked: the apps they build are never deployed.
     ///
     /// ## Why is this bad?
+    /// FastAPI serves `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc` by default.
+    /// In production they publish every endpoint, parameter and schema, including endpoints
+    /// that are unfinished, internal or not meant to be discovered, which makes the attack
+    /// surface easy to map. Let the deployment decide: read the URLs from your settings and set
+    /// them to `None` in production.
     ///
     /// ## Example
+    /// ```python
+    /// from fastapi import FastAPI
+    ///
+    /// app = FastAPI(title="Shop")
+    /// ```
     ///
     /// Use instead:
+    /// ```python
+    /// from fastapi import FastAPI
+    ///
+    /// from .config import settings
+    ///
+    /// app = FastAPI(
+    ///     title="Shop",
+    ///     openapi_url=None if settings.production else "/openapi.json",
+    ///     docs_url=None if settings.production else "/docs",
+    ///     redoc_url=None if settings.production else "/redoc",
+    /// )
+    /// ```
+    ///
+    /// ## References
+    /// - fastapi-lint practices, 6: "Disable Swagger and ReDoc in production"
+    /// - [FastAPI: Metadata and Docs URLs](https://fastapi.tiangolo.com/tutorial/metadata/#docs-urls)
+    /// - [FastAPI: OpenAPI URL](https://fastapi.tiangolo.com/tutorial/metadata/#openapi-url)
+    /// - [FastAPI: Settings and Environment Variables](https://fastapi.tiangolo.com/advanced/settings/)
     pub struct OpenapiDocsAlwaysOn;
+}
+
+pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
+    if !checker.semantic().resolves_to(&call.func, checker.scope(), APP_CLASSES) || has_keyword_splat(call) {
+        return;
+    }
+    let keyword = |name: &str| call.arguments.find_keyword(name).map(|keyword| &keyword.value);
+    let openapi_url = keyword("openapi_url");
+    if openapi_url.is_some_and(|url| !is_fixed_url(url)) {
+        return;
+    }
+    if keyword("docs_url").is_some_and(Expr::is_none_literal_expr) && keyword("redoc_url").is_some_and(Expr::is_none_literal_expr) {
+        return;
+    }
+    let served = if openapi_url.is_some() { "at a fixed URL" } else { "by default" };
+    // With both pages configured (`docs_url=settings.docs_url`), only the schema is always on.
+    let configured = |name: &str| keyword(name).is_some_and(|url| !is_fixed_url(url));
+    let what = if configured("docs_url") && configured("redoc_url") { "OpenAPI schema" } else { "OpenAPI schema and docs" };
+    checker.report(Diagnostic::new(
+        Rule::OpenapiDocsAlwaysOn,
+        format!(
+            "FastAPI app serves its {what} {served}, exposing every endpoint in production; \
+             pass `openapi_url`, `docs_url` and `redoc_url` from settings (`None` in production)"
+        ),
+        call.func.range(),
+    ));
+}
+
+/// Whether the URL is a string whatever the configuration: a literal, an f-string, or a
+/// concatenation with one (`settings.PREFIX + "/openapi.json"` still always serves a schema).
+fn is_fixed_url(url: &Expr) -> bool {
+    match url {
+        Expr::StringLiteral(_) | Expr::FString(_) => true,
+        Expr::BinOp(binary) if binary.op == Operator::Add => is_fixed_url(&binary.left) || is_fixed_url(&binary.right),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::test_support::assert_fixture;
+
+    #[test]
+    fn fixture() {
+        assert_fixture!("production/FAPI401.py", LinterSettings::for_rules([Rule::OpenapiDocsAlwaysOn]));
+    }
 }
