@@ -11,7 +11,9 @@ rule_docs! {
     /// Checks for `json_encoders` in a Pydantic model's configuration: in a nested
     /// `class Config:`, in `model_config = ConfigDict(json_encoders=...)` (any `ConfigDict` or
     /// `SettingsConfigDict` call), or as a `"json_encoders"` key of a `model_config = {...}`
-    /// dictionary in a model.
+    /// dictionary in a model. As in FAPI502, a `class Config` of a `pydantic.v1` model or under
+    /// an `if`/`else` of the class body (the v1 branch of version-conditional code) is left
+    /// alone.
     ///
     /// ## Why is this bad?
     /// `json_encoders` is a Pydantic v1 option that v2 keeps only for compatibility: the

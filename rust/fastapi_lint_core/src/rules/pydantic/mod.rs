@@ -9,6 +9,7 @@ pub mod response_model_built_by_hand;
 pub mod v1_config_class;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Frame};
 use crate::registry::Rule;
@@ -120,6 +121,11 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::ClassDef(class) if class.name.id.as_str() == "Config" => {
             let Some((model, kind)) = enclosing_model(checker) else { return };
+            // A `Config` under `if PYDANTIC_V2: ... else:` in the class body is the v1 branch
+            // of code that supports both versions on purpose.
+            if !model.body.iter().any(|member| member.range() == class.range()) {
+                return;
+            }
             if checker.is_enabled(Rule::PydanticV1ConfigClass) {
                 v1_config_class::check(checker, model, kind, class);
             }

@@ -24,7 +24,9 @@ rule_docs! {
     /// form keeps it working and type-checked (`ConfigDict` is a `TypedDict`).
     ///
     /// Models that subclass `pydantic.v1.BaseModel` are not reported: `class Config` is correct
-    /// there.
+    /// there. Neither is a `class Config` nested under an `if`/`else` of the class body
+    /// (`if PYDANTIC_V2: model_config = ... else: class Config: ...`): that is the v1 branch of
+    /// code that supports both major versions on purpose.
     ///
     /// ## Example
     /// ```python
