@@ -204,9 +204,12 @@ fn fix(checker: &Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &a
     // Comments on the `class Config:` line move to the first line of the replacement; comments
     // in the body are dropped, which makes the fix unsafe.
     let header_end = line_end(checker.source(), config.name.end());
-    let comments = checker.tokens().in_range(TextRange::new(config.start(), line_end(checker.source(), config.end())));
-    let (header_comments, body_comments): (Vec<&Token>, Vec<&Token>) =
-        comments.iter().filter(|token| token.kind() == TokenKind::Comment).partition(|comment| comment.start() < header_end);
+    let span = TextRange::new(config.start(), line_end(checker.source(), config.end()));
+    let (header_comments, body_comments): (Vec<&Token>, Vec<&Token>) = checker
+        .tokens()
+        .iter()
+        .filter(|token| token.kind() == TokenKind::Comment && span.contains_range(token.range()))
+        .partition(|comment| comment.start() < header_end);
     if !header_comments.is_empty() {
         let trailing: Vec<&str> = header_comments.iter().map(|comment| checker.slice(comment.range())).collect();
         let first_line_end = replacement.find(['\r', '\n']).unwrap_or(replacement.len());
@@ -278,14 +281,14 @@ fn line_start(source: &str, offset: ruff_text_size::TextSize) -> ruff_text_size:
 
 fn line_end(source: &str, offset: ruff_text_size::TextSize) -> ruff_text_size::TextSize {
     let after = &source[offset.to_usize()..];
-    offset + ruff_text_size::TextSize::try_from(after.find('\n').unwrap_or(after.len())).unwrap_or_default()
+    offset + ruff_text_size::TextSize::try_from(after.find(['\r', '\n']).unwrap_or(after.len())).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use crate::registry::Rule;
     use crate::settings::LinterSettings;
-    use crate::test_support::apply_fixes;
+    use crate::test_support::{apply_fixes, render_source};
 
     /// Every fix of the fixture, applied together, leaves a module that parses.
     #[test]
@@ -293,5 +296,12 @@ mod tests {
         let fixed = apply_fixes("pydantic/FAPI502.py", &LinterSettings::for_rules([Rule::PydanticV1ConfigClass]));
         assert!(fixed.contains("model_config = pydantic.ConfigDict(from_attributes=True, populate_by_name=True)  # error"), "{fixed}");
         ruff_python_parser::parse_module(&fixed).unwrap_or_else(|err| panic!("{err}\n{fixed}"));
+    }
+
+    #[test]
+    fn windows_line_endings() {
+        let source = "from pydantic import BaseModel\r\n\r\nclass User(BaseModel):\r\n    class Config:  # note\r\n        orm_mode = True  # why\r\n\r\nx = 1\r\n";
+        let rendered = render_source(source, None, "test.py", &LinterSettings::for_rules([Rule::PydanticV1ConfigClass]));
+        assert!(rendered.contains("fix (unsafe)") && rendered.contains("model_config = ConfigDict(from_attributes=True)  # note"), "{rendered}");
     }
 }

@@ -1,5 +1,5 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use super::{annotation_metadata, definition_scope, is_injected, raised_http_status, route_parameter};
 use crate::checker::Checker;
@@ -20,7 +20,11 @@ rule_docs! {
     /// local computed in the route, or reads a parameter injected with `Depends(...)`/
     /// `Security(...)` is not request validation and is not reported. Parameters FastAPI cannot
     /// constrain declaratively (`Request`, `UploadFile`, `File(...)`, `BackgroundTasks`, …) are
-    /// not request parameters here either.
+    /// not request parameters here either, nor are `Header(...)` and `Cookie(...)` parameters:
+    /// checks on them are mostly authentication (`if x_token != SECRET`), which belongs in a
+    /// dependency. A check nested under an `if` whose condition reads more than the request
+    /// (`if not user.is_admin: if len(data.models) == 0: raise ...`) depends on more than the
+    /// request and is not reported.
     ///
     /// ## Why is this bad?
     /// Pydantic and FastAPI's parameter declarations are built for this. Checks scattered in
@@ -155,8 +159,21 @@ const NON_REQUEST_TYPES: &[&str] = &[
     "fastapi.security.SecurityScopes",
 ];
 
-/// `File(...)`: uploaded bytes, whose checks (size, content) have no declarative form.
-const FILE_PARAMS: &[&str] = &["fastapi.File", "fastapi.params.File", "fastapi.param_functions.File"];
+/// Parameter declarations whose values are not validated by the rule's suggestions: uploaded
+/// files (`File(...)`, whose size or content checks have no declarative form) and headers and
+/// cookies (`Header(...)`, `Cookie(...)`), which mostly carry credentials: a check on them is
+/// authentication, which belongs in a dependency.
+const NON_REQUEST_PARAMS: &[&str] = &[
+    "fastapi.File",
+    "fastapi.params.File",
+    "fastapi.param_functions.File",
+    "fastapi.Header",
+    "fastapi.params.Header",
+    "fastapi.param_functions.Header",
+    "fastapi.Cookie",
+    "fastapi.params.Cookie",
+    "fastapi.param_functions.Cookie",
+];
 
 pub(super) fn check(checker: &mut Checker, route: &ast::StmtFunctionDef, test: &Expr, body: &[Stmt]) {
     let [raise] = body else { return };
@@ -165,6 +182,12 @@ pub(super) fn check(checker: &mut Checker, route: &ast::StmtFunctionDef, test: &
     let body_scope = checker.scope();
     let mut condition = Condition { semantic, body_scope, definition_scope: definition_scope(semantic, body_scope), reads_parameter: false };
     if !condition.reads_only_request(test) || !condition.reads_parameter {
+        return;
+    }
+    // Under `if user.is_admin: ... else: <check>` the check depends on more than the request.
+    let mut enclosing = Vec::new();
+    enclosing_tests(&route.body, test.range(), &mut enclosing);
+    if !enclosing.into_iter().all(|outer| condition.reads_only_request(outer)) {
         return;
     }
     let message = format!(
@@ -246,10 +269,10 @@ impl Condition<'_> {
         if parameter.annotation().and_then(|annotation| semantic.annotation_type(annotation, scope)).is_some_and(|name| NON_REQUEST_TYPES.contains(&name.as_str())) {
             return false;
         }
-        let is_file = |expr: &Expr| {
-            expr.as_call_expr().is_some_and(|call| semantic.qualified_name(&call.func, scope).is_some_and(|name| FILE_PARAMS.contains(&name.as_str())))
+        let is_excluded = |expr: &Expr| {
+            expr.as_call_expr().is_some_and(|call| semantic.qualified_name(&call.func, scope).is_some_and(|name| NON_REQUEST_PARAMS.contains(&name.as_str())))
         };
-        !(default.is_some_and(is_file) || annotation_metadata(semantic, parameter.annotation(), scope).iter().any(is_file))
+        !(default.is_some_and(is_excluded) || annotation_metadata(semantic, parameter.annotation(), scope).iter().any(is_excluded))
     }
 
     /// `PATTERN` bound once at module level to `re.compile(<literals>)`.
@@ -274,6 +297,59 @@ impl Condition<'_> {
             BindingKind::Assignment { value } | BindingKind::AnnAssign { value: Some(value), .. } => Some(value),
             _ => None,
         }
+    }
+}
+
+/// The tests of the `if`/`elif` branches that lead to `target` inside `body`: for a branch of
+/// an `if` statement, its own test and the tests of the branches before it.
+fn enclosing_tests<'a>(body: &'a [Stmt], target: TextRange, tests: &mut Vec<&'a Expr>) {
+    let Some(stmt) = body.iter().find(|stmt| stmt.range().contains_range(target) && stmt.range() != target) else { return };
+    match stmt {
+        Stmt::If(if_stmt) => {
+            if if_stmt.test.range().contains_range(target) {
+                return;
+            }
+            tests.push(&if_stmt.test);
+            if if_stmt.body.iter().any(|inner| inner.range().contains_range(target)) {
+                return enclosing_tests(&if_stmt.body, target, tests);
+            }
+            for clause in &if_stmt.elif_else_clauses {
+                if clause.test.as_ref().is_some_and(|test| test.range().contains_range(target)) {
+                    return;
+                }
+                tests.extend(clause.test.as_ref());
+                if clause.range().contains_range(target) {
+                    return enclosing_tests(&clause.body, target, tests);
+                }
+            }
+        }
+        Stmt::For(for_stmt) => {
+            enclosing_tests(&for_stmt.body, target, tests);
+            enclosing_tests(&for_stmt.orelse, target, tests);
+        }
+        Stmt::While(while_stmt) => {
+            tests.push(&while_stmt.test);
+            enclosing_tests(&while_stmt.body, target, tests);
+            enclosing_tests(&while_stmt.orelse, target, tests);
+        }
+        Stmt::With(with) => enclosing_tests(&with.body, target, tests),
+        Stmt::Try(try_stmt) => {
+            enclosing_tests(&try_stmt.body, target, tests);
+            for handler in &try_stmt.handlers {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                enclosing_tests(&handler.body, target, tests);
+            }
+            enclosing_tests(&try_stmt.orelse, target, tests);
+            enclosing_tests(&try_stmt.finalbody, target, tests);
+        }
+        Stmt::Match(match_stmt) => {
+            // A `case` pattern is a condition on the subject: read the subject as the test.
+            tests.push(&match_stmt.subject);
+            for case in &match_stmt.cases {
+                enclosing_tests(&case.body, target, tests);
+            }
+        }
+        _ => {}
     }
 }
 
