@@ -1,7 +1,8 @@
+use ruff_python_ast::statement_visitor::{self, StatementVisitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{annotation_metadata, definition_scope, is_injected, raised_http_status, route_parameter};
+use super::{annotation_metadata, definition_scope, is_injected, raised_http_status, root_name, route_parameter};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
@@ -18,7 +19,8 @@ rule_docs! {
     ///
     /// A condition that calls anything else (a database lookup, an `await`, a helper), reads a
     /// local computed in the route, or reads a parameter injected with `Depends(...)`/
-    /// `Security(...)` is not request validation and is not reported. Parameters FastAPI cannot
+    /// `Security(...)`, or reads a parameter the route stored into before (`data.x = ...`) is
+    /// not request validation and is not reported. Parameters FastAPI cannot
     /// constrain declaratively (`Request`, `UploadFile`, `File(...)`, `BackgroundTasks`, …) are
     /// not request parameters here either, nor are `Header(...)` and `Cookie(...)` parameters:
     /// checks on them are mostly authentication (`if x_token != SECRET`), which belongs in a
@@ -180,7 +182,7 @@ pub(super) fn check(checker: &mut Checker, route: &ast::StmtFunctionDef, test: &
     let Some(status) = raised_http_status(checker, raise).filter(|status| VALIDATION_STATUSES.contains(status)) else { return };
     let semantic = checker.semantic();
     let body_scope = checker.scope();
-    let mut condition = Condition { semantic, body_scope, definition_scope: definition_scope(semantic, body_scope), reads_parameter: false };
+    let mut condition = Condition { semantic, route, body_scope, definition_scope: definition_scope(semantic, body_scope), reads_parameter: false };
     if !condition.reads_only_request(test) || !condition.reads_parameter {
         return;
     }
@@ -200,6 +202,7 @@ pub(super) fn check(checker: &mut Checker, route: &ast::StmtFunctionDef, test: &
 /// Walks a condition, deciding whether it reads only request data.
 struct Condition<'a> {
     semantic: &'a SemanticModel<'a>,
+    route: &'a ast::StmtFunctionDef,
     /// The route's body scope, where the condition is evaluated.
     body_scope: ScopeId,
     /// Where the route is defined: its parameters' annotations and defaults are read there.
@@ -248,7 +251,7 @@ impl Condition<'_> {
     /// A request parameter of the route, a built-in type or a module-level literal constant.
     fn is_known_name(&mut self, expr: &Expr, name: &ast::ExprName) -> bool {
         if let Some((parameter, default)) = route_parameter(self.semantic, name, self.body_scope) {
-            let is_request = self.is_request_parameter(parameter, default);
+            let is_request = self.is_request_parameter(parameter, default) && !is_modified_before(self.route, name);
             self.reads_parameter |= is_request;
             return is_request;
         }
@@ -298,6 +301,42 @@ impl Condition<'_> {
             _ => None,
         }
     }
+}
+
+/// Whether the route stores into the parameter before reading it here
+/// (`payload.values = load(...)`): the value is then no longer the request's alone.
+fn is_modified_before(route: &ast::StmtFunctionDef, name: &ast::ExprName) -> bool {
+    struct Stores<'n> {
+        name: &'n ast::ExprName,
+        found: bool,
+    }
+    impl Stores<'_> {
+        fn check_target(&mut self, target: &Expr) {
+            let root = match target {
+                Expr::Attribute(attribute) => root_name(&attribute.value),
+                Expr::Subscript(subscript) => root_name(&subscript.value),
+                _ => None,
+            };
+            self.found |= root.is_some_and(|root| root.id == self.name.id);
+        }
+    }
+    impl StatementVisitor<'_> for Stores<'_> {
+        fn visit_stmt(&mut self, stmt: &Stmt) {
+            if self.found || stmt.start() >= self.name.start() {
+                return;
+            }
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::Assign(assign) => assign.targets.iter().for_each(|target| self.check_target(target)),
+                Stmt::AugAssign(assign) => self.check_target(&assign.target),
+                Stmt::AnnAssign(assign) => self.check_target(&assign.target),
+                _ => statement_visitor::walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut stores = Stores { name, found: false };
+    stores.visit_body(&route.body);
+    stores.found
 }
 
 /// The tests of the `if`/`elif` branches that lead to `target` inside `body`: for a branch of
