@@ -7,7 +7,7 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{Rule, rule_docs};
-use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::semantic::{BindingKind, ScopeId, SemanticModel, unwrap_annotation};
 
 rule_docs! {
     /// ## What it does
@@ -26,8 +26,8 @@ rule_docs! {
     /// ORM object: FastAPI reads attributes when validating the response) and let FastAPI do
     /// the rest.
     ///
-    /// Only routes that declare `response_model=` are checked. A route whose response model
-    /// comes from its return annotation (`-> X`) must return an `X` for type checkers, so it
+    /// Only routes that declare `response_model=` are checked. A route whose return annotation
+    /// is `X` (with or without `response_model=X`) must return an `X` for type checkers, so it
     /// is out of scope. `response_model=list[X]` and returns of a different class are not
     /// reported.
     ///
@@ -84,6 +84,12 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     }) else {
         return;
     };
+    // `-> X` as well: type checkers then need the route to return an `X`.
+    if function.returns.as_deref().and_then(|returns| unwrap_annotation(returns, |expr| semantic.qualified_name(expr, checker.scope()))).is_some_and(
+        |returns| is_same_class(semantic, returns, checker.scope(), model, checker.scope()),
+    ) {
+        return;
+    }
     let mut visitor = ReturnStatementVisitor::default();
     visitor.visit_body(&function.body);
     for ret in visitor.returns {
