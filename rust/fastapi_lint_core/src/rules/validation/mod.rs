@@ -105,7 +105,7 @@ fn is_injected<'a>(semantic: &'a SemanticModel<'a>, parameter: &'a ast::Paramete
     if default.is_some_and(is_dependency_call) {
         return true;
     }
-    annotation_metadata(semantic, parameter.annotation(), scope).iter().any(|metadata| is_dependency_call(metadata))
+    annotation_metadata(semantic, parameter.annotation(), scope).iter().any(is_dependency_call)
 }
 
 /// The metadata of an `Annotated[T, m1, m2]` annotation (`m1`, `m2`), also through a name
