@@ -106,11 +106,11 @@ declare_rules! {
     OpenapiDocsAlwaysOn => ("FAPI401", "openapi-docs-always-on", Stable, None, rules::production::openapi_docs_always_on::OpenapiDocsAlwaysOn);
     DebugEnabled => ("FAPI402", "debug-enabled", Stable, None, rules::production::debug_enabled::DebugEnabled);
     CorsWildcardWithCredentials => ("FAPI403", "cors-wildcard-with-credentials", Stable, None, rules::production::cors_wildcard_with_credentials::CorsWildcardWithCredentials);
-    PydanticV1ConfigClass => ("FAPI502", "pydantic-v1-config-class", Stable, None, rules::pydantic::v1_config_class::PydanticV1ConfigClass);
+    PydanticV1ConfigClass => ("FAPI502", "pydantic-v1-config-class", Stable, Sometimes, rules::pydantic::v1_config_class::PydanticV1ConfigClass);
     DeprecatedJsonEncoders => ("FAPI503", "deprecated-json-encoders", Stable, None, rules::pydantic::deprecated_json_encoders::DeprecatedJsonEncoders);
-    ResponseModelBuiltByHand => ("FAPI504", "response-model-built-by-hand", Stable, None, rules::pydantic::response_model_built_by_hand::ResponseModelBuiltByHand);
+    ResponseModelBuiltByHand => ("FAPI504", "response-model-built-by-hand", Stable, Sometimes, rules::pydantic::response_model_built_by_hand::ResponseModelBuiltByHand);
     ValidationInRoute => ("FAPI505", "validation-in-route", Stable, None, rules::validation::validation_in_route::ValidationInRoute);
-    OwnershipCheckInRoute => ("FAPI506", "ownership-check-in-route", Stable, None, rules::validation::ownership_check_in_route::OwnershipCheckInRoute);
+    OwnershipCheckInRoute => ("FAPI506", "ownership-check-in-route", Preview, None, rules::validation::ownership_check_in_route::OwnershipCheckInRoute);
     ClientCreatedPerRequest => ("FAPI601", "client-created-per-request", Stable, None, rules::lifecycle::client_created_per_request::ClientCreatedPerRequest);
     GlobalPoolInLifespan => ("FAPI602", "global-pool-in-lifespan", Preview, None, rules::lifecycle::global_pool_in_lifespan::GlobalPoolInLifespan);
     OnEventHandler => ("FAPI603", "on-event-handler", Stable, None, rules::lifecycle::on_event_handler::OnEventHandler);

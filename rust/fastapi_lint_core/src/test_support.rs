@@ -69,3 +69,33 @@ macro_rules! assert_fixture {
     }};
 }
 pub(crate) use assert_fixture;
+
+/// Lints `resources/test/fixtures/<relative>` and applies its fixes (safe and unsafe) the way
+/// `--fix` does: non-overlapping fixes in one pass, then lint again until nothing is left to
+/// fix (at most a few passes). Fix tests re-parse the result.
+pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
+    let path = fixture_path(relative);
+    let mut source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    for _ in 0..10 {
+        let mut fixes: Vec<crate::diagnostic::Fix> = crate::lint_source(&source, Some(&path), settings).into_iter().filter_map(|d| d.fix).collect();
+        if fixes.is_empty() {
+            break;
+        }
+        fixes.sort_by_key(|fix| fix.edits.first().map(|edit| edit.range.start()));
+        let mut applied: Vec<crate::diagnostic::Edit> = Vec::new();
+        for fix in fixes {
+            let overlaps = |edit: &crate::diagnostic::Edit| {
+                applied.iter().any(|done| done.range.start() <= edit.range.end() && edit.range.start() <= done.range.end())
+            };
+            if fix.edits.iter().any(overlaps) {
+                continue;
+            }
+            applied.extend(fix.edits);
+        }
+        applied.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
+        for edit in applied {
+            source.replace_range(edit.range.start().to_usize()..edit.range.end().to_usize(), &edit.content);
+        }
+    }
+    source
+}

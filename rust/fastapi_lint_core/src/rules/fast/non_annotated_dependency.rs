@@ -2,7 +2,7 @@ use ruff_python_ast::helpers::map_callable;
 use ruff_python_ast::{self as ast, Expr, PythonVersion};
 use ruff_text_size::Ranged;
 
-use super::typing_import::import_member;
+use crate::rules::imports::import_member;
 use super::is_route;
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};

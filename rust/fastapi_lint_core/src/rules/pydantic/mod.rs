@@ -1,13 +1,19 @@
 //! FAPI502–FAPI504: Pydantic models and response models.
+//!
+//! FAPI502 and FAPI503 look at model classes: a class is a model when one of its bases resolves
+//! to Pydantic's `BaseModel` (or `BaseSettings`, SQLModel's `SQLModel`), directly or through a
+//! class defined in the same module that does. FAPI504 looks at routes.
 
 pub mod deprecated_json_encoders;
 pub mod response_model_built_by_hand;
 pub mod v1_config_class;
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Frame};
 use crate::registry::Rule;
+use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 /// The rules of this family, for dispatch.
 pub(crate) const RULES: &[Rule] = &[
@@ -16,8 +22,161 @@ pub(crate) const RULES: &[Rule] = &[
     Rule::ResponseModelBuiltByHand,
 ];
 
+/// Pydantic v2 model bases whose configuration is a `ConfigDict`. `pydantic.v1.BaseModel` is
+/// deliberately absent: `class Config` is the right spelling there.
+const MODEL_BASES: &[&str] = &[
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.RootModel",
+    "pydantic.root_model.RootModel",
+    "sqlmodel.SQLModel",
+    "sqlmodel.main.SQLModel",
+];
+/// `pydantic-settings` bases, configured with a `SettingsConfigDict`.
+const SETTINGS_BASES: &[&str] = &["pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"];
+/// Pydantic v1's own `BaseSettings`, which Pydantic v2 moved to `pydantic-settings` (FAPI703).
+const V1_SETTINGS_BASES: &[&str] = &["pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"];
+
+/// How deep the chain of same-module base classes is followed (guards against cycles).
+const MAX_BASE_DEPTH: usize = 8;
+
+/// What kind of Pydantic class a class is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModelKind {
+    Model,
+    /// A `pydantic_settings.BaseSettings` subclass.
+    Settings,
+    /// A subclass of Pydantic v1's `pydantic.BaseSettings`.
+    V1Settings,
+}
+
+impl ModelKind {
+    /// The v2 configuration type: `(module, name)`.
+    pub(crate) const fn config_dict(self) -> (&'static str, &'static str) {
+        match self {
+            ModelKind::Model => ("pydantic", "ConfigDict"),
+            ModelKind::Settings | ModelKind::V1Settings => ("pydantic_settings", "SettingsConfigDict"),
+        }
+    }
+
+    /// How messages name the class: "model" or "settings class".
+    pub(crate) const fn noun(self) -> &'static str {
+        match self {
+            ModelKind::Model => "model",
+            ModelKind::Settings | ModelKind::V1Settings => "settings class",
+        }
+    }
+}
+
+/// The kind of Pydantic class `class` is, when its bases prove it. `scope` is where the class
+/// statement is (its bases are evaluated there). Settings win over models when both appear.
+pub(crate) fn model_kind(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId) -> Option<ModelKind> {
+    model_kind_at_depth(semantic, class, scope, 0)
+}
+
+fn model_kind_at_depth(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId, depth: usize) -> Option<ModelKind> {
+    if depth > MAX_BASE_DEPTH {
+        return None;
+    }
+    let kinds = class.bases().iter().filter_map(|base| {
+        // `RootModel[int]`, `Generic[T]`: the class is the subscript's value.
+        let base = match base {
+            Expr::Subscript(subscript) => subscript.value.as_ref(),
+            other => other,
+        };
+        if let Some(name) = semantic.qualified_name(base, scope) {
+            let name = name.as_str();
+            return if SETTINGS_BASES.contains(&name) {
+                Some(ModelKind::Settings)
+            } else if V1_SETTINGS_BASES.contains(&name) {
+                Some(ModelKind::V1Settings)
+            } else if MODEL_BASES.contains(&name) {
+                Some(ModelKind::Model)
+            } else {
+                None
+            };
+        }
+        let binding = semantic.binding_of_name(base, scope)?;
+        match &binding.kind {
+            BindingKind::ClassDef(parent) => model_kind_at_depth(semantic, parent, binding.scope, depth + 1),
+            _ => None,
+        }
+    });
+    kinds.min_by_key(|kind| match kind {
+        ModelKind::Settings | ModelKind::V1Settings => 0,
+        ModelKind::Model => 1,
+    })
+}
+
+/// The Pydantic class whose body the checker is in, with its kind.
+pub(crate) fn enclosing_model<'a>(checker: &Checker<'a>) -> Option<(&'a ast::StmtClassDef, ModelKind)> {
+    let Some(Frame::Class(class)) = checker.innermost_frame() else { return None };
+    // The checker is in the class's own scope; its bases were evaluated in the parent scope.
+    let scope = checker.semantic().scope(checker.scope()).parent?;
+    Some((class, model_kind(checker.semantic(), class, scope)?))
+}
+
 /// Called for every statement when a rule of this family is enabled.
-pub(crate) fn check_stmt(_checker: &mut Checker, _stmt: &Stmt) {}
+pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::ClassDef(class) if class.name.id.as_str() == "Config" => {
+            let Some((model, kind)) = enclosing_model(checker) else { return };
+            // A `Config` under `if PYDANTIC_V2: ... else:` in the class body is the v1 branch
+            // of code that supports both versions on purpose.
+            if !model.body.iter().any(|member| member.range() == class.range()) {
+                return;
+            }
+            if checker.is_enabled(Rule::PydanticV1ConfigClass) {
+                v1_config_class::check(checker, model, kind, class);
+            }
+            if checker.is_enabled(Rule::DeprecatedJsonEncoders) {
+                deprecated_json_encoders::check_config_class(checker, class);
+            }
+        }
+        Stmt::Assign(_) if checker.is_enabled(Rule::DeprecatedJsonEncoders) => {
+            deprecated_json_encoders::check_model_config_dict(checker, stmt);
+        }
+        Stmt::FunctionDef(function) if checker.is_enabled(Rule::ResponseModelBuiltByHand) => {
+            response_model_built_by_hand::check(checker, function);
+        }
+        _ => {}
+    }
+}
 
 /// Called for every expression when a rule of this family is enabled.
-pub(crate) fn check_expr(_checker: &mut Checker, _expr: &Expr) {}
+pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
+    if let Expr::Call(call) = expr
+        && checker.is_enabled(Rule::DeprecatedJsonEncoders)
+    {
+        deprecated_json_encoders::check_config_dict_call(checker, call);
+    }
+}
+
+/// The name a simple `name = value` statement binds, with the value.
+pub(crate) fn simple_assignment(stmt: &Stmt) -> Option<(&str, &Expr)> {
+    let Stmt::Assign(assign) = stmt else { return None };
+    let [Expr::Name(target)] = assign.targets.as_slice() else { return None };
+    Some((target.id.as_str(), &assign.value))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::test_support::assert_fixture;
+
+    #[test]
+    fn fapi502() {
+        assert_fixture!("pydantic/FAPI502.py", LinterSettings::for_rules([Rule::PydanticV1ConfigClass]));
+    }
+
+    #[test]
+    fn fapi503() {
+        assert_fixture!("pydantic/FAPI503.py", LinterSettings::for_rules([Rule::DeprecatedJsonEncoders]));
+    }
+
+    #[test]
+    fn fapi504() {
+        assert_fixture!("pydantic/FAPI504.py", LinterSettings::for_rules([Rule::ResponseModelBuiltByHand]));
+    }
+}
