@@ -12,3 +12,4 @@ pub mod responsiveness;
 pub mod settings;
 pub mod validation;
 pub(crate) mod dispatch;
+pub(crate) mod extra_calls;
