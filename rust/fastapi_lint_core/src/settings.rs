@@ -4,6 +4,7 @@ use ruff_python_ast::PythonVersion;
 
 use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
+use crate::rules::heavy::HeavyOptions;
 
 /// Everything the linter needs to know about how to check one file.
 #[derive(Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct LinterSettings {
     pub preview: bool,
     /// Extra calls users declare blocking (`[lint.blocking]`).
     pub blocking: BlockingOptions,
+    /// Extra calls users declare CPU-heavy (`[lint.heavy]`).
+    pub heavy: HeavyOptions,
 }
 
 impl Default for LinterSettings {
@@ -29,6 +32,7 @@ impl Default for LinterSettings {
             parser_version: PythonVersion::latest(),
             preview: false,
             blocking: BlockingOptions::default(),
+            heavy: HeavyOptions::default(),
         }
     }
 }

@@ -22,9 +22,6 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
     if checker.any_enabled(blocking::RULES) {
         blocking::check_stmt(checker, stmt);
     }
-    if checker.any_enabled(heavy::RULES) {
-        heavy::check_stmt(checker, stmt);
-    }
     if checker.any_enabled(lifecycle::RULES) {
         lifecycle::check_stmt(checker, stmt);
     }
