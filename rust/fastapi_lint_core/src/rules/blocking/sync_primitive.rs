@@ -231,7 +231,7 @@ pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall, function: 
         return;
     }
     let Some(wait) = class.kind.waits().iter().find(|wait| wait.method == name) else { return };
-    if returns_at_once(call, wait) {
+    if returns_at_once(call, wait) || (class.kind.acquired_by_with() && made_in_this_scope(semantic, &method.value, scope)) {
         return;
     }
     let blocking = BlockingCall { rule: Rule::SyncPrimitiveInAsync, what: format!("`{name}` on {}", class.noun), phrase: None, alternative: class.alternative };
@@ -244,8 +244,9 @@ pub(super) fn check_with(checker: &mut Checker, with: &ast::StmtWith, function: 
         return;
     }
     for item in &with.items {
-        let Some(class) = class_of(checker.semantic(), &item.context_expr, checker.scope(), 0) else { continue };
-        if class.kind.acquired_by_with() {
+        let (semantic, scope) = (checker.semantic(), checker.scope());
+        let Some(class) = class_of(semantic, &item.context_expr, scope, 0) else { continue };
+        if class.kind.acquired_by_with() && !made_in_this_scope(semantic, &item.context_expr, scope) {
             let blocking = BlockingCall { rule: Rule::SyncPrimitiveInAsync, what: format!("`with` on {}", class.noun), phrase: None, alternative: class.alternative };
             super::report(checker, &blocking, item.range(), function);
         }
@@ -256,6 +257,16 @@ fn report_nested_loop(checker: &mut Checker, what: &str, why: &str, range: ruff_
     let context = super::context(function, checker.fastapi().roles(function).primary());
     let message = format!("{what} in {context} {why}; `await` the coroutine instead");
     checker.report(Diagnostic::new(Rule::SyncPrimitiveInAsync, message, range));
+}
+
+/// Whether `expr` is a new object (`threading.Lock()`) or a name this function binds to one
+/// (`lock = threading.Lock()`): no other thread can hold a lock made here yet, so acquiring
+/// it does not wait.
+fn made_in_this_scope(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> bool {
+    expr.is_call_expr()
+        || semantic
+            .binding_of_name(expr, scope)
+            .is_some_and(|binding| binding.scope == scope && matches!(binding.kind, BindingKind::Assignment { value: Expr::Call(_) }))
 }
 
 /// Whether the call's arguments make the wait return immediately.
