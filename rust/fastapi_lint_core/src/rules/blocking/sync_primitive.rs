@@ -29,7 +29,8 @@ rule_docs! {
     /// `ThreadPoolExecutor`/`ProcessPoolExecutor`) or `asyncio.new_event_loop()`, a
     /// `with … as` target, or a parameter annotated with the class. Calls that cannot wait
     /// (`acquire(blocking=False)`, `get(block=False)`, `get_nowait()`, `wait(timeout=0)`) are
-    /// not reported, nor are `asyncio.Lock`, `asyncio.Queue` and other asyncio primitives.
+    /// not reported, nor are `asyncio.Lock`, `asyncio.Queue` and other asyncio primitives, nor
+    /// a lock the function itself has just made (no other thread can hold it yet).
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies on the event loop's thread. A threading
