@@ -33,6 +33,11 @@ const LOADERS: &[&str] = &[
     "fasttext.load_model",
 ];
 
+/// Loaders of classic estimators and small pipelines (pickled scikit-learn models, spaCy,
+/// fastText): their inference usually takes milliseconds, fine in a `def` route's worker thread.
+/// Everything else in [`LOADERS`] loads a deep-learning model.
+const LIGHT_LOADERS: &[&str] = &["joblib.load", "pickle.load", "pickle.loads", "dill.load", "cloudpickle.load", "spacy.load", "fasttext.load_model"];
+
 /// Packages whose classes load weights through `Class.from_pretrained(...)`.
 const PRETRAINED_PACKAGES: &[&str] = &["transformers", "diffusers", "peft"];
 
@@ -52,6 +57,15 @@ pub(super) struct Loader {
     pub(super) name: String,
     /// Whether the loaded object runs inference (not a tokenizer or a processor).
     is_model: bool,
+}
+
+/// A model the code proves was loaded, for FAPI201.
+pub(super) struct LoadedModel {
+    /// The loader's qualified name.
+    pub(super) loader: String,
+    /// Whether inference is heavy even in a worker thread: a deep-learning model, not a
+    /// classic estimator from [`LIGHT_LOADERS`].
+    pub(super) deep: bool,
 }
 
 /// The loader `call` is, if any.
@@ -76,30 +90,30 @@ fn reads_a_file(call: &ast::ExprCall) -> bool {
     matches!(argument.func.as_ref(), Expr::Attribute(method) if matches!(method.attr.as_str(), "read" | "read_bytes"))
 }
 
-/// Inference on a loaded model, `model.predict(x)` or `pipe(text)`: how the message names it.
-pub(super) fn inference(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> Option<String> {
-    match call.func.as_ref() {
+/// Inference on a loaded model, `model.predict(x)` or `pipe(text)`: the model, and how the
+/// message names the call.
+pub(super) fn inference(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> Option<(LoadedModel, String)> {
+    let (model, call_name) = match call.func.as_ref() {
         Expr::Attribute(method) if INFERENCE_METHODS.contains(&method.attr.as_str()) => {
-            let loader = model_of(semantic, &method.value, scope, 0)?;
-            Some(format!("`{}` on the model from `{loader}`", method.attr.as_str()))
+            (model_of(semantic, &method.value, scope, 0)?, method.attr.to_string())
         }
-        func @ Expr::Name(name) => {
-            let loader = model_of(semantic, func, scope, 0)?;
-            Some(format!("`{}(...)` on the model from `{loader}`", name.id.as_str()))
-        }
-        _ => None,
-    }
+        func @ Expr::Name(name) => (model_of(semantic, func, scope, 0)?, format!("{}(...)", name.id.as_str())),
+        _ => return None,
+    };
+    let what = format!("`{call_name}` on the model from `{}`", model.loader);
+    Some((model, what))
 }
 
-/// The loader of the model `expr` holds.
-fn model_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> Option<String> {
+/// The model `expr` holds.
+fn model_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> Option<LoadedModel> {
     if depth > MAX_DEPTH {
         return None;
     }
     match expr {
         Expr::Call(call) => {
             if let Some(loader) = loader(semantic, call, scope) {
-                return loader.is_model.then_some(loader.name);
+                let deep = !LIGHT_LOADERS.contains(&loader.name.as_str());
+                return loader.is_model.then_some(LoadedModel { loader: loader.name, deep });
             }
             match call.func.as_ref() {
                 Expr::Attribute(method) if MODEL_PASSTHROUGH.contains(&method.attr.as_str()) => model_of(semantic, &method.value, scope, depth + 1),
@@ -190,12 +204,13 @@ const IMAGE_METHODS: &[&str] =
 /// Methods of a `moviepy` clip that render or encode it.
 const CLIP_METHODS: &[&str] = &["write_videofile", "write_audiofile", "write_gif", "write_images_sequence", "iter_frames"];
 
-/// Image or video processing: `PIL.Image.open(...)` and the pixel work on its result,
+/// Image or video processing: the pixel work on images from `PIL.Image.open(...)` and
+/// friends (opening an image only reads its header, so `open` itself is not reported),
 /// `PIL.ImageOps` functions, any `cv2` call, `moviepy` clips and their rendering. Returns how
 /// the message names the call.
 pub(super) fn media_work(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId, qualified: Option<&str>) -> Option<String> {
     if let Some(qualified) = qualified {
-        if IMAGE_FACTORIES.contains(&qualified) || ["PIL.ImageOps.", "cv2.", "moviepy."].iter().any(|prefix| qualified.starts_with(prefix)) {
+        if ["PIL.ImageOps.", "cv2.", "moviepy."].iter().any(|prefix| qualified.starts_with(prefix)) {
             return Some(format!("`{qualified}`"));
         }
     }

@@ -14,19 +14,23 @@ rule_docs! {
     ///   `CryptContext(...)` (also after `.using(...)`) and on `passlib.hash.<scheme>`
     ///   handlers, on an argon2 `PasswordHasher()` or a pwdlib `PasswordHash`,
     ///   `hashlib.pbkdf2_hmac` and `hashlib.scrypt`;
-    /// - image and video work: `PIL.Image.open(...)` and the pixel work on the images it
-    ///   returns (`resize`, `thumbnail`, `filter`, `convert`, `save`, `rotate`, …),
-    ///   `PIL.ImageOps` functions, any `cv2` call, `moviepy` clips and their rendering;
+    /// - image and video work: the pixel work on images from `PIL.Image.open(...)` (`resize`,
+    ///   `thumbnail`, `filter`, `convert`, `save`, `rotate`, …; opening an image only reads
+    ///   its header and is not reported), `PIL.ImageOps` functions, any `cv2` call, `moviepy`
+    ///   clips and their rendering;
     /// - model inference on a model loaded anywhere in the module by a loader of
     ///   `model-loaded-per-request` (FAPI202): `.predict`, `.generate`, `.encode`,
     ///   `.transcribe`, … or calling the object (`pipe = pipeline(...)`; `pipe(text)`).
     ///   Loading the model at module level or in the lifespan is right; running it in the
     ///   route is still heavy.
     ///
-    /// Both `async def` routes (the call blocks the event loop) and plain `def` routes (the
-    /// call holds one of the threadpool's worker threads) are reported; the message says
-    /// which. Calls handed to `run_in_threadpool(...)` or made in a nested function or lambda
-    /// are not.
+    /// In `async def` routes and dependencies every such call is reported: it blocks the event
+    /// loop. In plain `def` ones, which FastAPI already runs in a worker thread, only work that
+    /// is heavy even there is reported (image and video processing, inference on
+    /// deep-learning models); password hashing and inference on classic estimators loaded with
+    /// `joblib`, `pickle` or `spacy.load` are light enough for a worker thread. The message
+    /// says which context applies. Calls handed to `run_in_threadpool(...)` or made in a nested
+    /// function or lambda are not reported.
     ///
     /// ## Why is this bad?
     /// FastAPI is built for I/O-bound work. A CPU-bound call in an `async def` route runs on the
@@ -100,11 +104,11 @@ impl Work {
         }
     }
 
-    /// What to do instead; in a `def` route the work already runs in a worker thread.
+    /// What to do instead; in a `def` route the work already runs in a worker thread (password
+    /// hashing is only reported in `async def`).
     const fn advice(self, asynchronous: bool) -> &'static str {
         match (self, asynchronous) {
-            (Work::PasswordHashing, true) => "offload it with `await run_in_threadpool(...)`",
-            (Work::PasswordHashing, false) => "size the threadpool for it or move it to a queue + worker (Celery, RQ, arq)",
+            (Work::PasswordHashing, _) => "offload it with `await run_in_threadpool(...)` or use a plain `def`",
             (Work::Inference, true) => {
                 "serve the model from a dedicated inference server (Triton, TorchServe) or a queue + worker, or `await run_in_threadpool(...)` for light models"
             }
@@ -117,25 +121,28 @@ impl Work {
 
 /// Reports a CPU-heavy call in `function`, a route or dependency.
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) {
-    let Some((work, what)) = classify(checker, call) else { return };
+    let Some((work, what)) = classify(checker, call, function.is_async) else { return };
     let context = super::context(checker, function);
     let effect = if function.is_async { "blocks the event loop" } else { "holds a threadpool worker while it runs" };
     let message = format!("{} {what} in {context} {effect}; {}", work.noun(), work.advice(function.is_async));
     checker.report(Diagnostic::new(Rule::CpuHeavyCallInRoute, message, call.func.range()));
 }
 
-fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<(Work, String)> {
+/// The heavy work a call does. In a plain `def` the call already runs in a worker thread, the
+/// place the practices recommend for blocking and light work: password hashing (which
+/// releases the GIL) and classic estimators (`joblib`/`pickle` models, spaCy) are fine there.
+fn classify(checker: &Checker, call: &ast::ExprCall, asynchronous: bool) -> Option<(Work, String)> {
     let semantic = checker.semantic();
     let scope = checker.scope();
     let qualified = checker.qualified_name(&call.func);
     if let Some(what) = catalogue::password_hashing(semantic, call, scope, qualified.as_deref()) {
-        return Some((Work::PasswordHashing, what));
+        return asynchronous.then_some((Work::PasswordHashing, what));
     }
     if let Some(what) = catalogue::media_work(semantic, call, scope, qualified.as_deref()) {
         return Some((Work::Media, what));
     }
-    if let Some(what) = catalogue::inference(semantic, call, scope) {
-        return Some((Work::Inference, what));
+    if let Some((model, what)) = catalogue::inference(semantic, call, scope) {
+        return (asynchronous || model.deep).then_some((Work::Inference, what));
     }
     let extra = &checker.settings().heavy.extra_heavy_calls;
     let name = extra_calls::names_of(checker, call, qualified).find(|name| extra_calls::any_matches(extra, name))?;
