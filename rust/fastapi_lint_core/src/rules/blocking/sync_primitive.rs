@@ -260,14 +260,16 @@ fn report_nested_loop(checker: &mut Checker, what: &str, why: &str, range: ruff_
     checker.report(Diagnostic::new(Rule::SyncPrimitiveInAsync, message, range));
 }
 
-/// Whether `expr` is a new object (`threading.Lock()`) or a name this function binds to one
-/// (`lock = threading.Lock()`): no other thread can hold a lock made here yet, so acquiring
-/// it does not wait.
+/// Whether `expr` is a new object (`threading.Lock()`) or a local name this function binds to
+/// one (`lock = threading.Lock()`, not a `global`): no other thread can hold a lock made here
+/// yet, so acquiring it does not wait.
 fn made_in_this_scope(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> bool {
-    expr.is_call_expr()
-        || semantic
-            .binding_of_name(expr, scope)
-            .is_some_and(|binding| binding.scope == scope && matches!(binding.kind, BindingKind::Assignment { value: Expr::Call(_) }))
+    if expr.is_call_expr() {
+        return true;
+    }
+    let Some(binding) = semantic.binding_of_name(expr, scope) else { return false };
+    let declared_elsewhere = semantic.scope(scope).bindings_of(binding.name).iter().any(|id| matches!(semantic.binding(*id).kind, BindingKind::Declaration));
+    binding.scope == scope && !declared_elsewhere && matches!(binding.kind, BindingKind::Assignment { value: Expr::Call(_) })
 }
 
 /// Whether the call's arguments make the wait return immediately.
