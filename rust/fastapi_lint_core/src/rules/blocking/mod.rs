@@ -67,10 +67,10 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
 
 /// Called for every statement when a rule of this family is enabled: `with lock:` waits too.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::With(with) = stmt {
-        if let Some(function) = checker.enclosing_async_function().filter(|_| checker.is_enabled(Rule::SyncPrimitiveInAsync)) {
-            sync_primitive::check_with(checker, with, function);
-        }
+    if let Stmt::With(with) = stmt
+        && let Some(function) = checker.enclosing_async_function().filter(|_| checker.is_enabled(Rule::SyncPrimitiveInAsync))
+    {
+        sync_primitive::check_with(checker, with, function);
     }
 }
 

@@ -209,10 +209,10 @@ const CLIP_METHODS: &[&str] = &["write_videofile", "write_audiofile", "write_gif
 /// `PIL.ImageOps` functions, any `cv2` call, `moviepy` clips and their rendering. Returns how
 /// the message names the call.
 pub(super) fn media_work(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId, qualified: Option<&str>) -> Option<String> {
-    if let Some(qualified) = qualified {
-        if ["PIL.ImageOps.", "cv2.", "moviepy."].iter().any(|prefix| qualified.starts_with(prefix)) {
-            return Some(format!("`{qualified}`"));
-        }
+    if let Some(qualified) = qualified
+        && ["PIL.ImageOps.", "cv2.", "moviepy."].iter().any(|prefix| qualified.starts_with(prefix))
+    {
+        return Some(format!("`{qualified}`"));
     }
     let Expr::Attribute(method) = call.func.as_ref() else { return None };
     let name = method.attr.as_str();
