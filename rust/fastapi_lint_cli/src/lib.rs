@@ -144,6 +144,7 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         preview: options.preview,
         blocking: None,
         responsiveness: None,
+        heavy: None,
         src: None,
     })
 }

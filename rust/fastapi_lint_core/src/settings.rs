@@ -5,6 +5,7 @@ use ruff_python_ast::PythonVersion;
 use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
 use crate::rules::responsiveness::ResponsivenessOptions;
+use crate::rules::heavy::HeavyOptions;
 
 /// Everything the linter needs to know about how to check one file.
 #[derive(Clone, Debug)]
@@ -22,6 +23,8 @@ pub struct LinterSettings {
     pub blocking: BlockingOptions,
     /// Side-effect call names for FAPI301 (`[lint.responsiveness]`).
     pub responsiveness: ResponsivenessOptions,
+    /// Extra calls users declare CPU-heavy (`[lint.heavy]`).
+    pub heavy: HeavyOptions,
 }
 
 impl Default for LinterSettings {
@@ -33,6 +36,7 @@ impl Default for LinterSettings {
             preview: false,
             blocking: BlockingOptions::default(),
             responsiveness: ResponsivenessOptions::default(),
+            heavy: HeavyOptions::default(),
         }
     }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use fastapi_lint_core::rules::blocking::BlockingOptions;
 use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
+use fastapi_lint_core::rules::heavy::HeavyOptions;
 use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules};
 
 use self::options::{BlockingTable, Options, TargetVersion};
@@ -72,6 +73,7 @@ pub struct Configuration {
     pub preview: Option<bool>,
     pub blocking: Option<BlockingOptions>,
     pub responsiveness: Option<ResponsivenessOptions>,
+    pub heavy: Option<HeavyOptions>,
     pub src: Option<Vec<PathBuf>>,
 }
 
@@ -115,6 +117,7 @@ impl Configuration {
             preview: lint.preview,
             blocking: lint.blocking.as_ref().map(blocking_options),
             responsiveness: lint.responsiveness,
+            heavy: lint.heavy,
             src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
         })
     }
@@ -141,6 +144,7 @@ impl Configuration {
             preview: self.preview.or(base.preview),
             blocking: self.blocking.or(base.blocking),
             responsiveness: self.responsiveness.or(base.responsiveness),
+            heavy: self.heavy.or(base.heavy),
             src: self.src.or(base.src),
         }
     }
@@ -167,6 +171,7 @@ impl Configuration {
                 preview,
                 blocking: self.blocking.unwrap_or_default(),
                 responsiveness: self.responsiveness.unwrap_or_default(),
+                heavy: self.heavy.unwrap_or_default(),
             },
             per_file_ignores: PerFileIgnores::new(per_file_ignores)?,
             exclude,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use fastapi_lint_core::PythonVersion;
 use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
+use fastapi_lint_core::rules::heavy::HeavyOptions;
 use serde::Deserialize;
 
 /// Ruff's `target-version` values.
@@ -96,6 +97,7 @@ pub struct LintOptions {
     pub extend_per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     pub blocking: Option<BlockingTable>,
     pub responsiveness: Option<ResponsivenessOptions>,
+    pub heavy: Option<HeavyOptions>,
 }
 
 impl Options {
@@ -111,6 +113,7 @@ impl Options {
             extend_per_file_ignores: lint.extend_per_file_ignores.or_else(|| self.extend_per_file_ignores.clone()),
             blocking: lint.blocking,
             responsiveness: lint.responsiveness,
+            heavy: lint.heavy,
         }
     }
 }

@@ -76,6 +76,21 @@ extra-db-calls = ["mydb.query"]
 }
 
 #[test]
+fn heavy_table_sets_extra_heavy_calls_and_extend_inherits_it() {
+    let project = Project::new();
+    let base = project.write("pyproject.toml", "[tool.fastapi-lint.lint.heavy]\nextra-heavy-calls = [\"mylib.render\", \"pdf.*\"]\n");
+    assert_eq!(load_settings(&base).linter.heavy.extra_heavy_calls, ["mylib.render", "pdf.*"]);
+    let child = project.write("app/fastapi-lint.toml", "extend = \"../pyproject.toml\"\n");
+    assert_eq!(load_settings(&child).linter.heavy.extra_heavy_calls, ["mylib.render", "pdf.*"]);
+    let defaults = Configuration::defaults(project.root()).into_settings().unwrap();
+    assert!(defaults.linter.heavy.extra_heavy_calls.is_empty());
+
+    let path = project.write("other/fastapi-lint.toml", "[lint.heavy]\nextra-calls = []\n");
+    let message = error_chain(&Configuration::load(&path).unwrap_err());
+    assert!(message.contains("unknown field `extra-calls`"), "{message}");
+}
+
+#[test]
 fn defaults_select_all_stable_rules_for_py310() {
     let settings = Configuration::defaults(Path::new("/p")).into_settings().unwrap();
     assert!(Rule::ALL.iter().filter(|rule| !rule.is_preview()).all(|rule| settings.linter.rules.contains(*rule)));

@@ -19,8 +19,8 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
             fast::unused_path_parameter::check(checker, function);
         }
     }
-    if checker.any_enabled(heavy::RULES) {
-        heavy::check_stmt(checker, stmt);
+    if checker.any_enabled(blocking::RULES) {
+        blocking::check_stmt(checker, stmt);
     }
     if checker.any_enabled(lifecycle::RULES) {
         lifecycle::check_stmt(checker, stmt);

@@ -13,3 +13,4 @@ pub mod settings;
 pub mod validation;
 pub(crate) mod dispatch;
 pub(crate) mod imports;
+pub(crate) mod extra_calls;

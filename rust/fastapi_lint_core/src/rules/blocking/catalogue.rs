@@ -5,6 +5,7 @@ use ruff_python_ast::{self as ast, Expr};
 use super::BlockingOptions;
 use super::resource::{self, Resource};
 use crate::checker::Checker;
+use crate::rules::extra_calls;
 use crate::registry::Rule;
 
 /// A call found to block the event loop.
@@ -141,24 +142,14 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
             return Some(BlockingCall { rule: resource.rule(), what: code(qualified), phrase: resource.phrase(), alternative: resource.alternative() });
         }
     }
-    let method = match call.func.as_ref() {
-        Expr::Attribute(attribute) => Some(attribute),
-        _ => None,
-    };
-    if let Some(method) = method {
+    if let Expr::Attribute(method) = call.func.as_ref() {
         let name = method.attr.as_str();
         if let Some(resource) = resource::resource_of(semantic, &method.value, scope).filter(|resource| resource.blocks(name)) {
             return Some(on_resource(resource, name));
         }
     }
-    // A method on an instance of a configured class: `c = mylib.Client(); c.fetch()` is
-    // `mylib.Client.fetch`.
-    let method_name = method.and_then(|method| {
-        let class = semantic.instance_type(&method.value, scope)?;
-        Some(format!("{class}.{}", method.attr.as_str()))
-    });
     let options = &checker.settings().blocking;
-    [qualified, method_name].into_iter().flatten().find_map(|name| {
+    extra_calls::names_of(checker, call, qualified).find_map(|name| {
         let rule = options.rule_for(&name)?;
         Some(BlockingCall { rule, what: code(&name), phrase: None, alternative: configured_alternative(rule) })
     })
@@ -179,8 +170,7 @@ fn code(qualified: &str) -> String {
 }
 
 impl BlockingOptions {
-    /// The rule a configured extra call belongs to. An entry `mod.*` matches every name under
-    /// `mod` (`mod.fetch`, `mod.sub.fetch`, `mod.Client.get`).
+    /// The rule a configured extra call belongs to.
     fn rule_for(&self, qualified: &str) -> Option<Rule> {
         [
             (Rule::BlockingHttpInAsync, &self.extra_http_calls),
@@ -189,29 +179,7 @@ impl BlockingOptions {
             (Rule::BlockingSubprocessInAsync, &self.extra_subprocess_calls),
         ]
         .into_iter()
-        .find(|(_, entries)| entries.iter().any(|entry| entry_matches(entry, qualified)))
+        .find(|(_, entries)| extra_calls::any_matches(entries, qualified))
         .map(|(rule, _)| rule)
-    }
-}
-
-fn entry_matches(entry: &str, qualified: &str) -> bool {
-    match entry.strip_suffix(".*") {
-        Some(module) => qualified.strip_prefix(module).is_some_and(|rest| rest.starts_with('.')),
-        None => entry == qualified,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::entry_matches;
-
-    #[test]
-    fn wildcard_entries_match_names_under_the_module_only() {
-        assert!(entry_matches("mylib.*", "mylib.fetch"));
-        assert!(entry_matches("mylib.*", "mylib.sub.fetch"));
-        assert!(!entry_matches("mylib.*", "mylib"));
-        assert!(!entry_matches("mylib.*", "mylibrary.fetch"));
-        assert!(entry_matches("mylib.fetch", "mylib.fetch"));
-        assert!(!entry_matches("mylib.fetch", "mylib.fetch_all"));
     }
 }

@@ -1,4 +1,4 @@
-//! FAPI101–FAPI105: blocking calls inside `async def`.
+//! FAPI101–FAPI105, FAPI107: blocking calls inside `async def`.
 //!
 //! One classifier ([`catalogue`]) decides whether a call blocks and which rule it belongs to;
 //! the rule files hold the documentation (and FAPI101 its fix). Only calls whose nearest
@@ -14,8 +14,8 @@ pub mod sleep;
 pub mod subprocess;
 pub mod sync_primitive;
 
-use ruff_python_ast as ast;
-use ruff_text_size::Ranged;
+use ruff_python_ast::{self as ast, Stmt};
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
@@ -29,6 +29,7 @@ pub(crate) const RULES: &[Rule] = &[
     Rule::BlockingFileIoInAsync,
     Rule::BlockingDbInAsync,
     Rule::BlockingSubprocessInAsync,
+    Rule::SyncPrimitiveInAsync,
 ];
 
 /// Extra blocking calls a project declares (`[tool.fastapi-lint.lint.blocking]`).
@@ -51,6 +52,9 @@ pub struct BlockingOptions {
 
 pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(function) = checker.enclosing_async_function() else { return };
+    if checker.is_enabled(Rule::SyncPrimitiveInAsync) {
+        sync_primitive::check_call(checker, call, function);
+    }
     let Some(blocking) = catalogue::classify(checker, call) else { return };
     if !checker.is_enabled(blocking.rule) {
         return;
@@ -61,20 +65,40 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     checker.report(diagnostic);
 }
 
+/// Called for every statement when a rule of this family is enabled: `with lock:` waits too.
+pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if let Stmt::With(with) = stmt
+        && let Some(function) = checker.enclosing_async_function().filter(|_| checker.is_enabled(Rule::SyncPrimitiveInAsync))
+    {
+        sync_primitive::check_with(checker, with, function);
+    }
+}
+
+/// Reports a blocking call classified outside the catalogue (FAPI107), at `range`.
+fn report(checker: &mut Checker, blocking: &catalogue::BlockingCall, range: TextRange, function: &ast::StmtFunctionDef) {
+    let role = checker.fastapi().roles(function).primary();
+    checker.report(Diagnostic::new(blocking.rule, message(blocking, function, role), range));
+}
+
 /// ``Blocking HTTP call `requests.get` in async route `get_user` stalls the event loop; use
 /// `httpx.AsyncClient`, or make the route a plain `def` ``.
 fn message(blocking: &catalogue::BlockingCall, function: &ast::StmtFunctionDef, role: Option<FunctionRole>) -> String {
     let phrase = blocking.phrase.or_else(|| default_phrase(blocking.rule)).map(|phrase| format!("{phrase} ")).unwrap_or_default();
-    let name = function.name.as_str();
-    let context = match role {
-        Some(role) => format!("async {role} `{name}`"),
-        None => format!("async function `{name}`"),
-    };
+    let context = context(function, role);
     let tail = match role {
         Some(role) if runs_sync_in_threadpool(role) => format!(", or make the {role} a plain `def`"),
         _ => String::new(),
     };
     format!("Blocking {phrase}{what} in {context} stalls the event loop; use {alternative}{tail}", what = blocking.what, alternative = blocking.alternative)
+}
+
+/// How a message names the function: "async route `get_user`", "async function `helper`".
+fn context(function: &ast::StmtFunctionDef, role: Option<FunctionRole>) -> String {
+    let name = function.name.as_str();
+    match role {
+        Some(role) => format!("async {role} `{name}`"),
+        None => format!("async function `{name}`"),
+    }
 }
 
 /// How a rule's message names the blocking call, before its name (`time.sleep` needs none).
