@@ -3,6 +3,7 @@
 pub mod blocking;
 pub mod fast;
 pub mod heavy;
+mod importer;
 pub mod lifecycle;
 pub mod logging;
 pub mod noqa;

@@ -7,7 +7,6 @@
 
 pub mod non_annotated_dependency;
 pub mod redundant_response_model;
-mod typing_import;
 pub mod unused_path_parameter;
 
 use ruff_python_ast::{self as ast, Expr};

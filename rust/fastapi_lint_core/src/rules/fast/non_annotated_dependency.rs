@@ -2,11 +2,11 @@ use ruff_python_ast::helpers::map_callable;
 use ruff_python_ast::{self as ast, Expr, PythonVersion};
 use ruff_text_size::Ranged;
 
-use super::typing_import::import_member;
 use super::is_route;
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{Rule, rule_docs};
+use crate::rules::importer::import_member;
 
 rule_docs! {
     /// ## What it does

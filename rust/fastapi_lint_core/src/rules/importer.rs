@@ -1,6 +1,7 @@
-//! Making a `typing` member available to a fix, the way Ruff's importer does it: reuse an import
-//! already in scope, else add the member to an existing top-level `from <module> import ...`,
-//! else add a new `from <module> import <member>` after the last top-level import.
+//! Making a module member (`typing.Annotated`, `contextlib.asynccontextmanager`) available to a
+//! fix, the way Ruff's importer does it: reuse an import already in scope, else add the member to
+//! an existing top-level `from <module> import ...`, else add a new `from <module> import <member>`
+//! after the last top-level import. Shared by the rules whose fixes add imports.
 
 use ruff_python_ast::{self as ast, Stmt};
 use ruff_python_importer::Insertion;
@@ -14,14 +15,14 @@ use crate::semantic::{Binding, BindingKind, ScopeId};
 /// Ruff gives up on the import (and so on the fix) when the member's name is taken by something
 /// else, or when the import it would reuse comes after the use or only exists for type checkers.
 #[derive(Debug)]
-pub(super) struct Unavailable;
+pub(crate) struct Unavailable;
 
 /// An edit that makes `module.member` usable at `at`, and the expression to use it with
 /// (`Annotated`, `t.Annotated`, an alias).
 ///
 /// When an import is reused, the edit rewrites that import to itself: it changes nothing but
 /// makes the fix conflict with any other fix that would remove the import.
-pub(super) fn import_member(checker: &Checker, module: &str, member: &str, at: TextSize) -> Result<(Edit, String), Unavailable> {
+pub(crate) fn import_member(checker: &Checker, module: &str, member: &str, at: TextSize) -> Result<(Edit, String), Unavailable> {
     if let Some((name, binding)) = imported_in_scope(checker, module, member, at) {
         let (statement, type_checking_only) = find_import_statement(checker.module_body(), binding.range, false).ok_or(Unavailable)?;
         if statement.start() > at || type_checking_only {
