@@ -40,7 +40,7 @@ pub(super) fn for_decorator(checker: &Checker, call: &ast::ExprCall) -> Option<F
     }
     let at = app_statement.start();
     let (import, decorator_name) = import_member(checker, "contextlib", "asynccontextmanager", at).ok()?;
-    let lifespan = Edit::insertion(lifespan_source(checker, &handlers, &decorator_name, checker.slice(app_call.func.range())), at);
+    let lifespan = Edit::insertion(lifespan_source(checker, at, &handlers, &decorator_name, checker.slice(app_call.func.range())), at);
     let pass_lifespan = pass_lifespan(app_call)?;
     let remove_decorators = handlers.iter().map(|handler| Edit::deletion(whole_line(checker.source(), handler.decorator.range())));
     Some(Fix::unsafe_edits(lifespan, [pass_lifespan, import].into_iter().chain(remove_decorators)))
@@ -120,11 +120,12 @@ fn module_handler<'a>(checker: &Checker<'a>, call: &ast::ExprCall) -> Option<Han
 ///
 ///
 /// ```
-fn lifespan_source(checker: &Checker, handlers: &[Handler], decorator: &str, app_class: &str) -> String {
+fn lifespan_source(checker: &Checker, at: TextSize, handlers: &[Handler], decorator: &str, app_class: &str) -> String {
     let stylist = checker.stylist();
     let newline = stylist.line_ending().as_str();
     let indent = stylist.indentation().as_str();
-    let mut source = format!("@{decorator}{newline}async def {LIFESPAN}({APP_PARAMETER}: {app_class}):{newline}");
+    let mut source = blank_lines_before(checker.source(), at, newline);
+    let _ = write!(source, "@{decorator}{newline}async def {LIFESPAN}({APP_PARAMETER}: {app_class}):{newline}");
     let calls = |startup: bool| {
         handlers.iter().filter(move |handler| handler.startup == startup).map(move |handler| {
             let awaited = if handler.function.is_async { "await " } else { "" };
@@ -137,6 +138,17 @@ fn lifespan_source(checker: &Checker, handlers: &[Handler], decorator: &str, app
     source.push_str(newline);
     source.push_str(newline);
     source
+}
+
+/// The line breaks that give the lifespan two blank lines above it, as PEP 8 asks for
+/// top-level definitions.
+fn blank_lines_before(source: &str, at: TextSize, newline: &str) -> String {
+    let before = &source[..at.to_usize()];
+    if before.trim().is_empty() {
+        return String::new();
+    }
+    let blank = before.lines().rev().take_while(|line| line.trim().is_empty()).count();
+    newline.repeat(2usize.saturating_sub(blank))
 }
 
 /// `lifespan=lifespan` added as the last argument of the `FastAPI(...)` call.

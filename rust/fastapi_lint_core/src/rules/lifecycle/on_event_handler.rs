@@ -175,23 +175,84 @@ mod tests {
         assert_fixture!("lifecycle/FAPI603_fix.py", settings());
     }
 
-    /// Applies the first fix of the file's findings, in the way Ruff splices edits.
-    fn apply_first_fix(source: &str) -> String {
+    /// The source with the first fix of its findings applied (edits spliced from the end, as
+    /// Ruff applies them), checked to parse; `None` when no finding has a fix.
+    fn apply_first_fix(source: &str) -> Option<String> {
         let diagnostics = crate::lint_source(source, None, &settings());
-        let fix = diagnostics.iter().find_map(|diagnostic| diagnostic.fix.as_ref()).expect("a finding with a fix");
+        let fix = diagnostics.iter().find_map(|diagnostic| diagnostic.fix.as_ref())?;
         let mut fixed = source.to_string();
         for edit in fix.edits.iter().rev() {
             fixed.replace_range(edit.range.start().to_usize()..edit.range.end().to_usize(), &edit.content);
         }
-        fixed
+        parse_module(&fixed).unwrap_or_else(|error| panic!("{error}\n{fixed}"));
+        Some(fixed)
     }
 
     #[test]
     fn fixed_fixture_parses_and_has_no_event_handlers_left() {
         let source = std::fs::read_to_string(fixture_path("lifecycle/FAPI603_fix.py")).expect("fixture");
-        let fixed = apply_first_fix(&source);
-        parse_module(&fixed).unwrap_or_else(|error| panic!("{error}\n{fixed}"));
+        let fixed = apply_first_fix(&source).expect("a fix");
         assert!(crate::lint_source(&fixed, None, &settings()).is_empty(), "{fixed}");
-        insta::assert_snapshot!(fixed);
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!("lifecycle__FAPI603_fix.py.fixed", fixed);
+        });
+    }
+
+    #[test]
+    fn fix_without_arguments_reuses_the_contextlib_import() {
+        let source = "\
+from contextlib import contextmanager
+import fastapi
+
+app = fastapi.FastAPI()
+
+
+@app.on_event(\"shutdown\")
+def close():
+    pass
+";
+        let expected = "\
+from contextlib import contextmanager, asynccontextmanager
+import fastapi
+
+
+@asynccontextmanager
+async def lifespan(app: fastapi.FastAPI):
+    yield
+    close()
+
+
+app = fastapi.FastAPI(lifespan=lifespan)
+
+
+def close():
+    pass
+";
+        assert_eq!(apply_first_fix(source).as_deref(), Some(expected));
+    }
+
+    #[test]
+    fn no_fix_when_the_module_cannot_take_a_lifespan() {
+        let header = "from fastapi import FastAPI\nimport functools\n";
+        let handler = "\n@app.on_event(\"startup\")\ndef start():\n    pass\n";
+        let cases = [
+            // `lifespan` is taken.
+            format!("{header}lifespan = None\napp = FastAPI(){handler}"),
+            // The app already has a lifespan (and silently ignores the handler).
+            format!("{header}app = FastAPI(lifespan=None){handler}"),
+            // `**options` may hold a lifespan.
+            format!("{header}options = {{}}\napp = FastAPI(**options){handler}"),
+            // Another decorator on the handler.
+            format!("{header}app = FastAPI()\n@functools.wraps(print){handler}"),
+            // A second registration the lifespan would not replace.
+            format!("{header}app = FastAPI(){handler}app.add_event_handler(\"shutdown\", start)\n"),
+            // The handler's name is rebound, so the lifespan would call something else.
+            format!("{header}app = FastAPI(){handler}start = None\n"),
+            // An event name FastAPI does not know.
+            format!("{header}app = FastAPI()\n@app.on_event(\"ready\")\ndef start():\n    pass\n"),
+        ];
+        for source in cases {
+            assert_eq!(apply_first_fix(&source), None, "{source}");
+        }
     }
 }
