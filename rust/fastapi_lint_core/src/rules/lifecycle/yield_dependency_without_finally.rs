@@ -114,10 +114,10 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
         let close = acquired_resource(semantic, value, scope)
             .or_else(|| cleaned_up_after(&body, name, exposed.yield_expr.start()).then_some(Close::Nothing));
         let Some(close) = close else { continue };
-        let cleanup = close.statement(name).map_or_else(|| format!("release `{name}`"), |statement| format!("`{statement}`"));
+        let cleanup = close.statement(name).map_or_else(|| format!("release `{name}`"), |statement| format!("call `{statement}`"));
         let message = format!(
-            "Dependency `{function}` yields `{name}` outside `try`/`finally`, so it is not released when the request fails; \
-             put the `yield` in a `try:` and {cleanup} in its `finally:` (or acquire it with `with`)",
+            "Dependency `{function}` yields `{name}` without releasing it in a `finally:`, so it leaks when the request fails; \
+             wrap the `yield` in `try:` and {cleanup} in `finally:` (or acquire it with `with`)",
             function = function.name.as_str(),
         );
         checker.report(Diagnostic::new(Rule::YieldDependencyWithoutFinally, message, exposed.yield_expr.range()));

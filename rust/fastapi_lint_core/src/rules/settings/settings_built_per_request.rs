@@ -96,9 +96,11 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
              take the settings from a cached dependency (`@lru_cache def get_settings()`)"
         )
     } else {
+        // `@lru_cache` on an `async def` would cache a coroutine, which can be awaited once.
+        let plain = if function.is_async { "make it a plain `def` and " } else { "" };
         format!(
             "Dependency `{name}` builds `{built}` on every request, re-reading the environment and `.env` each time; \
-             decorate `{name}` with `@lru_cache` so the settings are built once"
+             {plain}decorate it with `@lru_cache` so the settings are built once"
         )
     };
     checker.report(Diagnostic::new(Rule::SettingsBuiltPerRequest, message, call.range()));
