@@ -31,7 +31,7 @@ pub(super) fn for_decorator(checker: &Checker, call: &ast::ExprCall) -> Option<F
     let receiver = on_event_receiver(semantic, call, checker.scope())?;
     let app = semantic.binding_of_name(receiver, checker.scope())?;
     let (app_statement, app_call) = app_creation(checker, app)?;
-    if semantic.scope(ScopeId::MODULE).bindings_of(LIFESPAN).len() != 0 {
+    if !semantic.scope(ScopeId::MODULE).bindings_of(LIFESPAN).is_empty() {
         return None;
     }
     let handlers = event_handlers(checker, app)?;

@@ -3,7 +3,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::body::OwnBody;
-use super::catalogue::{self, Close, Created};
+use super::catalogue::{self, Created, Release};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FunctionRole;
@@ -83,7 +83,7 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             continue;
         }
         let handle = checker.slice(opened.handles[0].range());
-        let close = opened.created.close.statement(handle).unwrap_or_default();
+        let close = opened.created.release.statement(handle).unwrap_or_default();
         let message = format!(
             "`{client}` {noun} opened in lifespan `{function}` is never closed after the `yield`, so its connections stay open \
              at shutdown; add `{close}` after the `yield`",
@@ -115,7 +115,7 @@ fn opened_before<'a>(semantic: &SemanticModel, body: &OwnBody<'a>, yield_start: 
         if !matches!(target, Expr::Name(_) | Expr::Attribute(_)) {
             continue;
         }
-        if let Some(created) = catalogue::created_by_expr(semantic, value, scope).filter(|created| created.close != Close::Nothing) {
+        if let Some(created) = catalogue::created_by_expr(semantic, value, scope).filter(|created| created.release != Release::Nothing) {
             opened.push(Opened { created, handles: vec![target], range: stmt.range() });
         } else if let Some(copied) = opened.iter_mut().find(|opened| is_handle(value, &opened.handles)) {
             copied.handles.push(target);
@@ -127,7 +127,7 @@ fn opened_before<'a>(semantic: &SemanticModel, body: &OwnBody<'a>, yield_start: 
 /// Whether `call` closes one of `handles` (`pool.close()`, `await app.state.http.aclose()`) or
 /// hands one to a helper (`await close_pool(pool)`).
 fn releases(call: &ast::ExprCall, handles: &[&Expr]) -> bool {
-    let closes = matches!(call.func.as_ref(), Expr::Attribute(method) if Close::METHODS.contains(&method.attr.as_str()) && is_handle(&method.value, handles));
+    let closes = matches!(call.func.as_ref(), Expr::Attribute(method) if Release::METHODS.contains(&method.attr.as_str()) && is_handle(&method.value, handles));
     closes || call.arguments.args.iter().any(|argument| is_handle(argument, handles))
 }
 

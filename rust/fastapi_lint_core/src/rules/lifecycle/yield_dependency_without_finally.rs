@@ -4,7 +4,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 
 use super::body::OwnBody;
-use super::catalogue::{self, Close, Kind};
+use super::catalogue::{self, Kind, Release};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FunctionRole;
@@ -112,7 +112,7 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
         }
         let Some(value) = assigned_value(semantic, exposed.name, scope) else { continue };
         let close = acquired_resource(semantic, value, scope)
-            .or_else(|| cleaned_up_after(&body, name, exposed.yield_expr.start()).then_some(Close::Nothing));
+            .or_else(|| cleaned_up_after(&body, name, exposed.yield_expr.start()).then_some(Release::Nothing));
         let Some(close) = close else { continue };
         let cleanup = close.statement(name).map_or_else(|| format!("release `{name}`"), |statement| format!("call `{statement}`"));
         let message = format!(
@@ -134,37 +134,37 @@ fn assigned_value<'a>(semantic: &SemanticModel<'a>, name: &ast::ExprName, scope:
 }
 
 /// How to release what `value` acquires, when it is a resource the code proves
-/// ([`Close::Nothing`] when the way to release it is not known).
-fn acquired_resource(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> Option<Close> {
+/// ([`Release::Nothing`] when the way to release it is not known).
+fn acquired_resource(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> Option<Release> {
     if let Some(created) = catalogue::created_by_expr(semantic, value, scope) {
-        return Some(created.close);
+        return Some(created.release);
     }
     let call = match value {
         Expr::Await(awaited) => awaited.value.as_call_expr()?,
         other => other.as_call_expr()?,
     };
-    let session = |is_async: bool| if is_async { Close::AwaitClose } else { Close::Close };
-    if let Some(class) = semantic.qualified_name(&call.func, scope) {
-        if let Some((_, is_async)) = SESSION_CLASSES.iter().find(|(name, _)| *name == class) {
-            return Some(session(*is_async));
-        }
+    let session = |is_async: bool| if is_async { Release::AwaitClose } else { Release::Close };
+    if let Some(class) = semantic.qualified_name(&call.func, scope)
+        && let Some((_, is_async)) = SESSION_CLASSES.iter().find(|(name, _)| *name == class)
+    {
+        return Some(session(*is_async));
     }
     // `SessionLocal()` where `SessionLocal = sessionmaker(...)`.
-    if let Some(factory) = semantic.instance_type(&call.func, scope) {
-        if let Some((_, is_async)) = SESSION_FACTORIES.iter().find(|(name, _)| *name == factory) {
-            return Some(session(*is_async));
-        }
+    if let Some(factory) = semantic.instance_type(&call.func, scope)
+        && let Some((_, is_async)) = SESSION_FACTORIES.iter().find(|(name, _)| *name == factory)
+    {
+        return Some(session(*is_async));
     }
     let Expr::Attribute(method) = call.func.as_ref() else { return None };
     let method_name = method.attr.as_str();
     if POOL_CHECKOUTS.contains(&method_name) {
-        return Some(Close::Nothing);
+        return Some(Release::Nothing);
     }
     // `engine.connect()` on an engine the code proves.
     let engine = semantic.instance_type(&method.value, scope)?;
     let engine = catalogue::constructor(&engine).filter(|constructor| constructor.kind == Kind::Engine)?;
-    let is_async = engine.close == Close::AwaitDispose;
-    (method_name == "connect").then_some(if is_async { Close::AwaitClose } else { Close::Close })
+    let is_async = engine.release == Release::AwaitDispose;
+    (method_name == "connect").then_some(if is_async { Release::AwaitClose } else { Release::Close })
 }
 
 /// Whether code after the `yield` uses `name` in a call (`db.close()`, `pool.release(conn)`):
