@@ -6,7 +6,7 @@ use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::{APP_CLASSES, ROUTER_CLASSES, is_app_or_router};
 use crate::registry::{Rule, rule_docs};
-use crate::semantic::{ScopeId, SemanticModel};
+use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 rule_docs! {
     /// ## What it does
@@ -14,6 +14,9 @@ rule_docs! {
     /// `@app.on_event("shutdown")` on a FastAPI app or `APIRouter`,
     /// `app.add_event_handler(...)`, and `FastAPI(on_startup=[...], on_shutdown=[...])` /
     /// `APIRouter(on_startup=...)`.
+    ///
+    /// An `on_event` handler on an app that was given a `lifespan` is reported as dead code:
+    /// FastAPI never calls it.
     ///
     /// ## Why is this bad?
     /// FastAPI deprecated event handlers in favour of a `lifespan` context manager. With
@@ -85,7 +88,14 @@ const ADVICE: &str = "move the code into a `lifespan` context manager passed to 
 pub(super) fn check_decorators(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     for decorator in &function.decorator_list {
         let Some(call) = decorator.expression.as_call_expr() else { continue };
-        if on_event_receiver(checker.semantic(), call, checker.scope()).is_none() {
+        let Some(receiver) = on_event_receiver(checker.semantic(), call, checker.scope()) else { continue };
+        if has_lifespan(checker.semantic(), receiver, checker.scope()) {
+            let message = format!(
+                "`{function}` never runs: its app has a `lifespan`, and FastAPI then ignores `on_event` handlers; \
+                 move the code into the lifespan",
+                function = function.name.as_str(),
+            );
+            checker.report(Diagnostic::new(Rule::OnEventHandler, message, decorator.range()));
             continue;
         }
         let message = format!(
@@ -133,6 +143,15 @@ pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
 pub(super) fn on_event_receiver<'a>(semantic: &SemanticModel, call: &'a ast::ExprCall, scope: ScopeId) -> Option<&'a Expr> {
     let Expr::Attribute(method) = call.func.as_ref() else { return None };
     (method.attr.as_str() == "on_event" && is_app_or_router(semantic, &method.value, scope)).then_some(&method.value)
+}
+
+/// Whether `app` is bound to a `FastAPI(lifespan=...)` call: Starlette then runs only the
+/// lifespan, never the event handlers.
+fn has_lifespan(semantic: &SemanticModel, app: &Expr, scope: ScopeId) -> bool {
+    let Some(binding) = semantic.binding_of_name(app, scope) else { return false };
+    let BindingKind::Assignment { value: Expr::Call(call) } = binding.kind else { return false };
+    semantic.resolves_to(&call.func, binding.scope, APP_CLASSES)
+        && call.arguments.find_keyword("lifespan").is_some_and(|keyword| !keyword.value.is_none_literal_expr())
 }
 
 pub(super) fn is_app_or_router_class(qualified: &str) -> bool {
