@@ -16,10 +16,10 @@ rule_docs! {
     /// [FAPI601](client-created-per-request.md)) before their `yield`, assign it to a variable
     /// or to `app.state`, and never close it after the `yield`.
     ///
-    /// A resource counts as closed when, after the `yield` (including in a `finally:`), the
-    /// lifespan calls `close()`, `aclose()`, `dispose()`, `disconnect()`, `terminate()`,
-    /// `closeall()`, `wait_closed()` or `shutdown()` on it, or passes it to a call (a helper
-    /// that closes it). Resources opened with `with` / `async with` are closed by the block, and
+    /// A resource counts as closed when the lifespan calls `close()`, `aclose()`, `dispose()`,
+    /// `disconnect()`, `terminate()`, `closeall()`, `wait_closed()` or `shutdown()` on it (after
+    /// the `yield`, including in a `finally:`, or already before it when it was only needed for
+    /// setup), or passes it to a call after the `yield` (a helper that closes it). Resources opened with `with` / `async with` are closed by the block, and
     /// a lifespan that uses `contextlib.AsyncExitStack` / `ExitStack` is not checked.
     ///
     /// This rule is in preview: run with `--preview` to enable it.
@@ -79,7 +79,7 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
         return;
     }
     for opened in opened_before(semantic, &body, yield_start, scope) {
-        if body.calls.iter().any(|call| call.start() > yield_start && releases(call, &opened.handles)) {
+        if body.calls.iter().any(|call| releases(call, &opened.handles, opened.range.end(), yield_start)) {
             continue;
         }
         let handle = checker.slice(opened.handles[0].range());
@@ -124,11 +124,13 @@ fn opened_before<'a>(semantic: &SemanticModel, body: &OwnBody<'a>, yield_start: 
     opened
 }
 
-/// Whether `call` closes one of `handles` (`pool.close()`, `await app.state.http.aclose()`) or
-/// hands one to a helper (`await close_pool(pool)`).
-fn releases(call: &ast::ExprCall, handles: &[&Expr]) -> bool {
+/// Whether `call` closes one of `handles` after they are opened (`pool.close()`,
+/// `await app.state.http.aclose()`, also before the `yield` when the resource was only needed
+/// for setup), or hands one to a helper after the `yield` (`await close_pool(pool)`).
+fn releases(call: &ast::ExprCall, handles: &[&Expr], opened: TextSize, yield_start: TextSize) -> bool {
     let closes = matches!(call.func.as_ref(), Expr::Attribute(method) if Release::METHODS.contains(&method.attr.as_str()) && is_handle(&method.value, handles));
-    closes || call.arguments.args.iter().any(|argument| is_handle(argument, handles))
+    let handed_over = call.start() > yield_start && call.arguments.args.iter().any(|argument| is_handle(argument, handles));
+    (closes && call.start() > opened) || handed_over
 }
 
 fn is_handle(expr: &Expr, handles: &[&Expr]) -> bool {

@@ -21,8 +21,8 @@ rule_docs! {
     /// [FAPI601](client-created-per-request.md), a SQLAlchemy / SQLModel session
     /// (`SessionLocal()` from a `sessionmaker`, `Session(engine)`, `AsyncSession(engine)`), a
     /// connection taken from a pool (`await pool.acquire()`, `pool.getconn()`,
-    /// `engine.connect()`), or any value the dependency cleans up after its `yield`
-    /// (`db.close()` after `yield db`).
+    /// `engine.connect()`), or any value the dependency releases after its `yield`
+    /// (`db.close()`, `pool.release(conn)` after the `yield`).
     ///
     /// ## Why is this bad?
     /// When the route (or a later dependency) raises, FastAPI throws the exception into the
@@ -90,8 +90,9 @@ const SESSION_CLASSES: &[(&str, bool)] = &[
     ("sqlmodel.ext.asyncio.session.AsyncSession", true),
 ];
 
-/// Methods that take a connection out of a pool.
+/// Methods that take a connection out of a pool, and those that put it back.
 const POOL_CHECKOUTS: &[&str] = &["acquire", "getconn"];
+const POOL_RETURNS: &[&str] = &["release", "putconn"];
 
 pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     if !checker.fastapi().roles(function).contains(FunctionRole::Dependency) {
@@ -167,13 +168,15 @@ fn acquired_resource(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> 
     (method_name == "connect").then_some(if is_async { Release::AwaitClose } else { Release::Close })
 }
 
-/// Whether code after the `yield` uses `name` in a call (`db.close()`, `pool.release(conn)`):
-/// the dependency means to clean it up, and that cleanup is skipped when the request fails.
+/// Whether code after the `yield` releases `name`: `db.close()`, `await conn.aclose()`,
+/// `pool.release(conn)`, `pool.putconn(conn)`. The dependency means to clean it up, and that
+/// cleanup is skipped when the request fails.
 fn cleaned_up_after(body: &OwnBody, name: &str, after: TextSize) -> bool {
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(found) if found.id.as_str() == name);
+    let releases = |method: &str| Release::METHODS.contains(&method) || POOL_RETURNS.contains(&method);
     body.calls.iter().filter(|call| call.start() > after).any(|call| {
-        let on_name = matches!(call.func.as_ref(), Expr::Attribute(method) if is_name(&method.value));
-        on_name || call.arguments.args.iter().any(is_name)
+        let Expr::Attribute(method) = call.func.as_ref() else { return false };
+        releases(method.attr.as_str()) && (is_name(&method.value) || call.arguments.args.iter().any(is_name))
     })
 }
 
