@@ -9,8 +9,10 @@ use crate::registry::{Rule, rule_docs};
 
 rule_docs! {
     /// ## What it does
-    /// Checks for connection pools and clients created inside a route or a dependency:
-    /// `pymongo.MongoClient`, `AsyncIOMotorClient`, SQLAlchemy `create_engine` /
+    /// Checks for database clients, connection pools and HTTP clients created inside a route or
+    /// a dependency, where they are built again for every request.
+    ///
+    /// The clients it knows: `pymongo.MongoClient`, `AsyncIOMotorClient`, SQLAlchemy `create_engine` /
     /// `create_async_engine`, `asyncpg.connect` / `create_pool`, `psycopg2.connect`,
     /// `psycopg.connect`, `psycopg_pool` pools, `redis.Redis` / `redis.from_url` (sync and
     /// `redis.asyncio`), `httpx.Client` / `AsyncClient`, `aiohttp.ClientSession`,

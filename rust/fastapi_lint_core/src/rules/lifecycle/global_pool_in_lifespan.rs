@@ -11,7 +11,7 @@ use crate::registry::{Rule, rule_docs};
 rule_docs! {
     /// ## What it does
     /// Checks for lifespan functions and startup event handlers that store a connection pool
-    /// or client (the clients of [FAPI601](client-created-per-request.md)) in a module-level
+    /// or client (the clients of [FAPI601](FAPI601.md)) in a module-level
     /// variable through `global`.
     ///
     /// This rule is in preview: run with `--preview` to enable it.

@@ -13,7 +13,7 @@ use crate::semantic::{ScopeId, SemanticModel};
 rule_docs! {
     /// ## What it does
     /// Checks for lifespan functions that open a client or connection pool (those of
-    /// [FAPI601](client-created-per-request.md)) before their `yield`, assign it to a variable
+    /// [FAPI601](FAPI601.md)) before their `yield`, assign it to a variable
     /// or to `app.state`, and never close it after the `yield`.
     ///
     /// A resource counts as closed when the lifespan calls `close()`, `aclose()`, `dispose()`,

@@ -10,10 +10,12 @@ use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 rule_docs! {
     /// ## What it does
-    /// Checks for startup and shutdown event handlers: `@app.on_event("startup")` /
-    /// `@app.on_event("shutdown")` on a FastAPI app or `APIRouter`,
-    /// `app.add_event_handler(...)`, and `FastAPI(on_startup=[...], on_shutdown=[...])` /
-    /// `APIRouter(on_startup=...)`.
+    /// Checks for FastAPI's deprecated startup and shutdown event handlers, which a `lifespan`
+    /// replaces.
+    ///
+    /// It reports `@app.on_event("startup")` / `@app.on_event("shutdown")` on a FastAPI app or
+    /// `APIRouter`, `app.add_event_handler(...)`, and `FastAPI(on_startup=[...],
+    /// on_shutdown=[...])` / `APIRouter(on_startup=...)`.
     ///
     /// An `on_event` handler on an app that was given a `lifespan` is reported as dead code:
     /// FastAPI never calls it.
@@ -79,6 +81,7 @@ rule_docs! {
     /// - fastapi-lint practices, 12: "Use the new lifespan event for managing app level resources"
     /// - [FastAPI: Lifespan Events](https://fastapi.tiangolo.com/advanced/events/)
     /// - [FastAPI: Alternative Events (deprecated)](https://fastapi.tiangolo.com/advanced/events/#alternative-events-deprecated)
+    /// - [Starlette discussion #2192: a lifespan silently disables startup and shutdown handlers](https://github.com/encode/starlette/discussions/2192)
     pub struct OnEventHandler;
 }
 

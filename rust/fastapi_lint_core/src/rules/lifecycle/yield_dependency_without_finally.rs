@@ -13,12 +13,11 @@ use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 rule_docs! {
     /// ## What it does
-    /// Checks for generator dependencies that acquire a resource, bind it to a name and
-    /// `yield` it outside a `try:` whose `finally:` releases it, and outside a `with` /
-    /// `async with` block.
+    /// Checks for generator dependencies that acquire a resource and `yield` it outside a
+    /// `try:` whose `finally:` releases it, and outside a `with` / `async with` block.
     ///
     /// A value counts as a resource when the code proves it: a client or pool of
-    /// [FAPI601](client-created-per-request.md), a SQLAlchemy / SQLModel session
+    /// [FAPI601](FAPI601.md), a SQLAlchemy / SQLModel session
     /// (`SessionLocal()` from a `sessionmaker`, `Session(engine)`, `AsyncSession(engine)`), a
     /// connection taken from a pool (`await pool.acquire()`, `pool.getconn()`,
     /// `engine.connect()`), or any value the dependency releases after its `yield`

@@ -10,11 +10,12 @@ use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 rule_docs! {
     /// ## What it does
-    /// Checks for Pydantic settings classes instantiated inside a route or a dependency:
-    /// `Settings()` where `Settings` is a class of the same module that subclasses
+    /// Checks for Pydantic settings objects built inside a route or a dependency, including a
+    /// `get_settings()` dependency without `@lru_cache`.
+    ///
+    /// A settings class is a class of the same module that subclasses
     /// `pydantic_settings.BaseSettings` (or Pydantic v1's `pydantic.BaseSettings`), directly or
-    /// through another class of the module. This includes the common `get_settings()`
-    /// dependency written without `@lru_cache`.
+    /// through another class of the module; classes imported from other modules are not known.
     ///
     /// A dependency decorated with `@functools.lru_cache` or `@functools.cache` builds the
     /// settings once and is not reported; neither are settings built at module level.
