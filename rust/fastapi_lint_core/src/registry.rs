@@ -113,7 +113,7 @@ declare_rules! {
     OwnershipCheckInRoute => ("FAPI506", "ownership-check-in-route", Preview, None, rules::validation::ownership_check_in_route::OwnershipCheckInRoute);
     ClientCreatedPerRequest => ("FAPI601", "client-created-per-request", Stable, None, rules::lifecycle::client_created_per_request::ClientCreatedPerRequest);
     GlobalPoolInLifespan => ("FAPI602", "global-pool-in-lifespan", Preview, None, rules::lifecycle::global_pool_in_lifespan::GlobalPoolInLifespan);
-    OnEventHandler => ("FAPI603", "on-event-handler", Stable, None, rules::lifecycle::on_event_handler::OnEventHandler);
+    OnEventHandler => ("FAPI603", "on-event-handler", Stable, Sometimes, rules::lifecycle::on_event_handler::OnEventHandler);
     YieldDependencyWithoutFinally => ("FAPI604", "yield-dependency-without-finally", Stable, None, rules::lifecycle::yield_dependency_without_finally::YieldDependencyWithoutFinally);
     LifespanWithoutCleanup => ("FAPI605", "lifespan-without-cleanup", Preview, None, rules::lifecycle::lifespan_without_cleanup::LifespanWithoutCleanup);
     HardcodedSecret => ("FAPI701", "hardcoded-secret", Stable, None, rules::settings::hardcoded_secret::HardcodedSecret);

@@ -5,7 +5,7 @@
 mod context;
 mod role;
 
-pub use context::{FastApiContext, RouteDecorator};
+pub use context::{FastApiContext, RouteDecorator, is_app_or_router};
 pub use role::{FunctionRole, Roles};
 
 /// Qualified names of the FastAPI application and router classes.

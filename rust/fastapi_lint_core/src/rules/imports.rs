@@ -1,7 +1,8 @@
-//! Making a module member available to a fix, the way Ruff's importer does it: reuse an import
-//! already in scope, else add the member to an existing top-level `from <module> import ...`,
-//! else add a new `from <module> import <member>` after the last top-level import. Shared by the
-//! fixes that need `typing.Annotated`, `pydantic.ConfigDict`, ...
+//! Making a module member (`typing.Annotated`, `pydantic.ConfigDict`,
+//! `contextlib.asynccontextmanager`) available to a
+//! fix, the way Ruff's importer does it: reuse an import already in scope, else add the member to
+//! an existing top-level `from <module> import ...`, else add a new `from <module> import <member>`
+//! after the last top-level import. Shared by the rules whose fixes add imports.
 
 use ruff_python_ast::{self as ast, Stmt};
 use ruff_python_importer::Insertion;

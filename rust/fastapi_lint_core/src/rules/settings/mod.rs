@@ -22,4 +22,10 @@ pub(crate) const RULES: &[Rule] = &[
 pub(crate) fn check_stmt(_checker: &mut Checker, _stmt: &Stmt) {}
 
 /// Called for every expression when a rule of this family is enabled.
-pub(crate) fn check_expr(_checker: &mut Checker, _expr: &Expr) {}
+pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
+    if let Expr::Call(call) = expr
+        && checker.is_enabled(Rule::SettingsBuiltPerRequest)
+    {
+        settings_built_per_request::check(checker, call);
+    }
+}
