@@ -143,6 +143,7 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         target_version,
         preview: options.preview,
         blocking: None,
+        settings: None,
         src: None,
     })
 }

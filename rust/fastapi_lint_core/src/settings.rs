@@ -4,6 +4,7 @@ use ruff_python_ast::PythonVersion;
 
 use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
+use crate::rules::settings::SettingsOptions;
 
 /// Everything the linter needs to know about how to check one file.
 #[derive(Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct LinterSettings {
     pub preview: bool,
     /// Extra calls users declare blocking (`[lint.blocking]`).
     pub blocking: BlockingOptions,
+    /// Secret names and settings modules (`[lint.settings]`).
+    pub settings: SettingsOptions,
 }
 
 impl Default for LinterSettings {
@@ -29,6 +32,7 @@ impl Default for LinterSettings {
             parser_version: PythonVersion::latest(),
             preview: false,
             blocking: BlockingOptions::default(),
+            settings: SettingsOptions::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use fastapi_lint_core::rules::blocking::BlockingOptions;
+use fastapi_lint_core::rules::settings::SettingsOptions;
 use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules};
 
 use self::options::{BlockingTable, Options, TargetVersion};
@@ -70,6 +71,7 @@ pub struct Configuration {
     pub target_version: Option<TargetVersion>,
     pub preview: Option<bool>,
     pub blocking: Option<BlockingOptions>,
+    pub settings: Option<SettingsOptions>,
     pub src: Option<Vec<PathBuf>>,
 }
 
@@ -112,6 +114,7 @@ impl Configuration {
             target_version: options.target_version,
             preview: lint.preview,
             blocking: lint.blocking.as_ref().map(blocking_options),
+            settings: lint.settings.clone(),
             src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
         })
     }
@@ -137,6 +140,7 @@ impl Configuration {
             target_version: self.target_version.or(base.target_version),
             preview: self.preview.or(base.preview),
             blocking: self.blocking.or(base.blocking),
+            settings: self.settings.or(base.settings),
             src: self.src.or(base.src),
         }
     }
@@ -162,6 +166,7 @@ impl Configuration {
                 parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
                 preview,
                 blocking: self.blocking.unwrap_or_default(),
+                settings: self.settings.unwrap_or_default(),
             },
             per_file_ignores: PerFileIgnores::new(per_file_ignores)?,
             exclude,

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use fastapi_lint_core::PythonVersion;
+use fastapi_lint_core::rules::settings::SettingsOptions;
 use serde::Deserialize;
 
 /// Ruff's `target-version` values.
@@ -94,6 +95,7 @@ pub struct LintOptions {
     pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     pub extend_per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     pub blocking: Option<BlockingTable>,
+    pub settings: Option<SettingsOptions>,
 }
 
 impl Options {
@@ -108,6 +110,7 @@ impl Options {
             per_file_ignores: lint.per_file_ignores.or_else(|| self.per_file_ignores.clone()),
             extend_per_file_ignores: lint.extend_per_file_ignores.or_else(|| self.extend_per_file_ignores.clone()),
             blocking: lint.blocking,
+            settings: lint.settings,
         }
     }
 }
