@@ -15,28 +15,32 @@ rule_docs! {
     /// - assigned at module or class level, including the default of a `BaseSettings` or
     ///   `BaseModel` field (`api_key: str = "sk-..."`, also through `Field("...")` and
     ///   `SecretStr("...")`),
-    /// - passed as a keyword argument (`connect(password="hunter2")`),
-    /// - stored under a dict key (`{"password": "hunter2"}`),
+    /// - passed as a keyword argument, anywhere (`connect(password="hunter2")`),
+    /// - stored under a dict key in a module- or class-level dict
+    ///   (`DATABASES = {"default": {"PASSWORD": "hunter2"}}`),
     ///
-    /// and any string literal that is a connection URL with an inline password
+    /// and any string literal, anywhere, that is a connection URL with an inline password
     /// (`"postgresql://user:pass@host/db"`).
     ///
     /// Names are matched case-insensitively against `secret-name-patterns`, both as written and
     /// in snake case (`apiKey` is `api_key`). To keep the noise down, the rule stays silent on:
     /// - names that describe a secret rather than hold one: the last word is `url`, `type`,
     ///   `algorithm`, `header`, `name`, `file`, `expire`, … (`tokenUrl="token"`,
-    ///   `token_type = "bearer"`, `SECRET_KEY_FILE`), and hashes (`hashed_password`);
+    ///   `token_type = "bearer"`, `SECRET_KEY_FILE`), and names of hashes (`hashed_password`),
+    ///   counts (`max_tokens`, `TOKEN_COUNT`), tokenizers and fakes (`fake_secret_token`);
     /// - values that are obviously not secrets: placeholders (`"changeme"`, `"<api-key>"`,
     ///   `"${API_KEY}"`, `"xxx"`, `"***"`), text with spaces (messages), URLs without
-    ///   credentials, environment variable names (`"OPENAI_API_KEY"`) and snake-case keys that
-    ///   name a secret (`"access_token"`);
+    ///   credentials, environment variable names (`"OPENAI_API_KEY"`, `"TOKEN"`), identifiers of
+    ///   several words that name a secret or a fake (`"access_token"`, `"x-api-key"`,
+    ///   `"my-fake-api-key"`);
     /// - documentation payloads: values under `example`, `examples`, `openapi_examples`,
     ///   `json_schema_extra` or `schema_extra`;
     /// - connection URLs whose password is a placeholder (`{password}`, `${DB_PASSWORD}`,
     ///   `***`).
     ///
-    /// Assignments inside functions are not checked (use `per-file-ignores` for tests and
-    /// fixtures that need literal credentials).
+    /// Assignments and dict literals inside functions are not checked: there they are request
+    /// payloads, responses and test data. Keyword arguments are checked everywhere, so test
+    /// suites that log in with literal passwords usually want `per-file-ignores`.
     ///
     /// ## Why is this bad?
     /// A secret in the source is in every clone, fork, CI log and container image of the
@@ -101,8 +105,18 @@ const DESCRIPTOR_WORDS: &[&str] = &[
 ];
 
 /// Words that make a name something else than a secret: a password hash is meant to be stored,
-/// a tokenizer is a model.
-const NOT_SECRET_WORDS: &[&str] = &["hashed", "hash", "tokenizer", "tokenizers", "tokenize", "tokenized", "tokenization"];
+/// a tokenizer is a model, `max_tokens` and `TOKEN_COUNT` are numbers, a fake token is fake.
+const NOT_SECRET_WORDS: &[&str] = &[
+    "hashed", "hash", "tokenizer", "tokenizers", "tokenize", "tokenized", "tokenization", "tokens", "secrets", "count", "fake",
+    "mock", "dummy", "example", "sample",
+];
+
+/// Words that, inside a value written like an identifier (`x-api-key`, `max_new_tokens`,
+/// `llm.token_count.prompt`), make it the name of a secret: a header, a key, a metric.
+const SECRET_WORDS: &[&str] = &["token", "tokens", "secret", "secrets", "password", "passwd", "key", "apikey"];
+
+/// Words that make a value a stand-in (`my-fake-api-key`, `mock-key`).
+const FAKE_WORDS: &[&str] = &["fake", "mock", "dummy", "example", "sample", "placeholder"];
 
 /// Values people put where a secret will go (compared lower-cased, separators removed).
 const PLACEHOLDERS: &[&str] = &[
@@ -155,7 +169,9 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
                 }
             }
         }
-        Expr::Dict(dict) => {
+        // Dicts inside functions are request payloads, responses and test data; configuration
+        // dicts live at module or class level.
+        Expr::Dict(dict) if !matches!(checker.innermost_frame(), Some(Frame::Function(_) | Frame::Lambda(_))) => {
             for item in &dict.items {
                 let Some(Expr::StringLiteral(key)) = &item.key else { continue };
                 let name = key.value.to_str();
@@ -274,13 +290,20 @@ fn looks_like_secret(value: &str, site: &Site) -> bool {
     if value.eq_ignore_ascii_case(name) {
         return false;
     }
-    // `"OPENAI_API_KEY"`: the name of an environment variable, as passed to `os.getenv`.
-    let env_var_name = value.contains('_') && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    // `"access_token"`, `"refresh_token"`: a key or a cookie name.
-    let snake_key = value.contains('_')
-        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && words(value).iter().any(|word| ["token", "secret", "password", "key", "apikey"].contains(&word.as_str()));
-    !env_var_name && !snake_key
+    // `"OPENAI_API_KEY"`: the name of an environment variable, as passed to `os.getenv`; a
+    // bare `"TOKEN"` or `"SECRET"` is a stand-in of the same kind.
+    let upper = value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let env_var_name = upper && (value.contains('_') || SECRET_WORDS.contains(&value.to_ascii_lowercase().as_str()));
+    !env_var_name && !names_a_secret(value)
+}
+
+/// `"access_token"`, `"x-api-key"`, `"gen_ai.usage.prompt_tokens"`, `"my-fake-key"`: a value
+/// written like an identifier of several words, one of which names a secret or says it is
+/// fake, is a key, header or metric name, or a stand-in.
+fn names_a_secret(value: &str) -> bool {
+    let identifier_like = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let words = words(value);
+    identifier_like && words.len() >= 2 && words.iter().any(|word| SECRET_WORDS.contains(&word.as_str()) || FAKE_WORDS.contains(&word.as_str()))
 }
 
 /// `"changeme"`, `"<api-key>"`, `"${API_KEY}"`, `"{password}"`, `"%(password)s"`, `"xxx"`, `"***"`.

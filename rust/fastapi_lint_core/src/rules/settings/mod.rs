@@ -56,7 +56,7 @@ impl Default for SettingsOptions {
                 "*access_key*",
             ]),
             extend_secret_name_patterns: Vec::new(),
-            settings_modules: owned(&["config.py", "settings.py"]),
+            settings_modules: owned(&["config.py", "settings.py", "config/**", "settings/**"]),
         }
     }
 }
@@ -123,6 +123,9 @@ const BASE_SETTINGS: &[&str] = &[
 const MAX_CLASS_DEPTH: usize = 8;
 
 /// Whether `class` derives from `BaseSettings`, directly or through classes of this module.
+/// A base imported from another module counts when its name ends in `Settings`
+/// (`from app.core.base import AppSettings`): the import cannot be followed, and the rules that
+/// ask only use the answer to stay silent or to word their message.
 pub(crate) fn is_settings_class(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId) -> bool {
     inherits_settings(semantic, class, scope, MAX_CLASS_DEPTH)
 }
@@ -132,8 +135,8 @@ fn inherits_settings(semantic: &SemanticModel, class: &ast::StmtClassDef, scope:
         return false;
     }
     class.bases().iter().any(|base| {
-        if semantic.resolves_to(base, scope, BASE_SETTINGS) {
-            return true;
+        if let Some(qualified) = semantic.qualified_name(base, scope) {
+            return BASE_SETTINGS.contains(&qualified.as_str()) || qualified.ends_with("Settings");
         }
         match semantic.binding_of_name(base, scope) {
             Some(binding) => match &binding.kind {
@@ -225,7 +228,8 @@ mod tests {
         let options = SettingsOptions::default();
         assert!(options.is_settings_module(Path::new("/p/app/core/config.py")));
         assert!(options.is_settings_module(Path::new("settings.py")));
-        assert!(!options.is_settings_module(Path::new("/p/app/settings/routes.py")));
+        assert!(options.is_settings_module(Path::new("/p/app/settings/models/api.py")));
+        assert!(options.is_settings_module(Path::new("/p/config/db.py")));
         assert!(!options.is_settings_module(Path::new("/p/app/main.py")));
         assert!(!options.is_settings_module(Path::new("/p/app/my_config.py")));
     }
