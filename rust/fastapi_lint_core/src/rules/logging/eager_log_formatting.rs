@@ -1,6 +1,6 @@
 use ruff_python_ast::{self as ast, ConversionFlag, Expr, InterpolatedStringElement, Operator, StringFlags};
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{context_suffix, message_position};
 use crate::checker::Checker;
@@ -55,18 +55,20 @@ rule_docs! {
     /// ```
     ///
     /// ## Fix safety
-    /// A fix is offered for an f-string message made of one f-string (no implicit
-    /// concatenation) whose replacement fields are plain expressions: no `!r`/`!s` conversion,
-    /// no format spec, no `=`, no expression spanning lines. For the standard library each
-    /// field becomes `%s` and literal `%` becomes `%%`; for loguru each field becomes `{}`.
-    /// The expressions move, in order, to positional arguments after the message. It is
-    /// offered only when the message is the last positional argument (and, for loguru, the
-    /// call has no keyword arguments, which loguru would also format with).
+    /// A fix is offered for f-string messages (also implicitly concatenated with other
+    /// f-strings or plain strings) whose replacement fields are plain expressions: no format
+    /// spec, no `=`, no expression spanning lines. For the standard library each field becomes
+    /// `%s` (`%r`, `%a` with `!r`, `!a`) and literal `%` becomes `%%`; for loguru each field
+    /// becomes `{}` (`{!r}`...) and braces of plain string parts are doubled. The expressions
+    /// move, in order, to positional arguments after the message. It is offered only when the
+    /// message is the last positional argument and is not in parentheses of its own (and, for
+    /// loguru, the call has no keyword arguments, which loguru would also format with).
     ///
     /// The fix is safe: the arguments are evaluated at the same point, and the logged text is
     /// the same for the values people log (`%s` uses `str(value)` where the f-string used
     /// `format(value, "")`; both agree except for types that customise `__format__`
-    /// differently from `__str__`). Loguru's `{}` uses `format(value, "")` like the f-string.
+    /// differently from `__str__`; conversions are kept exactly). Loguru's `{}` uses
+    /// `format(value, "")` like the f-string.
     ///
     /// ## References
     /// - fastapi-lint practices, 14: "Use structured logging"
@@ -92,10 +94,6 @@ enum Formatting {
     FormatCall,
     Percent,
 }
-
-/// What a value logged with `%s`/`{}` is written as in the template.
-const STDLIB_PLACEHOLDER: &str = "%s";
-const LOGURU_PLACEHOLDER: &str = "{}";
 
 /// Types the standard library's loggers are proven by (`instance_type` gives the class or the
 /// factory that made the object).
@@ -201,6 +199,7 @@ fn formatting(message: &Expr) -> Option<Formatting> {
 }
 
 /// Replaces `f"user {uid} did {x}"` with `"user %s did %s", uid, x` (or `{}` for loguru).
+/// Implicitly concatenated parts are converted one by one, keeping what separates them.
 fn lazy_fix(checker: &Checker, call: &ast::ExprCall, library: Library, position: usize, fstring: &ast::ExprFString) -> Option<Edit> {
     let arguments = &call.arguments;
     let positional_message = arguments.find_positional(position).is_some_and(|arg| arg.range() == fstring.range());
@@ -209,38 +208,83 @@ fn lazy_fix(checker: &Checker, call: &ast::ExprCall, library: Library, position:
     if library == Library::Structlog || !positional_message || !last_positional || !keywords_allowed || is_parenthesized(checker, call, position, fstring) {
         return None;
     }
-    let [ast::FStringPart::FString(part)] = fstring.value.as_slice() else { return None };
     let source = checker.source();
-    let prefix_end = part.start() + part.flags.prefix().text_len();
-    let prefix: String = source[part.start().to_usize()..prefix_end.to_usize()].chars().filter(|c| !matches!(c, 'f' | 'F')).collect();
-    let quote = part.flags.quote_str();
+    let parts = fstring.value.as_slice();
     let mut template = String::new();
     let mut values = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        if let Some(previous) = index.checked_sub(1).map(|previous| &parts[previous]) {
+            template.push_str(&source[TextRange::new(previous.end(), part.start())]);
+        }
+        match part {
+            ast::FStringPart::Literal(literal) => template.push_str(&plain_part(checker, literal, library)?),
+            ast::FStringPart::FString(part) => template.push_str(&fstring_part(checker, part, library, &mut values)?),
+        }
+    }
+    Some(Edit::replacement(format!("{template}, {}", values.join(", ")), fstring.range()))
+}
+
+/// One f-string of the message as a plain string template, its fields' expressions pushed to
+/// `values`.
+fn fstring_part<'a>(checker: &Checker<'a>, part: &ast::FString, library: Library, values: &mut Vec<&'a str>) -> Option<String> {
+    let prefix_range = TextRange::at(part.start(), part.flags.prefix().text_len());
+    let prefix: String = checker.slice(prefix_range).chars().filter(|c| !matches!(c, 'f' | 'F')).collect();
+    let quote = part.flags.quote_str();
+    let mut body = String::new();
     for element in &part.elements {
         match element {
             InterpolatedStringElement::Literal(literal) => {
                 let text = checker.slice(literal.range());
                 match library {
                     // `{{` in an f-string is a literal brace; `%` must be doubled for `%` formatting.
-                    Library::Stdlib => template.push_str(&text.replace("{{", "{").replace("}}", "}").replace('%', "%%")),
+                    Library::Stdlib => body.push_str(&text.replace("{{", "{").replace("}}", "}").replace('%', "%%")),
                     // `str.format` escapes braces like f-strings do.
-                    _ => template.push_str(text),
+                    Library::Loguru | Library::Structlog => body.push_str(text),
                 }
             }
             InterpolatedStringElement::Interpolation(field) => {
                 values.push(plain_field(checker, field)?);
-                template.push_str(if library == Library::Stdlib { STDLIB_PLACEHOLDER } else { LOGURU_PLACEHOLDER });
+                body.push_str(placeholder(library, field.conversion));
             }
         }
     }
-    Some(Edit::replacement(format!("{prefix}{quote}{template}{quote}, {}", values.join(", ")), fstring.range()))
+    Some(format!("{prefix}{quote}{body}{quote}"))
+}
+
+/// A plain string part of a concatenated message, escaped for the library's formatting.
+fn plain_part(checker: &Checker, literal: &ast::StringLiteral, library: Library) -> Option<String> {
+    let text = checker.slice(literal.range());
+    let opener = literal.flags.opener_len().to_usize();
+    let closer = literal.flags.closer_len().to_usize();
+    let (head, body, tail) = (&text[..opener], &text[opener..text.len() - closer], &text[text.len() - closer..]);
+    let escaped = match library {
+        Library::Stdlib => body.replace('%', "%%"),
+        // Doubling the braces of a `\N{...}` escape would break it.
+        Library::Loguru | Library::Structlog if body.contains("\\N") => return None,
+        Library::Loguru | Library::Structlog => body.replace('{', "{{").replace('}', "}}"),
+    };
+    Some(format!("{head}{escaped}{tail}"))
+}
+
+/// The placeholder a field becomes: `%s`/`%r`/`%a` for the standard library, `{}`/`{!r}`/...
+/// for loguru, so that conversions are kept.
+const fn placeholder(library: Library, conversion: ConversionFlag) -> &'static str {
+    match (library, conversion) {
+        (Library::Stdlib, ConversionFlag::None | ConversionFlag::Str) => "%s",
+        (Library::Stdlib, ConversionFlag::Repr) => "%r",
+        (Library::Stdlib, ConversionFlag::Ascii) => "%a",
+        (_, ConversionFlag::None) => "{}",
+        (_, ConversionFlag::Str) => "{!s}",
+        (_, ConversionFlag::Repr) => "{!r}",
+        (_, ConversionFlag::Ascii) => "{!a}",
+    }
 }
 
 /// The source of a replacement field's expression when it can become an argument as written:
-/// no conversion, format spec or `=`, not spanning lines, not an unparenthesized tuple (which
-/// would become several arguments) or starred/yield expression.
+/// no format spec or `=`, not spanning lines, not an unparenthesized tuple (which would become
+/// several arguments) or starred/yield expression.
 fn plain_field<'a>(checker: &Checker<'a>, field: &ast::InterpolatedElement) -> Option<&'a str> {
-    if field.debug_text.is_some() || field.conversion != ConversionFlag::None || field.format_spec.is_some() {
+    if field.debug_text.is_some() || field.format_spec.is_some() {
         return None;
     }
     let expression = field.expression.as_ref();
@@ -296,5 +340,8 @@ mod tests {
         assert!(fixed.iter().any(|source| source.contains(r#"logger.info("user %s did %s", uid, action)"#)));
         assert!(fixed.iter().any(|source| source.contains(r#"logger.warning("100%% of {quota} used by %s", uid)"#)));
         assert!(fixed.iter().any(|source| source.contains(r#"loguru_logger.info("user {} did {{x}}", uid)"#)));
+        assert!(fixed.iter().any(|source| source.contains(r#"other.error("failed for %r", uid)"#)));
+        assert!(fixed.iter().any(|source| source.contains(r#"loguru_logger.info("user {!r}" " {{literal}}", uid)"#)));
+        assert!(fixed.iter().any(|source| source.contains(r#"logger.info("implicit %s" " 100%% concatenated", uid)"#)));
     }
 }

@@ -75,13 +75,21 @@ pub(crate) fn enclosing_callable<'a>(checker: &Checker<'a>) -> Option<AppCode<'a
     Some(AppCode::Callable(role, function.name.as_str()))
 }
 
+/// Imports that make a module a test module: tests import FastAPI to build and call apps, but
+/// are not app code.
+const TEST_MODULES: &[&str] = &["pytest", "fastapi.testclient", "starlette.testclient"];
+
 /// Whether `range` is FastAPI app code: inside a FastAPI callable, or anywhere in a module that
-/// imports FastAPI, except its `if __name__ == "__main__":` block (a script entry point).
+/// imports FastAPI (and no test tooling), except its `if __name__ == "__main__":` block (a
+/// script entry point).
 pub(crate) fn app_code<'a>(checker: &Checker<'a>, range: TextRange) -> Option<AppCode<'a>> {
     if checker.in_main_block(range) {
         return None;
     }
-    enclosing_callable(checker).or_else(|| checker.fastapi().imports_fastapi().then_some(AppCode::Module))
+    enclosing_callable(checker).or_else(|| {
+        let app_module = checker.fastapi().imports_fastapi() && !TEST_MODULES.iter().any(|module| checker.semantic().imports_module(module));
+        app_module.then_some(AppCode::Module)
+    })
 }
 
 /// `" in route `x`"` when the node is in a FastAPI callable, else nothing: for messages of

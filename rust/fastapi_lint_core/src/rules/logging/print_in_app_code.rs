@@ -13,8 +13,8 @@ rule_docs! {
     /// lifespans, event handlers, exception handlers, background tasks).
     ///
     /// Not reported:
-    /// - modules that do not import FastAPI (command-line scripts, libraries), outside FastAPI
-    ///   callables;
+    /// - modules that do not import FastAPI (command-line scripts, libraries), and test modules
+    ///   (importing `pytest` or a `TestClient`), outside FastAPI callables;
     /// - the `if __name__ == "__main__":` block, which only runs when the file is a script;
     /// - `print(..., file=f)` writing to a file; writing to `sys.stdout` or `sys.stderr` is still
     ///   reported;
@@ -95,5 +95,10 @@ mod tests {
     #[test]
     fn script_without_fastapi() {
         assert_fixture!("logging/FAPI801_script.py", LinterSettings::for_rules([Rule::PrintInAppCode]));
+    }
+
+    #[test]
+    fn test_module() {
+        assert_fixture!("logging/FAPI801_test_module.py", LinterSettings::for_rules([Rule::PrintInAppCode]));
     }
 }

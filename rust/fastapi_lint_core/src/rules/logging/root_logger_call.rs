@@ -12,7 +12,8 @@ rule_docs! {
     /// `logging.debug`, `logging.warning`, `logging.warn`, `logging.error`,
     /// `logging.exception`, `logging.critical`, `logging.fatal`, `logging.log`), however they are
     /// imported (`from logging import info`), in FastAPI app code: modules that import FastAPI
-    /// and FastAPI callables, outside `if __name__ == "__main__":` blocks.
+    /// (except test modules, which import `pytest` or a `TestClient`) and FastAPI callables,
+    /// outside `if __name__ == "__main__":` blocks.
     ///
     /// ## Why is this bad?
     /// These functions log through the root logger: every record carries the name `root`
