@@ -49,7 +49,6 @@ rule_docs! {
     ///
     /// ## Example
     /// ```python
-    /// from fastapi import FastAPI
     /// from pydantic_settings import BaseSettings
     ///
     /// SECRET_KEY = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"
@@ -183,13 +182,11 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
                 }
             }
         }
-        Expr::StringLiteral(literal) => {
-            if has_inline_password(literal.value.to_str()) && !in_example_payload(checker, literal.range()) {
-                let message = format!(
-                    "Connection URL with an inline password: {WHY}; build it from settings fields read from the environment (`pydantic_settings.BaseSettings`, values in a git-ignored `.env`)"
-                );
-                checker.report(Diagnostic::new(Rule::HardcodedSecret, message, literal.range()));
-            }
+        Expr::StringLiteral(literal) if has_inline_password(literal.value.to_str()) && !in_example_payload(checker, literal.range()) => {
+            let message = format!(
+                "Connection URL with an inline password: {WHY}; build it from settings fields read from the environment (`pydantic_settings.BaseSettings`, values in a git-ignored `.env`)"
+            );
+            checker.report(Diagnostic::new(Rule::HardcodedSecret, message, literal.range()));
         }
         _ => {}
     }

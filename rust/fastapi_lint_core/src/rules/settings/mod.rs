@@ -85,10 +85,10 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     if checker.is_enabled(Rule::HardcodedSecret) {
         hardcoded_secret::check_stmt(checker, stmt);
     }
-    if checker.is_enabled(Rule::PydanticV1BasesettingsImport) {
-        if let Stmt::ImportFrom(import) = stmt {
-            v1_basesettings_import::check_import(checker, import);
-        }
+    if checker.is_enabled(Rule::PydanticV1BasesettingsImport)
+        && let Stmt::ImportFrom(import) = stmt
+    {
+        v1_basesettings_import::check_import(checker, import);
     }
 }
 
@@ -100,10 +100,10 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
     if checker.is_enabled(Rule::EnvironOutsideSettings) {
         environ_outside_settings::check(checker, expr);
     }
-    if checker.is_enabled(Rule::PydanticV1BasesettingsImport) {
-        if let Expr::Attribute(attribute) = expr {
-            v1_basesettings_import::check_attribute(checker, attribute);
-        }
+    if checker.is_enabled(Rule::PydanticV1BasesettingsImport)
+        && let Expr::Attribute(attribute) = expr
+    {
+        v1_basesettings_import::check_attribute(checker, attribute);
     }
 }
 
