@@ -145,6 +145,7 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         blocking: None,
         responsiveness: None,
         heavy: None,
+        settings: None,
         src: None,
     })
 }

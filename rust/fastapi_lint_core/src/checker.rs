@@ -159,6 +159,26 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The statements that contain `range`, outermost first: the compound statements around a
+    /// node and, last, the statement it belongs to. Rules use it for facts the single pass does
+    /// not track (an `if __name__ == "__main__":` guard, a `try`/`except ImportError`).
+    pub fn enclosing_statements(&self, range: TextRange) -> Vec<&'a Stmt> {
+        let mut chain = Vec::new();
+        let mut blocks: Vec<&'a [Stmt]> = vec![self.module_body()];
+        while let Some(stmt) = blocks.iter().flat_map(|block| block.iter()).find(|stmt| stmt.range().contains_range(range)) {
+            chain.push(stmt);
+            blocks = nested_blocks(stmt);
+        }
+        chain
+    }
+
+    /// Whether `range` lies in the body of a module-level `if __name__ == "__main__":` block:
+    /// code that only runs when the file is executed as a script.
+    pub fn in_main_block(&self, range: TextRange) -> bool {
+        let Some(Stmt::If(guard)) = self.module_body().iter().find(|stmt| stmt.range().contains_range(range)) else { return false };
+        is_main_guard(&guard.test) && guard.body.iter().any(|stmt| stmt.range().contains_range(range))
+    }
+
     fn with_scope(&mut self, scope: Option<ScopeId>, frame: Option<Frame<'a>>, f: impl FnOnce(&mut Self)) {
         let saved = self.scope;
         if let Some(scope) = scope {
@@ -234,4 +254,34 @@ impl Ranged for Frame<'_> {
             Frame::Lambda(lambda) => lambda.range(),
         }
     }
+}
+
+/// The statement blocks directly nested in a compound statement.
+fn nested_blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
+    match stmt {
+        Stmt::FunctionDef(function) => vec![&function.body],
+        Stmt::ClassDef(class) => vec![&class.body],
+        Stmt::If(if_stmt) => std::iter::once(if_stmt.body.as_slice()).chain(if_stmt.elif_else_clauses.iter().map(|clause| clause.body.as_slice())).collect(),
+        Stmt::For(for_stmt) => vec![&for_stmt.body, &for_stmt.orelse],
+        Stmt::While(while_stmt) => vec![&while_stmt.body, &while_stmt.orelse],
+        Stmt::With(with) => vec![&with.body],
+        Stmt::Try(try_stmt) => std::iter::once(try_stmt.body.as_slice())
+            .chain(try_stmt.handlers.iter().map(|handler| {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                handler.body.as_slice()
+            }))
+            .chain([try_stmt.orelse.as_slice(), try_stmt.finalbody.as_slice()])
+            .collect(),
+        Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|case| case.body.as_slice()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `__name__ == "__main__"`, either way round.
+fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(compare) = test else { return false };
+    let ([ast::CmpOp::Eq], [right]) = (&*compare.ops, &*compare.comparators) else { return false };
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__");
+    let is_main = |expr: &Expr| matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "__main__");
+    (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))
 }

@@ -118,10 +118,10 @@ declare_rules! {
     LifespanWithoutCleanup => ("FAPI605", "lifespan-without-cleanup", Preview, None, rules::lifecycle::lifespan_without_cleanup::LifespanWithoutCleanup);
     HardcodedSecret => ("FAPI701", "hardcoded-secret", Stable, None, rules::settings::hardcoded_secret::HardcodedSecret);
     EnvironOutsideSettings => ("FAPI702", "environ-outside-settings", Stable, None, rules::settings::environ_outside_settings::EnvironOutsideSettings);
-    PydanticV1BasesettingsImport => ("FAPI703", "pydantic-v1-basesettings-import", Stable, None, rules::settings::v1_basesettings_import::PydanticV1BasesettingsImport);
+    PydanticV1BasesettingsImport => ("FAPI703", "pydantic-v1-basesettings-import", Stable, Sometimes, rules::settings::v1_basesettings_import::PydanticV1BasesettingsImport);
     SettingsBuiltPerRequest => ("FAPI705", "settings-built-per-request", Stable, None, rules::settings::settings_built_per_request::SettingsBuiltPerRequest);
     PrintInAppCode => ("FAPI801", "print-in-app-code", Stable, None, rules::logging::print_in_app_code::PrintInAppCode);
-    EagerLogFormatting => ("FAPI802", "eager-log-formatting", Stable, None, rules::logging::eager_log_formatting::EagerLogFormatting);
+    EagerLogFormatting => ("FAPI802", "eager-log-formatting", Stable, Sometimes, rules::logging::eager_log_formatting::EagerLogFormatting);
     RootLoggerCall => ("FAPI803", "root-logger-call", Stable, None, rules::logging::root_logger_call::RootLoggerCall);
     UnusedNoqa => ("FAPI900", "unused-noqa", Stable, Always, rules::noqa::unused_noqa::UnusedNoqa);
     FastApiRedundantResponseModel => ("FAST001", "fast-api-redundant-response-model", Stable, Always, rules::fast::redundant_response_model::FastApiRedundantResponseModel);

@@ -6,6 +6,7 @@ use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
 use crate::rules::responsiveness::ResponsivenessOptions;
 use crate::rules::heavy::HeavyOptions;
+use crate::rules::settings::SettingsOptions;
 
 /// Everything the linter needs to know about how to check one file.
 #[derive(Clone, Debug)]
@@ -25,6 +26,8 @@ pub struct LinterSettings {
     pub responsiveness: ResponsivenessOptions,
     /// Extra calls users declare CPU-heavy (`[lint.heavy]`).
     pub heavy: HeavyOptions,
+    /// Secret names and settings modules (`[lint.settings]`).
+    pub settings: SettingsOptions,
 }
 
 impl Default for LinterSettings {
@@ -37,6 +40,7 @@ impl Default for LinterSettings {
             blocking: BlockingOptions::default(),
             responsiveness: ResponsivenessOptions::default(),
             heavy: HeavyOptions::default(),
+            settings: SettingsOptions::default(),
         }
     }
 }

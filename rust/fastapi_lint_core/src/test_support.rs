@@ -92,10 +92,47 @@ pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
             }
             applied.extend(fix.edits);
         }
-        applied.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
-        for edit in applied {
-            source.replace_range(edit.range.start().to_usize()..edit.range.end().to_usize(), &edit.content);
-        }
+        applied.sort_by_key(|edit| (edit.range.start(), edit.range.end()));
+        source = apply_edits(&source, &applied);
     }
     source
+}
+
+/// Applies every fix the rules offer on a fixture, one at a time, and returns the fixed
+/// sources: fix tests re-parse them to prove the fixes produce valid Python.
+pub(crate) fn fixed_sources(relative: &str, settings: &LinterSettings) -> Vec<String> {
+    let path = fixture_path(relative);
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    crate::lint_source(&source, Some(&path), settings)
+        .into_iter()
+        .filter_map(|diagnostic| diagnostic.fix)
+        .map(|fix| apply_edits(&source, &fix.edits))
+        .collect()
+}
+
+/// Splices sorted, non-overlapping edits into `source`.
+pub(crate) fn apply_edits(source: &str, edits: &[crate::diagnostic::Edit]) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut cursor = 0;
+    for edit in edits {
+        let (start, end) = (edit.range.start().to_usize(), edit.range.end().to_usize());
+        assert!(start >= cursor, "overlapping edits: {edits:?}");
+        out.push_str(&source[cursor..start]);
+        out.push_str(&edit.content);
+        cursor = end;
+    }
+    out.push_str(&source[cursor..]);
+    out
+}
+
+/// Asserts that each fix offered on the fixture yields code that parses, and returns how many
+/// fixes were checked.
+pub(crate) fn assert_fixes_parse(relative: &str, settings: &LinterSettings) -> usize {
+    let fixed = fixed_sources(relative, settings);
+    for source in &fixed {
+        if let Err(error) = ruff_python_parser::parse_module(source) {
+            panic!("fixed source does not parse: {error}\n{source}");
+        }
+    }
+    fixed.len()
 }

@@ -17,6 +17,7 @@ use anyhow::{Context, Result, bail};
 use fastapi_lint_core::rules::blocking::BlockingOptions;
 use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::heavy::HeavyOptions;
+use fastapi_lint_core::rules::settings::SettingsOptions;
 use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules};
 
 use self::options::{BlockingTable, Options, TargetVersion};
@@ -74,6 +75,7 @@ pub struct Configuration {
     pub blocking: Option<BlockingOptions>,
     pub responsiveness: Option<ResponsivenessOptions>,
     pub heavy: Option<HeavyOptions>,
+    pub settings: Option<SettingsOptions>,
     pub src: Option<Vec<PathBuf>>,
 }
 
@@ -118,6 +120,7 @@ impl Configuration {
             blocking: lint.blocking.as_ref().map(blocking_options),
             responsiveness: lint.responsiveness,
             heavy: lint.heavy,
+            settings: lint.settings.clone(),
             src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
         })
     }
@@ -145,6 +148,7 @@ impl Configuration {
             blocking: self.blocking.or(base.blocking),
             responsiveness: self.responsiveness.or(base.responsiveness),
             heavy: self.heavy.or(base.heavy),
+            settings: self.settings.or(base.settings),
             src: self.src.or(base.src),
         }
     }
@@ -172,6 +176,7 @@ impl Configuration {
                 blocking: self.blocking.unwrap_or_default(),
                 responsiveness: self.responsiveness.unwrap_or_default(),
                 heavy: self.heavy.unwrap_or_default(),
+                settings: self.settings.unwrap_or_default(),
             },
             per_file_ignores: PerFileIgnores::new(per_file_ignores)?,
             exclude,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use fastapi_lint_core::PythonVersion;
 use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::heavy::HeavyOptions;
+use fastapi_lint_core::rules::settings::SettingsOptions;
 use serde::Deserialize;
 
 /// Ruff's `target-version` values.
@@ -98,6 +99,7 @@ pub struct LintOptions {
     pub blocking: Option<BlockingTable>,
     pub responsiveness: Option<ResponsivenessOptions>,
     pub heavy: Option<HeavyOptions>,
+    pub settings: Option<SettingsOptions>,
 }
 
 impl Options {
@@ -114,6 +116,7 @@ impl Options {
             blocking: lint.blocking,
             responsiveness: lint.responsiveness,
             heavy: lint.heavy,
+            settings: lint.settings,
         }
     }
 }

@@ -91,6 +91,30 @@ fn heavy_table_sets_extra_heavy_calls_and_extend_inherits_it() {
 }
 
 #[test]
+fn settings_table_configures_secret_names_and_settings_modules() {
+    let project = Project::new();
+    let path = project.write(
+        "pyproject.toml",
+        r#"
+[tool.fastapi-lint.lint.settings]
+extend-secret-name-patterns = ["*_dsn"]
+settings-modules = ["app/core/*.py"]
+"#,
+    );
+    let settings = load_settings(&path).linter.settings;
+    assert_eq!(settings.extend_secret_name_patterns, ["*_dsn"]);
+    assert_eq!(settings.settings_modules, ["app/core/*.py"]);
+    // Keys left out keep their defaults.
+    assert!(settings.secret_name_patterns.contains(&"*password*".to_string()));
+
+    let path = project.write("fastapi-lint.toml", "[lint.settings]
+secret-names = []
+");
+    let message = error_chain(&Configuration::load(&path).unwrap_err());
+    assert!(message.contains("unknown field `secret-names`"), "{message}");
+}
+
+#[test]
 fn defaults_select_all_stable_rules_for_py310() {
     let settings = Configuration::defaults(Path::new("/p")).into_settings().unwrap();
     assert!(Rule::ALL.iter().filter(|rule| !rule.is_preview()).all(|rule| settings.linter.rules.contains(*rule)));

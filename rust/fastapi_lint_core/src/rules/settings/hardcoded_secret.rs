@@ -1,13 +1,422 @@
-use crate::registry::rule_docs;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::is_settings_class;
+use crate::checker::{Checker, Frame};
+use crate::diagnostic::Diagnostic;
+use crate::registry::{Rule, rule_docs};
 
 rule_docs! {
     /// ## What it does
-    /// TODO(FAPI701): document.
+    /// Checks for secrets written into the source: a non-empty string literal bound to a
+    /// secret-like name (`SECRET_KEY`, `api_key`, `db_password`, `access_token`, …)
+    ///
+    /// - assigned at module or class level, including the default of a `BaseSettings` or
+    ///   `BaseModel` field (`api_key: str = "sk-..."`, also through `Field("...")` and
+    ///   `SecretStr("...")`),
+    /// - passed as a keyword argument, anywhere (`connect(password="hunter2")`),
+    /// - stored under a dict key in a module- or class-level dict
+    ///   (`DATABASES = {"default": {"PASSWORD": "hunter2"}}`),
+    ///
+    /// and any string literal, anywhere, that is a connection URL with an inline password
+    /// (`"postgresql://user:pass@host/db"`).
+    ///
+    /// Names are matched case-insensitively against `secret-name-patterns`, both as written and
+    /// in snake case (`apiKey` is `api_key`). To keep the noise down, the rule stays silent on:
+    /// - names that describe a secret rather than hold one: the last word is `url`, `type`,
+    ///   `algorithm`, `header`, `name`, `file`, `expire`, … (`tokenUrl="token"`,
+    ///   `token_type = "bearer"`, `SECRET_KEY_FILE`), and names of hashes (`hashed_password`),
+    ///   counts (`max_tokens`, `TOKEN_COUNT`), tokenizers and fakes (`fake_secret_token`);
+    /// - values that are obviously not secrets: placeholders (`"changeme"`, `"<api-key>"`,
+    ///   `"${API_KEY}"`, `"xxx"`, `"***"`), text with spaces (messages), URLs without
+    ///   credentials, environment variable names (`"OPENAI_API_KEY"`, `"TOKEN"`), identifiers of
+    ///   several words that name a secret or a fake (`"access_token"`, `"x-api-key"`,
+    ///   `"my-fake-api-key"`);
+    /// - documentation payloads: values under `example`, `examples`, `openapi_examples`,
+    ///   `json_schema_extra` or `schema_extra`;
+    /// - connection URLs whose password is a placeholder (`{password}`, `${DB_PASSWORD}`,
+    ///   `***`).
+    ///
+    /// Assignments and dict literals inside functions are not checked: there they are request
+    /// payloads, responses and test data. Keyword arguments are checked everywhere, so test
+    /// suites that log in with literal passwords usually want `per-file-ignores`.
     ///
     /// ## Why is this bad?
+    /// A secret in the source is in every clone, fork, CI log and container image of the
+    /// project, and rotating it means a code change and a redeploy. Settings read from the
+    /// environment keep secrets out of the repository and let each environment use its own.
     ///
     /// ## Example
+    /// ```python
+    /// from pydantic_settings import BaseSettings
+    ///
+    /// SECRET_KEY = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"
+    /// DATABASE_URL = "postgresql://app:s3cr3t@db/app"
+    ///
+    ///
+    /// class Settings(BaseSettings):
+    ///     openai_api_key: str = "sk-live-123"
+    /// ```
     ///
     /// Use instead:
+    /// ```python
+    /// from pydantic import SecretStr
+    /// from pydantic_settings import BaseSettings, SettingsConfigDict
+    ///
+    ///
+    /// class Settings(BaseSettings):
+    ///     model_config = SettingsConfigDict(env_file=".env")  # .env is in .gitignore
+    ///
+    ///     secret_key: SecretStr
+    ///     database_url: str
+    ///     openai_api_key: SecretStr
+    ///
+    ///
+    /// settings = Settings()
+    /// ```
+    ///
+    /// ## Options
+    /// - `lint.settings.secret-name-patterns`
+    /// - `lint.settings.extend-secret-name-patterns`
+    ///
+    /// ## References
+    /// - fastapi-lint practices, 13: "Don't hardcode secrets"
+    /// - [FastAPI: Settings and Environment Variables](https://fastapi.tiangolo.com/advanced/settings/)
+    /// - [Pydantic: Settings Management](https://docs.pydantic.dev/latest/concepts/pydantic_settings/)
+    /// - [Pydantic: `SecretStr`](https://docs.pydantic.dev/latest/api/types/#pydantic.types.SecretStr)
     pub struct HardcodedSecret;
+}
+
+const WHY: &str = "secrets in source control leak with every clone and cannot be rotated without a deploy";
+
+/// Last words of a name that describe a secret instead of holding it: `token_url`,
+/// `token_type`, `SECRET_KEY_FILE`, `PASSWORD_MIN_LENGTH`.
+const DESCRIPTOR_WORDS: &[&str] = &[
+    "url", "uri", "urls", "endpoint", "path", "route", "prefix", "suffix", "type", "types", "kind", "algorithm", "algorithms",
+    "alg", "header", "headers", "scheme", "schemes", "name", "names", "field", "fields", "env", "var", "variable", "file",
+    "filename", "dir", "directory", "location", "length", "len", "size", "min", "max", "expire", "expires", "expiry",
+    "expiration", "ttl", "timeout", "lifetime", "minutes", "seconds", "hours", "days", "age", "format", "pattern", "regex",
+    "mode", "model", "class", "table", "column", "id", "message", "msg", "error", "label", "description", "title", "help",
+    "hint", "placeholder", "example", "text", "template", "param", "parameter", "query", "cookie", "source", "provider",
+    "issuer", "audience", "policy", "strategy", "backend", "version", "hash", "rounds", "count", "limit", "encoding",
+    "attr", "attribute", "tag", "method", "methods", "flow", "grant", "level", "status", "state", "scope", "scopes",
+];
+
+/// Words that make a name something else than a secret: a password hash is meant to be stored,
+/// a tokenizer is a model, `max_tokens` and `TOKEN_COUNT` are numbers, a fake token is fake.
+const NOT_SECRET_WORDS: &[&str] = &[
+    "hashed", "hash", "tokenizer", "tokenizers", "tokenize", "tokenized", "tokenization", "tokens", "secrets", "count", "fake",
+    "mock", "dummy", "example", "sample",
+];
+
+/// Words that, inside a value written like an identifier (`x-api-key`, `max_new_tokens`,
+/// `llm.token_count.prompt`), make it the name of a secret: a header, a key, a metric.
+const SECRET_WORDS: &[&str] = &["token", "tokens", "secret", "secrets", "password", "passwd", "key", "apikey"];
+
+/// Words that make a value a stand-in (`my-fake-api-key`, `mock-key`).
+const FAKE_WORDS: &[&str] = &["fake", "mock", "dummy", "example", "sample", "placeholder"];
+
+/// Values people put where a secret will go (compared lower-cased, separators removed).
+const PLACEHOLDERS: &[&str] = &[
+    "changeme", "changethis", "changeit", "replaceme", "placeholder", "redacted", "todo", "fixme", "tbd", "none", "null",
+    "notset", "unset", "dummy",
+];
+
+/// Keys whose values document a schema (OpenAPI examples), not configure the app.
+const EXAMPLE_KEYS: &[&str] = &["example", "examples", "openapi_examples", "json_schema_extra", "schema_extra"];
+
+/// Where a secret-named literal was found, for the message.
+enum Site<'a> {
+    Variable(&'a str),
+    SettingsField(&'a str),
+    Keyword(&'a str),
+    DictKey(&'a str),
+}
+
+pub(super) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    let (targets, value): (&[Expr], &Expr) = match stmt {
+        Stmt::Assign(assign) => (&assign.targets, &assign.value),
+        Stmt::AnnAssign(ast::StmtAnnAssign { target, value: Some(value), .. }) => (std::slice::from_ref(target.as_ref()), value),
+        _ => return,
+    };
+    let settings_class = match checker.innermost_frame() {
+        None => false,
+        Some(Frame::Class(class)) => {
+            let outer = checker.semantic().scope(checker.scope()).parent.unwrap_or(checker.scope());
+            is_settings_class(checker.semantic(), class, outer)
+        }
+        // Locals of functions and lambdas are not configuration.
+        Some(_) => return,
+    };
+    let Some(literal) = literal_value(checker, value) else { return };
+    let Some(name) = targets.iter().find_map(|target| target_name(target).filter(|name| is_secret_name(checker, name))) else { return };
+    let site = if settings_class && matches!(stmt, Stmt::AnnAssign(_)) { Site::SettingsField(name) } else { Site::Variable(name) };
+    report_if_secret(checker, site, literal);
+}
+
+pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
+    match expr {
+        Expr::Call(call) => {
+            for keyword in &call.arguments.keywords {
+                let Some(name) = &keyword.arg else { continue };
+                if !is_secret_name(checker, name.as_str()) {
+                    continue;
+                }
+                if let Some(literal) = literal_value(checker, &keyword.value) {
+                    report_if_secret(checker, Site::Keyword(name.as_str()), literal);
+                }
+            }
+        }
+        // Dicts inside functions are request payloads, responses and test data; configuration
+        // dicts live at module or class level.
+        Expr::Dict(dict) if !matches!(checker.innermost_frame(), Some(Frame::Function(_) | Frame::Lambda(_))) => {
+            for item in &dict.items {
+                let Some(Expr::StringLiteral(key)) = &item.key else { continue };
+                let name = key.value.to_str();
+                if !is_secret_name(checker, name) {
+                    continue;
+                }
+                if let Some(literal) = literal_value(checker, &item.value) {
+                    report_if_secret(checker, Site::DictKey(name), literal);
+                }
+            }
+        }
+        Expr::StringLiteral(literal) if has_inline_password(literal.value.to_str()) && !in_example_payload(checker, literal.range()) => {
+            let message = format!(
+                "Connection URL with an inline password: {WHY}; build it from settings fields read from the environment (`pydantic_settings.BaseSettings`, values in a git-ignored `.env`)"
+            );
+            checker.report(Diagnostic::new(Rule::HardcodedSecret, message, literal.range()));
+        }
+        _ => {}
+    }
+}
+
+fn report_if_secret(checker: &mut Checker, site: Site, literal: &ast::ExprStringLiteral) {
+    if !looks_like_secret(literal.value.to_str(), &site) || in_example_payload(checker, literal.range()) {
+        return;
+    }
+    let message = match site {
+        Site::SettingsField(name) => format!(
+            "Hardcoded secret as the default of settings field `{name}`: {WHY}; drop the default so the value must come from the environment or a git-ignored `.env`"
+        ),
+        Site::Variable(name) => format!("Hardcoded secret assigned to `{name}`: {WHY}; {INSTEAD}"),
+        Site::Keyword(name) => format!("Hardcoded secret passed as `{name}=`: {WHY}; {INSTEAD}"),
+        Site::DictKey(name) => format!("Hardcoded secret under the key `\"{name}\"`: {WHY}; {INSTEAD}"),
+    };
+    checker.report(Diagnostic::new(Rule::HardcodedSecret, message, literal.range()));
+}
+
+const INSTEAD: &str = "read it from the environment through a `pydantic_settings.BaseSettings` class (values in a git-ignored `.env`)";
+
+/// The name an assignment target binds: `x`, `obj.x`, `d["x"]`.
+fn target_name(target: &Expr) -> Option<&str> {
+    match target {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        Expr::Subscript(subscript) => subscript.slice.as_string_literal_expr().map(|key| key.value.to_str()),
+        _ => None,
+    }
+}
+
+/// The string literal a value holds: the literal itself, or the default in `Field("...")`,
+/// `Field(default="...")`, `SecretStr("...")`.
+fn literal_value<'a>(checker: &Checker, value: &'a Expr) -> Option<&'a ast::ExprStringLiteral> {
+    match value {
+        Expr::StringLiteral(literal) => Some(literal),
+        Expr::Call(call) => {
+            let callee = checker.qualified_name(&call.func)?;
+            let inner = match callee.as_str() {
+                "pydantic.Field" | "pydantic.fields.Field" | "sqlmodel.Field" => call.arguments.find_argument_value("default", 0)?,
+                "pydantic.SecretStr" | "pydantic.types.SecretStr" => call.arguments.find_positional(0)?,
+                _ => return None,
+            };
+            inner.as_string_literal_expr()
+        }
+        _ => None,
+    }
+}
+
+/// Whether a name holds a secret: it matches a secret name pattern and is not a descriptor of
+/// one (`token_url`) or a hash.
+fn is_secret_name(checker: &Checker, name: &str) -> bool {
+    let words = words(name);
+    let options = &checker.settings().settings;
+    if !(options.is_secret_name(&name.to_lowercase()) || options.is_secret_name(&words.join("_"))) {
+        return false;
+    }
+    let describes = words.last().is_some_and(|last| DESCRIPTOR_WORDS.contains(&last.as_str()));
+    !describes && !words.iter().any(|word| NOT_SECRET_WORDS.contains(&word.as_str()))
+}
+
+/// The lower-case words of an identifier or key: `apiKey`, `API_KEY` and `api-key` are all
+/// `["api", "key"]`.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Whether a value bound to a secret-like name looks like a real secret rather than a
+/// placeholder, a message, a URL or the name of one.
+fn looks_like_secret(value: &str, site: &Site) -> bool {
+    if value.trim().is_empty() || value.chars().any(char::is_whitespace) || value.contains("://") || is_placeholder(value) {
+        return false;
+    }
+    let name = match site {
+        Site::Variable(name) | Site::SettingsField(name) | Site::Keyword(name) | Site::DictKey(name) => *name,
+    };
+    if value.eq_ignore_ascii_case(name) {
+        return false;
+    }
+    // `"OPENAI_API_KEY"`: the name of an environment variable, as passed to `os.getenv`; a
+    // bare `"TOKEN"` or `"SECRET"` is a stand-in of the same kind.
+    let upper = value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let env_var_name = upper && (value.contains('_') || SECRET_WORDS.contains(&value.to_ascii_lowercase().as_str()));
+    !env_var_name && !names_a_secret(value)
+}
+
+/// `"access_token"`, `"x-api-key"`, `"gen_ai.usage.prompt_tokens"`, `"my-fake-key"`: a value
+/// written like an identifier of several words, one of which names a secret or says it is
+/// fake, is a key, header or metric name, or a stand-in.
+fn names_a_secret(value: &str) -> bool {
+    let identifier_like = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let words = words(value);
+    identifier_like && words.len() >= 2 && words.iter().any(|word| SECRET_WORDS.contains(&word.as_str()) || FAKE_WORDS.contains(&word.as_str()))
+}
+
+/// `"changeme"`, `"<api-key>"`, `"${API_KEY}"`, `"{password}"`, `"%(password)s"`, `"xxx"`, `"***"`.
+fn is_placeholder(value: &str) -> bool {
+    let templated = (value.starts_with('<') && value.ends_with('>'))
+        || value.starts_with('$')
+        || (value.starts_with('{') && value.ends_with('}'))
+        || value.starts_with("%(");
+    let masked = value.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '?'));
+    let normalized: String = value.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+    templated || masked || PLACEHOLDERS.contains(&normalized.as_str())
+}
+
+/// `scheme://user:password@host...` with a real password (not `{password}`, `${PW}`, `***`).
+fn has_inline_password(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once("://") else { return false };
+    let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
+    if !valid_scheme || value.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return false };
+    let Some((_user, password)) = userinfo.split_once(':') else { return false };
+    !password.is_empty() && !host.is_empty() && !is_placeholder(password) && !password.contains(['{', '<', '$', '%'])
+}
+
+/// Whether `range` sits in a documentation payload: the value of an `example`/`examples`/
+/// `json_schema_extra`/... keyword argument, dict key or assignment.
+fn in_example_payload(checker: &Checker, range: TextRange) -> bool {
+    struct Finder {
+        target: TextRange,
+        found: bool,
+    }
+    impl Finder {
+        fn holds(&self, name: &str, value: &Expr) -> bool {
+            EXAMPLE_KEYS.contains(&name) && value.range().contains_range(self.target)
+        }
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if self.found || !stmt.range().contains_range(self.target) {
+                return;
+            }
+            let assigned = match stmt {
+                Stmt::Assign(assign) => assign.targets.iter().filter_map(target_name).any(|name| self.holds(name, &assign.value)),
+                Stmt::AnnAssign(ast::StmtAnnAssign { target, value: Some(value), .. }) => {
+                    target_name(target).is_some_and(|name| self.holds(name, value))
+                }
+                _ => false,
+            };
+            self.found = assigned;
+            visitor::walk_stmt(self, stmt);
+        }
+
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found || !expr.range().contains_range(self.target) {
+                return;
+            }
+            self.found = match expr {
+                Expr::Call(call) => call.arguments.keywords.iter().any(|keyword| keyword.arg.as_ref().is_some_and(|arg| self.holds(arg.as_str(), &keyword.value))),
+                Expr::Dict(dict) => dict.items.iter().any(|item| match &item.key {
+                    Some(Expr::StringLiteral(key)) => self.holds(key.value.to_str(), &item.value),
+                    _ => false,
+                }),
+                _ => false,
+            };
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder { target: range, found: false };
+    finder.visit_body(checker.module_body());
+    finder.found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_inline_password, words};
+    use crate::registry::Rule;
+    use crate::rules::settings::SettingsOptions;
+    use crate::settings::LinterSettings;
+    use crate::test_support::{assert_fixture, render_source};
+
+    #[test]
+    fn fixture() {
+        assert_fixture!("settings/FAPI701.py", LinterSettings::for_rules([Rule::HardcodedSecret]));
+    }
+
+    #[test]
+    fn identifier_words() {
+        assert_eq!(words("apiKey"), ["api", "key"]);
+        assert_eq!(words("API_KEY"), ["api", "key"]);
+        assert_eq!(words("tokenUrl"), ["token", "url"]);
+        assert_eq!(words("x-api-key"), ["x", "api", "key"]);
+    }
+
+    #[test]
+    fn inline_passwords() {
+        assert!(has_inline_password("postgresql://user:pass@localhost/db"));
+        assert!(has_inline_password("redis://:s3cret@cache:6379/0"));
+        assert!(!has_inline_password("postgresql://user@localhost/db"));
+        assert!(!has_inline_password("postgresql://user:{password}@localhost/db"));
+        assert!(!has_inline_password("postgresql://user:${DB_PASSWORD}@localhost/db"));
+        assert!(!has_inline_password("postgresql://user:***@localhost/db"));
+        assert!(!has_inline_password("see postgresql://user:pass@localhost/db"));
+        assert!(!has_inline_password("https://example.com/a:b@c"));
+    }
+
+    #[test]
+    fn configured_patterns_replace_the_defaults() {
+        let source = "API_KEY = 'sk-123'\nSENTRY_DSN = 'abc123'\n";
+        let settings = LinterSettings {
+            settings: SettingsOptions { secret_name_patterns: vec!["*_dsn".into()], ..SettingsOptions::default() },
+            ..LinterSettings::for_rules([Rule::HardcodedSecret])
+        };
+        let rendered = render_source(source, None, "test.py", &settings);
+        assert!(rendered.contains("`SENTRY_DSN`") && !rendered.contains("`API_KEY`"), "{rendered}");
+    }
 }
