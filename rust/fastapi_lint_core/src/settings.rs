@@ -17,6 +17,8 @@ pub struct LinterSettings {
     /// syntax is not reported when the user never said which Python they target.
     pub parser_version: PythonVersion,
     pub preview: bool,
+    /// The rules whose fixes are offered (`fixable` minus `unfixable`); others report no fix.
+    pub fixable: RuleSet,
     /// Extra calls users declare blocking (`[lint.blocking]`).
     pub blocking: BlockingOptions,
 }
@@ -28,6 +30,7 @@ impl Default for LinterSettings {
             target_version: PythonVersion::PY310,
             parser_version: PythonVersion::latest(),
             preview: false,
+            fixable: RuleSet::all(),
             blocking: BlockingOptions::default(),
         }
     }
