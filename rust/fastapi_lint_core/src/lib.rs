@@ -17,7 +17,7 @@ pub mod settings;
 mod test_support;
 
 pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix};
-pub use fix::{FixResult, FixTable, RejectedFix, fix_source};
+pub use fix::{AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, fix_source};
 pub use linter::{lint_module, lint_module_with_warnings, lint_source};
 pub use message::{Message, SourceLocation, to_messages};
 pub use noqa::NoqaWarning;

@@ -51,9 +51,11 @@ pub fn lint_module_with_warnings(
         let checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred, &parsed);
         let found = checker.check_module();
         let mut suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
-        // As in Ruff, a rule the settings make unfixable reports no fix at all (its title stays).
+        // As in Ruff, a rule the settings make unfixable reports no fix at all (its title stays),
+        // and nothing is fixed in a file that does not parse.
+        let parses = parsed.errors().is_empty();
         for diagnostic in &mut suppressed.diagnostics {
-            if diagnostic.rule().is_some_and(|rule| !settings.fixable.contains(rule)) {
+            if !parses || diagnostic.rule().is_some_and(|rule| !settings.fixable.contains(rule)) {
                 diagnostic.fix = None;
             }
         }
@@ -70,7 +72,7 @@ pub(crate) fn syntax_errors(source: &str, path: Option<&Path>, settings: &Linter
     syntax_diagnostics(&parse(source, path, settings))
 }
 
-fn parse(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Parsed<Mod> {
+pub(crate) fn parse(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Parsed<Mod> {
     let source_type = path.map_or(PySourceType::Python, PySourceType::from);
     let options = ParseOptions::from(source_type).with_target_version(settings.parser_version);
     parse_unchecked(source, options)

@@ -4,6 +4,7 @@
 //! Unlike Ruff, which gives up on the whole file when a pass breaks the syntax, the fixer
 //! undoes that pass, drops the fixes that broke it (reporting them) and goes on with the rest.
 
+mod add_noqa;
 mod apply;
 
 use std::collections::{BTreeMap, HashSet};
@@ -13,6 +14,7 @@ use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind, Fix};
 use crate::linter::{lint_source, syntax_errors};
 use crate::registry::Rule;
 use crate::settings::LinterSettings;
+pub use add_noqa::{AddedNoqa, add_noqa};
 use apply::{Applied, apply_fixes};
 
 /// Ruff's escape hatch: a file still offering fixes after this many passes is left as it is.
