@@ -105,9 +105,14 @@ fn render(format: OutputFormat, unsafe_fixes: bool) -> String {
     let mut out = Vec::new();
     write_messages(format, &messages, &context, &mut out).unwrap();
     if format.is_human() {
-        write_summary(&messages, unsafe_fixes, &mut out).unwrap();
+        write_summary(&messages, 0, hint_or_enabled(unsafe_fixes), &mut out).unwrap();
     }
     String::from_utf8(out).unwrap()
+}
+
+/// `--unsafe-fixes` given, or not given at all.
+fn hint_or_enabled(unsafe_fixes: bool) -> UnsafeFixes {
+    UnsafeFixes::from_setting(unsafe_fixes.then_some(true))
 }
 
 fn assert_same(ours: &str, ruff: &str) {
@@ -198,7 +203,7 @@ fn statistics_match_ruff() {
         let mut out = Vec::new();
         write_statistics(&messages, format, unsafe_fixes, &mut out).unwrap();
         if format != OutputFormat::Json {
-            write_summary(&messages, unsafe_fixes, &mut out).unwrap();
+            write_summary(&messages, 0, hint_or_enabled(unsafe_fixes), &mut out).unwrap();
         }
         assert_same(&String::from_utf8(out).unwrap(), &expected(file));
     }
@@ -226,7 +231,7 @@ fn message_to_json_is_one_element_of_the_json_output() {
 fn summary_wording() {
     let summary = |messages: &[Message], unsafe_fixes: bool| {
         let mut out = Vec::new();
-        write_summary(messages, unsafe_fixes, &mut out).unwrap();
+        write_summary(messages, 0, hint_or_enabled(unsafe_fixes), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     };
     assert_eq!(summary(&[], false), "All checks passed!\n");
