@@ -41,4 +41,16 @@ mod tests {
         }
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
     }
+
+    #[test]
+    fn a_failed_replacement_leaves_the_target_and_no_temporary_file() {
+        // A directory cannot be replaced by a file, not even by root.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("app.py");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("inside"), "kept").unwrap();
+        assert!(write_atomically(&target, b"new\n").is_err());
+        assert_eq!(fs::read_to_string(target.join("inside")).unwrap(), "kept");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
