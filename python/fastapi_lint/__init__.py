@@ -1,6 +1,6 @@
 """fastapi-lint: a Ruff-compatible linter for FastAPI best practices.
 
-The linting API (`check_source`, `check_paths`, `rules` and their result types) lives in
+The linting API (`check_source`, `check_paths`, `fix_source`, `rules` and their result types) lives in
 `fastapi_lint._api` and loads on first use: `import fastapi_lint`, and with it every start of
 the `fastapi-lint` command, costs no more than loading the extension module.
 """
@@ -15,10 +15,12 @@ if TYPE_CHECKING:
         Diagnostic,
         Edit,
         Fix,
+        FixResult,
         Location,
         Rule,
         check_paths,
         check_source,
+        fix_source,
         rules,
     )
 
@@ -27,12 +29,14 @@ __all__ = [
     "Diagnostic",
     "Edit",
     "Fix",
+    "FixResult",
     "LintError",
     "Location",
     "Rule",
     "__version__",
     "check_paths",
     "check_source",
+    "fix_source",
     "rules",
 ]
 

@@ -179,6 +179,47 @@ def check_source(
     return _diagnostics(messages)
 
 
+@dataclass(frozen=True)
+class FixResult:
+    """A buffer after fixing: its new text, how many fixes were applied, what remains."""
+
+    source: str
+    fixed: int
+    # The diagnostics of the fixed source.
+    diagnostics: list[Diagnostic]
+
+
+def fix_source(
+    source: str,
+    *,
+    filename: StrPath = "<stdin>",
+    unsafe: bool = False,
+    select: Optional[Sequence[str]] = None,
+    ignore: Optional[Sequence[str]] = None,
+    target_version: Optional[str] = None,
+    preview: bool = False,
+) -> FixResult:
+    """Apply the fixes of one buffer as `fastapi-lint check --fix` would, ignoring configuration
+    files; nothing is written anywhere.
+
+    Safe fixes apply; `unsafe=True` adds unsafe ones (`--unsafe-fixes`). Fixes are applied and
+    the source re-linted until nothing more applies; a fix that would break the syntax is
+    dropped. The other arguments are those of `check_source`.
+
+    Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
+    """
+    fixed_source, fixed, messages = _core.fix_source(
+        source,
+        os.fspath(filename),
+        unsafe,
+        _selectors("select", select),
+        _selectors("ignore", ignore),
+        target_version,
+        preview,
+    )
+    return FixResult(source=fixed_source, fixed=fixed, diagnostics=_diagnostics(messages))
+
+
 def check_paths(
     paths: Union[StrPath, Iterable[StrPath]],
     *,

@@ -24,6 +24,18 @@ def check_source(
 ) -> list[str]:
     """Lint one buffer; one `--output-format json` element (a JSON string) per diagnostic."""
 
+def fix_source(
+    source: str,
+    filename: str | PathLike[str] | None = None,
+    unsafe_fixes: bool = False,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    target_version: str | None = None,
+    preview: bool = False,
+) -> tuple[str, int, list[str]]:
+    """Fix one buffer: the fixed source, the number of fixes applied, and one
+    `--output-format json` element per remaining diagnostic."""
+
 def check_paths(
     paths: list[str | PathLike[str]],
     config: str | PathLike[str] | None = None,

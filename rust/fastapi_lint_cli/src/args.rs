@@ -114,11 +114,49 @@ impl FromStr for PatternCode {
 pub struct CheckCommand {
     /// List of files or directories to check [default: .]
     pub files: Vec<PathBuf>,
+    /// Apply fixes to resolve lint violations. Use `--no-fix` to disable or `--unsafe-fixes` to
+    /// include unsafe fixes.
+    #[arg(long, overrides_with = "no_fix")]
+    pub fix: bool,
+    #[arg(long, overrides_with = "fix", hide = true)]
+    pub no_fix: bool,
     /// Include fixes that may not retain the original intent of the code.
     #[arg(long, overrides_with = "no_unsafe_fixes")]
     pub unsafe_fixes: bool,
     #[arg(long, overrides_with = "unsafe_fixes", hide = true)]
     pub no_unsafe_fixes: bool,
+    /// Show an enumeration of all fixed lint violations.
+    #[arg(long, overrides_with = "no_show_fixes")]
+    pub show_fixes: bool,
+    #[arg(long, overrides_with = "show_fixes", hide = true)]
+    pub no_show_fixes: bool,
+    /// Avoid writing any fixed files back; instead, output a diff for each changed file to
+    /// stdout. Implies `--fix-only`.
+    #[arg(long, conflicts_with = "show_fixes")]
+    pub diff: bool,
+    /// Apply fixes to resolve lint violations, but don't report on, or exit non-zero for,
+    /// leftover violations. Implies `--fix`.
+    #[arg(long, overrides_with = "no_fix_only")]
+    pub fix_only: bool,
+    #[arg(long, overrides_with = "fix_only", hide = true)]
+    pub no_fix_only: bool,
+    /// Exit with a non-zero status code if any files were modified via fix, even if no lint
+    /// violations remain.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+    /// List of rule codes to treat as eligible for fix. Only applicable when fix itself is
+    /// enabled (e.g., via `--fix`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE_CODE")]
+    pub fixable: Option<Vec<String>>,
+    /// List of rule codes to treat as ineligible for fix.
+    #[arg(long, value_delimiter = ',', value_name = "RULE_CODE")]
+    pub unfixable: Vec<String>,
+    /// Like --fixable, but adds additional rule codes on top of those already specified.
+    #[arg(long, value_delimiter = ',', value_name = "RULE_CODE")]
+    pub extend_fixable: Vec<String>,
+    /// Enable automatic additions of `noqa` directives to failing lines.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "statistics", "stdin_filename", "show_files", "show_settings"])]
+    pub add_noqa: bool,
     /// Output serialization format for violations.
     #[arg(long, value_enum, default_value = "full")]
     pub output_format: OutputFormat,

@@ -4,14 +4,17 @@
 //! - [`run`]: the whole CLI; prints to stdout/stderr and returns Ruff's exit code.
 //! - [`check_paths`]: lint files/directories with config discovery, in parallel.
 //! - [`check_source`]: lint one buffer with config discovery from its filename, plus overrides.
+//! - [`fix_source`]: the same, fixing the buffer.
 //! - [`message_to_json`]: one element of the `json` output format.
 
 mod args;
 mod commands;
 pub mod config;
+mod diff;
 mod lint;
 pub mod output;
 mod walk;
+mod write;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -23,6 +26,7 @@ use crate::config::discovery::{Discovery, Resolver};
 use crate::config::options::TargetVersion;
 use crate::config::patterns::{FilePattern, absolute};
 use crate::config::{Configuration, Origin, PerFileIgnore, parse_selectors};
+use crate::lint::{FixMode, Fixing};
 pub use crate::output::message_to_json;
 
 /// Selection and settings overrides given by a caller (CLI flags or Python keyword arguments).
@@ -47,6 +51,26 @@ pub struct CheckOptions {
     pub extend_exclude: Vec<String>,
     pub respect_gitignore: Option<bool>,
     pub force_exclude: Option<bool>,
+    /// `--fixable`: replaces the configured fixable rules.
+    pub fixable: Option<Vec<String>>,
+    pub extend_fixable: Vec<String>,
+    pub unfixable: Vec<String>,
+    /// `--fix` / `--no-fix`.
+    pub fix: Option<bool>,
+    /// `--unsafe-fixes` / `--no-unsafe-fixes`.
+    pub unsafe_fixes: Option<bool>,
+    /// `--show-fixes` / `--no-show-fixes`.
+    pub show_fixes: Option<bool>,
+}
+
+/// One buffer after fixing.
+#[derive(Clone, Debug)]
+pub struct FixedSource {
+    pub source: String,
+    /// The number of fixes applied.
+    pub fixed: usize,
+    /// What remains in the fixed source.
+    pub messages: Vec<Message>,
 }
 
 /// Why a check could not run at all.
@@ -79,7 +103,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let files = walk::python_files(paths, &resolver, &cwd).map_err(config_error)?;
-    let diagnostics = lint::lint_files(&files, &resolver).map_err(config_error)?;
+    let diagnostics = lint::lint_files(&files, &resolver, Fixing::REPORT_ONLY).map_err(config_error)?;
     Ok(diagnostics.messages)
 }
 
@@ -93,7 +117,24 @@ pub fn check_source(source: &str, filename: Option<&Path>, options: &CheckOption
         Some(path) => resolver.settings_for(path).map_err(config_error)?,
         None => Arc::clone(resolver.default_settings()),
     };
-    Ok(lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings).messages)
+    Ok(lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, Fixing::REPORT_ONLY).messages)
+}
+
+/// Fixes one buffer as `check --fix` would fix a file of that name (nothing is written);
+/// unsafe fixes apply when the options or the configuration enable them.
+pub fn fix_source(source: &str, filename: Option<&Path>, options: &CheckOptions) -> Result<FixedSource, CheckError> {
+    let cwd = current_dir().map_err(CheckError::Lint)?;
+    let resolver = resolver(options, &cwd).map_err(config_error)?;
+    let path = filename.map(|filename| absolute(filename, &cwd));
+    let settings = match &path {
+        Some(path) => resolver.settings_for(path).map_err(config_error)?,
+        None => Arc::clone(resolver.default_settings()),
+    };
+    let fixing = Fixing { mode: FixMode::Apply, unsafe_fixes: settings.unsafe_fixes.unwrap_or(false) };
+    let mut diagnostics = lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, fixing);
+    let fixed = diagnostics.fixed_count();
+    let source = diagnostics.sources.drain().next().map_or_else(|| source.to_string(), |(_, fixed)| fixed.to_string());
+    Ok(FixedSource { source, fixed, messages: diagnostics.messages })
 }
 
 fn current_dir() -> Result<PathBuf, String> {
@@ -147,6 +188,14 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         heavy: None,
         settings: None,
         src: None,
+        fixable: vec![RuleSelection {
+            select: options.fixable.as_deref().map(|values| parse_selectors(values, "fixable", &origin)).transpose()?,
+            extend_select: parse_selectors(&options.extend_fixable, "extend-fixable", &origin)?,
+            ignore: parse_selectors(&options.unfixable, "unfixable", &origin)?,
+        }],
+        fix: options.fix,
+        unsafe_fixes: options.unsafe_fixes,
+        show_fixes: options.show_fixes,
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod checker;
 pub mod diagnostic;
 pub mod fastapi;
+pub mod fix;
 pub mod linter;
 pub mod message;
 mod noqa;
@@ -16,6 +17,7 @@ pub mod settings;
 mod test_support;
 
 pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix};
+pub use fix::{AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, fix_source};
 pub use linter::{lint_module, lint_module_with_warnings, lint_source};
 pub use message::{Message, SourceLocation, to_messages};
 pub use noqa::NoqaWarning;

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use ruff_python_ast::{PySourceType, PythonVersion, Stmt};
-use ruff_python_parser::{ParseOptions, parse_unchecked};
+use ruff_python_ast::{Mod, PySourceType, PythonVersion, Stmt};
+use ruff_python_parser::{ParseOptions, Parsed, parse_unchecked};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
@@ -36,16 +36,8 @@ pub fn lint_module_with_warnings(
     module_path: Option<Vec<String>>,
     settings: &LinterSettings,
 ) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
-    let source_type = path.map_or(PySourceType::Python, PySourceType::from);
-    let options = ParseOptions::from(source_type).with_target_version(settings.parser_version);
-    let parsed = parse_unchecked(source, options);
-
-    let mut diagnostics: Vec<Diagnostic> = parsed
-        .errors()
-        .iter()
-        .map(|error| Diagnostic::syntax_error(error.error.to_string(), error.location))
-        .chain(parsed.unsupported_syntax_errors().iter().map(|error| Diagnostic::syntax_error(error.to_string(), error.range())))
-        .collect();
+    let parsed = parse(source, path, settings);
+    let mut diagnostics = syntax_diagnostics(&parsed);
 
     let Some(parsed) = parsed.try_into_module() else {
         return (diagnostics, Vec::new());
@@ -58,12 +50,42 @@ pub fn lint_module_with_warnings(
         let deferred = settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
         let checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred, &parsed);
         let found = checker.check_module();
-        let suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
+        let mut suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
+        // As in Ruff, a rule the settings make unfixable reports no fix at all (its title stays),
+        // and nothing is fixed in a file that does not parse.
+        let parses = parsed.errors().is_empty();
+        for diagnostic in &mut suppressed.diagnostics {
+            if !parses || diagnostic.rule().is_some_and(|rule| !settings.fixable.contains(rule)) {
+                diagnostic.fix = None;
+            }
+        }
         diagnostics.extend(suppressed.diagnostics);
         warnings = suppressed.warnings;
     }
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
     (diagnostics, warnings)
+}
+
+/// The syntax errors of a source, as [`lint_source`] reports them; the fixer checks its output
+/// with this.
+pub(crate) fn syntax_errors(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Vec<Diagnostic> {
+    syntax_diagnostics(&parse(source, path, settings))
+}
+
+pub(crate) fn parse(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Parsed<Mod> {
+    let source_type = path.map_or(PySourceType::Python, PySourceType::from);
+    let options = ParseOptions::from(source_type).with_target_version(settings.parser_version);
+    parse_unchecked(source, options)
+}
+
+/// Parse errors and syntax the target Python version does not support.
+fn syntax_diagnostics(parsed: &Parsed<Mod>) -> Vec<Diagnostic> {
+    parsed
+        .errors()
+        .iter()
+        .map(|error| Diagnostic::syntax_error(error.error.to_string(), error.location))
+        .chain(parsed.unsupported_syntax_errors().iter().map(|error| Diagnostic::syntax_error(error.to_string(), error.range())))
+        .collect()
 }
 
 /// `from __future__ import annotations` among the module's leading imports.

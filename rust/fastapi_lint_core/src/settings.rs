@@ -20,6 +20,8 @@ pub struct LinterSettings {
     /// syntax is not reported when the user never said which Python they target.
     pub parser_version: PythonVersion,
     pub preview: bool,
+    /// The rules whose fixes are offered (`fixable` minus `unfixable`); others report no fix.
+    pub fixable: RuleSet,
     /// Extra calls users declare blocking (`[lint.blocking]`).
     pub blocking: BlockingOptions,
     /// Side-effect call names for FAPI301 (`[lint.responsiveness]`).
@@ -37,6 +39,7 @@ impl Default for LinterSettings {
             target_version: PythonVersion::PY310,
             parser_version: PythonVersion::latest(),
             preview: false,
+            fixable: RuleSet::all(),
             blocking: BlockingOptions::default(),
             responsiveness: ResponsivenessOptions::default(),
             heavy: HeavyOptions::default(),

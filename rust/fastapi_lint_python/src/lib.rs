@@ -102,6 +102,36 @@ fn check_source(
     })
 }
 
+/// Fixes one buffer with default settings plus the given overrides (no configuration files):
+/// the fixed source, the number of fixes applied and the remaining diagnostics.
+#[pyfunction]
+#[pyo3(signature = (source, filename=None, unsafe_fixes=false, select=None, ignore=None, target_version=None, preview=false))]
+#[allow(clippy::too_many_arguments, reason = "one parameter per keyword argument of the Python API")]
+fn fix_source(
+    py: Python<'_>,
+    source: String,
+    filename: Option<PathBuf>,
+    unsafe_fixes: bool,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    target_version: Option<String>,
+    preview: bool,
+) -> PyResult<(String, usize, Vec<String>)> {
+    let options = CheckOptions {
+        isolated: true,
+        select,
+        ignore: ignore.unwrap_or_default(),
+        preview: Some(preview),
+        target_version,
+        unsafe_fixes: Some(unsafe_fixes),
+        ..CheckOptions::default()
+    };
+    run_detached(py, move || {
+        let fixed = fastapi_lint_cli::fix_source(&source, filename.as_deref(), &options)?;
+        Ok((fixed.source, fixed.fixed, to_json_strings(&fixed.messages)))
+    })
+}
+
 /// Lints files and directories as `fastapi-lint check PATHS` does, configuration included.
 #[pyfunction]
 #[pyo3(signature = (paths, config=None, select=None, ignore=None))]
@@ -157,6 +187,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(check_source, m)?)?;
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(fix_source, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `fastapi-lint check`: discover, lint, print, and exit with Ruff's code.
+//! `fastapi-lint check`: discover, lint (and fix), print, and exit with Ruff's code.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 
-use super::exit;
+use super::{add_noqa, exit};
 use crate::args::{CheckCommand, LogLevel, PatternCode, flag_pair};
 use crate::config::discovery::Resolver;
 use crate::config::patterns::absolute;
-use crate::lint::{self, Diagnostics, STDIN};
-use crate::output::{self, Context, OutputFormat};
-use crate::{CheckOptions, walk};
+use crate::lint::{self, Diagnostics, FixMode, Fixing, STDIN};
+use crate::output::{self, Context, OutputFormat, UnsafeFixes};
+use crate::{CheckOptions, diff, walk};
 
 pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
@@ -22,12 +22,31 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
             eprintln!("warning: {message}");
         }
     };
+    // As in Ruff, the fix settings of a run are those governing the working directory.
+    let run_settings = Arc::clone(resolver.default_settings());
+    let unsafe_fixes = UnsafeFixes::from_setting(run_settings.unsafe_fixes);
+    let fix_only = flag_pair(command.fix_only, command.no_fix_only).unwrap_or(false);
+    let paths = if command.files.is_empty() { vec![PathBuf::from(".")] } else { command.files.clone() };
+    if command.add_noqa {
+        if run_settings.fix || fix_only {
+            warn("--fix is incompatible with --add-noqa.");
+        }
+        return add_noqa::add_noqa(&paths, &resolver, &cwd, log_level);
+    }
+    let mode = if command.diff {
+        FixMode::Diff
+    } else if run_settings.fix || fix_only {
+        FixMode::Apply
+    } else {
+        FixMode::Generate
+    };
+    let fixing = Fixing { mode, unsafe_fixes: unsafe_fixes.applies() };
 
     let reads_stdin = command.stdin_filename.is_some() || command.files.iter().any(|path| path.as_os_str() == STDIN);
-    let diagnostics = if reads_stdin {
-        lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd)?
+    let (diagnostics, stdin) = if reads_stdin {
+        let (diagnostics, bytes) = lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd, fixing)?;
+        (diagnostics, Some(bytes))
     } else {
-        let paths = if command.files.is_empty() { vec![PathBuf::from(".")] } else { command.files.clone() };
         let files = walk::python_files(&paths, &resolver, &cwd)?;
         if command.show_files {
             let mut stdout = std::io::stdout().lock();
@@ -42,68 +61,141 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         if files.is_empty() {
             warn("No Python files found under the given path(s)");
         }
-        lint::lint_files(&files, &resolver)?
+        (lint::lint_files(&files, &resolver, fixing)?, None)
     };
     for warning in resolver.warnings() {
         warn(&warning);
     }
-
-    let unsafe_fixes = flag_pair(command.unsafe_fixes, command.no_unsafe_fixes).unwrap_or(false);
-    let mut out: Box<dyn Write> = match &command.output_file {
-        Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("Failed to create {}", path.display()))?),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let mut out = BufWriter::new(&mut out);
-    if log_level > LogLevel::Silent {
-        print_report(&diagnostics, &command, unsafe_fixes, log_level, &cwd, &mut out)?;
+    for warning in &diagnostics.fix_warnings {
+        eprintln!("error: {warning}");
     }
-    out.flush()?;
 
-    Ok(if command.exit_zero || diagnostics.messages.is_empty() { exit::SUCCESS } else { exit::DIAGNOSTICS })
+    let context = Context { cwd: &cwd, unsafe_fixes: unsafe_fixes.applies(), sources: &diagnostics.sources };
+    match (mode, stdin) {
+        (FixMode::Apply, Some(bytes)) => write_fixed_stdin(&diagnostics, &bytes)?,
+        (FixMode::Diff, _) => write_diffs(&diagnostics, &context)?,
+        _ => {}
+    }
+
+    let report = Report { command: &command, show_violations: !(command.diff || fix_only), show_fixes: run_settings.show_fixes, unsafe_fixes, log_level };
+    if log_level > LogLevel::Silent {
+        // Fixed source or a diff may be on stdout already: the report of stdin goes to stderr.
+        let mut out: Box<dyn Write> = match &command.output_file {
+            Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("Failed to create {}", path.display()))?),
+            None if reads_stdin && mode != FixMode::Generate => Box::new(std::io::stderr().lock()),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        let mut out = BufWriter::new(&mut out);
+        report.write(&diagnostics, &context, &mut out)?;
+        out.flush()?;
+    }
+    Ok(exit_code(&command, fix_only, &diagnostics))
 }
 
-fn print_report(
-    diagnostics: &Diagnostics,
-    command: &CheckCommand,
-    unsafe_fixes: bool,
-    log_level: LogLevel,
-    cwd: &Path,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let messages = &diagnostics.messages;
-    let format = command.output_format;
-    let summary = log_level >= LogLevel::Default;
-    if command.statistics {
-        output::write_statistics(messages, format, unsafe_fixes, out)?;
-        if summary && format != OutputFormat::Json && !messages.is_empty() {
-            output::write_summary(messages, unsafe_fixes, out)?;
-        }
-        return Ok(());
-    }
-    let context = Context { cwd, unsafe_fixes, sources: &diagnostics.sources };
-    output::write_messages(format, messages, &context, out)?;
-    if summary && format.is_human() {
-        output::write_summary(messages, unsafe_fixes, out)?;
-    }
+/// Ruff's exit code for a run that got this far.
+fn exit_code(command: &CheckCommand, fix_only: bool, diagnostics: &Diagnostics) -> i32 {
+    let fixed = diagnostics.fixed_count() > 0;
+    let failed = if command.exit_zero {
+        false
+    } else if command.diff {
+        fixed
+    } else if fix_only {
+        command.exit_non_zero_on_fix && fixed
+    } else {
+        !diagnostics.messages.is_empty() || (command.exit_non_zero_on_fix && fixed)
+    };
+    if failed { exit::DIAGNOSTICS } else { exit::SUCCESS }
+}
+
+/// `--fix` on stdin: the fixed source (or the input as it came) goes to stdout.
+fn write_fixed_stdin(diagnostics: &Diagnostics, input: &[u8]) -> Result<()> {
+    let fixed = diagnostics.sources.values().next().map_or(input, |source| source.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(fixed)?;
+    stdout.flush()?;
     Ok(())
 }
 
-/// Lints stdin; `filename` (from `--stdin-filename`) drives discovery, ignores and display.
-fn lint_stdin(filename: Option<&Path>, resolver: &Resolver, cwd: &Path) -> Result<Diagnostics> {
+/// `--diff`: one unified diff per changed file, in file order, on stdout.
+fn write_diffs(diagnostics: &Diagnostics, context: &Context<'_>) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for file in &diagnostics.fixed {
+        let Some(fixed) = diagnostics.sources.get(&file.filename) else { continue };
+        let name = (file.filename != STDIN).then(|| context.relative_path(&file.filename));
+        stdout.write_all(diff::unified_diff(&file.original, fixed, name.as_deref()).as_bytes())?;
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+/// What the report shows, from the command line and the run's settings.
+struct Report<'a> {
+    command: &'a CheckCommand,
+    /// Off for `--fix-only` and `--diff`, which report what was fixed instead.
+    show_violations: bool,
+    show_fixes: bool,
+    unsafe_fixes: UnsafeFixes,
+    log_level: LogLevel,
+}
+
+impl Report<'_> {
+    fn write(&self, diagnostics: &Diagnostics, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
+        let messages = &diagnostics.messages;
+        let format = self.command.output_format;
+        let summary = self.log_level >= LogLevel::Default;
+        let fixed = diagnostics.fixed_count();
+        if !self.show_violations {
+            if format.is_human() {
+                self.write_fix_table(diagnostics, context, out)?;
+                if summary {
+                    output::write_fix_only_summary(messages, fixed, self.unsafe_fixes, !self.command.diff, out)?;
+                }
+            }
+            return Ok(());
+        }
+        if self.command.statistics {
+            output::write_statistics(messages, format, self.unsafe_fixes.applies(), out)?;
+            if summary && format != OutputFormat::Json && !messages.is_empty() {
+                output::write_summary(messages, fixed, self.unsafe_fixes, out)?;
+            }
+            return Ok(());
+        }
+        output::write_messages(format, messages, context, out)?;
+        if format.is_human() {
+            self.write_fix_table(diagnostics, context, out)?;
+            if summary {
+                output::write_summary(messages, fixed, self.unsafe_fixes, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_fix_table(&self, diagnostics: &Diagnostics, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
+        if self.show_fixes {
+            let files = diagnostics.fixed.iter().map(|file| (context.relative_path(&file.filename).into_owned(), &file.fixes));
+            output::write_fix_table(files, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Lints (and fixes) stdin; `filename` (from `--stdin-filename`) drives discovery, ignores and
+/// display. Returns the input too, for `--fix` to pass through what it could not lint.
+fn lint_stdin(filename: Option<&Path>, resolver: &Resolver, cwd: &Path, fixing: Fixing) -> Result<(Diagnostics, Vec<u8>)> {
     let path = filename.map(|filename| absolute(filename, cwd));
     let settings = match &path {
         Some(path) => resolver.settings_for(path)?,
         None => Arc::clone(resolver.default_settings()),
     };
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).context("Failed to read from stdin")?;
     if let Some(path) = &path
         && settings.force_exclude
         && walk::is_excluded_with_ancestors(path, resolver)?
     {
-        return Ok(Diagnostics::default());
+        return Ok((Diagnostics::default(), bytes));
     }
-    let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).context("Failed to read from stdin")?;
-    Ok(lint::lint_buffer(bytes, path.as_deref(), &settings))
+    Ok((lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing), bytes))
 }
 
 fn show_settings(path: &Path, resolver: &Resolver) -> Result<i32> {
@@ -132,5 +224,11 @@ fn check_options(command: &CheckCommand) -> CheckOptions {
         extend_exclude: command.extend_exclude.clone(),
         respect_gitignore: flag_pair(command.respect_gitignore, command.no_respect_gitignore),
         force_exclude: flag_pair(command.force_exclude, command.no_force_exclude),
+        fixable: command.fixable.clone(),
+        extend_fixable: command.extend_fixable.clone(),
+        unfixable: command.unfixable.clone(),
+        fix: flag_pair(command.fix, command.no_fix),
+        unsafe_fixes: flag_pair(command.unsafe_fixes, command.no_unsafe_fixes),
+        show_fixes: flag_pair(command.show_fixes, command.no_show_fixes),
     }
 }

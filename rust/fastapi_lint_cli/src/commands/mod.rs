@@ -1,6 +1,7 @@
 //! The subcommands, and Ruff's way of failing: `fastapi-lint failed` then `  Cause: ...` lines
 //! on stderr, exit code 2.
 
+mod add_noqa;
 mod check;
 pub(crate) mod rule;
 mod version;

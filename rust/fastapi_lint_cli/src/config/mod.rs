@@ -77,6 +77,11 @@ pub struct Configuration {
     pub heavy: Option<HeavyOptions>,
     pub settings: Option<SettingsOptions>,
     pub src: Option<Vec<PathBuf>>,
+    /// `fixable` / `extend-fixable` / `unfixable` layers, resolved like `select`, oldest first.
+    pub fixable: Vec<RuleSelection>,
+    pub fix: Option<bool>,
+    pub unsafe_fixes: Option<bool>,
+    pub show_fixes: Option<bool>,
 }
 
 impl Configuration {
@@ -122,6 +127,14 @@ impl Configuration {
             heavy: lint.heavy,
             settings: lint.settings.clone(),
             src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
+            fixable: vec![RuleSelection {
+                select: lint.fixable.as_deref().map(|values| parse_selectors(values, "fixable", &origin)).transpose()?,
+                extend_select: parse_selectors(lint.extend_fixable.as_deref().unwrap_or_default(), "extend-fixable", &origin)?,
+                ignore: parse_selectors(lint.unfixable.as_deref().unwrap_or_default(), "unfixable", &origin)?,
+            }],
+            fix: options.fix,
+            unsafe_fixes: options.unsafe_fixes,
+            show_fixes: options.show_fixes,
         })
     }
 
@@ -134,6 +147,8 @@ impl Configuration {
         extend_per_file_ignores.extend(self.extend_per_file_ignores);
         let mut extend_exclude = base.extend_exclude;
         extend_exclude.extend(self.extend_exclude);
+        let mut fixable = base.fixable;
+        fixable.extend(self.fixable);
         Configuration {
             project_root: self.project_root,
             selections,
@@ -150,6 +165,10 @@ impl Configuration {
             heavy: self.heavy.or(base.heavy),
             settings: self.settings.or(base.settings),
             src: self.src.or(base.src),
+            fixable,
+            fix: self.fix.or(base.fix),
+            unsafe_fixes: self.unsafe_fixes.or(base.unsafe_fixes),
+            show_fixes: self.show_fixes.or(base.show_fixes),
         }
     }
 
@@ -173,6 +192,7 @@ impl Configuration {
                 target_version: self.target_version.unwrap_or(DEFAULT_TARGET_VERSION).python_version(),
                 parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
                 preview,
+                fixable: resolve_rules(&[RuleSelector::All], &self.fixable, preview),
                 blocking: self.blocking.unwrap_or_default(),
                 responsiveness: self.responsiveness.unwrap_or_default(),
                 heavy: self.heavy.unwrap_or_default(),
@@ -185,6 +205,9 @@ impl Configuration {
             src: self.src.unwrap_or_else(|| vec![self.project_root.clone()]),
             project_root: self.project_root,
             warnings,
+            fix: self.fix.unwrap_or(false),
+            unsafe_fixes: self.unsafe_fixes,
+            show_fixes: self.show_fixes.unwrap_or(false),
         })
     }
 }
@@ -246,6 +269,11 @@ pub struct Settings {
     pub src: Vec<PathBuf>,
     /// Printed once per run as `warning: ...`.
     pub warnings: Vec<String>,
+    /// `fix`, `unsafe-fixes` (unset: hint at them) and `show-fixes`; a run reads them from the
+    /// settings of its working directory, as Ruff does.
+    pub fix: bool,
+    pub unsafe_fixes: Option<bool>,
+    pub show_fixes: bool,
 }
 
 impl Settings {

@@ -83,6 +83,13 @@ pub struct Options {
     pub ignore: Option<Vec<String>>,
     pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     pub extend_per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    pub fixable: Option<Vec<String>>,
+    pub unfixable: Option<Vec<String>>,
+    pub extend_fixable: Option<Vec<String>>,
+    /// Fix settings Ruff reads at the top level only.
+    pub fix: Option<bool>,
+    pub unsafe_fixes: Option<bool>,
+    pub show_fixes: Option<bool>,
     pub lint: Option<LintOptions>,
 }
 
@@ -96,6 +103,9 @@ pub struct LintOptions {
     pub ignore: Option<Vec<String>>,
     pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     pub extend_per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    pub fixable: Option<Vec<String>>,
+    pub unfixable: Option<Vec<String>>,
+    pub extend_fixable: Option<Vec<String>>,
     pub blocking: Option<BlockingTable>,
     pub responsiveness: Option<ResponsivenessOptions>,
     pub heavy: Option<HeavyOptions>,
@@ -113,6 +123,9 @@ impl Options {
             ignore: lint.ignore.or_else(|| self.ignore.clone()),
             per_file_ignores: lint.per_file_ignores.or_else(|| self.per_file_ignores.clone()),
             extend_per_file_ignores: lint.extend_per_file_ignores.or_else(|| self.extend_per_file_ignores.clone()),
+            fixable: lint.fixable.or_else(|| self.fixable.clone()),
+            unfixable: lint.unfixable.or_else(|| self.unfixable.clone()),
+            extend_fixable: lint.extend_fixable.or_else(|| self.extend_fixable.clone()),
             blocking: lint.blocking,
             responsiveness: lint.responsiveness,
             heavy: lint.heavy,

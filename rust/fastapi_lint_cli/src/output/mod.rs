@@ -24,7 +24,7 @@ use fastapi_lint_core::{DiagnosticKind, Message};
 
 pub use json::message_to_json;
 pub use statistics::write_statistics;
-pub use summary::write_summary;
+pub use summary::{UnsafeFixes, write_fix_only_summary, write_fix_table, write_summary};
 
 /// The tool name where Ruff writes `ruff` (GitHub titles, JUnit, SARIF, rdjson).
 const TOOL_NAME: &str = "fastapi-lint";

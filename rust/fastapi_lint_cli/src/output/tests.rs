@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fastapi_lint_core::message::{MessageEdit, MessageFix};
-use fastapi_lint_core::{Applicability, DiagnosticKind, Message, Rule, SourceLocation};
+use fastapi_lint_core::{Applicability, DiagnosticKind, FixTable, Message, Rule, SourceLocation};
 use ruff_text_size::{TextRange, TextSize};
 use serde_json::Value;
 
@@ -105,9 +105,14 @@ fn render(format: OutputFormat, unsafe_fixes: bool) -> String {
     let mut out = Vec::new();
     write_messages(format, &messages, &context, &mut out).unwrap();
     if format.is_human() {
-        write_summary(&messages, unsafe_fixes, &mut out).unwrap();
+        write_summary(&messages, 0, hint_or_enabled(unsafe_fixes), &mut out).unwrap();
     }
     String::from_utf8(out).unwrap()
+}
+
+/// `--unsafe-fixes` given, or not given at all.
+fn hint_or_enabled(unsafe_fixes: bool) -> UnsafeFixes {
+    UnsafeFixes::from_setting(unsafe_fixes.then_some(true))
 }
 
 fn assert_same(ours: &str, ruff: &str) {
@@ -198,7 +203,7 @@ fn statistics_match_ruff() {
         let mut out = Vec::new();
         write_statistics(&messages, format, unsafe_fixes, &mut out).unwrap();
         if format != OutputFormat::Json {
-            write_summary(&messages, unsafe_fixes, &mut out).unwrap();
+            write_summary(&messages, 0, hint_or_enabled(unsafe_fixes), &mut out).unwrap();
         }
         assert_same(&String::from_utf8(out).unwrap(), &expected(file));
     }
@@ -226,7 +231,7 @@ fn message_to_json_is_one_element_of_the_json_output() {
 fn summary_wording() {
     let summary = |messages: &[Message], unsafe_fixes: bool| {
         let mut out = Vec::new();
-        write_summary(messages, unsafe_fixes, &mut out).unwrap();
+        write_summary(messages, 0, hint_or_enabled(unsafe_fixes), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     };
     assert_eq!(summary(&[], false), "All checks passed!\n");
@@ -243,6 +248,35 @@ fn summary_wording() {
     assert_eq!(
         summary(&[unsafe_one.clone(), unsafe_one], false),
         "Found 2 errors.\nNo fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
+    );
+}
+
+#[test]
+fn fix_summaries_word_what_was_fixed() {
+    let mut unsafe_one = Message::io_error("/x.py", "boom");
+    unsafe_one.fix = Some(MessageFix { applicability: Applicability::Unsafe, edits: Vec::new() });
+    let render = |write: &dyn Fn(&mut Vec<u8>) -> io::Result<()>| {
+        let mut out = Vec::new();
+        write(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let hidden = std::slice::from_ref(&unsafe_one);
+    assert_eq!(render(&|out| write_summary(&[], 3, UnsafeFixes::Hint, out)), "Found 3 errors (3 fixed, 0 remaining).\n");
+    assert_eq!(render(&|out| write_summary(hidden, 0, UnsafeFixes::Disabled, out)), "Found 1 error.\n");
+    assert_eq!(render(&|out| write_fix_only_summary(&[], 1, UnsafeFixes::Hint, true, out)), "Fixed 1 error.\n");
+    assert_eq!(render(&|out| write_fix_only_summary(&[], 0, UnsafeFixes::Hint, true, out)), "");
+    assert_eq!(
+        render(&|out| write_fix_only_summary(hidden, 2, UnsafeFixes::Hint, false, out)),
+        "Would fix 2 errors (1 additional fix available with `--unsafe-fixes`).\n"
+    );
+    assert_eq!(
+        render(&|out| write_fix_only_summary(hidden, 0, UnsafeFixes::Disabled, true, out)),
+        "No errors fixed (1 fix available with `--unsafe-fixes`).\n"
+    );
+    let table = FixTable::from([(Rule::FastApiUnusedPathParameter, 1), (Rule::FastApiNonAnnotatedDependency, 12)]);
+    assert_eq!(
+        render(&|out| write_fix_table([("app.py".to_string(), &table)], out)),
+        "\nFixed 13 errors:\n- app.py:\n    12 × FAST002 (fast-api-non-annotated-dependency)\n     1 × FAST003 (fast-api-unused-path-parameter)\n\n"
     );
 }
 

@@ -16,7 +16,8 @@ use ruff_source_file::{LineIndex, LineRanges};
 use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 pub(crate) use directive::{Code, Directive, DirectiveCodes};
-use directive::{ExemptionTool, LexError, LexWarning, lex_line_directive};
+pub(crate) use directive::lex_line_directive;
+use directive::{ExemptionTool, LexError, LexWarning};
 pub(crate) use file_exemption::FileExemptions;
 use mapping::NoqaMapping;
 

@@ -1,0 +1,56 @@
+//! Writing fixed files so that a failure at any point leaves the original intact: the new
+//! contents go to a temporary file in the same directory, which then replaces the original in
+//! one rename.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Replaces the contents of `path`, keeping its permissions.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let permissions = fs::metadata(path)?.permissions();
+    let mut temp = tempfile::Builder::new().prefix(".fastapi-lint-").suffix(".tmp").tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_contents_and_keeps_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.py");
+        fs::write(&path, "old\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o754)).unwrap();
+        }
+        write_atomically(&path, b"new\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o754);
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_failed_replacement_leaves_the_target_and_no_temporary_file() {
+        // A directory cannot be replaced by a file, not even by root.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("app.py");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("inside"), "kept").unwrap();
+        assert!(write_atomically(&target, b"new\n").is_err());
+        assert_eq!(fs::read_to_string(target.join("inside")).unwrap(), "kept");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
