@@ -29,7 +29,8 @@ def rule_table(rules: list[fastapi_lint.Rule]) -> str:
         "|---|---|---|---|---|",
     ]
     for rule in rules:
-        summary = rule.summary.replace("|", "\\|")
+        # Rule pages link to each other by file name; from the README they live under docs/rules/.
+        summary = rule.summary.replace("|", "\\|").replace("](FAPI", "](docs/rules/FAPI")
         link = f"[{rule.code}](docs/rules/{rule.code}.md)"
         fix = FIX_SYMBOL.get(rule.fix_availability, "")
         preview = "🧪" if rule.preview else ""

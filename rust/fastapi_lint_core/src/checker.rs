@@ -10,7 +10,7 @@ use ruff_python_parser::Parsed;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, PythonVersion, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
@@ -37,6 +37,8 @@ pub struct Checker<'a> {
     frames: Vec<Frame<'a>>,
     diagnostics: Vec<Diagnostic>,
     deferred_annotations: bool,
+    /// Start of the call directly under the innermost `await` being visited.
+    awaited_call: Option<TextSize>,
     parsed: &'a Parsed<ast::ModModule>,
     /// Built on first use: only fixes that insert code need the file's quoting and line endings.
     stylist: OnceCell<Stylist<'a>>,
@@ -62,6 +64,7 @@ impl<'a> Checker<'a> {
             frames: Vec::new(),
             diagnostics: Vec::new(),
             deferred_annotations,
+            awaited_call: None,
             parsed,
             stylist: OnceCell::new(),
         }
@@ -125,6 +128,12 @@ impl<'a> Checker<'a> {
     /// The scope of the node being visited.
     pub fn scope(&self) -> ScopeId {
         self.scope
+    }
+
+    /// Whether `call` is the operand of an `await` (`await session.execute(q)`): its result is
+    /// awaitable, so whatever the annotations say, the call itself does not block.
+    pub fn is_awaited(&self, call: &ast::ExprCall) -> bool {
+        self.awaited_call == Some(call.start())
     }
 
     pub fn is_enabled(&self, rule: Rule) -> bool {
@@ -228,6 +237,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Await(await_expr) = expr
+            && let Expr::Call(call) = await_expr.value.as_ref()
+        {
+            self.awaited_call = Some(call.start());
+        }
         dispatch::expression(self, expr);
         match expr {
             Expr::Lambda(lambda) => {

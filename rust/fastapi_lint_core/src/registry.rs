@@ -159,17 +159,30 @@ impl Rule {
         Rule::ALL.iter().copied().find(|rule| rule.code() == code)
     }
 
-    /// The first paragraph of "What it does", for one-line listings.
+    /// The first sentence of "What it does", for one-line listings (the README table, SARIF's
+    /// short description, `rules()`). A sentence that introduces a list ends with `:`; it is
+    /// closed with a period instead.
     pub fn summary(self) -> String {
         let docs = self.docs();
         let body = docs.split("## What it does").nth(1).unwrap_or(&docs);
-        body.trim_start()
-            .split("\n\n")
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        let paragraph = body.trim_start().split("\n\n").next().unwrap_or_default();
+        let words: Vec<&str> = paragraph.split_whitespace().collect();
+        // A sentence ends at a word ending in `.` or `:` outside backticks (`time.sleep` has
+        // its period inside a word, so it never ends one).
+        let mut in_code = false;
+        let mut end = words.len();
+        for (i, word) in words.iter().enumerate() {
+            in_code ^= word.matches('`').count() % 2 == 1;
+            if !in_code && (word.ends_with('.') || word.ends_with(':')) && !matches!(*word, "e.g." | "i.e." | "etc.") {
+                end = i + 1;
+                break;
+            }
+        }
+        let sentence = words[..end].join(" ");
+        match sentence.strip_suffix(':') {
+            Some(head) => format!("{head}."),
+            None => sentence,
+        }
     }
 
     pub const fn is_preview(self) -> bool {
@@ -283,6 +296,15 @@ mod tests {
                 assert!(docs.contains("## Fix safety"), "{} has a fix but no `## Fix safety`", rule.code());
             }
             assert!(!rule.summary().is_empty(), "{} has no summary", rule.code());
+        }
+    }
+
+    #[test]
+    fn summaries_are_one_sentence() {
+        for rule in Rule::ALL {
+            let summary = rule.summary();
+            assert!(summary.ends_with('.'), "{}: {summary}", rule.code());
+            assert!(!summary[..summary.len() - 1].contains(". "), "{}: {summary}", rule.code());
         }
     }
 

@@ -55,6 +55,9 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     if checker.is_enabled(Rule::SyncPrimitiveInAsync) {
         sync_primitive::check_call(checker, call, function);
     }
+    if checker.is_awaited(call) {
+        return;
+    }
     let Some(blocking) = catalogue::classify(checker, call) else { return };
     if !checker.is_enabled(blocking.rule) {
         return;
