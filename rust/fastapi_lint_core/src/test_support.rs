@@ -70,32 +70,16 @@ macro_rules! assert_fixture {
 }
 pub(crate) use assert_fixture;
 
-/// Lints `resources/test/fixtures/<relative>` and applies its fixes (safe and unsafe) the way
-/// `--fix` does: non-overlapping fixes in one pass, then lint again until nothing is left to
-/// fix (at most a few passes). Fix tests re-parse the result.
+/// Lints `resources/test/fixtures/<relative>` and applies its fixes (safe and unsafe) with the
+/// real fixer, as `--fix --unsafe-fixes` does. Fails when a fix broke the syntax (the fixer
+/// would have dropped it) or the fixes never settle.
 pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
     let path = fixture_path(relative);
-    let mut source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-    for _ in 0..10 {
-        let mut fixes: Vec<crate::diagnostic::Fix> = crate::lint_source(&source, Some(&path), settings).into_iter().filter_map(|d| d.fix).collect();
-        if fixes.is_empty() {
-            break;
-        }
-        fixes.sort_by_key(|fix| fix.edits.first().map(|edit| edit.range.start()));
-        let mut applied: Vec<crate::diagnostic::Edit> = Vec::new();
-        for fix in fixes {
-            let overlaps = |edit: &crate::diagnostic::Edit| {
-                applied.iter().any(|done| done.range.start() <= edit.range.end() && edit.range.start() <= done.range.end())
-            };
-            if fix.edits.iter().any(overlaps) {
-                continue;
-            }
-            applied.extend(fix.edits);
-        }
-        applied.sort_by_key(|edit| (edit.range.start(), edit.range.end()));
-        source = apply_edits(&source, &applied);
-    }
-    source
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let result = crate::fix::fix_source(&source, Some(&path), settings, true);
+    assert!(result.rejected.is_empty(), "fixes broke the syntax: {:?}", result.rejected);
+    assert!(result.converged, "fixes never settled");
+    result.source
 }
 
 /// Applies every fix the rules offer on a fixture, one at a time, and returns the fixed
