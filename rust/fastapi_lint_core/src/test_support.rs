@@ -47,11 +47,10 @@ pub(crate) fn render_source(source: &str, path: Option<&Path>, display: &str, se
                 );
             }
         }
-        if let Some(row) = message.noqa_row {
-            if row != message.location.row {
+        if let Some(row) = message.noqa_row
+            && row != message.location.row {
                 let _ = writeln!(out, "  noqa row: {row}");
             }
-        }
     }
     if messages.is_empty() {
         out.push_str("(no findings)\n");

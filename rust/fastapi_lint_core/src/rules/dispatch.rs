@@ -46,11 +46,10 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
 }
 
 pub(crate) fn expression(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Call(call) = expr {
-        if checker.any_enabled(blocking::RULES) {
+    if let Expr::Call(call) = expr
+        && checker.any_enabled(blocking::RULES) {
             blocking::check_call(checker, call);
         }
-    }
     if checker.any_enabled(heavy::RULES) {
         heavy::check_expr(checker, expr);
     }

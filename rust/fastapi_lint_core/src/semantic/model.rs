@@ -217,10 +217,9 @@ impl<'a> SemanticModel<'a> {
                 let binding = self.binding_of_name(expr, scope)?;
                 let binding_scope = binding.scope;
                 match &binding.kind {
-                    BindingKind::Assignment { value } => match value {
-                        Expr::Call(call) => self.qualified_name(&call.func, binding_scope),
-                        _ => None,
-                    },
+                    BindingKind::Assignment { value: Expr::Call(call) } | BindingKind::WithItem { context: Expr::Call(call) } => {
+                        self.qualified_name(&call.func, binding_scope)
+                    }
                     BindingKind::AnnAssign { annotation, value } => self
                         .annotation_type(annotation, binding_scope)
                         .or_else(|| match value {
@@ -232,10 +231,6 @@ impl<'a> SemanticModel<'a> {
                         let outer = self.scope(binding_scope).parent.unwrap_or(ScopeId::MODULE);
                         parameter.annotation().and_then(|annotation| self.annotation_type(annotation, outer))
                     }
-                    BindingKind::WithItem { context } => match context {
-                        Expr::Call(call) => self.qualified_name(&call.func, binding_scope),
-                        _ => None,
-                    },
                     _ => None,
                 }
             }

@@ -6,7 +6,7 @@ use ruff_python_ast::{Expr, Operator};
 /// `T | None` / `None | T` → `T`. `qualify` resolves a subscript's value to its qualified name.
 /// Returns the annotation itself when there is nothing to unwrap, `None` for a union of two
 /// real types.
-pub fn unwrap_annotation<'e>(annotation: &'e Expr, qualify: impl Fn(&Expr) -> Option<String> + Copy) -> Option<&'e Expr> {
+pub fn unwrap_annotation(annotation: &Expr, qualify: impl Fn(&Expr) -> Option<String> + Copy) -> Option<&Expr> {
     match annotation {
         Expr::Subscript(subscript) => {
             let name = qualify(&subscript.value);
