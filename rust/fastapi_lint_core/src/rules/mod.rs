@@ -13,4 +13,5 @@ pub mod settings;
 pub mod validation;
 pub(crate) mod dispatch;
 pub(crate) mod imports;
+pub(crate) mod name_glob;
 pub(crate) mod extra_calls;

@@ -1,6 +1,6 @@
 //! Scopes and name resolution.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use ruff_python_ast::{self as ast, Expr, ModModule};
 use ruff_python_stdlib::builtins::is_python_builtin;
@@ -29,12 +29,12 @@ pub enum ScopeKind<'a> {
 pub struct Scope<'a> {
     pub kind: ScopeKind<'a>,
     pub parent: Option<ScopeId>,
-    pub(crate) bindings: HashMap<&'a str, Vec<BindingId>>,
+    pub(crate) bindings: FxHashMap<&'a str, Vec<BindingId>>,
 }
 
 impl<'a> Scope<'a> {
     pub(crate) fn new(kind: ScopeKind<'a>, parent: Option<ScopeId>) -> Self {
-        Self { kind, parent, bindings: HashMap::new() }
+        Self { kind, parent, bindings: FxHashMap::default() }
     }
 
     /// Bindings of `name` in this scope, in source order.
@@ -50,7 +50,7 @@ pub struct SemanticModel<'a> {
     pub(crate) bindings: Vec<Binding<'a>>,
     /// The scope each scope-creating node opens, keyed by the node's start offset (functions,
     /// classes, lambdas and comprehensions never start at the same offset with the same kind).
-    pub(crate) scope_by_node: HashMap<(TextSize, NodeTag), ScopeId>,
+    pub(crate) scope_by_node: FxHashMap<(TextSize, NodeTag), ScopeId>,
     /// The dotted name of the module itself (`app.routes`), when known; relative imports
     /// resolve against it.
     module_path: Option<Vec<String>>,
@@ -75,7 +75,7 @@ impl<'a> SemanticModel<'a> {
         let mut model = Self {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             bindings: Vec::new(),
-            scope_by_node: HashMap::new(),
+            scope_by_node: FxHashMap::default(),
             module_path,
             calls: Vec::new(),
             functions: Vec::new(),

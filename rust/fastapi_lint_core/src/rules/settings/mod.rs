@@ -15,6 +15,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::name_glob;
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 /// The rules of this family, for dispatch.
@@ -67,7 +68,7 @@ impl SettingsOptions {
         self.secret_name_patterns
             .iter()
             .chain(&self.extend_secret_name_patterns)
-            .any(|pattern| wildcard_match(pattern.to_lowercase().as_bytes(), name.as_bytes()))
+            .any(|pattern| name_glob::matches(pattern, name))
     }
 
     /// Whether the file at `path` is a settings module.
@@ -172,34 +173,6 @@ pub(crate) fn in_settings_class(checker: &Checker, range: ruff_text_size::TextRa
     false
 }
 
-/// Glob match of one name: `*` matches any run of characters, `?` one character.
-fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
-    // Greedy with backtracking to the last `*`: linear for the patterns people write.
-    let (mut p, mut t) = (0, 0);
-    let mut last_star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(b'*') => {
-                last_star = Some((p, t));
-                p += 1;
-            }
-            Some(&c) if c == b'?' || c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            _ => match last_star {
-                Some((star, matched)) => {
-                    p = star + 1;
-                    t = matched + 1;
-                    last_star = Some((star, matched + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|c| *c == b'*')
-}
-
 /// Whether path components match pattern components exactly, `**` matching any number of them.
 fn path_match(pattern: &[&str], components: &[&str]) -> bool {
     match pattern.split_first() {
@@ -207,7 +180,7 @@ fn path_match(pattern: &[&str], components: &[&str]) -> bool {
         Some((&"**", rest)) => (0..=components.len()).any(|skip| path_match(rest, &components[skip..])),
         Some((first, rest)) => components
             .split_first()
-            .is_some_and(|(component, others)| wildcard_match(first.as_bytes(), component.as_bytes()) && path_match(rest, others)),
+            .is_some_and(|(component, others)| name_glob::matches(first, component) && path_match(rest, others)),
     }
 }
 
@@ -215,18 +188,7 @@ fn path_match(pattern: &[&str], components: &[&str]) -> bool {
 mod tests {
     use std::path::Path;
 
-    use super::{SettingsOptions, wildcard_match};
-
-    #[test]
-    fn wildcards() {
-        assert!(wildcard_match(b"*token*", b"access_token"));
-        assert!(wildcard_match(b"*token*", b"token"));
-        assert!(wildcard_match(b"private_key", b"private_key"));
-        assert!(!wildcard_match(b"private_key", b"private_key_path"));
-        assert!(wildcard_match(b"*_settings.py", b"app_settings.py"));
-        assert!(wildcard_match(b"a?c*", b"abcdef"));
-        assert!(!wildcard_match(b"*secret", b"secret_key"));
-    }
+    use super::SettingsOptions;
 
     #[test]
     fn default_settings_modules() {
