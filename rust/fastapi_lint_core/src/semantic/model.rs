@@ -245,6 +245,33 @@ impl<'a> SemanticModel<'a> {
         self.qualified_name(inner, scope)
     }
 
+    /// The qualified names of a class's ancestors that come from elsewhere (`pydantic.BaseModel`),
+    /// following base classes defined in this module (`class User(Base)`, `class Base(BaseModel)`)
+    /// a few levels deep (a cycle in broken code stops there). `Generic[T]` and `RootModel[int]`
+    /// count as their subscripted class. `scope` is where the class statement is.
+    pub fn external_ancestors(&self, class: &ast::StmtClassDef, scope: ScopeId) -> Vec<String> {
+        const MAX_DEPTH: usize = 8;
+        let mut found = Vec::new();
+        let mut pending = vec![(class, scope, 0)];
+        while let Some((class, scope, depth)) = pending.pop() {
+            for base in class.bases() {
+                let base = match base {
+                    Expr::Subscript(subscript) => subscript.value.as_ref(),
+                    other => other,
+                };
+                if let Some(name) = self.qualified_name(base, scope) {
+                    found.push(name);
+                } else if let Some(binding) = self.binding_of_name(base, scope)
+                    && let BindingKind::ClassDef(parent) = binding.kind
+                    && depth < MAX_DEPTH
+                {
+                    pending.push((parent, binding.scope, depth + 1));
+                }
+            }
+        }
+        found
+    }
+
     /// Whether the module imports `module` (or a submodule of it) anywhere.
     pub fn imports_module(&self, module: &str) -> bool {
         self.bindings.iter().any(|binding| match &binding.kind {

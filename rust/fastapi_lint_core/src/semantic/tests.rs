@@ -186,3 +186,28 @@ fn every_call_is_recorded_once() {
     let semantic = SemanticModel::build(parsed.syntax(), None);
     assert_eq!(semantic.calls().len(), counter.0);
 }
+
+#[test]
+fn external_ancestors_follow_classes_of_the_module() {
+    let source = "
+from typing import Generic, TypeVar
+import pydantic
+T = TypeVar('T')
+class Base(pydantic.BaseModel): ...
+class Page(Base, Generic[T]): ...
+class Loop(Loop): ...
+class Unknown(mystery): ...
+";
+    let parsed = parse_module(source).expect("parses");
+    let semantic = SemanticModel::build(parsed.syntax(), None);
+    let ancestors = |name: &str| {
+        let class = parsed.syntax().body.iter().find_map(|stmt| stmt.as_class_def_stmt().filter(|class| class.name.as_str() == name)).unwrap();
+        let mut found = semantic.external_ancestors(class, super::ScopeId::MODULE);
+        found.sort();
+        found
+    };
+    assert_eq!(ancestors("Page"), ["pydantic.BaseModel", "typing.Generic"]);
+    // Its own name is not bound yet when the bases are evaluated: unresolved, so silent.
+    assert!(ancestors("Loop").is_empty());
+    assert!(ancestors("Unknown").is_empty());
+}

@@ -13,7 +13,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Frame};
 use crate::registry::Rule;
-use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::semantic::{ScopeId, SemanticModel};
 
 /// The rules of this family, for dispatch.
 pub(crate) const RULES: &[Rule] = &[
@@ -36,9 +36,6 @@ const MODEL_BASES: &[&str] = &[
 const SETTINGS_BASES: &[&str] = &["pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"];
 /// Pydantic v1's own `BaseSettings`, which Pydantic v2 moved to `pydantic-settings` (FAPI703).
 const V1_SETTINGS_BASES: &[&str] = &["pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"];
-
-/// How deep the chain of same-module base classes is followed (guards against cycles).
-const MAX_BASE_DEPTH: usize = 8;
 
 /// What kind of Pydantic class a class is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,41 +68,17 @@ impl ModelKind {
 /// The kind of Pydantic class `class` is, when its bases prove it. `scope` is where the class
 /// statement is (its bases are evaluated there). Settings win over models when both appear.
 pub(crate) fn model_kind(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId) -> Option<ModelKind> {
-    model_kind_at_depth(semantic, class, scope, 0)
-}
-
-fn model_kind_at_depth(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId, depth: usize) -> Option<ModelKind> {
-    if depth > MAX_BASE_DEPTH {
-        return None;
+    let ancestors = semantic.external_ancestors(class, scope);
+    let has = |bases: &[&str]| ancestors.iter().any(|name| bases.contains(&name.as_str()));
+    if has(SETTINGS_BASES) {
+        Some(ModelKind::Settings)
+    } else if has(V1_SETTINGS_BASES) {
+        Some(ModelKind::V1Settings)
+    } else if has(MODEL_BASES) {
+        Some(ModelKind::Model)
+    } else {
+        None
     }
-    let kinds = class.bases().iter().filter_map(|base| {
-        // `RootModel[int]`, `Generic[T]`: the class is the subscript's value.
-        let base = match base {
-            Expr::Subscript(subscript) => subscript.value.as_ref(),
-            other => other,
-        };
-        if let Some(name) = semantic.qualified_name(base, scope) {
-            let name = name.as_str();
-            return if SETTINGS_BASES.contains(&name) {
-                Some(ModelKind::Settings)
-            } else if V1_SETTINGS_BASES.contains(&name) {
-                Some(ModelKind::V1Settings)
-            } else if MODEL_BASES.contains(&name) {
-                Some(ModelKind::Model)
-            } else {
-                None
-            };
-        }
-        let binding = semantic.binding_of_name(base, scope)?;
-        match &binding.kind {
-            BindingKind::ClassDef(parent) => model_kind_at_depth(semantic, parent, binding.scope, depth + 1),
-            _ => None,
-        }
-    });
-    kinds.min_by_key(|kind| match kind {
-        ModelKind::Settings | ModelKind::V1Settings => 0,
-        ModelKind::Model => 1,
-    })
 }
 
 /// The Pydantic class whose body the checker is in, with its kind.

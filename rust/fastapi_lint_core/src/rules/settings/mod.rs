@@ -16,7 +16,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::rules::name_glob;
-use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::semantic::{ScopeId, SemanticModel};
 
 /// The rules of this family, for dispatch.
 pub(crate) const RULES: &[Rule] = &[
@@ -115,7 +115,7 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 
 /// Where Pydantic defines `BaseSettings`: `pydantic-settings` for Pydantic 2, `pydantic` itself
 /// (and its v1 compatibility module) before.
-const BASE_SETTINGS: &[&str] = &[
+pub(super) const BASE_SETTINGS: &[&str] = &[
     "pydantic_settings.BaseSettings",
     "pydantic_settings.main.BaseSettings",
     "pydantic.BaseSettings",
@@ -124,34 +124,15 @@ const BASE_SETTINGS: &[&str] = &[
     "pydantic.v1.env_settings.BaseSettings",
 ];
 
-/// How deep a chain of project classes (`class Prod(Base)`, `class Base(BaseSettings)`) is
-/// followed; guards against cycles in broken code.
-const MAX_CLASS_DEPTH: usize = 8;
-
 /// Whether `class` derives from `BaseSettings`, directly or through classes of this module.
 /// A base imported from another module counts when its name ends in `Settings`
 /// (`from app.core.base import AppSettings`): the import cannot be followed, and the rules that
 /// ask only use the answer to stay silent or to word their message.
 pub(crate) fn is_settings_class(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId) -> bool {
-    inherits_settings(semantic, class, scope, MAX_CLASS_DEPTH)
-}
-
-fn inherits_settings(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId, depth: usize) -> bool {
-    if depth == 0 {
-        return false;
-    }
-    class.bases().iter().any(|base| {
-        if let Some(qualified) = semantic.qualified_name(base, scope) {
-            return BASE_SETTINGS.contains(&qualified.as_str()) || qualified.ends_with("Settings");
-        }
-        match semantic.binding_of_name(base, scope) {
-            Some(binding) => match &binding.kind {
-                BindingKind::ClassDef(parent) => inherits_settings(semantic, parent, binding.scope, depth - 1),
-                _ => false,
-            },
-            None => false,
-        }
-    })
+    semantic
+        .external_ancestors(class, scope)
+        .iter()
+        .any(|name| BASE_SETTINGS.contains(&name.as_str()) || name.ends_with("Settings"))
 }
 
 /// Whether any class around the node being visited is a `BaseSettings` subclass.

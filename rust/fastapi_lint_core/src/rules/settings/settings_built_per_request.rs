@@ -6,7 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::fastapi::FunctionRole;
 use crate::registry::{Rule, rule_docs};
 use crate::rules::lifecycle::request_path_function;
-use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::semantic::BindingKind;
+use super::BASE_SETTINGS;
 
 rule_docs! {
     /// ## What it does
@@ -68,24 +69,13 @@ rule_docs! {
     pub struct SettingsBuiltPerRequest;
 }
 
-const BASE_SETTINGS: &[&str] = &[
-    "pydantic_settings.BaseSettings",
-    "pydantic_settings.main.BaseSettings",
-    "pydantic.BaseSettings",
-    "pydantic.env_settings.BaseSettings",
-    "pydantic.v1.BaseSettings",
-    "pydantic.v1.env_settings.BaseSettings",
-];
-
-/// How far a chain of same-module base classes is followed.
-const MAX_DEPTH: u8 = 8;
-
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(function) = request_path_function(checker) else { return };
     let semantic = checker.semantic();
     let Some(binding) = semantic.binding_of_name(&call.func, checker.scope()) else { return };
     let BindingKind::ClassDef(class) = binding.kind else { return };
-    if !is_settings_class(semantic, class, binding.scope, 0) {
+    let is_settings = semantic.external_ancestors(class, binding.scope).iter().any(|name| BASE_SETTINGS.contains(&name.as_str()));
+    if !is_settings {
         return;
     }
     let roles = checker.fastapi().roles(function);
@@ -105,23 +95,6 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         )
     };
     checker.report(Diagnostic::new(Rule::SettingsBuiltPerRequest, message, call.range()));
-}
-
-/// Whether `class` (defined in `scope`) subclasses Pydantic's `BaseSettings`, directly or
-/// through classes of this module.
-fn is_settings_class(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId, depth: u8) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
-    }
-    class.bases().iter().any(|base| {
-        if semantic.resolves_to(base, scope, BASE_SETTINGS) {
-            return true;
-        }
-        match semantic.binding_of_name(base, scope).map(|binding| (&binding.kind, binding.scope)) {
-            Some((BindingKind::ClassDef(parent), parent_scope)) => is_settings_class(semantic, parent, parent_scope, depth + 1),
-            _ => false,
-        }
-    })
 }
 
 #[cfg(test)]
