@@ -187,3 +187,15 @@ def test_the_example_app_findings_are_the_marked_ones(run: Run) -> None:
         for element in json.loads(result.stdout)
     }
     assert found == expected
+
+
+def test_pathologically_deep_code_is_reported_not_a_crash(tmp_path: Path, run: Run) -> None:
+    # 200,000 chained operators: Ruff itself overflows its stack on this file.
+    (tmp_path / "deep.py").write_text("x = " + " + ".join(["a"] * 200_000) + "\n")
+    (tmp_path / "fine.py").write_text(SLEEPING_ROUTE)
+
+    result = run("check", "--output-format", "json", ".", cwd=tmp_path)
+
+    assert result.returncode == 1, result.stderr
+    findings = sorted((Path(d["filename"]).name, d["code"]) for d in json.loads(result.stdout))
+    assert findings == [("deep.py", "io-error"), ("fine.py", "FAPI101")]

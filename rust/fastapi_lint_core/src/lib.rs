@@ -7,6 +7,7 @@ pub mod fastapi;
 pub mod fix;
 pub mod linter;
 pub mod message;
+mod nesting;
 mod noqa;
 pub mod registry;
 pub mod rules;

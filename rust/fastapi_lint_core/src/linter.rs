@@ -10,6 +10,7 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
+use crate::nesting;
 use crate::noqa::{self, NoqaWarning};
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
@@ -36,6 +37,40 @@ pub fn lint_module_with_warnings(
     module_path: Option<Vec<String>>,
     settings: &LinterSettings,
 ) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
+    if source.len() < LARGE_FILE {
+        return lint_on_this_thread(source, path, module_path, settings);
+    }
+    // Parsing and dropping a deeply nested AST recurse once per level (the rules are guarded by
+    // `nesting`, the parser and `Drop` are not): a large file gets a thread whose stack grows
+    // with its size, so no input can overflow it. The stack is reserved, not committed.
+    let stack = source.len().saturating_mul(STACK_BYTES_PER_SOURCE_BYTE);
+    let worker_module_path = module_path.clone();
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("fastapi-lint-large-file".to_string())
+            .stack_size(stack)
+            .spawn_scoped(scope, move || lint_on_this_thread(source, path, worker_module_path, settings));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had (resource limits): lint here, as for any other file.
+            Err(_) => lint_on_this_thread(source, path, module_path, settings),
+        }
+    })
+}
+
+/// Files smaller than this are linted on the caller's thread: too few tokens to nest deeper
+/// than a default stack holds.
+const LARGE_FILE: usize = 128 * 1024;
+/// Every level of nesting takes at least a few bytes of source; a level of the parser's or
+/// `Drop`'s recursion takes far less stack than this many times those bytes.
+const STACK_BYTES_PER_SOURCE_BYTE: usize = 128;
+
+fn lint_on_this_thread(
+    source: &str,
+    path: Option<&Path>,
+    module_path: Option<Vec<String>>,
+    settings: &LinterSettings,
+) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
     let parsed = parse(source, path, settings);
     let mut diagnostics = syntax_diagnostics(&parsed);
 
@@ -44,7 +79,10 @@ pub fn lint_module_with_warnings(
     };
     let module = parsed.syntax();
     let mut warnings = Vec::new();
-    if !settings.rules.is_empty() {
+    if let Some(range) = nesting::too_deep(parsed.tokens()) {
+        let message = format!("File is nested more than {} levels deep here; it was not linted", nesting::MAX_NESTING);
+        diagnostics.push(Diagnostic { range, ..Diagnostic::io_error(message) });
+    } else if !settings.rules.is_empty() {
         let semantic = SemanticModel::build(module, module_path);
         let fastapi = FastApiContext::build(&semantic);
         let deferred = settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
