@@ -179,7 +179,8 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
 /// were applied in the first pass, and the project rules have none).
 fn relint_with_facts(file: &mut LintedFile, facts: FileFacts) {
     let (Some(unit), Some(source)) = (&file.project, &file.source) else { return };
-    let project = unit.linter.project.as_deref().map(|project| ProjectFile { module_path: project.module_path.clone(), facts }).unwrap_or_default();
+    let module_path = unit.linter.project.as_deref().and_then(|project| project.module_path.clone());
+    let project = ProjectFile { module_path, facts };
     let linter = LinterSettings { project: Some(Arc::new(project)), ..unit.linter.clone() };
     let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, unit.path.as_deref(), &linter), &file.filename, source)));
     if let Ok(messages) = relinted {
@@ -276,7 +277,7 @@ fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &
 /// names never meet another file's.
 fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf]) -> (LinterSettings, PathBuf) {
     match path.and_then(|path| module_path(path, src)) {
-        Some((module_path, root)) => (LinterSettings { project: Some(Arc::new(ProjectFile { module_path, facts: FileFacts::default() })), ..linter }, root),
+        Some((module_path, root)) => (LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..linter }, root),
         None => (linter, path.map_or_else(PathBuf::new, Path::to_path_buf)),
     }
 }

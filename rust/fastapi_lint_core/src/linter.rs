@@ -67,7 +67,7 @@ fn lint(
     let mut summary = None;
     // The summary is wanted even where per-file ignores leave no rule: other files call in.
     if !settings.rules.is_empty() || summarize {
-        let module_path = module_path.or_else(|| settings.project.as_ref().map(|project| project.module_path.clone()));
+        let module_path = module_path.or_else(|| settings.project.as_ref().and_then(|project| project.module_path.clone()));
         let semantic = SemanticModel::build(module, module_path);
         let facts = settings.project.as_ref().map(|project| &project.facts);
         let fastapi = FastApiContext::build_in_project(&semantic, facts);
