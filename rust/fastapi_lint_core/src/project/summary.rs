@@ -122,8 +122,13 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(&index) = builder.by_start.get(&function.start()) else { return };
     let callee = reference_name(checker.semantic(), builder.module(), &call.func, checker.scope());
     let heavy = heavy::heavy_work(checker, call);
+    // Only sync functions pass "may block" on (async ones are checked by FAPI101–105 directly).
     // CPU-heavy work blocks the loop like I/O does; loading a model is FAPI302's business only.
-    let blocking = blocking::blocking_call(checker, call).or_else(|| heavy.clone().filter(|(rule, _)| *rule == Rule::CpuHeavyCallInRoute));
+    let blocking = if function.is_async {
+        None
+    } else {
+        blocking::blocking_call(checker, call).or_else(|| heavy.clone().filter(|(rule, _)| *rule == Rule::CpuHeavyCallInRoute))
+    };
     let heavy = heavy.or_else(|| sleep_in_loop(checker, call, function));
     let Some(builder) = checker.summary_mut() else { return };
     let summary = &mut builder.functions[index];
