@@ -159,10 +159,10 @@ fn collect_module_bindings(semantic: &SemanticModel, summary: &mut ModuleSummary
     for (_, binding) in semantic.bindings().filter(|(_, binding)| binding.scope == ScopeId::MODULE) {
         match &binding.kind {
             BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => summary.imports.push((binding.name.to_string(), qualified.clone())),
-            BindingKind::Assignment { value: Expr::Call(call) } => {
-                if semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())) {
-                    summary.apps.push(binding.name.to_string());
-                }
+            BindingKind::Assignment { value: Expr::Call(call) }
+                if semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())) =>
+            {
+                summary.apps.push(binding.name.to_string());
             }
             _ => {}
         }
