@@ -159,12 +159,18 @@ def check_source(
     ignore: Optional[Sequence[str]] = None,
     target_version: Optional[str] = None,
     preview: bool = False,
+    project_root: Optional[StrPath] = None,
 ) -> list[Diagnostic]:
     """Lint one buffer with the default settings, ignoring configuration files.
 
     `filename` names the buffer in the diagnostics. `select` replaces the default rule
     selection and `ignore` removes from it; both take selectors (`"ALL"`, `"FAPI1"`,
     `"FAST002"`). `target_version` is `"py39"` ... `"py314"`.
+
+    With `project_root`, the buffer is checked as the file `filename` of the project under
+    that directory: rules that follow calls and uses across modules (FAPI106, FAPI302,
+    FAPI501) see the other files, as `check_paths` does. Without it, only the buffer's own
+    functions are followed.
 
     Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
     """
@@ -175,6 +181,7 @@ def check_source(
         _selectors("ignore", ignore),
         target_version,
         preview,
+        None if project_root is None else os.fspath(project_root),
     )
     return _diagnostics(messages)
 

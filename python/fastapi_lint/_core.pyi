@@ -21,6 +21,7 @@ def check_source(
     ignore: list[str] | None = None,
     target_version: str | None = None,
     preview: bool = False,
+    project_root: str | PathLike[str] | None = None,
 ) -> list[str]:
     """Lint one buffer; one `--output-format json` element (a JSON string) per diagnostic."""
 

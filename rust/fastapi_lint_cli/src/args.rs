@@ -140,6 +140,10 @@ pub struct CheckCommand {
     pub fix_only: bool,
     #[arg(long, overrides_with = "fix_only", hide = true)]
     pub no_fix_only: bool,
+    /// Lint every file on its own, without the project index: calls to helpers and uses of
+    /// dependencies are then followed only within the same file (FAPI106, FAPI302, FAPI501).
+    #[arg(long)]
+    pub no_project: bool,
     /// Exit with a non-zero status code if any files were modified via fix, even if no lint
     /// violations remain.
     #[arg(long)]

@@ -61,6 +61,12 @@ pub struct CheckOptions {
     pub unsafe_fixes: Option<bool>,
     /// `--show-fixes` / `--no-show-fixes`.
     pub show_fixes: Option<bool>,
+    /// `--no-project`: lint every file on its own, without the project index (rules that follow
+    /// calls and uses across modules then see only the file's own functions).
+    pub no_project: bool,
+    /// For [`check_source`]: the root of the project the buffer belongs to, so that the buffer
+    /// is linted with the project index built from the files under it (as an editor wants).
+    pub project_root: Option<PathBuf>,
 }
 
 /// One buffer after fixing.
@@ -102,22 +108,31 @@ pub fn run(args: Vec<OsString>) -> i32 {
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
-    let files = walk::python_files(paths, &resolver, &cwd).map_err(config_error)?;
-    let diagnostics = lint::lint_files(&files, &resolver, Fixing::REPORT_ONLY).map_err(config_error)?;
+    let files = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
+    let diagnostics = lint::lint_files(&files.python, &files.dotenv, &resolver, Fixing::REPORT_ONLY, lint_scope(options)).map_err(config_error)?;
     Ok(diagnostics.messages)
 }
 
 /// Lints one buffer. `filename` decides per-file behaviour (configuration discovery from its
-/// directory unless isolated, per-file ignores, `.pyi`) and appears in the messages.
+/// directory unless isolated, per-file ignores, `.pyi`) and appears in the messages. With
+/// `options.project_root`, the buffer (as the file `filename`) is linted with the project index
+/// of the files under that root; without, the buffer is a project of its own.
 pub fn check_source(source: &str, filename: Option<&Path>, options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
     let cwd = current_dir().map_err(CheckError::Lint)?;
-    let resolver = resolver(options, &cwd).map_err(config_error)?;
+    let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let path = filename.map(|filename| absolute(filename, &cwd));
     let settings = match &path {
         Some(path) => resolver.settings_for(path).map_err(config_error)?,
         None => Arc::clone(resolver.default_settings()),
     };
-    Ok(lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, Fixing::REPORT_ONLY).messages)
+    let project = match &options.project_root {
+        Some(root) if !options.no_project => {
+            let files = walk::python_files(&[absolute(root, &cwd)], &resolver, &cwd).map_err(config_error)?;
+            Some(lint::project_modules(&files, &resolver, path.as_deref()).map_err(config_error)?)
+        }
+        _ => None,
+    };
+    Ok(lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, Fixing::REPORT_ONLY, project).messages)
 }
 
 /// Fixes one buffer as `check --fix` would fix a file of that name (nothing is written);
@@ -131,10 +146,15 @@ pub fn fix_source(source: &str, filename: Option<&Path>, options: &CheckOptions)
         None => Arc::clone(resolver.default_settings()),
     };
     let fixing = Fixing { mode: FixMode::Apply, unsafe_fixes: settings.unsafe_fixes.unwrap_or(false) };
-    let mut diagnostics = lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, fixing);
+    let mut diagnostics = lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, fixing, None);
     let fixed = diagnostics.fixed_count();
     let source = diagnostics.sources.drain().next().map_or_else(|| source.to_string(), |(_, fixed)| fixed.to_string());
     Ok(FixedSource { source, fixed, messages: diagnostics.messages })
+}
+
+/// Whether a run builds one project index or lints each file on its own.
+pub(crate) const fn lint_scope(options: &CheckOptions) -> lint::Scope {
+    if options.no_project { lint::Scope::File } else { lint::Scope::Project }
 }
 
 fn current_dir() -> Result<PathBuf, String> {

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
-use fastapi_lint_core::{FixTable, LinterSettings, Message, fix_source, lint_source, to_messages};
+use fastapi_lint_core::project::{FileFacts, IndexedModule, ModuleSummary, ProjectFile, module_path, project_facts};
+use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
+use fastapi_lint_core::{FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source, to_messages};
 use rayon::prelude::*;
 
 use crate::config::Settings;
@@ -98,18 +100,38 @@ struct LintedFile {
     /// The source before fixing and the fixes applied, when fixing changed the file.
     fixed: Option<(Arc<str>, FixTable)>,
     fix_warnings: Vec<String>,
+    /// What the project index needs: the file's summary, and how to lint it again with facts.
+    project: Option<ProjectUnit>,
+}
+
+/// A linted file's part in the project index.
+struct ProjectUnit {
+    module: IndexedModule,
+    path: Option<PathBuf>,
+    /// The file's settings, module path included.
+    linter: LinterSettings,
 }
 
 impl LintedFile {
     fn failed(filename: String, message: String) -> Self {
-        LintedFile { messages: vec![Message::io_error(&filename, message)], filename, source: None, fixed: None, fix_warnings: Vec::new() }
+        LintedFile { messages: vec![Message::io_error(&filename, message)], filename, source: None, fixed: None, fix_warnings: Vec::new(), project: None }
     }
 }
 
+/// How far facts reach: the whole set of linted files, or each file on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One project index over every file: calls and uses resolve across modules.
+    Project,
+    /// Each file is its own project (`--no-project`): only same-module helpers are followed.
+    File,
+}
+
 /// Lints absolute paths in parallel, each with the settings that govern it. With
-/// [`FixMode::Apply`], files fixing changed are rewritten.
-pub fn lint_files(paths: &[PathBuf], resolver: &Resolver, fixing: Fixing) -> Result<Diagnostics> {
-    let files = paths
+/// [`FixMode::Apply`], files fixing changed are rewritten. `dotenv_files` are `.env` files
+/// the walk found (FAPI704).
+pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolver, fixing: Fixing, scope: Scope) -> Result<Diagnostics> {
+    let mut files = paths
         .par_iter()
         .map(|path| {
             let settings = resolver.settings_for(path)?;
@@ -117,13 +139,68 @@ pub fn lint_files(paths: &[PathBuf], resolver: &Resolver, fixing: Fixing) -> Res
             Ok(match std::fs::read(path) {
                 Ok(bytes) => {
                     let linted = lint_bytes(bytes, Some(path), filename, &settings, fixing);
-                    if fixing.mode == FixMode::Apply { write_fixed(path, linted, &settings) } else { linted }
+                    let linted = if fixing.mode == FixMode::Apply { write_fixed(path, linted, &settings) } else { linted };
+                    if scope == Scope::File { with_own_facts(linted) } else { linted }
                 }
                 Err(error) => LintedFile::failed(filename, error.to_string()),
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    if scope == Scope::Project {
+        apply_project_facts(&mut files, Vec::new());
+    }
+    for path in dotenv_files {
+        if let Some(file) = dotenv_not_ignored(path, resolver)? {
+            files.push(file);
+        }
+    }
     Ok(Diagnostics::from_files(files))
+}
+
+/// Phases 2 and 3 of the project index: facts from every summary (plus `others`, files of the
+/// project not linted here), then the files that have facts are linted again with them.
+fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
+    let mut indexed: Vec<&mut LintedFile> = files.iter_mut().filter(|file| file.project.is_some()).collect();
+    // The summaries are not needed once the facts are known.
+    let modules: Vec<IndexedModule> =
+        indexed.iter_mut().filter_map(|file| file.project.as_mut()).map(|unit| std::mem::take(&mut unit.module)).chain(others).collect();
+    let facts = project_facts(&modules);
+    let relint: Vec<(&mut LintedFile, FileFacts)> = indexed.into_iter().zip(facts).filter(|(_, facts)| !facts.is_empty()).collect();
+    relint.into_par_iter().for_each(|(file, facts)| relint_with_facts(file, facts));
+}
+
+/// A file as its own project: facts from its own summary only (same-module helpers).
+fn with_own_facts(mut file: LintedFile) -> LintedFile {
+    apply_project_facts(std::slice::from_mut(&mut file), Vec::new());
+    file
+}
+
+/// Lints a file again with the facts the project gives it; its messages are replaced (fixes
+/// were applied in the first pass, and the project rules have none).
+fn relint_with_facts(file: &mut LintedFile, facts: FileFacts) {
+    let (Some(unit), Some(source)) = (&file.project, &file.source) else { return };
+    let module_path = unit.linter.project.as_deref().and_then(|project| project.module_path.clone());
+    let project = ProjectFile { module_path, facts };
+    let linter = LinterSettings { project: Some(Arc::new(project)), ..unit.linter.clone() };
+    let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, unit.path.as_deref(), &linter), &file.filename, source)));
+    if let Ok(messages) = relinted {
+        file.messages = messages;
+    }
+}
+
+/// A `.env` file the walk found (so not ignored) inside a git repository, when FAPI704 is
+/// enabled for it.
+fn dotenv_not_ignored(path: &Path, resolver: &Resolver) -> Result<Option<LintedFile>> {
+    let settings = resolver.settings_for(path)?;
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    let in_repository = path.ancestors().skip(1).any(|dir| dir.join(".git").exists());
+    if !(settings.respect_gitignore && in_repository && is_dotenv(name) && settings.linter_for(path).rules.contains(Rule::DotenvNotGitignored)) {
+        return Ok(None);
+    }
+    let filename = path.to_string_lossy().into_owned();
+    // The file's content (secrets) is never read nor quoted.
+    let messages = to_messages(vec![dotenv_not_gitignored::diagnostic(name)], &filename, "");
+    Ok(Some(LintedFile { filename, source: Some("".into()), messages, fixed: None, fix_warnings: Vec::new(), project: None }))
 }
 
 /// Writes a file fixing changed. When that fails the file is as it was, and so are its
@@ -146,10 +223,34 @@ fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings) -> LintedFi
 }
 
 /// Lints one buffer (stdin, or a Python caller's string). `path` is absolute when known. Nothing
-/// is written: with fixing, the fixed source is in `sources`.
-pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fixing: Fixing) -> Diagnostics {
+/// is written: with fixing, the fixed source is in `sources`. `project` holds the summaries of
+/// the other files of its project ([`project_modules`]); without, the buffer is its own project.
+pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fixing: Fixing, project: Option<Vec<IndexedModule>>) -> Diagnostics {
     let filename = path.map_or_else(|| STDIN.to_string(), |path| path.to_string_lossy().into_owned());
-    Diagnostics::from_files(vec![lint_bytes(bytes, path, filename, settings, fixing)])
+    let mut linted = lint_bytes(bytes, path, filename, settings, fixing);
+    match project {
+        Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), others),
+        None => linted = with_own_facts(linted),
+    }
+    Diagnostics::from_files(vec![linted])
+}
+
+/// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
+/// a pass without rules, in parallel. Unreadable files are left out.
+pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&Path>) -> Result<Vec<IndexedModule>> {
+    let modules = files
+        .par_iter()
+        .filter(|path| Some(path.as_path()) != except)
+        .map(|path| {
+            let settings = resolver.settings_for(path)?;
+            let Ok(source) = std::fs::read_to_string(path) else { return Ok(None) };
+            let linter = LinterSettings { rules: RuleSet::empty(), ..settings.linter.clone() };
+            let (linter, root) = in_project(linter, Some(path), &settings.src);
+            let summary = catch_unwind(AssertUnwindSafe(|| lint_and_summarize(&source, Some(path), &linter).1)).ok().flatten();
+            Ok(summary.map(|summary| IndexedModule { root, summary }))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(modules.into_iter().flatten().collect())
 }
 
 fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &Settings, fixing: Fixing) -> LintedFile {
@@ -159,7 +260,8 @@ fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &
         Err(_) => return LintedFile::failed(filename, "stream did not contain valid UTF-8".to_string()),
     };
     let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
-    let linted = catch_unwind(AssertUnwindSafe(|| lint_or_fix(source, path, filename.clone(), &linter, fixing)));
+    let (linter, root) = in_project(linter, path, &settings.src);
+    let linted = catch_unwind(AssertUnwindSafe(|| lint_or_fix(source, path, filename.clone(), linter, root, fixing)));
     linted.unwrap_or_else(|panic| {
         let reason = panic
             .downcast_ref::<&str>()
@@ -170,12 +272,26 @@ fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &
     })
 }
 
-fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: &LinterSettings, fixing: Fixing) -> LintedFile {
-    if fixing.mode == FixMode::Generate {
-        let messages = to_messages(lint_source(&source, path, linter), &filename, &source);
-        return LintedFile { filename, source: Some(source), messages, fixed: None, fix_warnings: Vec::new() };
+/// The file's settings with its module path (from the source roots), and the directory the
+/// module path is relative to. A file that cannot be imported is a root of its own, so its
+/// names never meet another file's.
+fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf]) -> (LinterSettings, PathBuf) {
+    match path.and_then(|path| module_path(path, src)) {
+        Some((module_path, root)) => (LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..linter }, root),
+        None => (linter, path.map_or_else(PathBuf::new, Path::to_path_buf)),
     }
-    let result = fix_source(&source, path, linter, fixing.unsafe_fixes);
+}
+
+fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: LinterSettings, root: PathBuf, fixing: Fixing) -> LintedFile {
+    let unit = |summary: Option<ModuleSummary>, linter: LinterSettings| {
+        summary.map(|summary| ProjectUnit { module: IndexedModule { root, summary }, path: path.map(Path::to_path_buf), linter })
+    };
+    if fixing.mode == FixMode::Generate {
+        let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);
+        let messages = to_messages(diagnostics, &filename, &source);
+        return LintedFile { filename, source: Some(source), messages, fixed: None, fix_warnings: Vec::new(), project: unit(summary, linter) };
+    }
+    let result = fix_source(&source, path, &linter, fixing.unsafe_fixes);
     let mut fix_warnings: Vec<String> = result
         .rejected
         .iter()
@@ -197,5 +313,7 @@ fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: 
     let fixed_source: Arc<str> = result.source.into();
     let messages = to_messages(result.diagnostics, &filename, &fixed_source);
     let fixed = (!result.fixed.is_empty()).then_some((source, result.fixed));
-    LintedFile { filename, source: Some(fixed_source), messages, fixed, fix_warnings }
+    // The index describes the code as it is after fixing.
+    let (_, summary) = lint_and_summarize(&fixed_source, path, &linter);
+    LintedFile { filename, source: Some(fixed_source), messages, fixed, fix_warnings, project: unit(summary, linter) }
 }

@@ -15,9 +15,23 @@ use crate::config::patterns::absolute;
 /// Extensions linted when found by walking (notebooks are not supported yet).
 const PYTHON_EXTENSIONS: [&str; 2] = ["py", "pyi"];
 
+/// What a walk finds: the Python files to lint and the `.env` files it did not ignore.
+#[derive(Debug, Default)]
+pub struct WalkedFiles {
+    pub python: Vec<PathBuf>,
+    /// Files named like `.env` met while walking directories (FAPI704 decides which count).
+    pub dotenv: Vec<PathBuf>,
+}
+
 /// The absolute, sorted, de-duplicated files to lint under `paths`.
 pub fn python_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    Ok(walk_files(paths, resolver, cwd)?.python)
+}
+
+/// Like [`python_files`], also collecting `.env` files on the way.
+pub fn walk_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> Result<WalkedFiles> {
+    let mut walked = WalkedFiles::default();
+    let files = &mut walked.python;
     for path in paths {
         let path = absolute(path, cwd);
         let force_exclude = resolver.settings_for(&path)?.force_exclude;
@@ -25,7 +39,7 @@ pub fn python_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> 
             continue;
         }
         if path.is_dir() {
-            walk_directory(&path, resolver, &mut files)?;
+            walk_directory(&path, resolver, files, &mut walked.dotenv)?;
         } else {
             // Given explicitly: linted whatever its extension; a missing file becomes an
             // `io-error` diagnostic when read.
@@ -34,7 +48,9 @@ pub fn python_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> 
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    walked.dotenv.sort();
+    walked.dotenv.dedup();
+    Ok(walked)
 }
 
 /// Whether `path` is excluded, by its own name or by any ancestor's up to the project root.
@@ -54,7 +70,7 @@ pub fn is_excluded_with_ancestors(path: &Path, resolver: &Resolver) -> Result<bo
     Ok(false)
 }
 
-fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf>) -> Result<()> {
+fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf>, dotenv: &mut Vec<PathBuf>) -> Result<()> {
     let respect_gitignore = resolver.settings_for(root)?.respect_gitignore;
     // `filter_entry` cannot fail, so configuration errors found while walking wait here.
     let failure: Arc<Mutex<Option<anyhow::Error>>> = Arc::default();
@@ -87,9 +103,14 @@ fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf
                 continue;
             }
         };
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+            continue;
+        }
         let is_python = entry.path().extension().is_some_and(|ext| PYTHON_EXTENSIONS.iter().any(|python| ext == *python));
-        if entry.file_type().is_some_and(|kind| kind.is_file()) && is_python {
+        if is_python {
             files.push(entry.into_path());
+        } else if entry.file_name().to_str().is_some_and(|name| name.starts_with(".env")) {
+            dotenv.push(entry.into_path());
         }
     }
     match failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {

@@ -14,6 +14,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
+use crate::project::SummaryBuilder;
 use crate::registry::Rule;
 use crate::rules::dispatch;
 use crate::semantic::{ScopeId, SemanticModel};
@@ -42,6 +43,8 @@ pub struct Checker<'a> {
     parsed: &'a Parsed<ast::ModModule>,
     /// Built on first use: only fixes that insert code need the file's quoting and line endings.
     stylist: OnceCell<Stylist<'a>>,
+    /// The module summary for the project index, when one is being extracted.
+    summary: Option<SummaryBuilder>,
 }
 
 impl<'a> Checker<'a> {
@@ -67,13 +70,28 @@ impl<'a> Checker<'a> {
             awaited_call: None,
             parsed,
             stylist: OnceCell::new(),
+            summary: None,
         }
     }
 
-    pub(crate) fn check_module(mut self) -> Vec<Diagnostic> {
+    /// Also extract the module's summary for the project index during the pass.
+    pub(crate) fn with_summary(mut self, summary: SummaryBuilder) -> Self {
+        self.summary = Some(summary);
+        self
+    }
+
+    pub(crate) fn check_module(mut self) -> (Vec<Diagnostic>, Option<SummaryBuilder>) {
         let module = self.parsed.syntax();
         self.visit_body(&module.body);
-        self.diagnostics
+        (self.diagnostics, self.summary)
+    }
+
+    pub(crate) fn summary(&self) -> Option<&SummaryBuilder> {
+        self.summary.as_ref()
+    }
+
+    pub(crate) fn summary_mut(&mut self) -> Option<&mut SummaryBuilder> {
+        self.summary.as_mut()
     }
 
     /// The module's top-level statements (fixes that add imports look for where to put them).

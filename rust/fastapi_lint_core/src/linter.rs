@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
 use crate::nesting;
 use crate::noqa::{self, NoqaWarning};
+use crate::project::{ModuleSummary, SummaryBuilder, names};
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
 
@@ -37,8 +38,24 @@ pub fn lint_module_with_warnings(
     module_path: Option<Vec<String>>,
     settings: &LinterSettings,
 ) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
+    let (diagnostics, warnings, _) = lint(source, path, module_path, settings, false);
+    (diagnostics, warnings)
+}
+
+/// Like [`lint_source`], also extracting the module's summary for the project index from the
+/// same parse (`None` when the file does not parse as a module). The module path comes from
+/// `settings.project`; without one the module is named `__main__`.
+pub fn lint_and_summarize(source: &str, path: Option<&Path>, settings: &LinterSettings) -> (Vec<Diagnostic>, Option<ModuleSummary>) {
+    let (diagnostics, _, summary) = lint(source, path, None, settings, true);
+    (diagnostics, summary)
+}
+
+/// What one lint produces: diagnostics, `# noqa` warnings and, when asked, the module summary.
+type LintOutput = (Vec<Diagnostic>, Vec<NoqaWarning>, Option<ModuleSummary>);
+
+fn lint(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, settings: &LinterSettings, summarize: bool) -> LintOutput {
     if source.len() < LARGE_FILE {
-        return lint_on_this_thread(source, path, module_path, settings);
+        return lint_on_this_thread(source, path, module_path, settings, summarize);
     }
     // Parsing and dropping a deeply nested AST recurse once per level (the rules are guarded by
     // `nesting`, the parser and `Drop` are not): a large file gets a thread whose stack grows
@@ -49,11 +66,11 @@ pub fn lint_module_with_warnings(
         let worker = std::thread::Builder::new()
             .name("fastapi-lint-large-file".to_string())
             .stack_size(stack)
-            .spawn_scoped(scope, move || lint_on_this_thread(source, path, worker_module_path, settings));
+            .spawn_scoped(scope, move || lint_on_this_thread(source, path, worker_module_path, settings, summarize));
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had (resource limits): lint here, as for any other file.
-            Err(_) => lint_on_this_thread(source, path, module_path, settings),
+            Err(_) => lint_on_this_thread(source, path, module_path, settings, summarize),
         }
     })
 }
@@ -70,24 +87,33 @@ fn lint_on_this_thread(
     path: Option<&Path>,
     module_path: Option<Vec<String>>,
     settings: &LinterSettings,
-) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
+    summarize: bool,
+) -> LintOutput {
     let parsed = parse(source, path, settings);
     let mut diagnostics = syntax_diagnostics(&parsed);
 
     let Some(parsed) = parsed.try_into_module() else {
-        return (diagnostics, Vec::new());
+        return (diagnostics, Vec::new(), None);
     };
     let module = parsed.syntax();
     let mut warnings = Vec::new();
+    let mut summary = None;
     if let Some(range) = nesting::too_deep(parsed.tokens()) {
         let message = format!("File is nested more than {} levels deep here; it was not linted", nesting::MAX_NESTING);
         diagnostics.push(Diagnostic { range, ..Diagnostic::io_error(message) });
-    } else if !settings.rules.is_empty() {
+    } else if !settings.rules.is_empty() || summarize {
+        // The summary is wanted even where per-file ignores leave no rule: other files call in.
+        let module_path = module_path.or_else(|| settings.project.as_ref().and_then(|project| project.module_path.clone()));
         let semantic = SemanticModel::build(module, module_path);
-        let fastapi = FastApiContext::build(&semantic);
+        let facts = settings.project.as_ref().map(|project| &project.facts);
+        let fastapi = FastApiContext::build_in_project(&semantic, facts);
         let deferred = settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
-        let checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred, &parsed);
-        let found = checker.check_module();
+        let mut checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred, &parsed);
+        if summarize {
+            checker = checker.with_summary(SummaryBuilder::new(&semantic, names::module_name_or_main(&semantic)));
+        }
+        let (found, builder) = checker.check_module();
+        summary = builder.map(|builder| builder.finish(&semantic, &module.body, source));
         let mut suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
         // As in Ruff, a rule the settings make unfixable reports no fix at all (its title stays),
         // and nothing is fixed in a file that does not parse.
@@ -101,7 +127,7 @@ fn lint_on_this_thread(
         warnings = suppressed.warnings;
     }
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
-    (diagnostics, warnings)
+    (diagnostics, warnings, summary)
 }
 
 /// The syntax errors of a source, as [`lint_source`] reports them; the fixer checks its output

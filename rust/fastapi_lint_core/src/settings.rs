@@ -1,6 +1,10 @@
 //! The settings one lint of one file runs with, already resolved from configuration.
 
+use std::sync::Arc;
+
 use ruff_python_ast::PythonVersion;
+
+use crate::project::ProjectFile;
 
 use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
@@ -30,6 +34,9 @@ pub struct LinterSettings {
     pub heavy: HeavyOptions,
     /// Secret names and settings modules (`[lint.settings]`).
     pub settings: SettingsOptions,
+    /// The file's place in the project (module path) and what the project index knows for
+    /// it; `None` when linting a buffer on its own.
+    pub project: Option<Arc<ProjectFile>>,
 }
 
 impl Default for LinterSettings {
@@ -44,6 +51,7 @@ impl Default for LinterSettings {
             responsiveness: ResponsivenessOptions::default(),
             heavy: HeavyOptions::default(),
             settings: SettingsOptions::default(),
+            project: None,
         }
     }
 }

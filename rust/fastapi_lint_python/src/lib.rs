@@ -77,8 +77,10 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<i32> {
 }
 
 /// Lints one buffer with default settings plus the given overrides (no configuration files).
+/// With `project_root`, the buffer is linted with the project index of the files under it.
 #[pyfunction]
-#[pyo3(signature = (source, filename=None, select=None, ignore=None, target_version=None, preview=false))]
+#[pyo3(signature = (source, filename=None, select=None, ignore=None, target_version=None, preview=false, project_root=None))]
+#[allow(clippy::too_many_arguments, reason = "one parameter per keyword argument of the Python API")]
 fn check_source(
     py: Python<'_>,
     source: String,
@@ -87,6 +89,7 @@ fn check_source(
     ignore: Option<Vec<String>>,
     target_version: Option<String>,
     preview: bool,
+    project_root: Option<PathBuf>,
 ) -> PyResult<Vec<String>> {
     let options = CheckOptions {
         isolated: true,
@@ -94,6 +97,7 @@ fn check_source(
         ignore: ignore.unwrap_or_default(),
         preview: Some(preview),
         target_version,
+        project_root,
         ..CheckOptions::default()
     };
     run_detached(py, move || {

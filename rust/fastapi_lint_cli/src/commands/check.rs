@@ -16,7 +16,8 @@ use crate::{CheckOptions, diff, walk};
 
 pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
-    let resolver = Arc::new(crate::resolver(&check_options(&command), &cwd)?);
+    let options = check_options(&command);
+    let resolver = Arc::new(crate::resolver(&options, &cwd)?);
     let warn = |message: &str| {
         if log_level >= LogLevel::Default {
             eprintln!("warning: {message}");
@@ -47,7 +48,8 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         let (diagnostics, bytes) = lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd, fixing)?;
         (diagnostics, Some(bytes))
     } else {
-        let files = walk::python_files(&paths, &resolver, &cwd)?;
+        let walked = walk::walk_files(&paths, &resolver, &cwd)?;
+        let files = walked.python;
         if command.show_files {
             let mut stdout = std::io::stdout().lock();
             for file in &files {
@@ -61,7 +63,7 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         if files.is_empty() {
             warn("No Python files found under the given path(s)");
         }
-        (lint::lint_files(&files, &resolver, fixing)?, None)
+        (lint::lint_files(&files, &walked.dotenv, &resolver, fixing, crate::lint_scope(&options))?, None)
     };
     for warning in resolver.warnings() {
         warn(&warning);
@@ -195,7 +197,7 @@ fn lint_stdin(filename: Option<&Path>, resolver: &Resolver, cwd: &Path, fixing: 
     {
         return Ok((Diagnostics::default(), bytes));
     }
-    Ok((lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing), bytes))
+    Ok((lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, None), bytes))
 }
 
 fn show_settings(path: &Path, resolver: &Resolver) -> Result<i32> {
@@ -229,6 +231,8 @@ fn check_options(command: &CheckCommand) -> CheckOptions {
         unfixable: command.unfixable.clone(),
         fix: flag_pair(command.fix, command.no_fix),
         unsafe_fixes: flag_pair(command.unsafe_fixes, command.no_unsafe_fixes),
+        no_project: command.no_project,
+        project_root: None,
         show_fixes: flag_pair(command.show_fixes, command.no_show_fixes),
     }
 }

@@ -7,6 +7,8 @@ use ruff_text_size::{Ranged, TextSize};
 
 use super::role::{FunctionRole, Roles};
 use super::{APP_CLASSES, BACKGROUND_TASKS, DEPENDS, HTTP_METHODS, ROUTER_CLASSES, SECURITY};
+use crate::project::FileFacts;
+use crate::project::names::{definition_name, module_name_or_main};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 /// A route decorator found on a function: `@router.get("/items/{id}", response_model=Item)`.
@@ -35,12 +37,32 @@ pub struct FastApiContext<'a> {
     imports_fastapi: bool,
     roles: HashMap<TextSize, Roles>,
     route_decorators: HashMap<TextSize, Vec<RouteDecorator<'a>>>,
+    /// Imported names that are apps or routers created in another module of the project.
+    project_apps: Vec<String>,
 }
 
 impl<'a> FastApiContext<'a> {
     pub fn build(semantic: &SemanticModel<'a>) -> Self {
+        Self::build_in_project(semantic, None)
+    }
+
+    /// Like [`Self::build`], adding what other modules of the project say: roles of this
+    /// module's functions (`Depends(f)` elsewhere) and routers imported from another module.
+    pub fn build_in_project(semantic: &SemanticModel<'a>, facts: Option<&FileFacts>) -> Self {
         let mut context = Self { imports_fastapi: semantic.imports_module("fastapi"), ..Self::default() };
-        if !context.imports_fastapi && !semantic.imports_module("starlette") {
+        if let Some(facts) = facts {
+            context.project_apps = facts.apps.iter().cloned().collect();
+            if !facts.roles.is_empty() {
+                let module = module_name_or_main(semantic);
+                for (function, scope) in semantic.functions() {
+                    let roles = definition_name(semantic, &module, function.name.as_str(), *scope).and_then(|name| facts.roles.get(&name));
+                    if let Some(roles) = roles {
+                        context.roles.entry(function.start()).or_default().extend(*roles);
+                    }
+                }
+            }
+        }
+        if !context.imports_fastapi && !semantic.imports_module("starlette") && context.project_apps.is_empty() {
             return context;
         }
         for (function, scope) in semantic.functions() {
@@ -50,6 +72,13 @@ impl<'a> FastApiContext<'a> {
             context.classify_call(semantic, call, *scope);
         }
         context
+    }
+
+    /// Whether `expr` holds an app or router: proven here, or imported from the module that
+    /// creates it.
+    fn is_app_or_router(&self, semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> bool {
+        is_app_or_router(semantic, expr, scope)
+            || (!self.project_apps.is_empty() && semantic.qualified_name(expr, scope).is_some_and(|name| self.project_apps.contains(&name)))
     }
 
     /// Whether the module imports `fastapi` (Ruff's FAST rules stay silent otherwise).
@@ -91,7 +120,7 @@ impl<'a> FastApiContext<'a> {
         for decorator in &function.decorator_list {
             let Expr::Call(call) = &decorator.expression else { continue };
             let Expr::Attribute(attribute) = call.func.as_ref() else { continue };
-            if !is_app_or_router(semantic, &attribute.value, scope) {
+            if !self.is_app_or_router(semantic, &attribute.value, scope) {
                 continue;
             }
             let method = attribute.attr.id.as_str();
@@ -148,7 +177,7 @@ impl<'a> FastApiContext<'a> {
                     self.mark_callback(semantic, task, scope, FunctionRole::BackgroundTask);
                 }
             }
-            method if is_app_or_router(semantic, receiver, scope) => {
+            method if self.is_app_or_router(semantic, receiver, scope) => {
                 let (role, position, keyword) = match method {
                     "add_api_route" => (FunctionRole::Route, 1, "endpoint"),
                     "add_api_websocket_route" | "add_websocket_route" => (FunctionRole::WebSocket, 1, "endpoint"),

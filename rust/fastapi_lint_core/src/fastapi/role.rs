@@ -57,6 +57,10 @@ impl Roles {
         self.0 |= role.bit();
     }
 
+    pub fn extend(&mut self, other: Roles) {
+        self.0 |= other.0;
+    }
+
     pub const fn contains(self, role: FunctionRole) -> bool {
         self.0 & role.bit() != 0
     }

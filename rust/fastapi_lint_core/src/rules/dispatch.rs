@@ -3,7 +3,7 @@
 
 use ruff_python_ast::{Expr, Stmt};
 
-use super::{blocking, fast, heavy, lifecycle, logging, production, pydantic, responsiveness, settings, validation};
+use super::{blocking, fast, heavy, lifecycle, logging, production, project, pydantic, responsiveness, settings, validation};
 use crate::checker::Checker;
 use crate::registry::Rule;
 
@@ -31,6 +31,9 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
     if checker.any_enabled(production::RULES) {
         production::check_stmt(checker, stmt);
     }
+    if checker.any_enabled(project::RULES) {
+        project::check_stmt(checker, stmt);
+    }
     if checker.any_enabled(pydantic::RULES) {
         pydantic::check_stmt(checker, stmt);
     }
@@ -46,10 +49,17 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
 }
 
 pub(crate) fn expression(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Call(call) = expr
-        && checker.any_enabled(blocking::RULES) {
+    if let Expr::Call(call) = expr {
+        if checker.any_enabled(blocking::RULES) {
             blocking::check_call(checker, call);
         }
+        if checker.any_enabled(project::RULES) {
+            project::check_call(checker, call);
+        }
+        if checker.summary().is_some() {
+            crate::project::record_call(checker, call);
+        }
+    }
     if checker.any_enabled(heavy::RULES) {
         heavy::check_expr(checker, expr);
     }

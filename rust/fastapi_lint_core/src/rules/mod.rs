@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod logging;
 pub mod noqa;
 pub mod production;
+pub mod project;
 pub mod pydantic;
 pub mod responsiveness;
 pub mod settings;

@@ -68,6 +68,12 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     checker.report(diagnostic);
 }
 
+/// The rule and the wording (`` `requests.get` ``) of a call the FAPI101–105 catalogues
+/// classify as blocking, wherever it is made: the project index records these in sync helpers.
+pub(crate) fn blocking_call(checker: &Checker, call: &ast::ExprCall) -> Option<(Rule, String)> {
+    catalogue::classify(checker, call).map(|blocking| (blocking.rule, blocking.what))
+}
+
 /// Called for every statement when a rule of this family is enabled: `with lock:` waits too.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     if let Stmt::With(with) = stmt
@@ -96,7 +102,7 @@ fn message(blocking: &catalogue::BlockingCall, function: &ast::StmtFunctionDef, 
 }
 
 /// How a message names the function: "async route `get_user`", "async function `helper`".
-fn context(function: &ast::StmtFunctionDef, role: Option<FunctionRole>) -> String {
+pub(crate) fn context(function: &ast::StmtFunctionDef, role: Option<FunctionRole>) -> String {
     let name = function.name.as_str();
     match role {
         Some(role) => format!("async {role} `{name}`"),
@@ -118,7 +124,7 @@ const fn default_phrase(rule: Rule) -> Option<&'static str> {
 /// Whether FastAPI (Starlette) runs a plain `def` in this role in its threadpool, so that
 /// dropping `async` is a fix. Middleware, lifespans, websocket routes and startup handlers
 /// must stay async or would run on the event loop anyway.
-const fn runs_sync_in_threadpool(role: FunctionRole) -> bool {
+pub(crate) const fn runs_sync_in_threadpool(role: FunctionRole) -> bool {
     matches!(role, FunctionRole::Route | FunctionRole::Dependency | FunctionRole::BackgroundTask | FunctionRole::ExceptionHandler)
 }
 

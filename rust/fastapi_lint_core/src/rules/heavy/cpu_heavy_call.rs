@@ -128,6 +128,11 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, function: &ast:
     checker.report(Diagnostic::new(Rule::CpuHeavyCallInRoute, message, call.func.range()));
 }
 
+/// The wording of the heavy work a call does, as if it ran on the event loop.
+pub(super) fn what_on_event_loop(checker: &Checker, call: &ast::ExprCall) -> Option<String> {
+    classify(checker, call, true).map(|(_, what)| what)
+}
+
 /// The heavy work a call does. In a plain `def` the call already runs in a worker thread, the
 /// place the practices recommend for blocking and light work: password hashing (which
 /// releases the GIL) and classic estimators (`joblib`/`pickle` models, spaCy) are fine there.

@@ -38,6 +38,16 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
     }
 }
 
+/// The rule and the wording of heavy work a call does wherever it is made, for the project
+/// index: CPU-heavy work (FAPI201, counted as if on the event loop) or a model load (FAPI202).
+pub(crate) fn heavy_work(checker: &Checker, call: &ast::ExprCall) -> Option<(Rule, String)> {
+    if let Some(what) = cpu_heavy_call::what_on_event_loop(checker, call) {
+        return Some((Rule::CpuHeavyCallInRoute, what));
+    }
+    let loader = catalogue::loader(checker.semantic(), call, checker.scope())?;
+    Some((Rule::ModelLoadedPerRequest, format!("`{}`", loader.name)))
+}
+
 /// Decorators that make a function run once per distinct arguments, not once per request.
 const CACHE_DECORATORS: &[&str] = &["functools.lru_cache", "functools.cache", "async_lru.alru_cache", "cachetools.cached"];
 

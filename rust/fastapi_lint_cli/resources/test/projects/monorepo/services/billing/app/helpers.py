@@ -1,0 +1,2 @@
+def slow() -> None:
+    return None

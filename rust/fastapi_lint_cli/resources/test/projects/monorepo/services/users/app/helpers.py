@@ -1,0 +1,5 @@
+import time
+
+
+def slow() -> None:
+    time.sleep(1)

@@ -1,0 +1,1 @@
+from .users import load as load_user

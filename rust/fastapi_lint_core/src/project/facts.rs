@@ -1,0 +1,60 @@
+//! What the project index tells the linter about one file: facts that come from other modules.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::fastapi::Roles;
+use crate::registry::Rule;
+
+/// How a call ends, through project functions, at a blocking or heavy call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// The project functions from the callee to the one making the leaf call.
+    pub functions: Vec<String>,
+    /// The rule of the leaf call when made directly in async code.
+    pub rule: Rule,
+    /// The leaf call as messages name it (`` `requests.get` ``).
+    pub what: String,
+    /// Where the leaf call is: its module (`app.services.users`) and 1-based line.
+    pub module: String,
+    pub line: usize,
+}
+
+impl Chain {
+    /// `` `get_user` -> `app.services.users.load` -> `requests.get` (app.services.users:7) ``,
+    /// starting at `caller` when given.
+    pub fn render(&self, caller: Option<&str>) -> String {
+        let hops: Vec<String> = caller.into_iter().chain(self.functions.iter().map(String::as_str)).map(|hop| format!("`{hop}`")).collect();
+        format!("{} -> {} ({}:{})", hops.join(" -> "), self.what, self.module, self.line)
+    }
+}
+
+/// Facts from the whole project that the rules of one file consult. Keys are names as the
+/// file refers to them (see [`super::names::reference_name`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Sync project functions called from this file's async code that (transitively) block.
+    pub blocking_helpers: HashMap<String, Chain>,
+    /// Background-task targets of this file that do heavy work (transitively).
+    pub heavy_tasks: HashMap<String, Chain>,
+    /// Roles this file's functions play because other modules use them (`Depends(f)`).
+    pub roles: HashMap<String, Roles>,
+    /// Names imported here that are apps or routers created in another module.
+    pub apps: HashSet<String>,
+    /// The project's own base models, when this file subclasses `BaseModel` directly.
+    pub base_models: Vec<String>,
+}
+
+impl FileFacts {
+    pub fn is_empty(&self) -> bool {
+        self.blocking_helpers.is_empty() && self.heavy_tasks.is_empty() && self.roles.is_empty() && self.apps.is_empty() && self.base_models.is_empty()
+    }
+}
+
+/// The project context one file is linted in: its module path and the facts for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectFile {
+    /// `["app", "routes"]` (`["app", "__init__"]` for a package): relative imports resolve with
+    /// it. `None` for a file that cannot be imported (a buffer, a script in `my-scripts/`).
+    pub module_path: Option<Vec<String>>,
+    pub facts: FileFacts,
+}

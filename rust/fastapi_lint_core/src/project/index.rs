@@ -1,0 +1,239 @@
+//! The second phase: match uses to definitions across modules, propagate "may block" and
+//! "does heavy work" through calls, and derive each file's [`FileFacts`].
+//!
+//! Cheap and single-threaded: it only looks at summaries.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+
+use super::facts::{Chain, FileFacts};
+use super::summary::{FunctionSummary, Leaf, ModuleSummary};
+use crate::fastapi::FunctionRole;
+
+/// One module of the project: its summary and the directory its name is relative to (two
+/// services of a monorepo can both have an `app` package; names resolve within a root first).
+#[derive(Clone, Debug, Default)]
+pub struct IndexedModule {
+    pub root: PathBuf,
+    pub summary: ModuleSummary,
+}
+
+/// `pydantic.BaseModel` as the code imports it.
+const BASE_MODEL: &[&str] = &["pydantic.BaseModel", "pydantic.main.BaseModel"];
+
+/// How many re-exports (`from .users import load` in a package `__init__`) a name is followed through.
+const MAX_REEXPORTS: u8 = 4;
+
+/// A module and an item in it (a function, class or app object).
+type ItemId = (usize, usize);
+
+/// The facts for each module, in the order given.
+pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
+    let index = Index::new(modules);
+    let edges = index.call_edges();
+    let blocking = index.propagate(&edges, |function| function.blocking.as_ref(), |function| !function.is_async);
+    let heavy = index.propagate(&edges, |function| function.heavy.as_ref(), |_| true);
+    let mut facts = vec![FileFacts::default(); modules.len()];
+    for (id, module) in modules.iter().enumerate() {
+        let summary = &module.summary;
+        for function in summary.functions.iter().filter(|function| function.is_async) {
+            for call in &function.calls {
+                if let Some(chain) = index.resolve(&index.functions, call, id).and_then(|callee| blocking.get(&callee)) {
+                    facts[id].blocking_helpers.insert(call.clone(), chain.clone());
+                }
+            }
+        }
+        for task in &summary.tasks {
+            if let Some(chain) = index.resolve(&index.functions, task, id).and_then(|callee| heavy.get(&callee)) {
+                facts[id].heavy_tasks.insert(task.clone(), chain.clone());
+            }
+        }
+        let uses = summary.dependencies.iter().map(|name| (name, FunctionRole::Dependency)).chain(summary.tasks.iter().map(|name| (name, FunctionRole::BackgroundTask)));
+        for (name, role) in uses {
+            if let Some((target, function)) = index.resolve(&index.functions, name, id).filter(|(target, _)| *target != id) {
+                let name = modules[target].summary.functions[function].name.clone();
+                facts[target].roles.entry(name).or_default().insert(role);
+            }
+        }
+        for (_, qualified) in &summary.imports {
+            if index.resolve(&index.apps, qualified, id).is_some_and(|(target, _)| target != id) {
+                facts[id].apps.insert(qualified.clone());
+            }
+        }
+    }
+    index.add_base_models(&mut facts);
+    facts
+}
+
+struct Index<'m> {
+    modules: &'m [IndexedModule],
+    /// The root of each module, as a small number.
+    roots: Vec<usize>,
+    modules_by_name: HashMap<&'m str, Vec<usize>>,
+    /// Top-level packages per root: a name whose package exists in the user's own root never
+    /// resolves into another root.
+    packages: HashSet<(usize, &'m str)>,
+    functions: HashMap<String, Vec<ItemId>>,
+    classes: HashMap<String, Vec<ItemId>>,
+    apps: HashMap<String, Vec<ItemId>>,
+}
+
+impl<'m> Index<'m> {
+    fn new(modules: &'m [IndexedModule]) -> Self {
+        let mut root_ids: HashMap<&PathBuf, usize> = HashMap::new();
+        let roots = modules.iter().map(|module| {
+            let next = root_ids.len();
+            *root_ids.entry(&module.root).or_insert(next)
+        });
+        let mut index = Index {
+            modules,
+            roots: roots.collect(),
+            modules_by_name: HashMap::new(),
+            packages: HashSet::new(),
+            functions: HashMap::new(),
+            classes: HashMap::new(),
+            apps: HashMap::new(),
+        };
+        for (id, module) in modules.iter().enumerate() {
+            let summary = &module.summary;
+            index.modules_by_name.entry(summary.module.as_str()).or_default().push(id);
+            index.packages.insert((index.roots[id], top_package(&summary.module)));
+            for (item, function) in summary.functions.iter().enumerate() {
+                index.functions.entry(function.name.clone()).or_default().push((id, item));
+            }
+            for (item, class) in summary.classes.iter().enumerate() {
+                index.classes.entry(class.name.clone()).or_default().push((id, item));
+            }
+            for (item, app) in summary.apps.iter().enumerate() {
+                index.apps.entry(format!("{}.{app}", summary.module)).or_default().push((id, item));
+            }
+        }
+        index
+    }
+
+    fn function(&self, (module, function): ItemId) -> &'m FunctionSummary {
+        &self.modules[module].summary.functions[function]
+    }
+
+    /// The item `name` refers to when used in module `from`, following re-exports.
+    fn resolve(&self, table: &HashMap<String, Vec<ItemId>>, name: &str, from: usize) -> Option<ItemId> {
+        self.resolve_within(table, name, from, MAX_REEXPORTS)
+    }
+
+    fn resolve_within(&self, table: &HashMap<String, Vec<ItemId>>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
+        if let Some(candidates) = table.get(name) {
+            return self.pick(candidates, |(module, _)| *module, name, from).copied();
+        }
+        // `from app.services import load` where `app/services/__init__.py` re-exports `load`.
+        let (module_name, attribute) = name.rsplit_once('.')?;
+        let module = *self.pick(self.modules_by_name.get(module_name)?, |module| *module, name, from)?;
+        let (_, qualified) = self.modules[module].summary.imports.iter().find(|(bound, _)| bound == attribute)?;
+        self.resolve_within(table, qualified, module, depth.checked_sub(1)?)
+    }
+
+    /// The candidate in the root of `from`; one in another root only when it is the only one
+    /// and `from`'s root has no package of that name.
+    fn pick<'c, T>(&self, candidates: &'c [T], module_of: impl Fn(&T) -> usize, name: &str, from: usize) -> Option<&'c T> {
+        let root = self.roots[from];
+        if let Some(local) = candidates.iter().find(|candidate| self.roots[module_of(candidate)] == root) {
+            return Some(local);
+        }
+        match candidates {
+            [only] if !self.packages.contains(&(root, top_package(name))) => Some(only),
+            _ => None,
+        }
+    }
+
+    /// For each function, the project functions it calls that resolve.
+    fn call_edges(&self) -> HashMap<ItemId, Vec<ItemId>> {
+        let mut edges = HashMap::new();
+        for (id, module) in self.modules.iter().enumerate() {
+            for (item, function) in module.summary.functions.iter().enumerate() {
+                let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, call, id)).collect();
+                if !callees.is_empty() {
+                    edges.insert((id, item), callees);
+                }
+            }
+        }
+        edges
+    }
+
+    /// The shortest chain from each function to a leaf, through functions `follows` accepts
+    /// (breadth-first from the leaves backwards, so cycles end by themselves).
+    fn propagate(
+        &self,
+        edges: &HashMap<ItemId, Vec<ItemId>>,
+        leaf: impl Fn(&FunctionSummary) -> Option<&Leaf>,
+        follows: impl Fn(&FunctionSummary) -> bool,
+    ) -> HashMap<ItemId, Chain> {
+        let mut callers: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
+        for (caller, callees) in edges.iter().filter(|(caller, _)| follows(self.function(**caller))) {
+            for callee in callees {
+                callers.entry(*callee).or_default().push(*caller);
+            }
+        }
+        let mut chains: HashMap<ItemId, Chain> = HashMap::new();
+        let mut queue = VecDeque::new();
+        for (id, module) in self.modules.iter().enumerate() {
+            for (item, function) in module.summary.functions.iter().enumerate() {
+                let Some(leaf) = leaf(function).filter(|_| follows(function)) else { continue };
+                let chain = Chain { functions: vec![function.name.clone()], rule: leaf.rule, what: leaf.what.clone(), module: module.summary.module.clone(), line: leaf.line };
+                chains.insert((id, item), chain);
+                queue.push_back((id, item));
+            }
+        }
+        while let Some(callee) = queue.pop_front() {
+            let mut sorted = callers.get(&callee).cloned().unwrap_or_default();
+            sorted.sort_unstable();
+            for caller in sorted {
+                if chains.contains_key(&caller) {
+                    continue;
+                }
+                let mut chain = chains[&callee].clone();
+                chain.functions.insert(0, self.function(caller).name.clone());
+                chains.insert(caller, chain);
+                queue.push_back(caller);
+            }
+        }
+        chains
+    }
+
+    /// A project base model is a direct `BaseModel` subclass without fields of its own that at
+    /// least two project classes extend. Modules with other direct subclasses learn of it.
+    fn add_base_models(&self, facts: &mut [FileFacts]) {
+        let direct = |bases: &[String]| bases.iter().any(|base| BASE_MODEL.contains(&base.as_str()));
+        let mut extended: HashMap<ItemId, usize> = HashMap::new();
+        for (id, module) in self.modules.iter().enumerate() {
+            for class in &module.summary.classes {
+                for base in &class.bases {
+                    if let Some(base) = self.resolve(&self.classes, base, id) {
+                        *extended.entry(base).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut bases: Vec<(usize, &str)> = extended
+            .iter()
+            .filter(|(_, count)| **count >= 2)
+            .map(|((module, class), _)| (self.roots[*module], &self.modules[*module].summary.classes[*class]))
+            .filter(|(_, class)| direct(&class.bases) && !class.declares_fields)
+            .map(|(root, class)| (root, class.name.as_str()))
+            .collect();
+        if bases.is_empty() {
+            return;
+        }
+        bases.sort_unstable();
+        for (id, module) in self.modules.iter().enumerate() {
+            let root = self.roots[id];
+            let own: Vec<String> = bases.iter().filter(|(base_root, _)| *base_root == root).map(|(_, name)| (*name).to_string()).collect();
+            let subclasses_directly = module.summary.classes.iter().any(|class| direct(&class.bases) && !own.contains(&class.name));
+            if subclasses_directly && !own.is_empty() {
+                facts[id].base_models = own;
+            }
+        }
+    }
+}
+
+fn top_package(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}

@@ -1,0 +1,26 @@
+//! Project-wide analysis: what one file needs to know about the others.
+//!
+//! Phase 1 (parallel, in the lint pass): each module yields a [`ModuleSummary`] from the same
+//! parse: its functions (async or not, direct blocking/heavy calls, calls to project
+//! functions), classes, imports, app/router objects, `Depends(...)` and `add_task(...)` targets.
+//! Phase 2 ([`project_facts`], cheap): uses are matched to definitions across modules, "may
+//! block" is propagated through sync functions, and each module gets its [`FileFacts`].
+//! Phase 3: files with facts are linted again with them ([`LinterSettings::project`]), so
+//! `# noqa`, fixes and every output format work as for any other rule.
+//!
+//! [`LinterSettings::project`]: crate::settings::LinterSettings::project
+
+mod facts;
+mod index;
+mod module_path;
+pub(crate) mod names;
+mod summary;
+
+pub use facts::{Chain, FileFacts, ProjectFile};
+pub use index::{IndexedModule, project_facts};
+pub use module_path::{module_name, module_path};
+pub use summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
+pub(crate) use summary::{SummaryBuilder, handed_function, record_call};
+
+#[cfg(test)]
+mod tests;

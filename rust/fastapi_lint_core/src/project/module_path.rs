@@ -1,0 +1,85 @@
+//! The dotted name of a module from its file path, as Ruff finds it: walk up from the file while
+//! directories hold an `__init__.py` to find the top package; a file outside any package is named
+//! from the deepest source root (`src` setting) that contains it.
+
+use std::path::{Path, PathBuf};
+
+/// The module path of `file` (`["app", "routes"]`; a package's `__init__.py` keeps its
+/// `"__init__"` component, which relative imports need) and the directory it is relative to.
+/// `None` when a component is not a Python identifier (`my-scripts/run.py`): such a file cannot
+/// be imported, so nothing can refer to it.
+pub fn module_path(file: &Path, src_roots: &[PathBuf]) -> Option<(Vec<String>, PathBuf)> {
+    let stem = file.file_stem()?.to_str()?;
+    let directory = file.parent()?;
+    let root = package_root_parent(directory).or_else(|| {
+        src_roots.iter().filter(|root| directory.starts_with(root)).max_by_key(|root| root.components().count()).cloned()
+    });
+    let root = root.unwrap_or_else(|| directory.to_path_buf());
+    let mut parts: Vec<String> = Vec::new();
+    for component in directory.strip_prefix(&root).ok()?.components() {
+        parts.push(component.as_os_str().to_str()?.to_string());
+    }
+    parts.push(stem.to_string());
+    parts.iter().all(|part| is_identifier(part)).then_some((parts, root))
+}
+
+/// The module's importable name: its path without a trailing `__init__`.
+pub fn module_name(path: &[String]) -> String {
+    let parts = match path.split_last() {
+        Some((last, rest)) if last == "__init__" => rest,
+        _ => path,
+    };
+    parts.join(".")
+}
+
+/// The directory above the outermost package containing `directory`, when `directory` is a
+/// package (has an `__init__.py`).
+fn package_root_parent(directory: &Path) -> Option<PathBuf> {
+    let mut top = None;
+    let mut current = Some(directory);
+    while let Some(dir) = current.filter(|dir| dir.join("__init__.py").is_file() || dir.join("__init__.pyi").is_file()) {
+        top = Some(dir);
+        current = dir.parent();
+    }
+    top?.parent().map(Path::to_path_buf)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first == '_' || first.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "").unwrap();
+    }
+
+    #[test]
+    fn packages_are_found_by_their_init_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("services/users/app/__init__.py"));
+        touch(&root.join("services/users/app/api/__init__.py"));
+        touch(&root.join("services/users/app/api/routes.py"));
+        let (path, base) = module_path(&root.join("services/users/app/api/routes.py"), &[root.to_path_buf()]).unwrap();
+        assert_eq!(path, ["app", "api", "routes"]);
+        assert_eq!(base, root.join("services/users"));
+        let (init, _) = module_path(&root.join("services/users/app/__init__.py"), &[]).unwrap();
+        assert_eq!(module_name(&init), "app");
+    }
+
+    #[test]
+    fn files_outside_packages_are_named_from_the_deepest_source_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("src/tools/run.py"));
+        let roots = [root.to_path_buf(), root.join("src")];
+        assert_eq!(module_path(&root.join("src/tools/run.py"), &roots).unwrap().0, ["tools", "run"]);
+        assert_eq!(module_path(&root.join("my-scripts/run.py"), &roots), None);
+        assert_eq!(module_path(&root.join("elsewhere/run.py"), &[]).unwrap().0, ["run"]);
+    }
+}

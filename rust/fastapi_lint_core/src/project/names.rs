@@ -1,0 +1,72 @@
+//! Naming project functions and classes the same way where they are defined and where they are
+//! used, so the index can match calls to definitions across modules.
+//!
+//! A definition is named `module.function` or `module.Class.method` (module-level classes
+//! only). A use is named from what the code proves: an imported name (`from app.services import
+//! users; users.load()` is `app.services.users.load`), a module-level `def`/`class` of the same
+//! module, or `self.method()` inside a method of a module-level class. Anything else (a local
+//! variable, a call result, a nested function) has no project name and stays unresolved.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::semantic::{BindingKind, ScopeId, ScopeKind, SemanticModel};
+
+/// The importable name of the module being checked (`app.routes`); `__main__` for a buffer
+/// linted on its own, whose names only need to agree with themselves.
+pub fn module_name_or_main(semantic: &SemanticModel) -> String {
+    semantic.module_path().map_or_else(|| "__main__".to_string(), super::module_path::module_name)
+}
+
+/// The project name of a function defined in `scope`: `module.f` at module level,
+/// `module.Class.f` in a module-level class, `None` when nested in a function.
+pub fn definition_name(semantic: &SemanticModel, module: &str, name: &str, scope: ScopeId) -> Option<String> {
+    match semantic.scope(scope).kind {
+        ScopeKind::Module => Some(format!("{module}.{name}")),
+        ScopeKind::Class(class) if semantic.scope(scope).parent == Some(ScopeId::MODULE) => Some(format!("{module}.{}.{name}", class.name.as_str())),
+        _ => None,
+    }
+}
+
+/// The project name an expression refers to in `scope` (see the module docs).
+pub fn reference_name(semantic: &SemanticModel, module: &str, expr: &Expr, scope: ScopeId) -> Option<String> {
+    match expr {
+        Expr::Name(name) => {
+            let binding = semantic.binding_of_name(expr, scope)?;
+            match &binding.kind {
+                BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => Some(qualified.clone()),
+                BindingKind::FunctionDef(_) | BindingKind::ClassDef(_) if binding.scope == ScopeId::MODULE => Some(format!("{module}.{}", name.id)),
+                _ => None,
+            }
+        }
+        Expr::Attribute(attribute) => {
+            let method = attribute.attr.as_str();
+            if let Some(class) = self_class(semantic, &attribute.value, scope) {
+                return Some(format!("{module}.{class}.{method}"));
+            }
+            Some(format!("{}.{method}", reference_name(semantic, module, &attribute.value, scope)?))
+        }
+        _ => None,
+    }
+}
+
+/// The class `receiver` is an instance of when it is the first parameter (`self`) of a method
+/// of a module-level class; static methods have no `self`.
+fn self_class<'a>(semantic: &SemanticModel<'a>, receiver: &Expr, scope: ScopeId) -> Option<&'a str> {
+    let binding = semantic.binding_of_name(receiver, scope)?;
+    let BindingKind::Parameter { parameter, .. } = &binding.kind else { return None };
+    let ScopeKind::Function(function) = semantic.scope(binding.scope).kind else { return None };
+    let first = function.parameters.posonlyargs.iter().chain(&function.parameters.args).next()?;
+    let class_scope = semantic.scope(binding.scope).parent?;
+    if first.parameter.name.range != parameter.name.range || is_static(semantic, function, class_scope) {
+        return None;
+    }
+    match semantic.scope(class_scope).kind {
+        ScopeKind::Class(class) if semantic.scope(class_scope).parent == Some(ScopeId::MODULE) => Some(class.name.as_str()),
+        _ => None,
+    }
+}
+
+/// `@staticmethod`, resolved in the class body where decorators are evaluated.
+fn is_static(semantic: &SemanticModel, function: &ast::StmtFunctionDef, class_scope: ScopeId) -> bool {
+    function.decorator_list.iter().any(|decorator| semantic.resolves_to(&decorator.expression, class_scope, &["builtins.staticmethod"]))
+}

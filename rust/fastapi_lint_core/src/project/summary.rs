@@ -1,0 +1,213 @@
+//! What one module tells the rest of the project: a compact summary extracted during the lint
+//! pass, from the same parse and semantic model.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextSize};
+
+use super::names::{definition_name, reference_name};
+use crate::checker::{Checker, Frame};
+use crate::fastapi::{APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY};
+use crate::registry::Rule;
+use crate::rules::{blocking, heavy};
+use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+
+/// A call that blocks or does heavy work, where a chain ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    /// The rule the call belongs to when made directly in async code (FAPI101–105, 201, 202).
+    pub rule: Rule,
+    /// How messages name it: `` `requests.get` ``, `` `execute` on a `sqlite3` cursor ``.
+    pub what: String,
+    /// The 1-based line of the call.
+    pub line: usize,
+}
+
+/// One module-level function or method of a module-level class.
+#[derive(Clone, Debug, Default)]
+pub struct FunctionSummary {
+    /// `app.services.users.load`, `app.services.users.Repo.get`.
+    pub name: String,
+    pub is_async: bool,
+    /// Its first direct blocking call (the FAPI101–105 and FAPI201 catalogues).
+    pub blocking: Option<Leaf>,
+    /// Its first direct heavy work for a background task: FAPI201/202 work, or a sleep in a loop.
+    pub heavy: Option<Leaf>,
+    /// The project names it calls, in source order, without repeats.
+    pub calls: Vec<String>,
+}
+
+/// A module-level class and what it derives from.
+#[derive(Clone, Debug)]
+pub struct ClassSummary {
+    pub name: String,
+    /// Base classes by project or qualified name (`pydantic.BaseModel`, `app.models.Base`).
+    pub bases: Vec<String>,
+    /// Whether the body declares annotated fields (a base model only configures).
+    pub declares_fields: bool,
+}
+
+/// Everything the project index needs from one module.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleSummary {
+    /// `app.services.users`.
+    pub module: String,
+    pub functions: Vec<FunctionSummary>,
+    pub classes: Vec<ClassSummary>,
+    /// Module-level imports, `(bound name, qualified name)`: how re-exports are followed.
+    pub imports: Vec<(String, String)>,
+    /// Module-level names bound to `FastAPI()` or `APIRouter()`.
+    pub apps: Vec<String>,
+    /// Project names handed to `Depends(...)` / `Security(...)`.
+    pub dependencies: Vec<String>,
+    /// Project names handed to `add_task(...)` / `BackgroundTask(...)`.
+    pub tasks: Vec<String>,
+}
+
+/// Collects per-function call facts while the checker walks the module.
+#[derive(Debug)]
+pub(crate) struct SummaryBuilder {
+    module: String,
+    functions: Vec<FunctionSummary>,
+    /// Where each summarized function starts: the checker's frames name functions by node.
+    by_start: HashMap<TextSize, usize>,
+    /// Leaves found, as offsets until `finish` turns them into lines.
+    blocking: Vec<(usize, Rule, String, TextSize)>,
+    heavy: Vec<(usize, Rule, String, TextSize)>,
+}
+
+impl SummaryBuilder {
+    pub(crate) fn new(semantic: &SemanticModel, module: String) -> Self {
+        let mut builder = Self { module, functions: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
+        for (function, scope) in semantic.functions() {
+            let Some(name) = definition_name(semantic, &builder.module, function.name.as_str(), *scope) else { continue };
+            builder.by_start.insert(function.start(), builder.functions.len());
+            builder.functions.push(FunctionSummary { name, is_async: function.is_async, ..FunctionSummary::default() });
+        }
+        builder
+    }
+
+    pub(crate) fn module(&self) -> &str {
+        &self.module
+    }
+
+    /// The summary, once the checker has visited every call.
+    pub(crate) fn finish(mut self, semantic: &SemanticModel, body: &[Stmt], source: &str) -> ModuleSummary {
+        if !self.blocking.is_empty() || !self.heavy.is_empty() {
+            let index = LineIndex::from_source_text(source);
+            let line = |offset: TextSize| index.line_index(offset).get();
+            for (function, rule, what, offset) in self.blocking.drain(..) {
+                self.functions[function].blocking.get_or_insert(Leaf { rule, what, line: line(offset) });
+            }
+            for (function, rule, what, offset) in self.heavy.drain(..) {
+                self.functions[function].heavy.get_or_insert(Leaf { rule, what, line: line(offset) });
+            }
+        }
+        let mut summary = ModuleSummary { functions: self.functions, ..ModuleSummary::default() };
+        collect_module_bindings(semantic, &mut summary);
+        collect_uses(semantic, &self.module, &mut summary);
+        summary.classes = body.iter().filter_map(|stmt| stmt.as_class_def_stmt()).map(|class| summarize_class(semantic, &self.module, class)).collect();
+        summary.module = self.module;
+        summary
+    }
+}
+
+/// Records what a call tells the index about the function it is made in (not nested
+/// functions, lambdas or class bodies: those run elsewhere).
+pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
+    let Some(Frame::Function(function)) = checker.innermost_frame() else { return };
+    let Some(builder) = checker.summary() else { return };
+    let Some(&index) = builder.by_start.get(&function.start()) else { return };
+    let callee = reference_name(checker.semantic(), builder.module(), &call.func, checker.scope());
+    let heavy = heavy::heavy_work(checker, call);
+    // Only sync functions pass "may block" on (async ones are checked by FAPI101–105 directly).
+    // CPU-heavy work blocks the loop like I/O does; loading a model is FAPI302's business only.
+    let blocking = if function.is_async {
+        None
+    } else {
+        blocking::blocking_call(checker, call).or_else(|| heavy.clone().filter(|(rule, _)| *rule == Rule::CpuHeavyCallInRoute))
+    };
+    let heavy = heavy.or_else(|| sleep_in_loop(checker, call, function));
+    let Some(builder) = checker.summary_mut() else { return };
+    let summary = &mut builder.functions[index];
+    if let Some(callee) = callee.filter(|callee| !summary.calls.contains(callee)) {
+        summary.calls.push(callee);
+    }
+    if let Some((rule, what)) = blocking {
+        builder.blocking.push((index, rule, what, call.start()));
+    }
+    if let Some((rule, what)) = heavy {
+        builder.heavy.push((index, rule, what, call.start()));
+    }
+}
+
+/// `time.sleep`/`asyncio.sleep` inside a `for`/`while` of the function: a retry or polling loop.
+fn sleep_in_loop(checker: &Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) -> Option<(Rule, String)> {
+    let name = checker.qualified_name(&call.func).filter(|name| name == "time.sleep" || name == "asyncio.sleep")?;
+    let in_loop = checker
+        .enclosing_statements(call.range())
+        .iter()
+        .skip_while(|stmt| stmt.range() != function.range())
+        .any(|stmt| matches!(stmt, Stmt::For(_) | Stmt::While(_)));
+    in_loop.then(|| (Rule::BlockingSleepInAsync, format!("`{name}` in a retry loop")))
+}
+
+/// Module-level imports and app/router objects.
+fn collect_module_bindings(semantic: &SemanticModel, summary: &mut ModuleSummary) {
+    for (_, binding) in semantic.bindings().filter(|(_, binding)| binding.scope == ScopeId::MODULE) {
+        match &binding.kind {
+            BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => summary.imports.push((binding.name.to_string(), qualified.clone())),
+            BindingKind::Assignment { value: Expr::Call(call) }
+                if semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())) =>
+            {
+                summary.apps.push(binding.name.to_string());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Functions handed to FastAPI as dependencies or background tasks.
+fn collect_uses(semantic: &SemanticModel, module: &str, summary: &mut ModuleSummary) {
+    for (call, scope) in semantic.calls() {
+        let Some((target, role)) = handed_function(semantic, call, *scope) else { continue };
+        let Some(name) = reference_name(semantic, module, target, *scope) else { continue };
+        if role == FunctionRole::BackgroundTask { summary.tasks.push(name) } else { summary.dependencies.push(name) }
+    }
+}
+
+/// The function a call hands to FastAPI: `Depends(f)` / `Security(f)` a dependency,
+/// `background_tasks.add_task(f, ...)` / `BackgroundTask(f)` a background task.
+pub(crate) fn handed_function<'e>(semantic: &SemanticModel, call: &'e ast::ExprCall, scope: ScopeId) -> Option<(&'e Expr, FunctionRole)> {
+    match semantic.qualified_name(&call.func, scope).as_deref() {
+        Some(name) if DEPENDS.contains(&name) || SECURITY.contains(&name) => {
+            return Some((call.arguments.find_argument_value("dependency", 0)?, FunctionRole::Dependency));
+        }
+        Some("starlette.background.BackgroundTask" | "fastapi.background.BackgroundTask") => {
+            return Some((call.arguments.find_argument_value("func", 0)?, FunctionRole::BackgroundTask));
+        }
+        _ => {}
+    }
+    let Expr::Attribute(method) = call.func.as_ref() else { return None };
+    let adds_task = method.attr.as_str() == "add_task" && semantic.instance_type(&method.value, scope).is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str()));
+    adds_task.then(|| call.arguments.find_argument_value("func", 0)).flatten().map(|target| (target, FunctionRole::BackgroundTask))
+}
+
+fn summarize_class(semantic: &SemanticModel, module: &str, class: &ast::StmtClassDef) -> ClassSummary {
+    let bases = class.bases().iter().filter_map(|base| reference_name(semantic, module, base, ScopeId::MODULE)).collect();
+    let scope = semantic.class_scope(class).unwrap_or(ScopeId::MODULE);
+    let declares_fields = class.body.iter().any(|stmt| match stmt {
+        Stmt::AnnAssign(assign) => {
+            let is_config = matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config");
+            let annotation = match assign.annotation.as_ref() {
+                Expr::Subscript(subscript) => &subscript.value,
+                annotation => annotation,
+            };
+            !is_config && !semantic.resolves_to(annotation, scope, &["typing.ClassVar", "typing_extensions.ClassVar"])
+        }
+        _ => false,
+    });
+    ClassSummary { name: format!("{module}.{}", class.name.as_str()), bases, declares_fields }
+}

@@ -1,0 +1,75 @@
+//! The index on summaries of small modules: propagation, cycles, async callees, re-exports.
+
+use std::sync::Arc;
+
+use super::{FileFacts, IndexedModule, ProjectFile, project_facts};
+use crate::settings::LinterSettings;
+
+fn module(path: &str, source: &str) -> IndexedModule {
+    let module_path = path.split('.').map(ToString::to_string).collect();
+    let settings = LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..LinterSettings::default() };
+    let summary = crate::lint_and_summarize(source, None, &settings).1.unwrap();
+    IndexedModule { root: "/project".into(), summary }
+}
+
+fn facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
+    project_facts(modules)
+}
+
+const HELPERS: &str = "
+import time
+
+def nap():
+    time.sleep(1)
+
+def a():
+    return b()
+
+def b():
+    return a() or nap()
+
+def loop_x():
+    return loop_y()
+
+def loop_y():
+    return loop_x()
+
+async def sleeper():
+    nap()
+";
+
+#[test]
+fn may_block_propagates_through_sync_functions_and_survives_cycles() {
+    let caller = "
+from pkg import helpers
+from pkg.helpers import a, loop_x, sleeper
+
+async def route():
+    a()
+    loop_x()
+    await sleeper()
+    helpers.nap()
+";
+    let modules = [module("pkg.helpers", HELPERS), module("pkg.routes", caller)];
+    let facts = facts(&modules);
+    let blocking = &facts[1].blocking_helpers;
+    let mut names: Vec<&str> = blocking.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    // `loop_x` never blocks; `sleeper` is async and checked on its own.
+    assert_eq!(names, ["pkg.helpers.a", "pkg.helpers.nap"]);
+    let chain = &blocking["pkg.helpers.a"];
+    assert_eq!(chain.functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
+    assert_eq!((chain.what.as_str(), chain.module.as_str(), chain.line), ("`time.sleep`", "pkg.helpers", 5));
+    // The helpers module's own async function calls `nap` too.
+    assert!(facts[0].blocking_helpers.contains_key("pkg.helpers.nap"));
+}
+
+#[test]
+fn dependencies_used_elsewhere_get_their_role() {
+    let deps = "async def get_db():\n    return None\n";
+    let routes = "from fastapi import Depends\nfrom pkg.deps import get_db\n\nasync def route(db=Depends(get_db)):\n    return db\n";
+    let modules = [module("pkg.deps", deps), module("pkg.routes", routes)];
+    let facts = facts(&modules);
+    assert!(facts[0].roles["pkg.deps.get_db"].contains(crate::fastapi::FunctionRole::Dependency));
+    assert!(facts[1].is_empty());
+}
