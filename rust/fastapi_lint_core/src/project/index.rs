@@ -198,8 +198,15 @@ impl<'m> Index<'m> {
         chains
     }
 
-    /// A project base model is a direct `BaseModel` subclass without fields of its own that at
-    /// least two project classes extend. Modules with other direct subclasses learn of it.
+    /// The source root and top-level package a module belongs to.
+    fn package_of(&self, module: usize) -> (usize, &str) {
+        (self.roots[module], top_package(&self.modules[module].summary.module))
+    }
+
+    /// A project base model is a direct `BaseModel` subclass that configures models and has no
+    /// fields of its own, which at least two project classes extend. Modules of the same top-level package (`app` for
+    /// `app.models`; not the project's `tests` or `docs`) with other direct subclasses learn
+    /// of it.
     fn add_base_models(&self, facts: &mut [FileFacts]) {
         let direct = |bases: &[String]| bases.iter().any(|base| BASE_MODEL.contains(&base.as_str()));
         let mut extended: HashMap<ItemId, usize> = HashMap::new();
@@ -212,20 +219,20 @@ impl<'m> Index<'m> {
                 }
             }
         }
-        let mut bases: Vec<(usize, &str)> = extended
+        let mut bases: Vec<((usize, &str), &str)> = extended
             .iter()
             .filter(|(_, count)| **count >= 2)
-            .map(|((module, class), _)| (self.roots[*module], &self.modules[*module].summary.classes[*class]))
-            .filter(|(_, class)| direct(&class.bases) && !class.declares_fields)
-            .map(|(root, class)| (root, class.name.as_str()))
+            .map(|((module, class), _)| (self.package_of(*module), &self.modules[*module].summary.classes[*class]))
+            .filter(|(_, class)| direct(&class.bases) && class.configures && !class.declares_fields)
+            .map(|(package, class)| (package, class.name.as_str()))
             .collect();
         if bases.is_empty() {
             return;
         }
         bases.sort_unstable();
         for (id, module) in self.modules.iter().enumerate() {
-            let root = self.roots[id];
-            let own: Vec<String> = bases.iter().filter(|(base_root, _)| *base_root == root).map(|(_, name)| (*name).to_string()).collect();
+            let package = self.package_of(id);
+            let own: Vec<String> = bases.iter().filter(|(base_package, _)| *base_package == package).map(|(_, name)| (*name).to_string()).collect();
             let subclasses_directly = module.summary.classes.iter().any(|class| direct(&class.bases) && !own.contains(&class.name));
             if subclasses_directly && !own.is_empty() {
                 facts[id].base_models = own;

@@ -47,6 +47,9 @@ pub struct ClassSummary {
     pub bases: Vec<String>,
     /// Whether the body declares annotated fields (a base model only configures).
     pub declares_fields: bool,
+    /// Whether the body configures the model (`model_config = ...` or a `class Config:`): what
+    /// a project base model is for (seed practice 7).
+    pub configures: bool,
 }
 
 /// Everything the project index needs from one module.
@@ -209,5 +212,11 @@ fn summarize_class(semantic: &SemanticModel, module: &str, class: &ast::StmtClas
         }
         _ => false,
     });
-    ClassSummary { name: format!("{module}.{}", class.name.as_str()), bases, declares_fields }
+    let configures = class.body.iter().any(|stmt| match stmt {
+        Stmt::Assign(assign) => assign.targets.iter().any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
+        Stmt::AnnAssign(assign) => matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config"),
+        Stmt::ClassDef(inner) => inner.name.as_str() == "Config",
+        _ => false,
+    });
+    ClassSummary { name: format!("{module}.{}", class.name.as_str()), bases, declares_fields, configures }
 }

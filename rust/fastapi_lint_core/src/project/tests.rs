@@ -73,3 +73,21 @@ fn dependencies_used_elsewhere_get_their_role() {
     assert!(facts[0].roles["pkg.deps.get_db"].contains(crate::fastapi::FunctionRole::Dependency));
     assert!(facts[1].is_empty());
 }
+
+#[test]
+fn a_custom_base_model_speaks_for_its_own_top_level_package_only() {
+    let base = "from pydantic import BaseModel, ConfigDict\n\nclass AppModel(BaseModel):\n    model_config = ConfigDict(populate_by_name=True)\n\nclass Mixin(BaseModel):\n    def as_dict(self): ...\n";
+    let models = "from app.base import AppModel, Mixin\n\nclass User(AppModel, Mixin):\n    name: str\n\nclass Item(AppModel, Mixin):\n    title: str\n";
+    let direct = "from pydantic import BaseModel\n\nclass Direct(BaseModel):\n    x: int\n";
+    let modules = [
+        module("app.base", base),
+        module("app.models", models),
+        module("app.other", direct),
+        module("tests.test_models", direct),
+    ];
+    let facts = facts(&modules);
+    assert_eq!(facts[2].base_models, ["app.base.AppModel"]);
+    // `Mixin` is extended twice too, but it shares behaviour, not configuration: not a base.
+    // The project's tests are another top-level package: their models owe the base nothing.
+    assert!(facts[3].base_models.is_empty());
+}
