@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 import pytest
 from support import Run, console_script
@@ -12,12 +13,22 @@ from support import Run, console_script
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    """`run(*args, cwd=tmp_path, input=None)`: the installed `fastapi-lint ARGS` as a subprocess."""
+    """`run(*args, cwd=tmp_path, input=None, env=None)`: the installed `fastapi-lint ARGS` as a
+    subprocess; `env` adds to (or, with `None` values, removes from) the environment."""
 
-    def run(*args: str, cwd: Path = tmp_path, input: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path = tmp_path, input: Optional[str] = None, env: Optional[Dict[str, Optional[str]]] = None
+    ) -> subprocess.CompletedProcess[str]:
+        environment = dict(os.environ)
+        for key, value in (env or {}).items():
+            if value is None:
+                environment.pop(key, None)
+            else:
+                environment[key] = value
         return subprocess.run(
             [str(console_script()), *args],
             cwd=cwd,
+            env=environment,
             input=input,
             capture_output=True,
             check=False,

@@ -7,7 +7,7 @@ import sysconfig
 from pathlib import Path
 from typing import Callable
 
-# The `run` fixture: `run(*args, cwd=tmp_path, input=None)` runs the installed command.
+# The `run` fixture: `run(*args, cwd=tmp_path, input=None, env=None)` runs the installed command.
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

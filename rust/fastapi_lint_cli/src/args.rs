@@ -28,6 +28,8 @@ pub enum Command {
     Check(Box<CheckCommand>),
     /// Explain a rule (or all rules).
     Rule(RuleCommand),
+    /// Clear any caches in the current directory and any subdirectories.
+    Clean,
     /// Display fastapi-lint's version.
     Version {
         #[arg(long, value_enum, default_value = "text")]
@@ -227,11 +229,11 @@ pub struct CheckCommand {
     /// See the settings fastapi-lint will use to lint a given Python file.
     #[arg(long)]
     pub show_settings: bool,
-    /// Disable cache reads (accepted for Ruff compatibility; fastapi-lint has no cache yet).
+    /// Disable cache reads and writes.
     #[arg(short, long)]
     pub no_cache: bool,
-    /// Path to the cache directory (accepted for Ruff compatibility; not used yet).
-    #[arg(long)]
+    /// Path to the cache directory.
+    #[arg(long, env = crate::cache::DIR_ENV)]
     pub cache_dir: Option<PathBuf>,
 }
 

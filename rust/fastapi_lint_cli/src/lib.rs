@@ -8,6 +8,7 @@
 //! - [`message_to_json`]: one element of the `json` output format.
 
 mod args;
+mod cache;
 mod commands;
 pub mod config;
 mod diff;
@@ -109,7 +110,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let files = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
-    let diagnostics = lint::lint_files(&files.python, &files.dotenv, &resolver, Fixing::REPORT_ONLY, lint_scope(options)).map_err(config_error)?;
+    let diagnostics = lint::lint_files(&files.python, &files.dotenv, &resolver, Fixing::REPORT_ONLY, lint_scope(options), None).map_err(config_error)?;
     Ok(diagnostics.messages)
 }
 
@@ -208,6 +209,7 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         heavy: None,
         settings: None,
         src: None,
+        cache_dir: None,
         fixable: vec![RuleSelection {
             select: options.fixable.as_deref().map(|values| parse_selectors(values, "fixable", &origin)).transpose()?,
             extend_select: parse_selectors(&options.extend_fixable, "extend-fixable", &origin)?,

@@ -1,6 +1,6 @@
 //! Linting files in parallel: read, resolve per-file settings, lint (and fix) under
 //! `catch_unwind`, and turn every failure into an `io-error` diagnostic of that file rather
-//! than a crash.
+//! than a crash. With a [`Cache`], unchanged files are not read nor parsed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source, to_messages};
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache, FileEntry, Freshness};
 use crate::config::Settings;
 use crate::config::discovery::Resolver;
 use crate::output::Sources;
@@ -53,6 +54,8 @@ pub struct Diagnostics {
     pub fixed: Vec<FixedFile>,
     /// Problems the fixer met (rejected fixes, no convergence), for stderr.
     pub fix_warnings: Vec<String>,
+    /// Problems that do not change the findings (the cache could not be written), for stderr.
+    pub warnings: Vec<String>,
 }
 
 /// A file whose fixes changed it.
@@ -72,9 +75,13 @@ impl FixedFile {
 impl Diagnostics {
     fn from_files(mut files: Vec<LintedFile>) -> Self {
         files.sort_by(|a, b| a.filename.cmp(&b.filename));
+        // Only findings are quoted: a file without any needs no source (nor memory for it).
+        files.par_iter_mut().filter(|file| file.source.is_none() && !file.messages.is_empty()).for_each(|file| {
+            file.source = std::fs::read_to_string(&file.filename).ok().map(Arc::from);
+        });
         let mut diagnostics = Diagnostics::default();
         for file in files {
-            if let Some(source) = file.source {
+            if let Some(source) = file.source.filter(|_| !file.messages.is_empty() || file.fixed.is_some()) {
                 diagnostics.sources.insert(file.filename.clone(), source);
             }
             diagnostics.messages.extend(file.messages);
@@ -94,9 +101,14 @@ impl Diagnostics {
 
 struct LintedFile {
     filename: String,
-    /// `None` when the file could not be read.
+    /// `None` when the file could not be read, or was not needed (a cache hit, a file without
+    /// findings); read again if wanted.
     source: Option<Arc<str>>,
     messages: Vec<Message>,
+    /// The fingerprint of the project facts `messages` were found with ([`cache::facts_key`]).
+    facts: u64,
+    /// How the cache knows this file, when a cache is in use.
+    cache: Option<CacheState>,
     /// The source before fixing and the fixes applied, when fixing changed the file.
     fixed: Option<(Arc<str>, FixTable)>,
     fix_warnings: Vec<String>,
@@ -112,10 +124,40 @@ struct ProjectUnit {
     linter: LinterSettings,
 }
 
+/// What the cache records of a file besides its findings.
+#[derive(Clone, Copy)]
+struct CacheState {
+    shard: u64,
+    freshness: Freshness,
+    content_hash: u64,
+    key: u64,
+    /// Whether the entry must be written: the file was linted, or its facts changed.
+    changed: bool,
+}
+
 impl LintedFile {
-    fn failed(filename: String, message: String) -> Self {
-        LintedFile { messages: vec![Message::io_error(&filename, message)], filename, source: None, fixed: None, fix_warnings: Vec::new(), project: None }
+    fn new(filename: String, source: Option<Arc<str>>, messages: Vec<Message>, project: Option<ProjectUnit>) -> Self {
+        LintedFile { filename, source, messages, facts: no_facts(), cache: None, fixed: None, fix_warnings: Vec::new(), project }
     }
+
+    fn failed(filename: String, message: String) -> Self {
+        let messages = vec![Message::io_error(&filename, message)];
+        LintedFile::new(filename, None, messages, None)
+    }
+
+    /// The file's entry for the cache: its findings and summary, as found.
+    fn cache_entry(&self) -> Option<(u64, String, FileEntry)> {
+        let state = self.cache?;
+        let summary = self.project.as_ref().map(|unit| unit.module.summary.clone());
+        let entry = FileEntry::new(state.freshness, state.content_hash, state.key, self.facts, self.messages.clone(), summary);
+        Some((state.shard, self.filename.clone(), entry))
+    }
+}
+
+/// The fingerprint of no facts: what a first lint is done with.
+fn no_facts() -> u64 {
+    static NO_FACTS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *NO_FACTS.get_or_init(|| cache::facts_key(&FileFacts::default()))
 }
 
 /// How far facts reach: the whole set of linted files, or each file on its own.
@@ -129,44 +171,145 @@ pub enum Scope {
 
 /// Lints absolute paths in parallel, each with the settings that govern it. With
 /// [`FixMode::Apply`], files fixing changed are rewritten. `dotenv_files` are `.env` files
-/// the walk found (FAPI704).
-pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolver, fixing: Fixing, scope: Scope) -> Result<Diagnostics> {
-    let mut files = paths
+/// the walk found (FAPI704). With `cache_dir`, a run that only reports reads and updates the
+/// cache there; fixing runs neither read nor write it.
+pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolver, fixing: Fixing, scope: Scope, cache_dir: Option<&Path>) -> Result<Diagnostics> {
+    let jobs = paths.par_iter().map(|path| Ok((path, resolver.settings_for(path)?))).collect::<Result<Vec<_>>>()?;
+    let cache = cache_dir
+        .filter(|_| fixing.mode == FixMode::Generate)
+        .map(|dir| Cache::open(dir, jobs.iter().map(|(_, settings)| cache::shard_key(settings))));
+    let mut files: Vec<LintedFile> = jobs
         .par_iter()
-        .map(|path| {
-            let settings = resolver.settings_for(path)?;
-            let filename = path.to_string_lossy().into_owned();
-            Ok(match std::fs::read(path) {
-                Ok(bytes) => {
-                    let linted = lint_bytes(bytes, Some(path), filename, &settings, fixing);
-                    let linted = if fixing.mode == FixMode::Apply { write_fixed(path, linted, &settings) } else { linted };
-                    if scope == Scope::File { with_own_facts(linted) } else { linted }
-                }
-                Err(error) => LintedFile::failed(filename, error.to_string()),
-            })
+        .map(|(path, settings)| {
+            let linted = match &cache {
+                Some(cache) => lint_with_cache(path, settings, cache),
+                None => lint_path(path, settings, fixing),
+            };
+            let mut linted = if scope == Scope::File { with_own_facts(linted) } else { linted };
+            // A report quotes only findings: the sources of clean files are not held for the
+            // whole run (a later lint with project facts reads its file again).
+            if fixing.mode == FixMode::Generate && linted.messages.is_empty() {
+                linted.source = None;
+            }
+            linted
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     if scope == Scope::Project {
         apply_project_facts(&mut files, Vec::new());
     }
+    let warnings = cache.map(|cache| write_cache(cache, &files)).and_then(Result::err).into_iter().collect();
     for path in dotenv_files {
         if let Some(file) = dotenv_not_ignored(path, resolver)? {
             files.push(file);
         }
     }
-    Ok(Diagnostics::from_files(files))
+    Ok(Diagnostics { warnings, ..Diagnostics::from_files(files) })
+}
+
+/// Reads and lints one file (fixing it, with [`FixMode::Apply`]).
+fn lint_path(path: &Path, settings: &Settings, fixing: Fixing) -> LintedFile {
+    let filename = path.to_string_lossy().into_owned();
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let linted = lint_bytes(bytes, Some(path), filename, settings, fixing);
+            if fixing.mode == FixMode::Apply { write_fixed(path, linted, settings) } else { linted }
+        }
+        Err(error) => LintedFile::failed(filename, error.to_string()),
+    }
+}
+
+/// Lints one file unless the cache holds its findings: its entry is for the same per-file
+/// settings, and the file is unchanged by `stat` or, failing that, by content.
+fn lint_with_cache(path: &Path, settings: &Settings, cache: &Cache) -> LintedFile {
+    let filename = path.to_string_lossy().into_owned();
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => return LintedFile::failed(filename, error.to_string()),
+    };
+    let freshness = Freshness::of(&metadata);
+    let (linter, root) = file_settings(Some(path), settings);
+    let key = cache::file_key(&linter);
+    let shard = cache::shard_key(settings);
+    let entry = cache.get(shard, &filename).filter(|entry| entry.key == key);
+    if let Some(entry) = entry
+        && entry.freshness == freshness
+    {
+        return from_entry(entry, filename, None, ProjectPlace { path, linter, root }, shard);
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return LintedFile::failed(filename, error.to_string()),
+    };
+    let content_hash = cache::content_hash(&bytes);
+    if let Some(entry) = entry
+        && entry.content_hash == content_hash
+    {
+        let source = std::str::from_utf8(&bytes).ok().map(Arc::from);
+        let mut linted = from_entry(entry, filename, source, ProjectPlace { path, linter, root }, shard);
+        linted.cache = Some(CacheState { freshness, changed: true, ..entry_state(entry, shard) });
+        return linted;
+    }
+    let mut linted = lint_prepared(bytes, Some(path), filename, linter, root, Fixing::REPORT_ONLY);
+    linted.cache = Some(CacheState { shard, freshness, content_hash, key, changed: true });
+    linted
+}
+
+/// Where a file sits in the project: what its [`ProjectUnit`] is made of.
+struct ProjectPlace<'a> {
+    path: &'a Path,
+    linter: LinterSettings,
+    root: PathBuf,
+}
+
+/// A file as its cache entry describes it.
+fn from_entry(entry: &FileEntry, filename: String, source: Option<Arc<str>>, place: ProjectPlace<'_>, shard: u64) -> LintedFile {
+    let project = entry.summary.clone().map(|summary| ProjectUnit {
+        module: IndexedModule { root: place.root, summary },
+        path: Some(place.path.to_path_buf()),
+        linter: place.linter,
+    });
+    LintedFile { facts: entry.facts, cache: Some(entry_state(entry, shard)), ..LintedFile::new(filename, source, entry.messages.clone(), project) }
+}
+
+fn entry_state(entry: &FileEntry, shard: u64) -> CacheState {
+    CacheState { shard, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false }
+}
+
+/// Writes back the shards in which some file changed, with every file this run saw.
+fn write_cache(cache: Cache, files: &[LintedFile]) -> Result<(), String> {
+    let changed: std::collections::HashSet<u64> = files.iter().filter_map(|file| file.cache).filter(|state| state.changed).map(|state| state.shard).collect();
+    let entries = files
+        .par_iter()
+        .filter(|file| file.cache.is_some_and(|state| changed.contains(&state.shard)))
+        .filter_map(LintedFile::cache_entry)
+        .collect();
+    cache.write(entries)
 }
 
 /// Phases 2 and 3 of the project index: facts from every summary (plus `others`, files of the
-/// project not linted here), then the files that have facts are linted again with them.
+/// project not linted here), then the files whose findings were made with other facts (a first
+/// lint knows none; a cached one, those of its run) are linted again with them.
 fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
     let mut indexed: Vec<&mut LintedFile> = files.iter_mut().filter(|file| file.project.is_some()).collect();
-    // The summaries are not needed once the facts are known.
-    let modules: Vec<IndexedModule> =
+    // Moved out for the index and back in after: the cache keeps them.
+    let mut modules: Vec<IndexedModule> =
         indexed.iter_mut().filter_map(|file| file.project.as_mut()).map(|unit| std::mem::take(&mut unit.module)).chain(others).collect();
     let facts = project_facts(&modules);
-    let relint: Vec<(&mut LintedFile, FileFacts)> = indexed.into_iter().zip(facts).filter(|(_, facts)| !facts.is_empty()).collect();
-    relint.into_par_iter().for_each(|(file, facts)| relint_with_facts(file, facts));
+    for (file, module) in indexed.iter_mut().zip(modules.drain(..)) {
+        if let Some(unit) = file.project.as_mut() {
+            unit.module = module;
+        }
+    }
+    let relint: Vec<(&mut LintedFile, FileFacts, u64)> = indexed
+        .into_iter()
+        .zip(facts)
+        .map(|(file, facts)| {
+            let key = if facts.is_empty() { no_facts() } else { cache::facts_key(&facts) };
+            (file, facts, key)
+        })
+        .filter(|(file, _, key)| file.facts != *key)
+        .collect();
+    relint.into_par_iter().for_each(|(file, facts, key)| relint_with_facts(file, facts, key));
 }
 
 /// A file as its own project: facts from its own summary only (same-module helpers).
@@ -175,9 +318,13 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
     file
 }
 
-/// Lints a file again with the facts the project gives it; its messages are replaced (fixes
-/// were applied in the first pass, and the project rules have none).
-fn relint_with_facts(file: &mut LintedFile, facts: FileFacts) {
+/// Lints a file again with the facts the project gives it (fingerprint `key`); its messages
+/// are replaced (fixes were applied in the first pass, and the project rules have none). A
+/// source not kept is read again.
+fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
+    if file.source.is_none() {
+        file.source = std::fs::read_to_string(&file.filename).ok().map(Arc::from);
+    }
     let (Some(unit), Some(source)) = (&file.project, &file.source) else { return };
     let module_path = unit.linter.project.as_deref().and_then(|project| project.module_path.clone());
     let project = ProjectFile { module_path, facts };
@@ -185,6 +332,10 @@ fn relint_with_facts(file: &mut LintedFile, facts: FileFacts) {
     let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, unit.path.as_deref(), &linter), &file.filename, source)));
     if let Ok(messages) = relinted {
         file.messages = messages;
+        file.facts = key;
+        if let Some(state) = &mut file.cache {
+            state.changed = true;
+        }
     }
 }
 
@@ -200,7 +351,7 @@ fn dotenv_not_ignored(path: &Path, resolver: &Resolver) -> Result<Option<LintedF
     let filename = path.to_string_lossy().into_owned();
     // The file's content (secrets) is never read nor quoted.
     let messages = to_messages(vec![dotenv_not_gitignored::diagnostic(name)], &filename, "");
-    Ok(Some(LintedFile { filename, source: Some("".into()), messages, fixed: None, fix_warnings: Vec::new(), project: None }))
+    Ok(Some(LintedFile::new(filename, Some("".into()), messages, None)))
 }
 
 /// Writes a file fixing changed. When that fails the file is as it was, and so are its
@@ -254,13 +405,23 @@ pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&P
 }
 
 fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &Settings, fixing: Fixing) -> LintedFile {
+    let (linter, root) = file_settings(path, settings);
+    lint_prepared(bytes, path, filename, linter, root, fixing)
+}
+
+/// The settings one file is linted with (per-file ignores applied, module path set), and the
+/// directory its module path is relative to.
+fn file_settings(path: Option<&Path>, settings: &Settings) -> (LinterSettings, PathBuf) {
+    let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
+    in_project(linter, path, &settings.src)
+}
+
+fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: LinterSettings, root: PathBuf, fixing: Fixing) -> LintedFile {
     let source: Arc<str> = match String::from_utf8(bytes) {
         Ok(source) => source.into(),
         // Ruff's wording for the same failure.
         Err(_) => return LintedFile::failed(filename, "stream did not contain valid UTF-8".to_string()),
     };
-    let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
-    let (linter, root) = in_project(linter, path, &settings.src);
     let linted = catch_unwind(AssertUnwindSafe(|| lint_or_fix(source, path, filename.clone(), linter, root, fixing)));
     linted.unwrap_or_else(|panic| {
         let reason = panic
@@ -289,7 +450,7 @@ fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: 
     if fixing.mode == FixMode::Generate {
         let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);
         let messages = to_messages(diagnostics, &filename, &source);
-        return LintedFile { filename, source: Some(source), messages, fixed: None, fix_warnings: Vec::new(), project: unit(summary, linter) };
+        return LintedFile::new(filename, Some(source), messages, unit(summary, linter));
     }
     let result = fix_source(&source, path, &linter, fixing.unsafe_fixes);
     let mut fix_warnings: Vec<String> = result
@@ -315,5 +476,5 @@ fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: 
     let fixed = (!result.fixed.is_empty()).then_some((source, result.fixed));
     // The index describes the code as it is after fixing.
     let (_, summary) = lint_and_summarize(&fixed_source, path, &linter);
-    LintedFile { filename, source: Some(fixed_source), messages, fixed, fix_warnings, project: unit(summary, linter) }
+    LintedFile { fixed, fix_warnings, ..LintedFile::new(filename, Some(fixed_source), messages, unit(summary, linter)) }
 }

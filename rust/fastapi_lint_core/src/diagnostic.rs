@@ -3,11 +3,12 @@
 //! Ranges are byte offsets here; `message.rs` turns them into Ruff's 1-based rows and columns.
 
 use ruff_text_size::{Ranged, TextRange, TextSize};
+use serde::{Deserialize, Serialize};
 
 use crate::registry::Rule;
 
 /// How safe a fix is to apply, with Ruff's three levels and their JSON spelling.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Applicability {
     /// Shown to the user but never applied.
     DisplayOnly,
@@ -86,7 +87,7 @@ impl Fix {
 }
 
 /// What a diagnostic is about: one of our rules, or a file that does not parse.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DiagnosticKind {
     Rule(Rule),
     /// Reported like Ruff's `invalid-syntax`; it has no code of its own and cannot be suppressed.

@@ -2,17 +2,18 @@
 
 use ruff_source_file::LineIndex;
 use ruff_text_size::{TextRange, TextSize};
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind};
 
 /// A 1-based row and a 1-based column counted in characters, as Ruff reports them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SourceLocation {
     pub row: usize,
     pub column: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageEdit {
     pub content: String,
     pub location: SourceLocation,
@@ -20,14 +21,15 @@ pub struct MessageEdit {
     pub range: TextRange,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageFix {
     pub applicability: Applicability,
     pub edits: Vec<MessageEdit>,
 }
 
-/// One diagnostic of one file, with everything an output format shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One diagnostic of one file, with everything an output format shows. Serializable for the
+/// CLI's cache.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub kind: DiagnosticKind,
     pub message: String,

@@ -133,6 +133,21 @@ declare_rules! {
     FastApiUnusedPathParameter => ("FAST003", "fast-api-unused-path-parameter", Stable, Sometimes, rules::fast::unused_path_parameter::FastApiUnusedPathParameter);
 }
 
+/// A rule is stored by its code (the CLI's cache), so that a cache never maps a code to
+/// another rule when rules are added.
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        Rule::from_code(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown rule code `{code}`")))
+    }
+}
+
 /// Where a rule's documentation lives on the web.
 const FAPI_DOCS_BASE: &str = "https://fastapi-lint.readthedocs.io/en/latest/rules/";
 const RUFF_DOCS_BASE: &str = "https://docs.astral.sh/ruff/rules/";

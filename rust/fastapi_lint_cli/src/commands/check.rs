@@ -63,13 +63,17 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         if files.is_empty() {
             warn("No Python files found under the given path(s)");
         }
-        (lint::lint_files(&files, &walked.dotenv, &resolver, fixing, crate::lint_scope(&options))?, None)
+        let cache_dir = (!command.no_cache).then(|| command.cache_dir.as_ref().map_or_else(|| run_settings.cache_dir.clone(), |dir| absolute(dir, &cwd)));
+        (lint::lint_files(&files, &walked.dotenv, &resolver, fixing, crate::lint_scope(&options), cache_dir.as_deref())?, None)
     };
     for warning in resolver.warnings() {
         warn(&warning);
     }
     for warning in &diagnostics.fix_warnings {
         eprintln!("error: {warning}");
+    }
+    for warning in &diagnostics.warnings {
+        warn(warning);
     }
 
     let context = Context { cwd: &cwd, unsafe_fixes: unsafe_fixes.applies(), sources: &diagnostics.sources };

@@ -3,6 +3,7 @@
 
 mod add_noqa;
 mod check;
+mod clean;
 pub(crate) mod rule;
 mod version;
 
@@ -31,6 +32,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     let result = match cli.command {
         Command::Check(command) => check::check(*command, cli.log_level.level()),
         Command::Rule(command) => rule::rule(&command),
+        Command::Clean => clean::clean(cli.log_level.level()),
         Command::Version { output_format } => version::version(output_format),
     };
     result.unwrap_or_else(|error| {

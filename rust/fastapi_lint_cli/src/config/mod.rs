@@ -77,6 +77,7 @@ pub struct Configuration {
     pub heavy: Option<HeavyOptions>,
     pub settings: Option<SettingsOptions>,
     pub src: Option<Vec<PathBuf>>,
+    pub cache_dir: Option<PathBuf>,
     /// `fixable` / `extend-fixable` / `unfixable` layers, resolved like `select`, oldest first.
     pub fixable: Vec<RuleSelection>,
     pub fix: Option<bool>,
@@ -127,6 +128,7 @@ impl Configuration {
             heavy: lint.heavy,
             settings: lint.settings.clone(),
             src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
+            cache_dir: options.cache_dir.as_ref().map(|dir| patterns::normalize(&root.join(dir))),
             fixable: vec![RuleSelection {
                 select: lint.fixable.as_deref().map(|values| parse_selectors(values, "fixable", &origin)).transpose()?,
                 extend_select: parse_selectors(lint.extend_fixable.as_deref().unwrap_or_default(), "extend-fixable", &origin)?,
@@ -165,6 +167,7 @@ impl Configuration {
             heavy: self.heavy.or(base.heavy),
             settings: self.settings.or(base.settings),
             src: self.src.or(base.src),
+            cache_dir: self.cache_dir.or(base.cache_dir),
             fixable,
             fix: self.fix.or(base.fix),
             unsafe_fixes: self.unsafe_fixes.or(base.unsafe_fixes),
@@ -186,25 +189,31 @@ impl Configuration {
         };
         let mut per_file_ignores = self.per_file_ignores.unwrap_or_default();
         per_file_ignores.extend(self.extend_per_file_ignores);
+        let linter = LinterSettings {
+            rules,
+            target_version: self.target_version.unwrap_or(DEFAULT_TARGET_VERSION).python_version(),
+            parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
+            preview,
+            fixable: resolve_rules(&[RuleSelector::All], &self.fixable, preview),
+            blocking: self.blocking.unwrap_or_default(),
+            responsiveness: self.responsiveness.unwrap_or_default(),
+            heavy: self.heavy.unwrap_or_default(),
+            settings: self.settings.unwrap_or_default(),
+            project: None,
+        };
+        // Everything in the linter settings can change a finding; the per-file part (ignores,
+        // module path) is keyed per file by the cache.
+        let fingerprint = xxhash_rust::xxh3::xxh3_64(format!("{linter:?}").as_bytes());
         Ok(Settings {
-            linter: LinterSettings {
-                rules,
-                target_version: self.target_version.unwrap_or(DEFAULT_TARGET_VERSION).python_version(),
-                parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
-                preview,
-                fixable: resolve_rules(&[RuleSelector::All], &self.fixable, preview),
-                blocking: self.blocking.unwrap_or_default(),
-                responsiveness: self.responsiveness.unwrap_or_default(),
-                heavy: self.heavy.unwrap_or_default(),
-                settings: self.settings.unwrap_or_default(),
-                project: None,
-            },
+            linter,
+            fingerprint,
             per_file_ignores: PerFileIgnores::new(per_file_ignores)?,
             exclude,
             respect_gitignore: self.respect_gitignore.unwrap_or(true),
             force_exclude: self.force_exclude.unwrap_or(false),
             // Ruff's default: the project root and `src/` under it.
             src: self.src.unwrap_or_else(|| vec![self.project_root.clone(), self.project_root.join("src")]),
+            cache_dir: self.cache_dir.unwrap_or_else(|| self.project_root.join(crate::cache::DEFAULT_DIR)),
             project_root: self.project_root,
             warnings,
             fix: self.fix.unwrap_or(false),
@@ -263,12 +272,16 @@ pub struct Settings {
     pub project_root: PathBuf,
     /// The settings before per-file ignores.
     pub linter: LinterSettings,
+    /// A hash of `linter`: the cache keeps findings per configuration.
+    pub fingerprint: u64,
     pub per_file_ignores: PerFileIgnores,
     pub exclude: PathMatcher,
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     /// Source roots, absolute (first-party module resolution will use them).
     pub src: Vec<PathBuf>,
+    /// `cache-dir`, absolute; a run uses the one of its working directory's settings.
+    pub cache_dir: PathBuf,
     /// Printed once per run as `warning: ...`.
     pub warnings: Vec<String>,
     /// `fix`, `unsafe-fixes` (unset: hint at them) and `show-fixes`; a run reads them from the

@@ -76,6 +76,8 @@ pub struct Options {
     pub force_exclude: Option<bool>,
     /// Source roots (kept for first-party module resolution).
     pub src: Option<Vec<String>>,
+    /// Where `check` keeps its cache, relative to this file (default `.fastapi_lint_cache`).
+    pub cache_dir: Option<String>,
     // Ruff still reads the selection keys at the top level (its pre-`lint` spelling); serde
     // cannot flatten with `deny_unknown_fields`, so they are declared here as well.
     pub select: Option<Vec<String>>,

@@ -1,12 +1,13 @@
 //! What the project index tells the linter about one file: facts that come from other modules.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use crate::fastapi::Roles;
 use crate::registry::Rule;
 
 /// How a call ends, through project functions, at a blocking or heavy call.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Chain {
     /// The project functions from the callee to the one making the leaf call.
     pub functions: Vec<String>,
@@ -47,6 +48,24 @@ pub struct FileFacts {
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
         self.blocking_helpers.is_empty() && self.heavy_tasks.is_empty() && self.roles.is_empty() && self.apps.is_empty() && self.base_models.is_empty()
+    }
+
+    /// Feeds the facts to `state` in a fixed order (maps sorted by key), so that equal facts
+    /// hash alike in every run: the CLI's cache keeps a file's findings only while the facts
+    /// they were computed with stay the same.
+    pub fn hash_stable<H: Hasher>(&self, state: &mut H) {
+        fn sorted<K: Ord, V>(map: &HashMap<K, V>) -> Vec<(&K, &V)> {
+            let mut entries: Vec<(&K, &V)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            entries
+        }
+        sorted(&self.blocking_helpers).hash(state);
+        sorted(&self.heavy_tasks).hash(state);
+        sorted(&self.roles).hash(state);
+        let mut apps: Vec<&String> = self.apps.iter().collect();
+        apps.sort_unstable();
+        apps.hash(state);
+        self.base_models.hash(state);
     }
 }
 

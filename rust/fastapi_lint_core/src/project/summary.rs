@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextSize};
+use serde::{Deserialize, Serialize};
 
 use super::names::{definition_name, reference_name};
 use crate::checker::{Checker, Frame};
@@ -15,7 +16,7 @@ use crate::rules::{blocking, heavy};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 /// A call that blocks or does heavy work, where a chain ends.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leaf {
     /// The rule the call belongs to when made directly in async code (FAPI101–105, 201, 202).
     pub rule: Rule,
@@ -26,7 +27,7 @@ pub struct Leaf {
 }
 
 /// One module-level function or method of a module-level class.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
     pub name: String,
@@ -40,7 +41,7 @@ pub struct FunctionSummary {
 }
 
 /// A module-level class and what it derives from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClassSummary {
     pub name: String,
     /// Base classes by project or qualified name (`pydantic.BaseModel`, `app.models.Base`).
@@ -52,8 +53,9 @@ pub struct ClassSummary {
     pub configures: bool,
 }
 
-/// Everything the project index needs from one module.
-#[derive(Clone, Debug, Default)]
+/// Everything the project index needs from one module; the CLI's cache keeps it, so that an
+/// unchanged file is not parsed again to build the index.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ModuleSummary {
     /// `app.services.users`.
     pub module: String,

@@ -1,0 +1,268 @@
+//! The persistent cache of `check`, laid out like Ruff's: `<cache-dir>/<version>/<shard>`.
+//!
+//! One shard holds the files governed by one configuration (its project root and settings
+//! fingerprint), so a change of settings starts a new shard and switching back finds the old
+//! one. Each file's entry keeps what a lint of it produced: the findings, the fingerprint of the
+//! project facts they were computed with, and the module summary the project index needs. A
+//! warm run therefore parses only files that changed, plus files whose facts changed.
+//!
+//! A file is fresh when its modification time, size and permissions are those recorded (the
+//! shortcut, as in Ruff) or, failing that, when its content hashes to the recorded hash.
+//! Shards are written whole, to a temporary file renamed into place: runs sharing a cache never
+//! read a torn shard, the last one to finish wins, and an unreadable shard is an empty one.
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fastapi_lint_core::project::{FileFacts, ModuleSummary};
+use fastapi_lint_core::{LinterSettings, Message};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
+
+use crate::config::Settings;
+
+/// The default cache directory, in the project root (Ruff's is `.ruff_cache`).
+pub const DEFAULT_DIR: &str = ".fastapi_lint_cache";
+/// The environment variable that sets the cache directory, below `--cache-dir`.
+pub const DIR_ENV: &str = "FASTAPI_LINT_CACHE_DIR";
+/// Entries of files no run has seen for this long are dropped when their shard is written.
+const MAX_UNSEEN: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// The cache of one run: the shards it read, and the directory it writes them back to.
+pub struct Cache {
+    /// `<cache-dir>/<version>`.
+    dir: PathBuf,
+    shards: HashMap<u64, Shard>,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct Shard {
+    /// Keyed by absolute path.
+    files: HashMap<String, FileEntry>,
+}
+
+/// What a lint of one file produced, and how to tell whether it still holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub freshness: Freshness,
+    pub content_hash: u64,
+    /// The file's own settings (per-file ignores, module path) as [`file_key`] hashes them.
+    pub key: u64,
+    /// Seconds since the epoch of the last run that saw the file.
+    last_seen: u64,
+    /// The fingerprint of the project facts the messages were computed with ([`facts_key`]).
+    pub facts: u64,
+    pub messages: Vec<Message>,
+    pub summary: Option<ModuleSummary>,
+}
+
+impl FileEntry {
+    pub fn new(freshness: Freshness, content_hash: u64, key: u64, facts: u64, messages: Vec<Message>, summary: Option<ModuleSummary>) -> Self {
+        Self { freshness, content_hash, key, last_seen: now(), facts, messages, summary }
+    }
+}
+
+/// What `stat` says of a file: when it changed, its size and its permissions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Freshness {
+    modified_nanos: u128,
+    size: u64,
+    permissions: u32,
+}
+
+impl Freshness {
+    pub fn of(metadata: &fs::Metadata) -> Self {
+        let modified_nanos = metadata.modified().ok().and_then(|time| time.duration_since(UNIX_EPOCH).ok()).map_or(0, |since| since.as_nanos());
+        Self { modified_nanos, size: metadata.len(), permissions: permission_bits(metadata) }
+    }
+}
+
+#[cfg(unix)]
+fn permission_bits(metadata: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode()
+}
+
+#[cfg(not(unix))]
+fn permission_bits(metadata: &fs::Metadata) -> u32 {
+    u32::from(metadata.permissions().readonly())
+}
+
+/// The hash a file's content is recognised by.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxh3_64(bytes)
+}
+
+/// The shard of the files one configuration governs: its project root and settings.
+pub fn shard_key(settings: &Settings) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    settings.project_root.hash(&mut hasher);
+    settings.fingerprint.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What else one file's findings depend on besides its content and its configuration: the
+/// rules left after per-file ignores, and its module path (relative imports resolve with it).
+pub fn file_key(linter: &LinterSettings) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    linter.rules.hash(&mut hasher);
+    linter.project.as_ref().and_then(|project| project.module_path.as_ref()).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of the project facts a file is linted with.
+pub fn facts_key(facts: &FileFacts) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    facts.hash_stable(&mut hasher);
+    hasher.finish()
+}
+
+impl Cache {
+    /// Opens the cache under `cache_dir` and reads the shards of `shard_keys` (in parallel).
+    /// A shard that is missing, unreadable or from an older layout reads as empty.
+    pub fn open(cache_dir: &Path, shard_keys: impl IntoIterator<Item = u64>) -> Self {
+        let dir = cache_dir.join(fastapi_lint_core::VERSION);
+        let mut keys: Vec<u64> = shard_keys.into_iter().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let shards = keys.into_par_iter().map(|key| (key, read_shard(&dir.join(shard_name(key))))).collect();
+        Self { dir, shards }
+    }
+
+    /// The entry of `path` in shard `shard`, if any.
+    pub fn get(&self, shard: u64, path: &str) -> Option<&FileEntry> {
+        self.shards.get(&shard)?.files.get(path)
+    }
+
+    /// Writes every shard back with `entries` (shard, path, entry) replacing what was there;
+    /// entries no run has seen for a month are dropped.
+    pub fn write(mut self, entries: Vec<(u64, String, FileEntry)>) -> Result<(), String> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut touched: HashMap<u64, Shard> = HashMap::new();
+        for (key, path, entry) in entries {
+            let shard = touched.entry(key).or_insert_with(|| self.shards.remove(&key).unwrap_or_default());
+            shard.files.insert(path, entry);
+        }
+        let dir = &self.dir;
+        let root = dir.parent().unwrap_or(dir);
+        init_cache_dir(root).map_err(|error| format!("Failed to create the cache directory `{}`: {error}", root.display()))?;
+        fs::create_dir_all(dir).map_err(|error| format!("Failed to create the cache directory `{}`: {error}", dir.display()))?;
+        let oldest = now().saturating_sub(MAX_UNSEEN.as_secs());
+        touched
+            .into_par_iter()
+            .map(|(key, mut shard)| {
+                shard.files.retain(|_, entry| entry.last_seen >= oldest);
+                write_shard(&dir.join(shard_name(key)), &shard)
+            })
+            .collect::<Result<Vec<()>, String>>()
+            .map(drop)
+    }
+}
+
+fn shard_name(key: u64) -> String {
+    format!("{key:016x}")
+}
+
+fn read_shard(path: &Path) -> Shard {
+    let Ok(bytes) = fs::read(path) else { return Shard::default() };
+    bincode::deserialize(&bytes).unwrap_or_default()
+}
+
+fn write_shard(path: &Path, shard: &Shard) -> Result<(), String> {
+    let fail = |error: &dyn std::fmt::Display| format!("Failed to write the cache file `{}`: {error}", path.display());
+    let bytes = bincode::serialize(shard).map_err(|error| fail(&error))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new().prefix(".shard-").tempfile_in(dir).map_err(|error| fail(&error))?;
+    temp.write_all(&bytes).map_err(|error| fail(&error))?;
+    temp.persist(path).map_err(|error| fail(&error.error))?;
+    Ok(())
+}
+
+/// Creates the cache directory with Ruff's two markers: `CACHEDIR.TAG`, which backup tools
+/// honour, and a `.gitignore` of `*`, so the cache is never committed.
+fn init_cache_dir(root: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(root)?;
+    let tag = root.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        fs::write(tag, "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by fastapi-lint.\n")?;
+    }
+    let gitignore = root.join(".gitignore");
+    if !gitignore.exists() {
+        fs::write(gitignore, "# Automatically created by fastapi-lint.\n*\n")?;
+    }
+    Ok(())
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(content: &str, facts: u64) -> FileEntry {
+        let freshness = Freshness { modified_nanos: 1, size: content.len() as u64, permissions: 0o644 };
+        FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() }))
+    }
+
+    #[test]
+    fn entries_survive_a_write_and_a_read_with_their_markers() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), [1]);
+        assert!(cache.get(1, "/p/app.py").is_none());
+        cache.write(vec![(1, "/p/app.py".to_string(), entry("x = 1\n", 3))]).unwrap();
+        let cache = Cache::open(dir.path(), [1, 2]);
+        let read = cache.get(1, "/p/app.py").expect("the entry was written");
+        assert_eq!((read.facts, read.key, read.content_hash), (3, 7, content_hash(b"x = 1\n")));
+        assert_eq!(read.summary.as_ref().map(|summary| summary.module.as_str()), Some("app"));
+        assert!(cache.get(2, "/p/app.py").is_none(), "another shard does not see it");
+        assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().lines().last(), Some("*"));
+        assert!(fs::read_to_string(dir.path().join("CACHEDIR.TAG")).unwrap().starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    }
+
+    #[test]
+    fn a_write_keeps_the_entries_it_does_not_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        Cache::open(dir.path(), [1]).write(vec![(1, "/p/a.py".to_string(), entry("a", 0)), (1, "/p/b.py".to_string(), entry("b", 0))]).unwrap();
+        Cache::open(dir.path(), [1]).write(vec![(1, "/p/a.py".to_string(), entry("a2", 5))]).unwrap();
+        let cache = Cache::open(dir.path(), [1]);
+        assert_eq!(cache.get(1, "/p/a.py").map(|entry| entry.facts), Some(5));
+        assert!(cache.get(1, "/p/b.py").is_some());
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_shard_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let versioned = dir.path().join(fastapi_lint_core::VERSION);
+        fs::create_dir_all(&versioned).unwrap();
+        fs::write(versioned.join(shard_name(1)), b"\xff\xff not a shard").unwrap();
+        let cache = Cache::open(dir.path(), [1]);
+        assert!(cache.get(1, "/p/a.py").is_none());
+        cache.write(vec![(1, "/p/a.py".to_string(), entry("a", 0))]).unwrap();
+        assert!(Cache::open(dir.path(), [1]).get(1, "/p/a.py").is_some(), "the corrupt shard was replaced");
+    }
+
+    #[test]
+    fn facts_fingerprints_ignore_map_order_and_see_changes() {
+        let mut one = FileFacts::default();
+        let mut two = FileFacts::default();
+        for name in ["a", "b", "c", "d", "e"] {
+            one.apps.insert(name.to_string());
+        }
+        for name in ["e", "d", "c", "b", "a"] {
+            two.apps.insert(name.to_string());
+        }
+        assert_eq!(facts_key(&one), facts_key(&two));
+        two.base_models.push("app.base.Model".to_string());
+        assert_ne!(facts_key(&one), facts_key(&two));
+        assert_ne!(facts_key(&one), facts_key(&FileFacts::default()));
+    }
+}

@@ -1,0 +1,39 @@
+//! `fastapi-lint clean`: removes the cache directories below the working directory, and the
+//! one `FASTAPI_LINT_CACHE_DIR` or the working directory's configuration names, as `ruff clean`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::exit;
+use crate::args::LogLevel;
+use crate::cache;
+
+pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
+    let cwd = std::env::current_dir().context("Failed to read the working directory")?;
+    let resolver = crate::resolver(&crate::CheckOptions::default(), &cwd)?;
+    let configured = std::env::var_os(cache::DIR_ENV).map_or_else(|| resolver.default_settings().cache_dir.clone(), |dir| cwd.join(dir));
+    let mut caches = vec![configured];
+    caches.extend(caches_below(&cwd));
+    caches.sort();
+    caches.dedup();
+    for dir in caches.iter().filter(|dir| dir.is_dir()) {
+        if log_level >= LogLevel::Default {
+            eprintln!("Removing cache at: {}", dir.strip_prefix(&cwd).unwrap_or(dir).display());
+        }
+        std::fs::remove_dir_all(dir).with_context(|| format!("Failed to remove the cache at `{}`", dir.display()))?;
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// Every `.fastapi_lint_cache` directory below `root`, ignored and hidden ones included (that
+/// is where caches are); directories that cannot be read are passed over.
+fn caches_below(root: &Path) -> Vec<PathBuf> {
+    ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_dir()) && entry.file_name() == cache::DEFAULT_DIR)
+        .map(ignore::DirEntry::into_path)
+        .collect()
+}
