@@ -2,7 +2,8 @@
 //!
 //! One shard holds the files governed by one configuration (its project root and settings
 //! fingerprint), so a change of settings starts a new shard and switching back finds the old
-//! one. Each file's entry keeps what a lint of it produced: the findings, the fingerprint of the
+//! one. A shard is stored as [`BUCKETS`] files by a hash of the path, read in parallel; a run
+//! rewrites only the buckets in which something changed. Each file's entry keeps what a lint of it produced: the findings, the fingerprint of the
 //! project facts they were computed with, and the module summary the project index needs. A
 //! warm run therefore parses only files that changed, plus files whose facts changed.
 //!
@@ -30,18 +31,37 @@ use crate::config::Settings;
 pub const DEFAULT_DIR: &str = ".fastapi_lint_cache";
 /// The environment variable that sets the cache directory, below `--cache-dir`.
 pub const DIR_ENV: &str = "FASTAPI_LINT_CACHE_DIR";
-/// Entries of files no run has seen for this long are dropped when their shard is written.
+/// Entries of files no run has seen for this long are dropped when their bucket is written.
 const MAX_UNSEEN: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// The files a shard is split into.
+const BUCKETS: u64 = 16;
 
-/// The cache of one run: the shards it read, and the directory it writes them back to.
+/// The cache of one run: the buckets it read, and the directory it writes them back to.
 pub struct Cache {
     /// `<cache-dir>/<version>`.
     dir: PathBuf,
-    shards: HashMap<u64, Shard>,
+    buckets: HashMap<Location, Bucket>,
+}
+
+/// Where a file's entry is kept: its shard and the bucket of the shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    shard: u64,
+    bucket: u64,
+}
+
+impl Location {
+    pub fn of(shard: u64, path: &str) -> Self {
+        Self { shard, bucket: xxh3_64(path.as_bytes()) % BUCKETS }
+    }
+
+    fn file_name(self) -> String {
+        format!("{:016x}-{:02}", self.shard, self.bucket)
+    }
 }
 
 #[derive(Default, Serialize, Deserialize)]
-struct Shard {
+struct Bucket {
     /// Keyed by absolute path.
     files: HashMap<String, FileEntry>,
 }
@@ -123,32 +143,34 @@ pub fn facts_key(facts: &FileFacts) -> u64 {
 }
 
 impl Cache {
-    /// Opens the cache under `cache_dir` and reads the shards of `shard_keys` (in parallel).
-    /// A shard that is missing, unreadable or from an older layout reads as empty.
+    /// Opens the cache under `cache_dir` and reads the shards of `shard_keys` (their buckets in
+    /// parallel). A bucket that is missing, unreadable or from an older layout reads as empty.
     pub fn open(cache_dir: &Path, shard_keys: impl IntoIterator<Item = u64>) -> Self {
         let dir = cache_dir.join(fastapi_lint_core::VERSION);
         let mut keys: Vec<u64> = shard_keys.into_iter().collect();
         keys.sort_unstable();
         keys.dedup();
-        let shards = keys.into_par_iter().map(|key| (key, read_shard(&dir.join(shard_name(key))))).collect();
-        Self { dir, shards }
+        let locations: Vec<Location> = keys.iter().flat_map(|&shard| (0..BUCKETS).map(move |bucket| Location { shard, bucket })).collect();
+        let buckets = locations.into_par_iter().map(|location| (location, read_bucket(&dir.join(location.file_name())))).collect();
+        Self { dir, buckets }
     }
 
-    /// The entry of `path` in shard `shard`, if any.
-    pub fn get(&self, shard: u64, path: &str) -> Option<&FileEntry> {
-        self.shards.get(&shard)?.files.get(path)
+    /// Takes the entry of `path` out of its bucket, if it has one; a [`Cache::write`] puts
+    /// back what the run found.
+    pub fn take(&mut self, location: Location, path: &str) -> Option<FileEntry> {
+        self.buckets.get_mut(&location)?.files.remove(path)
     }
 
-    /// Writes every shard back with `entries` (shard, path, entry) replacing what was there;
-    /// entries no run has seen for a month are dropped.
-    pub fn write(mut self, entries: Vec<(u64, String, FileEntry)>) -> Result<(), String> {
+    /// Writes the buckets of `entries` back, with those entries (location, path, entry)
+    /// replacing what was there; entries no run has seen for a month are dropped.
+    pub fn write(mut self, entries: Vec<(Location, String, FileEntry)>) -> Result<(), String> {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut touched: HashMap<u64, Shard> = HashMap::new();
-        for (key, path, entry) in entries {
-            let shard = touched.entry(key).or_insert_with(|| self.shards.remove(&key).unwrap_or_default());
-            shard.files.insert(path, entry);
+        let mut touched: HashMap<Location, Bucket> = HashMap::new();
+        for (location, path, entry) in entries {
+            let bucket = touched.entry(location).or_insert_with(|| self.buckets.remove(&location).unwrap_or_default());
+            bucket.files.insert(path, entry);
         }
         let dir = &self.dir;
         let root = dir.parent().unwrap_or(dir);
@@ -157,29 +179,25 @@ impl Cache {
         let oldest = now().saturating_sub(MAX_UNSEEN.as_secs());
         touched
             .into_par_iter()
-            .map(|(key, mut shard)| {
-                shard.files.retain(|_, entry| entry.last_seen >= oldest);
-                write_shard(&dir.join(shard_name(key)), &shard)
+            .map(|(location, mut bucket)| {
+                bucket.files.retain(|_, entry| entry.last_seen >= oldest);
+                write_bucket(&dir.join(location.file_name()), &bucket)
             })
             .collect::<Result<Vec<()>, String>>()
             .map(drop)
     }
 }
 
-fn shard_name(key: u64) -> String {
-    format!("{key:016x}")
-}
-
-fn read_shard(path: &Path) -> Shard {
-    let Ok(bytes) = fs::read(path) else { return Shard::default() };
+fn read_bucket(path: &Path) -> Bucket {
+    let Ok(bytes) = fs::read(path) else { return Bucket::default() };
     bincode::deserialize(&bytes).unwrap_or_default()
 }
 
-fn write_shard(path: &Path, shard: &Shard) -> Result<(), String> {
+fn write_bucket(path: &Path, bucket: &Bucket) -> Result<(), String> {
     let fail = |error: &dyn std::fmt::Display| format!("Failed to write the cache file `{}`: {error}", path.display());
-    let bytes = bincode::serialize(shard).map_err(|error| fail(&error))?;
+    let bytes = bincode::serialize(bucket).map_err(|error| fail(&error))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(".shard-").tempfile_in(dir).map_err(|error| fail(&error))?;
+    let mut temp = tempfile::Builder::new().prefix(".bucket-").tempfile_in(dir).map_err(|error| fail(&error))?;
     temp.write_all(&bytes).map_err(|error| fail(&error))?;
     temp.persist(path).map_err(|error| fail(&error.error))?;
     Ok(())
@@ -213,41 +231,51 @@ mod tests {
         FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() }))
     }
 
+    fn update(shard: u64, path: &str, entry: FileEntry) -> (Location, String, FileEntry) {
+        (Location::of(shard, path), path.to_string(), entry)
+    }
+
     #[test]
     fn entries_survive_a_write_and_a_read_with_their_markers() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path(), [1]);
-        assert!(cache.get(1, "/p/app.py").is_none());
-        cache.write(vec![(1, "/p/app.py".to_string(), entry("x = 1\n", 3))]).unwrap();
-        let cache = Cache::open(dir.path(), [1, 2]);
-        let read = cache.get(1, "/p/app.py").expect("the entry was written");
+        let mut cache = Cache::open(dir.path(), [1]);
+        assert!(cache.take(Location::of(1, "/p/app.py"), "/p/app.py").is_none());
+        cache.write(vec![update(1, "/p/app.py", entry("x = 1\n", 3))]).unwrap();
+        let mut cache = Cache::open(dir.path(), [1, 2]);
+        let read = cache.take(Location::of(1, "/p/app.py"), "/p/app.py").expect("the entry was written");
         assert_eq!((read.facts, read.key, read.content_hash), (3, 7, content_hash(b"x = 1\n")));
         assert_eq!(read.summary.as_ref().map(|summary| summary.module.as_str()), Some("app"));
-        assert!(cache.get(2, "/p/app.py").is_none(), "another shard does not see it");
+        assert!(cache.take(Location::of(2, "/p/app.py"), "/p/app.py").is_none(), "another shard does not see it");
         assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().lines().last(), Some("*"));
         assert!(fs::read_to_string(dir.path().join("CACHEDIR.TAG")).unwrap().starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
     }
 
     #[test]
     fn a_write_keeps_the_entries_it_does_not_replace() {
+        // Enough files that some share a bucket with `a.py` and some do not.
+        let others: Vec<String> = (0..40).map(|n| format!("/p/{n}.py")).collect();
         let dir = tempfile::tempdir().unwrap();
-        Cache::open(dir.path(), [1]).write(vec![(1, "/p/a.py".to_string(), entry("a", 0)), (1, "/p/b.py".to_string(), entry("b", 0))]).unwrap();
-        Cache::open(dir.path(), [1]).write(vec![(1, "/p/a.py".to_string(), entry("a2", 5))]).unwrap();
-        let cache = Cache::open(dir.path(), [1]);
-        assert_eq!(cache.get(1, "/p/a.py").map(|entry| entry.facts), Some(5));
-        assert!(cache.get(1, "/p/b.py").is_some());
+        let all = others.iter().map(String::as_str).chain(["/p/a.py"]).map(|path| update(1, path, entry(path, 0))).collect();
+        Cache::open(dir.path(), [1]).write(all).unwrap();
+        Cache::open(dir.path(), [1]).write(vec![update(1, "/p/a.py", entry("a2", 5))]).unwrap();
+        let mut cache = Cache::open(dir.path(), [1]);
+        assert_eq!(cache.take(Location::of(1, "/p/a.py"), "/p/a.py").map(|entry| entry.facts), Some(5));
+        for path in &others {
+            assert!(cache.take(Location::of(1, path), path).is_some(), "{path} was kept");
+        }
     }
 
     #[test]
-    fn a_corrupt_or_foreign_shard_reads_as_empty() {
+    fn a_corrupt_or_foreign_bucket_reads_as_empty() {
         let dir = tempfile::tempdir().unwrap();
         let versioned = dir.path().join(fastapi_lint_core::VERSION);
+        let location = Location::of(1, "/p/a.py");
         fs::create_dir_all(&versioned).unwrap();
-        fs::write(versioned.join(shard_name(1)), b"\xff\xff not a shard").unwrap();
-        let cache = Cache::open(dir.path(), [1]);
-        assert!(cache.get(1, "/p/a.py").is_none());
-        cache.write(vec![(1, "/p/a.py".to_string(), entry("a", 0))]).unwrap();
-        assert!(Cache::open(dir.path(), [1]).get(1, "/p/a.py").is_some(), "the corrupt shard was replaced");
+        fs::write(versioned.join(location.file_name()), b"\xff\xff not a bucket").unwrap();
+        let mut cache = Cache::open(dir.path(), [1]);
+        assert!(cache.take(location, "/p/a.py").is_none());
+        cache.write(vec![update(1, "/p/a.py", entry("a", 0))]).unwrap();
+        assert!(Cache::open(dir.path(), [1]).take(location, "/p/a.py").is_some(), "the corrupt bucket was replaced");
     }
 
     #[test]

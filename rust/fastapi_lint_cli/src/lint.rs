@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
-use fastapi_lint_core::project::{FileFacts, IndexedModule, ModuleSummary, ProjectFile, module_path, project_facts};
+use fastapi_lint_core::project::{FileFacts, IndexedModule, ModuleSummary, PackageDirs, ProjectFile, module_path, project_facts};
 use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source, to_messages};
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, FileEntry, Freshness};
+use crate::cache::{self, Cache, FileEntry, Freshness, Location};
 use crate::config::Settings;
 use crate::config::discovery::Resolver;
 use crate::output::Sources;
@@ -75,10 +75,6 @@ impl FixedFile {
 impl Diagnostics {
     fn from_files(mut files: Vec<LintedFile>) -> Self {
         files.sort_by(|a, b| a.filename.cmp(&b.filename));
-        // Only findings are quoted: a file without any needs no source (nor memory for it).
-        files.par_iter_mut().filter(|file| file.source.is_none() && !file.messages.is_empty()).for_each(|file| {
-            file.source = std::fs::read_to_string(&file.filename).ok().map(Arc::from);
-        });
         let mut diagnostics = Diagnostics::default();
         for file in files {
             if let Some(source) = file.source.filter(|_| !file.messages.is_empty() || file.fixed.is_some()) {
@@ -91,6 +87,17 @@ impl Diagnostics {
             }
         }
         diagnostics
+    }
+
+    /// Reads the sources of files with findings that the run did not keep (cache hits), for
+    /// the formats that quote them.
+    pub fn read_missing_sources(&mut self) {
+        let mut missing: Vec<&str> =
+            self.messages.iter().map(|message| message.filename.as_str()).filter(|filename| *filename != STDIN && !self.sources.contains_key(*filename)).collect();
+        missing.dedup();
+        let read: Vec<(String, Arc<str>)> =
+            missing.into_par_iter().filter_map(|filename| Some((filename.to_string(), Arc::from(std::fs::read_to_string(filename).ok()?)))).collect();
+        self.sources.extend(read);
     }
 
     /// The number of fixes applied (or, for a diff, that would be).
@@ -127,7 +134,7 @@ struct ProjectUnit {
 /// What the cache records of a file besides its findings.
 #[derive(Clone, Copy)]
 struct CacheState {
-    shard: u64,
+    location: Location,
     freshness: Freshness,
     content_hash: u64,
     key: u64,
@@ -146,11 +153,11 @@ impl LintedFile {
     }
 
     /// The file's entry for the cache: its findings and summary, as found.
-    fn cache_entry(&self) -> Option<(u64, String, FileEntry)> {
+    fn cache_entry(&self) -> Option<(Location, String, FileEntry)> {
         let state = self.cache?;
         let summary = self.project.as_ref().map(|unit| unit.module.summary.clone());
         let entry = FileEntry::new(state.freshness, state.content_hash, state.key, self.facts, self.messages.clone(), summary);
-        Some((state.shard, self.filename.clone(), entry))
+        Some((state.location, self.filename.clone(), entry))
     }
 }
 
@@ -175,15 +182,28 @@ pub enum Scope {
 /// cache there; fixing runs neither read nor write it.
 pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolver, fixing: Fixing, scope: Scope, cache_dir: Option<&Path>) -> Result<Diagnostics> {
     let jobs = paths.par_iter().map(|path| Ok((path, resolver.settings_for(path)?))).collect::<Result<Vec<_>>>()?;
-    let cache = cache_dir
+    let mut cache = cache_dir
         .filter(|_| fixing.mode == FixMode::Generate)
         .map(|dir| Cache::open(dir, jobs.iter().map(|(_, settings)| cache::shard_key(settings))));
-    let mut files: Vec<LintedFile> = jobs
-        .par_iter()
+    // Entries are taken out of the cache, not copied: what stays in it is what this run did
+    // not see.
+    let lookups: Vec<Option<Lookup>> = jobs
+        .iter()
         .map(|(path, settings)| {
-            let linted = match &cache {
-                Some(cache) => lint_with_cache(path, settings, cache),
-                None => lint_path(path, settings, fixing),
+            let cache = cache.as_mut()?;
+            let filename = path.to_string_lossy();
+            let location = Location::of(cache::shard_key(settings), &filename);
+            Some(Lookup { location, entry: cache.take(location, &filename) })
+        })
+        .collect();
+    let packages = PackageDirs::default();
+    let mut files: Vec<LintedFile> = jobs
+        .into_par_iter()
+        .zip(lookups)
+        .map(|((path, settings), lookup)| {
+            let linted = match lookup {
+                Some(lookup) => lint_with_cache(path, &settings, lookup, &packages),
+                None => lint_path(path, &settings, fixing, &packages),
             };
             let mut linted = if scope == Scope::File { with_own_facts(linted) } else { linted };
             // A report quotes only findings: the sources of clean files are not held for the
@@ -206,13 +226,19 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
     Ok(Diagnostics { warnings, ..Diagnostics::from_files(files) })
 }
 
+/// Where a file's entry belongs in the cache, and the entry if it has one.
+struct Lookup {
+    location: Location,
+    entry: Option<FileEntry>,
+}
+
 /// Reads and lints one file (fixing it, with [`FixMode::Apply`]).
-fn lint_path(path: &Path, settings: &Settings, fixing: Fixing) -> LintedFile {
+fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
     let filename = path.to_string_lossy().into_owned();
     match std::fs::read(path) {
         Ok(bytes) => {
-            let linted = lint_bytes(bytes, Some(path), filename, settings, fixing);
-            if fixing.mode == FixMode::Apply { write_fixed(path, linted, settings) } else { linted }
+            let linted = lint_bytes(bytes, Some(path), filename, settings, fixing, packages);
+            if fixing.mode == FixMode::Apply { write_fixed(path, linted, settings, packages) } else { linted }
         }
         Err(error) => LintedFile::failed(filename, error.to_string()),
     }
@@ -220,22 +246,19 @@ fn lint_path(path: &Path, settings: &Settings, fixing: Fixing) -> LintedFile {
 
 /// Lints one file unless the cache holds its findings: its entry is for the same per-file
 /// settings, and the file is unchanged by `stat` or, failing that, by content.
-fn lint_with_cache(path: &Path, settings: &Settings, cache: &Cache) -> LintedFile {
+fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }: Lookup, packages: &PackageDirs) -> LintedFile {
     let filename = path.to_string_lossy().into_owned();
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) => return LintedFile::failed(filename, error.to_string()),
     };
     let freshness = Freshness::of(&metadata);
-    let (linter, root) = file_settings(Some(path), settings);
+    let (linter, root) = file_settings(Some(path), settings, packages);
     let key = cache::file_key(&linter);
-    let shard = cache::shard_key(settings);
-    let entry = cache.get(shard, &filename).filter(|entry| entry.key == key);
-    if let Some(entry) = entry
-        && entry.freshness == freshness
-    {
-        return from_entry(entry, filename, None, ProjectPlace { path, linter, root }, shard);
-    }
+    let entry = match entry.filter(|entry| entry.key == key) {
+        Some(entry) if entry.freshness == freshness => return from_entry(entry, filename, None, ProjectPlace { path, linter, root }, location),
+        entry => entry,
+    };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return LintedFile::failed(filename, error.to_string()),
@@ -245,12 +268,15 @@ fn lint_with_cache(path: &Path, settings: &Settings, cache: &Cache) -> LintedFil
         && entry.content_hash == content_hash
     {
         let source = std::str::from_utf8(&bytes).ok().map(Arc::from);
-        let mut linted = from_entry(entry, filename, source, ProjectPlace { path, linter, root }, shard);
-        linted.cache = Some(CacheState { freshness, changed: true, ..entry_state(entry, shard) });
+        let mut linted = from_entry(entry, filename, source, ProjectPlace { path, linter, root }, location);
+        // Only the `stat` shortcut changed: recorded anew so the next run takes it.
+        if let Some(state) = &mut linted.cache {
+            *state = CacheState { freshness, changed: true, ..*state };
+        }
         return linted;
     }
     let mut linted = lint_prepared(bytes, Some(path), filename, linter, root, Fixing::REPORT_ONLY);
-    linted.cache = Some(CacheState { shard, freshness, content_hash, key, changed: true });
+    linted.cache = Some(CacheState { location, freshness, content_hash, key, changed: true });
     linted
 }
 
@@ -262,25 +288,22 @@ struct ProjectPlace<'a> {
 }
 
 /// A file as its cache entry describes it.
-fn from_entry(entry: &FileEntry, filename: String, source: Option<Arc<str>>, place: ProjectPlace<'_>, shard: u64) -> LintedFile {
-    let project = entry.summary.clone().map(|summary| ProjectUnit {
+fn from_entry(entry: FileEntry, filename: String, source: Option<Arc<str>>, place: ProjectPlace<'_>, location: Location) -> LintedFile {
+    let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false };
+    let project = entry.summary.map(|summary| ProjectUnit {
         module: IndexedModule { root: place.root, summary },
         path: Some(place.path.to_path_buf()),
         linter: place.linter,
     });
-    LintedFile { facts: entry.facts, cache: Some(entry_state(entry, shard)), ..LintedFile::new(filename, source, entry.messages.clone(), project) }
+    LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, source, entry.messages, project) }
 }
 
-fn entry_state(entry: &FileEntry, shard: u64) -> CacheState {
-    CacheState { shard, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false }
-}
-
-/// Writes back the shards in which some file changed, with every file this run saw.
+/// Writes back the buckets in which some file changed, with every file of them this run saw.
 fn write_cache(cache: Cache, files: &[LintedFile]) -> Result<(), String> {
-    let changed: std::collections::HashSet<u64> = files.iter().filter_map(|file| file.cache).filter(|state| state.changed).map(|state| state.shard).collect();
+    let changed: std::collections::HashSet<Location> = files.iter().filter_map(|file| file.cache).filter(|state| state.changed).map(|state| state.location).collect();
     let entries = files
         .par_iter()
-        .filter(|file| file.cache.is_some_and(|state| changed.contains(&state.shard)))
+        .filter(|file| file.cache.is_some_and(|state| changed.contains(&state.location)))
         .filter_map(LintedFile::cache_entry)
         .collect();
     cache.write(entries)
@@ -356,7 +379,7 @@ fn dotenv_not_ignored(path: &Path, resolver: &Resolver) -> Result<Option<LintedF
 
 /// Writes a file fixing changed. When that fails the file is as it was, and so are its
 /// diagnostics, plus an `io-error` saying why.
-fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings) -> LintedFile {
+fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings, packages: &PackageDirs) -> LintedFile {
     let (Some((original, _)), Some(fixed)) = (&linted.fixed, &linted.source) else {
         return linted;
     };
@@ -367,7 +390,7 @@ fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings) -> LintedFi
         return linted;
     };
     let original = original.as_bytes().to_vec();
-    let mut unchanged = lint_bytes(original, Some(path), linted.filename, settings, Fixing::REPORT_ONLY);
+    let mut unchanged = lint_bytes(original, Some(path), linted.filename, settings, Fixing::REPORT_ONLY, packages);
     let message = format!("Failed to write the fixed source: {error}");
     unchanged.messages.push(Message::io_error(&unchanged.filename, message));
     unchanged
@@ -378,7 +401,7 @@ fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings) -> LintedFi
 /// the other files of its project ([`project_modules`]); without, the buffer is its own project.
 pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fixing: Fixing, project: Option<Vec<IndexedModule>>) -> Diagnostics {
     let filename = path.map_or_else(|| STDIN.to_string(), |path| path.to_string_lossy().into_owned());
-    let mut linted = lint_bytes(bytes, path, filename, settings, fixing);
+    let mut linted = lint_bytes(bytes, path, filename, settings, fixing, &PackageDirs::default());
     match project {
         Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), others),
         None => linted = with_own_facts(linted),
@@ -389,6 +412,7 @@ pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fix
 /// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
 /// a pass without rules, in parallel. Unreadable files are left out.
 pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&Path>) -> Result<Vec<IndexedModule>> {
+    let packages = PackageDirs::default();
     let modules = files
         .par_iter()
         .filter(|path| Some(path.as_path()) != except)
@@ -396,7 +420,7 @@ pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&P
             let settings = resolver.settings_for(path)?;
             let Ok(source) = std::fs::read_to_string(path) else { return Ok(None) };
             let linter = LinterSettings { rules: RuleSet::empty(), ..settings.linter.clone() };
-            let (linter, root) = in_project(linter, Some(path), &settings.src);
+            let (linter, root) = in_project(linter, Some(path), &settings.src, &packages);
             let summary = catch_unwind(AssertUnwindSafe(|| lint_and_summarize(&source, Some(path), &linter).1)).ok().flatten();
             Ok(summary.map(|summary| IndexedModule { root, summary }))
         })
@@ -404,16 +428,16 @@ pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&P
     Ok(modules.into_iter().flatten().collect())
 }
 
-fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &Settings, fixing: Fixing) -> LintedFile {
-    let (linter, root) = file_settings(path, settings);
+fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
+    let (linter, root) = file_settings(path, settings, packages);
     lint_prepared(bytes, path, filename, linter, root, fixing)
 }
 
 /// The settings one file is linted with (per-file ignores applied, module path set), and the
 /// directory its module path is relative to.
-fn file_settings(path: Option<&Path>, settings: &Settings) -> (LinterSettings, PathBuf) {
+fn file_settings(path: Option<&Path>, settings: &Settings, packages: &PackageDirs) -> (LinterSettings, PathBuf) {
     let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
-    in_project(linter, path, &settings.src)
+    in_project(linter, path, &settings.src, packages)
 }
 
 fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: LinterSettings, root: PathBuf, fixing: Fixing) -> LintedFile {
@@ -436,8 +460,8 @@ fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: 
 /// The file's settings with its module path (from the source roots), and the directory the
 /// module path is relative to. A file that cannot be imported is a root of its own, so its
 /// names never meet another file's.
-fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf]) -> (LinterSettings, PathBuf) {
-    match path.and_then(|path| module_path(path, src)) {
+fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], packages: &PackageDirs) -> (LinterSettings, PathBuf) {
+    match path.and_then(|path| module_path(path, src, packages)) {
         Some((module_path, root)) => (LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..linter }, root),
         None => (linter, path.map_or_else(PathBuf::new, Path::to_path_buf)),
     }

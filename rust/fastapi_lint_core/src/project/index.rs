@@ -3,8 +3,11 @@
 //!
 //! Cheap and single-threaded: it only looks at summaries.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::path::PathBuf;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::facts::{Chain, FileFacts};
 use super::summary::{FunctionSummary, Leaf, ModuleSummary};
@@ -65,6 +68,9 @@ pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
     facts
 }
 
+/// Items by qualified name.
+type Table<'m> = HashMap<Cow<'m, str>, Vec<ItemId>>;
+
 struct Index<'m> {
     modules: &'m [IndexedModule],
     /// The root of each module, as a small number.
@@ -73,14 +79,15 @@ struct Index<'m> {
     /// Top-level packages per root: a name whose package exists in the user's own root never
     /// resolves into another root.
     packages: HashSet<(usize, &'m str)>,
-    functions: HashMap<String, Vec<ItemId>>,
-    classes: HashMap<String, Vec<ItemId>>,
-    apps: HashMap<String, Vec<ItemId>>,
+    /// Items by qualified name; names are borrowed from the summaries where they can be.
+    functions: Table<'m>,
+    classes: Table<'m>,
+    apps: Table<'m>,
 }
 
 impl<'m> Index<'m> {
     fn new(modules: &'m [IndexedModule]) -> Self {
-        let mut root_ids: HashMap<&PathBuf, usize> = HashMap::new();
+        let mut root_ids: HashMap<&PathBuf, usize> = HashMap::default();
         let roots = modules.iter().map(|module| {
             let next = root_ids.len();
             *root_ids.entry(&module.root).or_insert(next)
@@ -88,24 +95,24 @@ impl<'m> Index<'m> {
         let mut index = Index {
             modules,
             roots: roots.collect(),
-            modules_by_name: HashMap::new(),
-            packages: HashSet::new(),
-            functions: HashMap::new(),
-            classes: HashMap::new(),
-            apps: HashMap::new(),
+            modules_by_name: HashMap::default(),
+            packages: HashSet::default(),
+            functions: HashMap::default(),
+            classes: HashMap::default(),
+            apps: HashMap::default(),
         };
         for (id, module) in modules.iter().enumerate() {
             let summary = &module.summary;
             index.modules_by_name.entry(summary.module.as_str()).or_default().push(id);
             index.packages.insert((index.roots[id], top_package(&summary.module)));
             for (item, function) in summary.functions.iter().enumerate() {
-                index.functions.entry(function.name.clone()).or_default().push((id, item));
+                index.functions.entry(Cow::Borrowed(function.name.as_str())).or_default().push((id, item));
             }
             for (item, class) in summary.classes.iter().enumerate() {
-                index.classes.entry(class.name.clone()).or_default().push((id, item));
+                index.classes.entry(Cow::Borrowed(class.name.as_str())).or_default().push((id, item));
             }
             for (item, app) in summary.apps.iter().enumerate() {
-                index.apps.entry(format!("{}.{app}", summary.module)).or_default().push((id, item));
+                index.apps.entry(Cow::Owned(format!("{}.{app}", summary.module))).or_default().push((id, item));
             }
         }
         index
@@ -116,11 +123,11 @@ impl<'m> Index<'m> {
     }
 
     /// The item `name` refers to when used in module `from`, following re-exports.
-    fn resolve(&self, table: &HashMap<String, Vec<ItemId>>, name: &str, from: usize) -> Option<ItemId> {
+    fn resolve(&self, table: &Table<'m>, name: &str, from: usize) -> Option<ItemId> {
         self.resolve_within(table, name, from, MAX_REEXPORTS)
     }
 
-    fn resolve_within(&self, table: &HashMap<String, Vec<ItemId>>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
+    fn resolve_within(&self, table: &Table<'m>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
         if let Some(candidates) = table.get(name) {
             return self.pick(candidates, |(module, _)| *module, name, from).copied();
         }
@@ -146,7 +153,7 @@ impl<'m> Index<'m> {
 
     /// For each function, the project functions it calls that resolve.
     fn call_edges(&self) -> HashMap<ItemId, Vec<ItemId>> {
-        let mut edges = HashMap::new();
+        let mut edges = HashMap::default();
         for (id, module) in self.modules.iter().enumerate() {
             for (item, function) in module.summary.functions.iter().enumerate() {
                 let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, call, id)).collect();
@@ -166,13 +173,13 @@ impl<'m> Index<'m> {
         leaf: impl Fn(&FunctionSummary) -> Option<&Leaf>,
         follows: impl Fn(&FunctionSummary) -> bool,
     ) -> HashMap<ItemId, Chain> {
-        let mut callers: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
+        let mut callers: HashMap<ItemId, Vec<ItemId>> = HashMap::default();
         for (caller, callees) in edges.iter().filter(|(caller, _)| follows(self.function(**caller))) {
             for callee in callees {
                 callers.entry(*callee).or_default().push(*caller);
             }
         }
-        let mut chains: HashMap<ItemId, Chain> = HashMap::new();
+        let mut chains: HashMap<ItemId, Chain> = HashMap::default();
         let mut queue = VecDeque::new();
         for (id, module) in self.modules.iter().enumerate() {
             for (item, function) in module.summary.functions.iter().enumerate() {
@@ -209,7 +216,7 @@ impl<'m> Index<'m> {
     /// of it.
     fn add_base_models(&self, facts: &mut [FileFacts]) {
         let direct = |bases: &[String]| bases.iter().any(|base| BASE_MODEL.contains(&base.as_str()));
-        let mut extended: HashMap<ItemId, usize> = HashMap::new();
+        let mut extended: HashMap<ItemId, usize> = HashMap::default();
         for (id, module) in self.modules.iter().enumerate() {
             for class in &module.summary.classes {
                 for base in &class.bases {

@@ -18,7 +18,7 @@ mod summary;
 
 pub use facts::{Chain, FileFacts, ProjectFile};
 pub use index::{IndexedModule, project_facts};
-pub use module_path::{module_name, module_path};
+pub use module_path::{PackageDirs, module_name, module_path};
 pub use summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
 pub(crate) use summary::{SummaryBuilder, handed_function, record_call};
 

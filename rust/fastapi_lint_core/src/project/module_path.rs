@@ -3,15 +3,35 @@
 //! from the deepest source root (`src` setting) that contains it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
+
+/// Which directories are packages (hold an `__init__.py`), asked of the file system once per
+/// directory: files of one package share all their ancestors. Meant for one run; a directory
+/// may gain or lose its `__init__.py` between runs.
+#[derive(Debug, Default)]
+pub struct PackageDirs(Mutex<FxHashMap<PathBuf, bool>>);
+
+impl PackageDirs {
+    fn is_package(&self, dir: &Path) -> bool {
+        if let Some(known) = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(dir) {
+            return *known;
+        }
+        let package = dir.join("__init__.py").is_file() || dir.join("__init__.pyi").is_file();
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(dir.to_path_buf(), package);
+        package
+    }
+}
 
 /// The module path of `file` (`["app", "routes"]`; a package's `__init__.py` keeps its
 /// `"__init__"` component, which relative imports need) and the directory it is relative to.
 /// `None` when a component is not a Python identifier (`my-scripts/run.py`): such a file cannot
 /// be imported, so nothing can refer to it.
-pub fn module_path(file: &Path, src_roots: &[PathBuf]) -> Option<(Vec<String>, PathBuf)> {
+pub fn module_path(file: &Path, src_roots: &[PathBuf], packages: &PackageDirs) -> Option<(Vec<String>, PathBuf)> {
     let stem = file.file_stem()?.to_str()?;
     let directory = file.parent()?;
-    let root = package_root_parent(directory).or_else(|| {
+    let root = package_root_parent(directory, packages).or_else(|| {
         src_roots.iter().filter(|root| directory.starts_with(root)).max_by_key(|root| root.components().count()).cloned()
     });
     let root = root.unwrap_or_else(|| directory.to_path_buf());
@@ -34,10 +54,10 @@ pub fn module_name(path: &[String]) -> String {
 
 /// The directory above the outermost package containing `directory`, when `directory` is a
 /// package (has an `__init__.py`).
-fn package_root_parent(directory: &Path) -> Option<PathBuf> {
+fn package_root_parent(directory: &Path, packages: &PackageDirs) -> Option<PathBuf> {
     let mut top = None;
     let mut current = Some(directory);
-    while let Some(dir) = current.filter(|dir| dir.join("__init__.py").is_file() || dir.join("__init__.pyi").is_file()) {
+    while let Some(dir) = current.filter(|dir| packages.is_package(dir)) {
         top = Some(dir);
         current = dir.parent();
     }
@@ -65,10 +85,10 @@ mod tests {
         touch(&root.join("services/users/app/__init__.py"));
         touch(&root.join("services/users/app/api/__init__.py"));
         touch(&root.join("services/users/app/api/routes.py"));
-        let (path, base) = module_path(&root.join("services/users/app/api/routes.py"), &[root.to_path_buf()]).unwrap();
+        let (path, base) = module_path(&root.join("services/users/app/api/routes.py"), &[root.to_path_buf()], &PackageDirs::default()).unwrap();
         assert_eq!(path, ["app", "api", "routes"]);
         assert_eq!(base, root.join("services/users"));
-        let (init, _) = module_path(&root.join("services/users/app/__init__.py"), &[]).unwrap();
+        let (init, _) = module_path(&root.join("services/users/app/__init__.py"), &[], &PackageDirs::default()).unwrap();
         assert_eq!(module_name(&init), "app");
     }
 
@@ -78,8 +98,8 @@ mod tests {
         let root = dir.path();
         touch(&root.join("src/tools/run.py"));
         let roots = [root.to_path_buf(), root.join("src")];
-        assert_eq!(module_path(&root.join("src/tools/run.py"), &roots).unwrap().0, ["tools", "run"]);
-        assert_eq!(module_path(&root.join("my-scripts/run.py"), &roots), None);
-        assert_eq!(module_path(&root.join("elsewhere/run.py"), &[]).unwrap().0, ["run"]);
+        assert_eq!(module_path(&root.join("src/tools/run.py"), &roots, &PackageDirs::default()).unwrap().0, ["tools", "run"]);
+        assert_eq!(module_path(&root.join("my-scripts/run.py"), &roots, &PackageDirs::default()), None);
+        assert_eq!(module_path(&root.join("elsewhere/run.py"), &[], &PackageDirs::default()).unwrap().0, ["run"]);
     }
 }
