@@ -2,10 +2,19 @@
 
     python benches/compare_ruff.py [PATH] [--runs N]
 
-PATH defaults to the fetched corpus (`benches/corpus/data`, see `corpus/fetch.py`). Each tool
-runs N times (default 5) after one warm-up; the table shows the median wall time and the peak
-resident memory of each, and our ratio to Ruff. Ruff runs with the rules closest to ours
-(`--select FAST,ASYNC`) and no cache. Both tools must be on PATH (`pip install '.[test]'`).
+PATH defaults to the fetched corpus (`benches/corpus/data`, see `corpus/fetch.py`). Every
+command runs N times (default 5) after one warm-up; the table shows the median wall time and
+the peak resident memory of each. Rows:
+
+- Ruff with the rules closest to ours (`--select FAST,ASYNC`), no cache: the reference;
+- fastapi-lint cold (`--no-cache`, every stable rule, the project index): ratio to Ruff;
+- fastapi-lint `--no-project` (no index): what the index costs, ratio of cold to it;
+- fastapi-lint warm (cache filled, nothing changed) and with one file touched (its content
+  changes before each run): ratios to our cold run;
+- the floor: a read + parse pass over the same files (`examples/parse_only.rs`, built here),
+  and how much the rules and index add on top of it.
+
+Both tools must be on PATH (`pip install '.[test]'`); cargo builds the floor binary.
 """
 
 from __future__ import annotations
@@ -17,10 +26,13 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Optional
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus" / "data"
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO / "benches" / "corpus" / "data"
 
 # A child process reports its own child's peak RSS, so each measurement is isolated.
 _MEASURE = """
@@ -38,14 +50,41 @@ def measure(command: list[str]) -> tuple[float, int]:
     return float(seconds), int(max_rss_kib)
 
 
-def bench(name: str, command: list[str], runs: int) -> dict[str, float]:
-    measure(command)  # warm-up: page cache, first-run costs
-    samples = [measure(command) for _ in range(runs)]
+def bench(name: str, command: list[str], runs: int, before_each: Optional[Callable[[int], None]] = None) -> dict:
+    if before_each:
+        before_each(-1)
+    measure(command)  # warm-up: page cache, first-run costs (and, for warm rows, the cache)
+    samples = []
+    for run in range(runs):
+        if before_each:
+            before_each(run)
+        samples.append(measure(command))
     return {
         "name": name,
         "median_s": statistics.median(s for s, _ in samples),
         "peak_mib": max(m for _, m in samples) / 1024,
     }
+
+
+def build_floor() -> Path:
+    subprocess.run(
+        ["cargo", "build", "--quiet", "--locked", "--release", "-p", "fastapi_lint_cli", "--example", "parse_only"],
+        cwd=REPO,
+        check=True,
+    )
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    return target / "release" / "examples" / "parse_only"
+
+
+def toucher(path: Path) -> Callable[[int], None]:
+    """Changes `path`'s content before each run (a trailing comment), keeping it valid Python."""
+    original = path.read_text()
+
+    def touch(run: int) -> None:
+        path.write_text(f"{original}\n# benchmark touch {run}\n")
+
+    touch.restore = lambda: path.write_text(original)  # type: ignore[attr-defined]
+    return touch
 
 
 def main() -> int:
@@ -55,21 +94,41 @@ def main() -> int:
     args = parser.parse_args()
     if not args.path.exists():
         parser.error(f"{args.path} does not exist (run benches/corpus/fetch.py first)")
-    for tool in ("fastapi-lint", "ruff"):
+    for tool in ("fastapi-lint", "ruff", "cargo"):
         if shutil.which(tool) is None:
             parser.error(f"`{tool}` is not on PATH")
-    files = sum(1 for _ in args.path.rglob("*.py"))
-    results = [
-        bench("fastapi-lint (all stable rules)", ["fastapi-lint", "check", "--no-cache", "--isolated", "--exit-zero", "--output-format", "concise", str(args.path)], args.runs),
-        bench("ruff --select FAST,ASYNC", ["ruff", "check", "--no-cache", "--isolated", "--exit-zero", "--select", "FAST,ASYNC", "--output-format", "concise", str(args.path)], args.runs),
+    path = str(args.path.resolve())
+    floor = build_floor()
+    files = sorted(args.path.rglob("*.py"))
+    common = ["--isolated", "--exit-zero", "--output-format", "concise"]
+    with tempfile.TemporaryDirectory() as cache:
+        ours = ["fastapi-lint", "check", *common, "--cache-dir", cache]
+        touch = toucher(max(files, key=lambda file: file.stat().st_size))
+        try:
+            ruff = bench("ruff --select FAST,ASYNC (no cache)", ["ruff", "check", "--no-cache", *common, "--select", "FAST,ASYNC", path], args.runs)
+            cold = bench("fastapi-lint cold (no cache)", [*ours, "--no-cache", path], args.runs)
+            no_project = bench("fastapi-lint --no-project (no cache)", [*ours, "--no-cache", "--no-project", path], args.runs)
+            warm = bench("fastapi-lint warm (nothing changed)", [*ours, path], args.runs)
+            touched = bench("fastapi-lint warm (one file changed)", [*ours, path], args.runs, touch)
+            parse = bench("read + parse only (floor)", [str(floor), path], args.runs)
+        finally:
+            touch.restore()  # type: ignore[attr-defined]
+    lines = sum(len(file.read_bytes().splitlines()) for file in files)
+    print(f"{len(files)} Python files, {lines} lines, under {args.path}")
+    print(f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; median of {args.runs} runs each")
+    print()
+    print("| run | median wall time | peak memory | ratio |")
+    print("|---|---|---|---|")
+    rows = [
+        (ruff, "1.00x (reference)"),
+        (cold, f"{cold['median_s'] / ruff['median_s']:.2f}x Ruff's time, {cold['peak_mib'] / ruff['peak_mib']:.2f}x its memory"),
+        (no_project, f"cold is {cold['median_s'] / no_project['median_s']:.2f}x this (the index's cost)"),
+        (warm, f"{warm['median_s'] / cold['median_s']:.2f}x cold"),
+        (touched, f"{touched['median_s'] / cold['median_s']:.2f}x cold"),
+        (parse, f"cold is {cold['median_s'] / parse['median_s']:.2f}x this (rules + index on top of parsing)"),
     ]
-    ours, ruff = results
-    print(f"{files} Python files under {args.path} on {platform.machine()}, {os.cpu_count()} CPUs, {args.runs} runs each")
-    print("| tool | median wall time | peak memory |")
-    print("|---|---|---|")
-    for r in results:
-        print(f"| {r['name']} | {r['median_s'] * 1000:.0f} ms | {r['peak_mib']:.0f} MiB |")
-    print(f"| ratio (fastapi-lint / ruff) | {ours['median_s'] / ruff['median_s']:.2f}x | {ours['peak_mib'] / ruff['peak_mib']:.2f}x |")
+    for r, ratio in rows:
+        print(f"| {r['name']} | {r['median_s'] * 1000:.0f} ms | {r['peak_mib']:.0f} MiB | {ratio} |")
     return 0
 
 

@@ -7,6 +7,11 @@
 //! project facts they were computed with, and the module summary the project index needs. A
 //! warm run therefore parses only files that changed, plus files whose facts changed.
 //!
+//! Beside the buckets, a small file records the fingerprint of the last whole-project run over
+//! the same shards ([`project_fingerprint`]): when the files, their contents and the facts their
+//! entries were found with are all as that run left them, the project index need not be built
+//! again, because its facts are a function of exactly those.
+//!
 //! A file is fresh when its modification time, size and permissions are those recorded (the
 //! shortcut, as in Ruff) or, failing that, when its content hashes to the recorded hash.
 //! Shards are written whole, to a temporary file renamed into place: runs sharing a cache never
@@ -41,6 +46,9 @@ pub struct Cache {
     /// `<cache-dir>/<version>`.
     dir: PathBuf,
     buckets: HashMap<Location, Bucket>,
+    /// The file holding the fingerprint of the last whole-project run over these shards.
+    project_file: PathBuf,
+    project: Option<u64>,
 }
 
 /// Where a file's entry is kept: its shard and the bucket of the shard.
@@ -135,6 +143,17 @@ pub fn file_key(linter: &LinterSettings) -> u64 {
     hasher.finish()
 }
 
+/// The fingerprint of a whole-project run: every file (by path) with its content, its settings
+/// and the facts its findings were made with. `None` when a file has no cache entry to speak of
+/// (it could not be read).
+pub fn project_fingerprint<'a>(files: impl IntoIterator<Item = Option<(&'a str, u64, u64, u64)>>) -> Option<u64> {
+    let mut files: Vec<(&str, u64, u64, u64)> = files.into_iter().collect::<Option<_>>()?;
+    files.sort_unstable();
+    let mut hasher = Xxh3Default::new();
+    files.hash(&mut hasher);
+    Some(hasher.finish())
+}
+
 /// The fingerprint of the project facts a file is linted with.
 pub fn facts_key(facts: &FileFacts) -> u64 {
     let mut hasher = Xxh3Default::new();
@@ -152,7 +171,14 @@ impl Cache {
         keys.dedup();
         let locations: Vec<Location> = keys.iter().flat_map(|&shard| (0..BUCKETS).map(move |bucket| Location { shard, bucket })).collect();
         let buckets = locations.into_par_iter().map(|location| (location, read_bucket(&dir.join(location.file_name())))).collect();
-        Self { dir, buckets }
+        let project_file = dir.join(format!("project-{:016x}", xxh3_64(&bincode::serialize(&keys).unwrap_or_default())));
+        let project = fs::read(&project_file).ok().and_then(|bytes| Some(u64::from_le_bytes(bytes.try_into().ok()?)));
+        Self { dir, buckets, project_file, project }
+    }
+
+    /// The fingerprint the last whole-project run over these shards ended with.
+    pub fn project(&self) -> Option<u64> {
+        self.project
     }
 
     /// Takes the entry of `path` out of its bucket, if it has one; a [`Cache::write`] puts
@@ -162,8 +188,17 @@ impl Cache {
     }
 
     /// Writes the buckets of `entries` back, with those entries (location, path, entry)
-    /// replacing what was there; entries no run has seen for a month are dropped.
-    pub fn write(mut self, entries: Vec<(Location, String, FileEntry)>) -> Result<(), String> {
+    /// replacing what was there; entries no run has seen for a month are dropped. Then, for a
+    /// whole-project run, its final fingerprint, once the entries it describes are written.
+    pub fn write(mut self, entries: Vec<(Location, String, FileEntry)>, project: Option<u64>) -> Result<(), String> {
+        self.write_buckets(entries)?;
+        if let Some(fingerprint) = project.filter(|_| project != self.project) {
+            write_atomically(&self.project_file, &fingerprint.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn write_buckets(&mut self, entries: Vec<(Location, String, FileEntry)>) -> Result<(), String> {
         if entries.is_empty() {
             return Ok(());
         }
@@ -194,11 +229,16 @@ fn read_bucket(path: &Path) -> Bucket {
 }
 
 fn write_bucket(path: &Path, bucket: &Bucket) -> Result<(), String> {
+    let bytes = bincode::serialize(bucket).map_err(|error| format!("Failed to write the cache file `{}`: {error}", path.display()))?;
+    write_atomically(path, &bytes)
+}
+
+/// Writes a cache file whole: a reader sees the old file or the new one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let fail = |error: &dyn std::fmt::Display| format!("Failed to write the cache file `{}`: {error}", path.display());
-    let bytes = bincode::serialize(bucket).map_err(|error| fail(&error))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new().prefix(".bucket-").tempfile_in(dir).map_err(|error| fail(&error))?;
-    temp.write_all(&bytes).map_err(|error| fail(&error))?;
+    temp.write_all(bytes).map_err(|error| fail(&error))?;
     temp.persist(path).map_err(|error| fail(&error.error))?;
     Ok(())
 }
@@ -240,7 +280,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert!(cache.take(Location::of(1, "/p/app.py"), "/p/app.py").is_none());
-        cache.write(vec![update(1, "/p/app.py", entry("x = 1\n", 3))]).unwrap();
+        cache.write_buckets(vec![update(1, "/p/app.py", entry("x = 1\n", 3))]).unwrap();
         let mut cache = Cache::open(dir.path(), [1, 2]);
         let read = cache.take(Location::of(1, "/p/app.py"), "/p/app.py").expect("the entry was written");
         assert_eq!((read.facts, read.key, read.content_hash), (3, 7, content_hash(b"x = 1\n")));
@@ -256,8 +296,8 @@ mod tests {
         let others: Vec<String> = (0..40).map(|n| format!("/p/{n}.py")).collect();
         let dir = tempfile::tempdir().unwrap();
         let all = others.iter().map(String::as_str).chain(["/p/a.py"]).map(|path| update(1, path, entry(path, 0))).collect();
-        Cache::open(dir.path(), [1]).write(all).unwrap();
-        Cache::open(dir.path(), [1]).write(vec![update(1, "/p/a.py", entry("a2", 5))]).unwrap();
+        Cache::open(dir.path(), [1]).write_buckets(all).unwrap();
+        Cache::open(dir.path(), [1]).write_buckets(vec![update(1, "/p/a.py", entry("a2", 5))]).unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert_eq!(cache.take(Location::of(1, "/p/a.py"), "/p/a.py").map(|entry| entry.facts), Some(5));
         for path in &others {
@@ -274,8 +314,20 @@ mod tests {
         fs::write(versioned.join(location.file_name()), b"\xff\xff not a bucket").unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert!(cache.take(location, "/p/a.py").is_none());
-        cache.write(vec![update(1, "/p/a.py", entry("a", 0))]).unwrap();
+        cache.write_buckets(vec![update(1, "/p/a.py", entry("a", 0))]).unwrap();
         assert!(Cache::open(dir.path(), [1]).take(location, "/p/a.py").is_some(), "the corrupt bucket was replaced");
+    }
+
+    #[test]
+    fn the_project_fingerprint_is_kept_for_the_same_shards_only() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Cache::open(dir.path(), [1, 2]).project(), None);
+        let fingerprint = project_fingerprint([Some(("/p/a.py", 1, 2, 3))]);
+        Cache::open(dir.path(), [2, 1]).write(vec![update(1, "/p/a.py", entry("a", 3))], fingerprint).unwrap();
+        assert_eq!(Cache::open(dir.path(), [1, 2]).project(), fingerprint);
+        assert_eq!(Cache::open(dir.path(), [1]).project(), None, "another set of shards is another project");
+        assert_ne!(project_fingerprint([Some(("/p/a.py", 1, 2, 4))]), fingerprint, "other facts, another fingerprint");
+        assert_eq!(project_fingerprint([Some(("/p/a.py", 1, 2, 3)), None]), None, "a file without an entry");
     }
 
     #[test]

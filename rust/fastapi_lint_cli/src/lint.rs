@@ -215,9 +215,14 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
         })
         .collect();
     if scope == Scope::Project {
-        apply_project_facts(&mut files, Vec::new());
+        // Files, contents and the facts of their findings as the last whole-project run left
+        // them: its facts hold, and building the index again would only confirm them.
+        let unchanged = cache.as_ref().and_then(Cache::project).is_some_and(|last| Some(last) == project_fingerprint(&files));
+        if !unchanged {
+            apply_project_facts(&mut files, Vec::new());
+        }
     }
-    let warnings = cache.map(|cache| write_cache(cache, &files)).and_then(Result::err).into_iter().collect();
+    let warnings = cache.map(|cache| write_cache(cache, &files, scope)).and_then(Result::err).into_iter().collect();
     for path in dotenv_files {
         if let Some(file) = dotenv_not_ignored(path, resolver)? {
             files.push(file);
@@ -298,15 +303,21 @@ fn from_entry(entry: FileEntry, filename: String, source: Option<Arc<str>>, plac
     LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, source, entry.messages, project) }
 }
 
-/// Writes back the buckets in which some file changed, with every file of them this run saw.
-fn write_cache(cache: Cache, files: &[LintedFile]) -> Result<(), String> {
+/// This run's [`cache::project_fingerprint`].
+fn project_fingerprint(files: &[LintedFile]) -> Option<u64> {
+    cache::project_fingerprint(files.iter().map(|file| file.cache.map(|state| (file.filename.as_str(), state.content_hash, state.key, file.facts))))
+}
+
+/// Writes back the buckets in which some file changed, with every file of them this run saw,
+/// and the fingerprint a whole-project run ends with.
+fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), String> {
     let changed: std::collections::HashSet<Location> = files.iter().filter_map(|file| file.cache).filter(|state| state.changed).map(|state| state.location).collect();
     let entries = files
         .par_iter()
         .filter(|file| file.cache.is_some_and(|state| changed.contains(&state.location)))
         .filter_map(LintedFile::cache_entry)
         .collect();
-    cache.write(entries)
+    cache.write(entries, if scope == Scope::Project { project_fingerprint(files) } else { None })
 }
 
 /// Phases 2 and 3 of the project index: facts from every summary (plus `others`, files of the
