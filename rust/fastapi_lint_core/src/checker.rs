@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
 use crate::project::SummaryBuilder;
 use crate::registry::Rule;
-use crate::rules::dispatch;
+use crate::rules::{dispatch, production};
 use crate::semantic::{ScopeId, SemanticModel};
 use crate::settings::LinterSettings;
 
@@ -45,6 +45,8 @@ pub struct Checker<'a> {
     stylist: OnceCell<Stylist<'a>>,
     /// The module summary for the project index, when one is being extracted.
     summary: Option<SummaryBuilder>,
+    /// Whether the file is a test module: known from its path, asked about for every call.
+    test_module: OnceCell<bool>,
 }
 
 impl<'a> Checker<'a> {
@@ -71,6 +73,7 @@ impl<'a> Checker<'a> {
             parsed,
             stylist: OnceCell::new(),
             summary: None,
+            test_module: OnceCell::new(),
         }
     }
 
@@ -119,6 +122,11 @@ impl<'a> Checker<'a> {
 
     pub fn path(&self) -> Option<&'a Path> {
         self.path
+    }
+
+    /// Whether the file is a test module (`test_*.py`, `conftest.py`, under `tests/` ...).
+    pub fn in_test_module(&self) -> bool {
+        *self.test_module.get_or_init(|| self.path.is_some_and(production::is_test_module))
     }
 
     pub fn settings(&self) -> &'a LinterSettings {

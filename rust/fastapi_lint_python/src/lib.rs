@@ -17,6 +17,10 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+// Rust's allocations in the extension (Python's own are untouched): as in the CLI binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 create_exception!(
     fastapi_lint,
     LintError,

@@ -29,7 +29,7 @@ pub(crate) fn check_stmt(_checker: &mut Checker, _stmt: &Stmt) {}
 /// Called for every expression when a rule of this family is enabled.
 pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
     let Expr::Call(call) = expr else { return };
-    if checker.path().is_some_and(is_test_module) {
+    if checker.in_test_module() {
         return;
     }
     if checker.is_enabled(Rule::OpenapiDocsAlwaysOn) {
@@ -45,7 +45,7 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 
 /// `test_*.py`, `*_test.py`, `conftest.py`, or any module under a `tests` directory. (Not
 /// `test`: it is too common a name for other things, such as `resources/test/fixtures`.)
-fn is_test_module(path: &Path) -> bool {
+pub(crate) fn is_test_module(path: &Path) -> bool {
     let in_test_directory = path.parent().is_some_and(|parent| parent.components().any(|part| part.as_os_str() == "tests"));
     let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
     in_test_directory || stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"

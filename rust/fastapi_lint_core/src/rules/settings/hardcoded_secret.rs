@@ -6,6 +6,7 @@ use super::is_settings_class;
 use crate::checker::{Checker, Frame};
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
+use crate::rules::name_glob::ByteSet;
 
 rule_docs! {
     /// ## What it does
@@ -240,8 +241,14 @@ fn literal_value<'a>(checker: &Checker, value: &'a Expr) -> Option<&'a ast::Expr
 /// Whether a name holds a secret: it matches a secret name pattern and is not a descriptor of
 /// one (`token_url`) or a hash.
 fn is_secret_name(checker: &Checker, name: &str) -> bool {
-    let words = words(name);
     let options = &checker.settings().settings;
+    // Most names (every keyword argument is one) lack a byte of every pattern: rejected before
+    // anything is allocated. An ASCII name's lower-case and snake-case forms have only its own
+    // bytes and `_`; a non-ASCII one may lower-case to other bytes, so it is not pre-filtered.
+    if name.is_ascii() && !options.may_be_secret_name(ByteSet::of(name).with(b'_')) {
+        return false;
+    }
+    let words = words(name);
     if !(options.is_secret_name(&name.to_lowercase()) || options.is_secret_name(&words.join("_"))) {
         return false;
     }

@@ -15,7 +15,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::name_glob;
+use crate::rules::name_glob::{self, ByteSet};
 use crate::semantic::{ScopeId, SemanticModel};
 
 /// The rules of this family, for dispatch.
@@ -65,10 +65,16 @@ impl Default for SettingsOptions {
 impl SettingsOptions {
     /// Whether `name` (already lower-cased) matches a secret name pattern.
     pub(crate) fn is_secret_name(&self, name: &str) -> bool {
-        self.secret_name_patterns
-            .iter()
-            .chain(&self.extend_secret_name_patterns)
-            .any(|pattern| name_glob::matches(pattern, name))
+        self.secret_name_patterns().any(|pattern| name_glob::matches(pattern, name))
+    }
+
+    /// False when no name made of the bytes in `bytes` can match a secret name pattern.
+    pub(crate) fn may_be_secret_name(&self, bytes: ByteSet) -> bool {
+        self.secret_name_patterns().any(|pattern| bytes.may_match(pattern))
+    }
+
+    fn secret_name_patterns(&self) -> impl Iterator<Item = &str> {
+        self.secret_name_patterns.iter().chain(&self.extend_secret_name_patterns).map(String::as_str)
     }
 
     /// Whether the file at `path` is a settings module.
