@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 
 use crate::config::discovery::Resolver;
 use crate::config::patterns::absolute;
@@ -92,27 +92,35 @@ fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf
                     }
                 }
             })
-            .build()
+            .build_parallel()
     };
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            // Unreadable directories are skipped with a warning, as Ruff does.
-            Err(error) => {
-                eprintln!("warning: Encountered error: {error}");
-                continue;
+    // Walked in parallel: directories are read and filtered on every core; the caller sorts.
+    let found: Mutex<(Vec<PathBuf>, Vec<PathBuf>)> = Mutex::default();
+    walker.run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // Unreadable directories are skipped with a warning, as Ruff does.
+                Err(error) => {
+                    eprintln!("warning: Encountered error: {error}");
+                    return WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+                return WalkState::Continue;
             }
-        };
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-            continue;
-        }
-        let is_python = entry.path().extension().is_some_and(|ext| PYTHON_EXTENSIONS.iter().any(|python| ext == *python));
-        if is_python {
-            files.push(entry.into_path());
-        } else if entry.file_name().to_str().is_some_and(|name| name.starts_with(".env")) {
-            dotenv.push(entry.into_path());
-        }
-    }
+            let is_python = entry.path().extension().is_some_and(|ext| PYTHON_EXTENSIONS.iter().any(|python| ext == *python));
+            let is_dotenv = !is_python && entry.file_name().to_str().is_some_and(|name| name.starts_with(".env"));
+            if is_python || is_dotenv {
+                let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if is_python { found.0.push(entry.into_path()) } else { found.1.push(entry.into_path()) }
+            }
+            WalkState::Continue
+        })
+    });
+    let (python, dotenv_found) = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.extend(python);
+    dotenv.extend(dotenv_found);
     match failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
         Some(error) => Err(error),
         None => Ok(()),

@@ -12,7 +12,8 @@ use crate::rules::responsiveness::ResponsivenessOptions;
 use crate::rules::heavy::HeavyOptions;
 use crate::rules::settings::SettingsOptions;
 
-/// Everything the linter needs to know about how to check one file.
+/// Everything the linter needs to know about how to check one file. Cheap to clone (every file
+/// of a run gets its own copy): the option tables are shared.
 #[derive(Clone, Debug)]
 pub struct LinterSettings {
     /// The rules to run for this file (after selection and per-file ignores).
@@ -27,13 +28,13 @@ pub struct LinterSettings {
     /// The rules whose fixes are offered (`fixable` minus `unfixable`); others report no fix.
     pub fixable: RuleSet,
     /// Extra calls users declare blocking (`[lint.blocking]`).
-    pub blocking: BlockingOptions,
+    pub blocking: Arc<BlockingOptions>,
     /// Side-effect call names for FAPI301 (`[lint.responsiveness]`).
-    pub responsiveness: ResponsivenessOptions,
+    pub responsiveness: Arc<ResponsivenessOptions>,
     /// Extra calls users declare CPU-heavy (`[lint.heavy]`).
-    pub heavy: HeavyOptions,
+    pub heavy: Arc<HeavyOptions>,
     /// Secret names and settings modules (`[lint.settings]`).
-    pub settings: SettingsOptions,
+    pub settings: Arc<SettingsOptions>,
     /// The file's place in the project (module path) and what the project index knows for
     /// it; `None` when linting a buffer on its own.
     pub project: Option<Arc<ProjectFile>>,
@@ -47,10 +48,10 @@ impl Default for LinterSettings {
             parser_version: PythonVersion::latest(),
             preview: false,
             fixable: RuleSet::all(),
-            blocking: BlockingOptions::default(),
-            responsiveness: ResponsivenessOptions::default(),
-            heavy: HeavyOptions::default(),
-            settings: SettingsOptions::default(),
+            blocking: Arc::default(),
+            responsiveness: Arc::default(),
+            heavy: Arc::default(),
+            settings: Arc::default(),
             project: None,
         }
     }

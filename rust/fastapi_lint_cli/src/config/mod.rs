@@ -12,6 +12,7 @@ mod per_file_ignores;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use fastapi_lint_core::rules::blocking::BlockingOptions;
@@ -195,10 +196,10 @@ impl Configuration {
             parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
             preview,
             fixable: resolve_rules(&[RuleSelector::All], &self.fixable, preview),
-            blocking: self.blocking.unwrap_or_default(),
-            responsiveness: self.responsiveness.unwrap_or_default(),
-            heavy: self.heavy.unwrap_or_default(),
-            settings: self.settings.unwrap_or_default(),
+            blocking: Arc::new(self.blocking.unwrap_or_default()),
+            responsiveness: Arc::new(self.responsiveness.unwrap_or_default()),
+            heavy: Arc::new(self.heavy.unwrap_or_default()),
+            settings: Arc::new(self.settings.unwrap_or_default()),
             project: None,
         };
         // Everything in the linter settings can change a finding; the per-file part (ignores,

@@ -285,7 +285,7 @@ fn default_excludes_and_extend_exclude() {
 fn responsiveness_patterns_replace_or_extend_the_defaults() {
     let project = Project::new();
     let defaults = load_settings(&project.write("defaults/pyproject.toml", "[tool.fastapi-lint.lint]\nselect = [\"FAPI\"]\n"));
-    assert_eq!(defaults.linter.responsiveness, fastapi_lint_core::rules::responsiveness::ResponsivenessOptions::default());
+    assert_eq!(*defaults.linter.responsiveness, fastapi_lint_core::rules::responsiveness::ResponsivenessOptions::default());
     let extended = load_settings(&project.write(
         "extended/pyproject.toml",
         "[tool.fastapi-lint.lint.responsiveness]\nextend-side-effect-patterns = [\"publish_*\"]\n",

@@ -106,10 +106,10 @@ impl<'a> FastApiContext<'a> {
             Some(BindingKind::FunctionDef(function)) => self.mark(function, role),
             // A callable class instance used as a dependency: its `__call__` plays the role.
             Some(BindingKind::Assignment { value: Expr::Call(call) }) => {
-                if let Some(BindingKind::ClassDef(class)) = semantic.binding_of_name(&call.func, scope).map(|b| &b.kind) {
-                    if let Some(method) = class_method(class, "__call__") {
-                        self.mark(method, role);
-                    }
+                if let Some(BindingKind::ClassDef(class)) = semantic.binding_of_name(&call.func, scope).map(|b| &b.kind)
+                    && let Some(method) = class_method(class, "__call__")
+                {
+                    self.mark(method, role);
                 }
             }
             _ => {}

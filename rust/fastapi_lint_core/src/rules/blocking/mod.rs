@@ -154,7 +154,7 @@ def sync_handler():
 "#;
 
     fn render(options: BlockingOptions) -> String {
-        let settings = LinterSettings { blocking: options, ..LinterSettings::for_rules(super::RULES.iter().copied()) };
+        let settings = LinterSettings { blocking: std::sync::Arc::new(options), ..LinterSettings::for_rules(super::RULES.iter().copied()) };
         render_source(SOURCE, None, "test.py", &settings)
     }
 
@@ -190,7 +190,7 @@ def sync_handler():
     #[test]
     fn disabled_rules_stay_silent() {
         let settings = LinterSettings {
-            blocking: BlockingOptions { extra_http_calls: vec!["mylib.fetch".to_string()], ..BlockingOptions::default() },
+            blocking: std::sync::Arc::new(BlockingOptions { extra_http_calls: vec!["mylib.fetch".to_string()], ..BlockingOptions::default() }),
             ..LinterSettings::for_rules([Rule::BlockingSleepInAsync])
         };
         assert_eq!(render_source(SOURCE, None, "test.py", &settings), "(no findings)\n");

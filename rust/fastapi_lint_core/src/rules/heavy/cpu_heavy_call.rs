@@ -184,7 +184,7 @@ async def page(renderer: Renderer):
 
     fn render(extra: &[&str]) -> String {
         let heavy = HeavyOptions { extra_heavy_calls: extra.iter().map(ToString::to_string).collect() };
-        let settings = LinterSettings { heavy, ..LinterSettings::for_rules([Rule::CpuHeavyCallInRoute]) };
+        let settings = LinterSettings { heavy: std::sync::Arc::new(heavy), ..LinterSettings::for_rules([Rule::CpuHeavyCallInRoute]) };
         render_source(SOURCE, None, "test.py", &settings)
     }
 

@@ -283,7 +283,7 @@ async def create_order(order: dict):
 
     #[test]
     fn configured_patterns_replace_or_extend_the_defaults() {
-        let render = |responsiveness| render_source(CONFIGURED, None, "test.py", &LinterSettings { responsiveness, ..settings() });
+        let render = |responsiveness| render_source(CONFIGURED, None, "test.py", &LinterSettings { responsiveness: std::sync::Arc::new(responsiveness), ..settings() });
         let replaced = render(ResponsivenessOptions { side_effect_patterns: vec!["PUBLISH_*".to_string()], extend_side_effect_patterns: Vec::new() });
         assert!(replaced.contains("`publish_order_created(...)`") && !replaced.contains("`send_email(...)`"), "{replaced}");
         let extended = render(ResponsivenessOptions { extend_side_effect_patterns: vec!["publish_*".to_string()], ..ResponsivenessOptions::default() });

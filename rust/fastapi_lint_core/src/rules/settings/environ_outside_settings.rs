@@ -151,7 +151,7 @@ mod tests {
     const SOURCE: &str = "import os\nDEBUG = os.getenv('DEBUG')\n";
 
     fn render(path: &str, options: SettingsOptions) -> String {
-        let settings = LinterSettings { settings: options, ..LinterSettings::for_rules([Rule::EnvironOutsideSettings]) };
+        let settings = LinterSettings { settings: std::sync::Arc::new(options), ..LinterSettings::for_rules([Rule::EnvironOutsideSettings]) };
         render_source(SOURCE, Some(Path::new(path)), path, &settings)
     }
 

@@ -420,7 +420,7 @@ mod tests {
     fn configured_patterns_replace_the_defaults() {
         let source = "API_KEY = 'sk-123'\nSENTRY_DSN = 'abc123'\n";
         let settings = LinterSettings {
-            settings: SettingsOptions { secret_name_patterns: vec!["*_dsn".into()], ..SettingsOptions::default() },
+            settings: std::sync::Arc::new(SettingsOptions { secret_name_patterns: vec!["*_dsn".into()], ..SettingsOptions::default() }),
             ..LinterSettings::for_rules([Rule::HardcodedSecret])
         };
         let rendered = render_source(source, None, "test.py", &settings);
