@@ -11,10 +11,15 @@ the peak resident memory of each. Rows:
 - fastapi-lint `--no-project` (no index): what the index costs, ratio of cold to it;
 - fastapi-lint warm (cache filled, nothing changed) and with one file touched (its content
   changes before each run): ratios to our cold run;
+- the same cold run by the native binary (`target/release/fastapi-lint`, built here): the
+  console script pays the Python interpreter's start-up on top (it enters Rust at once, but
+  the interpreter and its `site` run first);
 - the floor: a read + parse pass over the same files (`examples/parse_only.rs`, built here),
   and how much the rules and index add on top of it.
 
-Both tools must be on PATH (`pip install '.[test]'`); cargo builds the floor binary.
+Both tools are run from this interpreter's scripts directory when they are there (as in a
+virtual environment: `pip install '.[test]'`), else from PATH, so that wrapper scripts such as
+pyenv's shims are not timed; cargo builds the native binaries.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -66,14 +72,20 @@ def bench(name: str, command: list[str], runs: int, before_each: Optional[Callab
     }
 
 
-def build_floor() -> Path:
+def build_native() -> tuple[Path, Path]:
+    """The release CLI binary and the parse-only floor, in one cargo build."""
     subprocess.run(
-        ["cargo", "build", "--quiet", "--locked", "--release", "-p", "fastapi_lint_cli", "--example", "parse_only"],
+        ["cargo", "build", "--quiet", "--locked", "--release", "-p", "fastapi_lint_cli", "--bin", "fastapi-lint", "--example", "parse_only"],
         cwd=REPO,
         check=True,
     )
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    return target / "release" / "examples" / "parse_only"
+    release = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release"
+    return release / "fastapi-lint", release / "examples" / "parse_only"
+
+
+def tool(name: str) -> Optional[str]:
+    installed = Path(sysconfig.get_path("scripts")) / name
+    return str(installed) if installed.exists() else shutil.which(name)
 
 
 def toucher(path: Path) -> Callable[[int], None]:
@@ -94,19 +106,20 @@ def main() -> int:
     args = parser.parse_args()
     if not args.path.exists():
         parser.error(f"{args.path} does not exist (run benches/corpus/fetch.py first)")
-    for tool in ("fastapi-lint", "ruff", "cargo"):
-        if shutil.which(tool) is None:
-            parser.error(f"`{tool}` is not on PATH")
+    fastapi_lint, ruff_tool = tool("fastapi-lint"), tool("ruff")
+    if fastapi_lint is None or ruff_tool is None or shutil.which("cargo") is None:
+        parser.error("fastapi-lint, ruff and cargo must be installed")
     path = str(args.path.resolve())
-    floor = build_floor()
+    native, floor = build_native()
     files = sorted(args.path.rglob("*.py"))
     common = ["--isolated", "--exit-zero", "--output-format", "concise"]
     with tempfile.TemporaryDirectory() as cache:
-        ours = ["fastapi-lint", "check", *common, "--cache-dir", cache]
+        ours = [fastapi_lint, "check", *common, "--cache-dir", cache]
         touch = toucher(max(files, key=lambda file: file.stat().st_size))
         try:
-            ruff = bench("ruff --select FAST,ASYNC (no cache)", ["ruff", "check", "--no-cache", *common, "--select", "FAST,ASYNC", path], args.runs)
+            ruff = bench("ruff --select FAST,ASYNC (no cache)", [ruff_tool, "check", "--no-cache", *common, "--select", "FAST,ASYNC", path], args.runs)
             cold = bench("fastapi-lint cold (no cache)", [*ours, "--no-cache", path], args.runs)
+            cold_native = bench("native binary, cold (no cache)", [str(native), "check", *common, "--no-cache", path], args.runs)
             no_project = bench("fastapi-lint --no-project (no cache)", [*ours, "--no-cache", "--no-project", path], args.runs)
             warm = bench("fastapi-lint warm (nothing changed)", [*ours, path], args.runs)
             touched = bench("fastapi-lint warm (one file changed)", [*ours, path], args.runs, touch)
@@ -122,6 +135,7 @@ def main() -> int:
     rows = [
         (ruff, "1.00x (reference)"),
         (cold, f"{cold['median_s'] / ruff['median_s']:.2f}x Ruff's time, {cold['peak_mib'] / ruff['peak_mib']:.2f}x its memory"),
+        (cold_native, f"{cold_native['median_s'] / ruff['median_s']:.2f}x Ruff's time, {cold_native['peak_mib'] / ruff['peak_mib']:.2f}x its memory"),
         (no_project, f"cold is {cold['median_s'] / no_project['median_s']:.2f}x this (the index's cost)"),
         (warm, f"{warm['median_s'] / cold['median_s']:.2f}x cold"),
         (touched, f"{touched['median_s'] / cold['median_s']:.2f}x cold"),
