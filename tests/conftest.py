@@ -14,12 +14,15 @@ from support import Run, console_script
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
     """`run(*args, cwd=tmp_path, input=None, env=None)`: the installed `fastapi-lint ARGS` as a
-    subprocess; `env` adds to (or, with `None` values, removes from) the environment."""
+    subprocess; `env` adds to (or, with `None` values, removes from) the environment.
+
+    The cache goes to the test's own directory: a run in the repository (the example app) must
+    not find findings cached by an earlier build of the same version."""
 
     def run(
         *args: str, cwd: Path = tmp_path, input: Optional[str] = None, env: Optional[Dict[str, Optional[str]]] = None
     ) -> subprocess.CompletedProcess[str]:
-        environment = dict(os.environ)
+        environment = {**os.environ, "FASTAPI_LINT_CACHE_DIR": str(tmp_path / ".test-cache")}
         for key, value in (env or {}).items():
             if value is None:
                 environment.pop(key, None)

@@ -6,10 +6,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any, Dict, Optional
 
+import pytest
 from support import SLEEPING_ROUTE, Run
 
 CACHE = ".fastapi_lint_cache"
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """The suite's `run`, with the cache where users get it by default (in the project root)."""
+
+    def run_with_default_cache(*args: str, env: Optional[Dict[str, Optional[str]]] = None, **kwargs: Any) -> Any:
+        return run(*args, env={"FASTAPI_LINT_CACHE_DIR": None, **(env or {})}, **kwargs)
+
+    return run_with_default_cache
 
 # A route whose blocking call is two modules away: FAPI106 in routes.py depends on users.py.
 PROJECT = {
