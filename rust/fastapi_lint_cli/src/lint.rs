@@ -182,20 +182,21 @@ pub enum Scope {
 /// cache there; fixing runs neither read nor write it.
 pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolver, fixing: Fixing, scope: Scope, cache_dir: Option<&Path>) -> Result<Diagnostics> {
     let jobs = paths.par_iter().map(|path| Ok((path, resolver.settings_for(path)?))).collect::<Result<Vec<_>>>()?;
-    let mut cache = cache_dir
-        .filter(|_| fixing.mode == FixMode::Generate)
-        .map(|dir| Cache::open(dir, jobs.iter().map(|(_, settings)| cache::shard_key(settings))));
+    let mut cache = cache_dir.filter(|_| fixing.mode == FixMode::Generate).map(|dir| {
+        let shards: Vec<u64> = jobs.iter().map(|(_, settings)| cache::shard_key(settings)).collect();
+        (Cache::open(dir, shards.iter().copied()), shards)
+    });
     // Entries are taken out of the cache, not copied: what stays in it is what this run did
     // not see.
-    let lookups: Vec<Option<Lookup>> = jobs
-        .iter()
-        .map(|(path, settings)| {
-            let cache = cache.as_mut()?;
-            let filename = path.to_string_lossy();
-            let location = Location::of(cache::shard_key(settings), &filename);
+    let lookups: Vec<Option<Lookup>> = (0..jobs.len())
+        .map(|job| {
+            let (cache, shards) = cache.as_mut()?;
+            let filename = jobs[job].0.to_string_lossy();
+            let location = Location::of(shards[job], &filename);
             Some(Lookup { location, entry: cache.take(location, &filename) })
         })
         .collect();
+    let cache = cache.map(|(cache, _)| cache);
     let packages = PackageDirs::default();
     let mut files: Vec<LintedFile> = jobs
         .into_par_iter()
