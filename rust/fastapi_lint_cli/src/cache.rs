@@ -1,11 +1,12 @@
-//! The persistent cache of `check`, laid out like Ruff's: `<cache-dir>/<version>/<shard>`.
+//! The persistent cache of `check`, laid out like Ruff's: `<cache-dir>/<version>/<shard>-<bucket>`.
 //!
 //! One shard holds the files governed by one configuration (its project root and settings
 //! fingerprint), so a change of settings starts a new shard and switching back finds the old
 //! one. A shard is stored as [`BUCKETS`] files by a hash of the path, read in parallel; a run
-//! rewrites only the buckets in which something changed. Each file's entry keeps what a lint of it produced: the findings, the fingerprint of the
-//! project facts they were computed with, and the module summary the project index needs. A
-//! warm run therefore parses only files that changed, plus files whose facts changed.
+//! rewrites only the buckets in which something changed. Each file's entry keeps what a lint of
+//! it produced: the findings, the fingerprint of the project facts they were computed with, and
+//! the module summary the project index needs. A warm run therefore parses only files that
+//! changed, plus files whose facts changed.
 //!
 //! Beside the buckets, a small file records the fingerprint of the last whole-project run over
 //! the same shards ([`project_fingerprint`]): when the files, their contents and the facts their
@@ -14,13 +15,12 @@
 //!
 //! A file is fresh when its modification time, size and permissions are those recorded (the
 //! shortcut, as in Ruff) or, failing that, when its content hashes to the recorded hash.
-//! Shards are written whole, to a temporary file renamed into place: runs sharing a cache never
-//! read a torn shard, the last one to finish wins, and an unreadable shard is an empty one.
+//! Buckets are written whole, to a temporary file renamed into place: runs sharing a cache never
+//! read a torn bucket, the last one to finish wins, and an unreadable bucket is an empty one.
 
 use std::collections::HashMap;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 
 use crate::config::Settings;
+use crate::write::write_whole;
 
 /// The default cache directory, in the project root (Ruff's is `.ruff_cache`).
 pub const DEFAULT_DIR: &str = ".fastapi_lint_cache";
@@ -75,7 +76,7 @@ struct Bucket {
 }
 
 /// What a lint of one file produced, and how to tell whether it still holds.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FileEntry {
     pub freshness: Freshness,
     pub content_hash: u64,
@@ -171,7 +172,9 @@ impl Cache {
         keys.dedup();
         let locations: Vec<Location> = keys.iter().flat_map(|&shard| (0..BUCKETS).map(move |bucket| Location { shard, bucket })).collect();
         let buckets = locations.into_par_iter().map(|location| (location, read_bucket(&dir.join(location.file_name())))).collect();
-        let project_file = dir.join(format!("project-{:016x}", xxh3_64(&bincode::serialize(&keys).unwrap_or_default())));
+        let mut hasher = Xxh3Default::new();
+        keys.hash(&mut hasher);
+        let project_file = dir.join(format!("project-{:016x}", hasher.finish()));
         let project = fs::read(&project_file).ok().and_then(|bytes| Some(u64::from_le_bytes(bytes.try_into().ok()?)));
         Self { dir, buckets, project_file, project }
     }
@@ -193,7 +196,7 @@ impl Cache {
     pub fn write(mut self, entries: Vec<(Location, String, FileEntry)>, project: Option<u64>) -> Result<(), String> {
         self.write_buckets(entries)?;
         if let Some(fingerprint) = project.filter(|_| project != self.project) {
-            write_atomically(&self.project_file, &fingerprint.to_le_bytes())?;
+            write_file(&self.project_file, &fingerprint.to_le_bytes())?;
         }
         Ok(())
     }
@@ -230,17 +233,12 @@ fn read_bucket(path: &Path) -> Bucket {
 
 fn write_bucket(path: &Path, bucket: &Bucket) -> Result<(), String> {
     let bytes = bincode::serialize(bucket).map_err(|error| format!("Failed to write the cache file `{}`: {error}", path.display()))?;
-    write_atomically(path, &bytes)
+    write_file(path, &bytes)
 }
 
-/// Writes a cache file whole: a reader sees the old file or the new one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let fail = |error: &dyn std::fmt::Display| format!("Failed to write the cache file `{}`: {error}", path.display());
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(".bucket-").tempfile_in(dir).map_err(|error| fail(&error))?;
-    temp.write_all(bytes).map_err(|error| fail(&error))?;
-    temp.persist(path).map_err(|error| fail(&error.error))?;
-    Ok(())
+/// Writes a cache file whole, as fixed files are written: a reader sees the old file or the new one.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_whole(path, bytes).map_err(|error| format!("Failed to write the cache file `{}`: {error}", path.display()))
 }
 
 /// Creates the cache directory with Ruff's two markers: `CACHEDIR.TAG`, which backup tools

@@ -339,7 +339,7 @@ fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
         .into_iter()
         .zip(facts)
         .map(|(file, facts)| {
-            let key = if facts.is_empty() { no_facts() } else { cache::facts_key(&facts) };
+            let key = cache::facts_key(&facts);
             (file, facts, key)
         })
         .filter(|(file, _, key)| file.facts != *key)

@@ -6,14 +6,35 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Replaces the contents of `path`, keeping its permissions.
+/// Replaces the contents of `path`, keeping its permissions; fails if it does not exist.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = fs::metadata(path)?.permissions();
+    persist(path, contents, Some(permissions), Sync::ToDisk)
+}
+
+/// Writes `path` whole, creating or replacing it, without waiting for the disk: the cache's
+/// files, which a crash may lose but never tear.
+pub fn write_whole(path: &Path, contents: &[u8]) -> io::Result<()> {
+    persist(path, contents, None, Sync::No)
+}
+
+/// Whether a write waits until its contents are on disk before it replaces the target.
+#[derive(PartialEq)]
+enum Sync {
+    ToDisk,
+    No,
+}
+
+fn persist(path: &Path, contents: &[u8], permissions: Option<fs::Permissions>, sync: Sync) -> io::Result<()> {
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new().prefix(".fastapi-lint-").suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(contents)?;
-    temp.as_file().sync_all()?;
-    temp.as_file().set_permissions(permissions)?;
+    if sync == Sync::ToDisk {
+        temp.as_file().sync_all()?;
+    }
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
@@ -39,6 +60,15 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o754);
         }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn whole_writes_create_a_missing_file_and_replacements_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_atomically(&dir.path().join("new"), b"contents").is_err());
+        write_whole(&dir.path().join("new"), b"contents").unwrap();
+        assert_eq!(fs::read(dir.path().join("new")).unwrap(), b"contents");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
     }
 
