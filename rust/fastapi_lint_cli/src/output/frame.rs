@@ -10,18 +10,27 @@ use fastapi_lint_core::SourceLocation;
 const CONTEXT: usize = 2;
 const BOM: &str = "\u{feff}";
 
-/// A source split into lines (terminators removed) with their byte offsets.
+/// A source split into lines (terminators removed) with their byte offsets. Split once per
+/// file: a file's messages all draw their frames from it.
 pub(super) struct Lines<'a> {
+    /// The source without its byte order mark: Ruff draws the text without it, and counts
+    /// columns without it too.
     source: &'a str,
+    /// Length of the byte order mark removed from the front (0 or 3).
+    bom: usize,
     /// Byte offset where each line starts.
     starts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
     pub fn new(source: &'a str) -> Self {
+        let (source, bom) = match source.strip_prefix(BOM) {
+            Some(rest) => (rest, BOM.len()),
+            None => (source, 0),
+        };
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(at, _)| at + 1).filter(|&at| at < source.len()));
-        Self { source, starts }
+        Self { source, bom, starts }
     }
 
     fn len(&self) -> usize {
@@ -57,14 +66,9 @@ enum Mark {
     Span { first: usize, last: usize, start: usize, end: usize, opens_line: bool },
 }
 
-/// Draws the frame for the byte range `start..end` of `source`.
-pub(super) fn render(source: &str, start: usize, end: usize) -> Frame {
-    // Ruff draws the text without a byte order mark, and counts columns without it too.
-    let (source, start, end) = match source.strip_prefix(BOM) {
-        Some(rest) => (rest, start.saturating_sub(BOM.len()), end.saturating_sub(BOM.len())),
-        None => (source, start, end),
-    };
-    let lines = Lines::new(source);
+/// Draws the frame for the byte range `start..end` of the source `lines` were split from.
+pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
+    let (source, start, end) = (lines.source, start.saturating_sub(lines.bom), end.saturating_sub(lines.bom));
     // A range at the very end of a file that ends with a newline sits on the virtual line after
     // it; Ruff draws it just after the last line's text and reports the column one further on.
     let at_virtual_line = start >= source.len() && source.ends_with('\n');

@@ -7,7 +7,8 @@ use fastapi_lint_core::message::MessageFix;
 use fastapi_lint_core::{Applicability, Message};
 use similar::{ChangeTag, TextDiff};
 
-use super::{Context, frame};
+use super::frame::{self, Lines};
+use super::Context;
 
 /// Lines of context around each change in a fix's diff.
 const DIFF_CONTEXT: usize = 1;
@@ -16,12 +17,18 @@ const DIFF_MERGE: usize = 2;
 const HUNK_SEPARATOR: &str = "--------------------------------------------------------------------------------";
 
 pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+    // Messages come grouped by file: its lines are split once for all of them.
+    let mut lines: Option<(&str, Lines<'_>)> = None;
     for message in messages {
         writeln!(out, "{}", context.code_and_message(message, true))?;
         let path = context.relative_path(&message.filename);
         match context.sources.get(&message.filename) {
             Some(source) => {
-                let frame = frame::render(source, message.range.start().to_usize(), message.range.end().to_usize());
+                let lines = match &mut lines {
+                    Some((filename, lines)) if *filename == message.filename => lines,
+                    slot => &slot.insert((message.filename.as_str(), Lines::new(source))).1,
+                };
+                let frame = frame::render(lines, message.range.start().to_usize(), message.range.end().to_usize());
                 writeln!(out, "{}--> {path}:{}:{}", " ".repeat(frame.gutter), frame.location.row, frame.location.column)?;
                 for line in &frame.lines {
                     writeln!(out, "{line}")?;
@@ -46,24 +53,35 @@ pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn W
     Ok(())
 }
 
-/// The source with the fix applied.
-fn apply(source: &str, fix: &MessageFix) -> String {
-    let mut fixed = String::with_capacity(source.len());
-    let mut cursor = 0;
+/// Lines of unchanged text kept on each side of the edits when diffing: more than a hunk shows
+/// or merges, so the diff of this window is the diff of the whole file.
+const WINDOW_MARGIN: usize = DIFF_MERGE + DIFF_CONTEXT + 1;
+
+/// The lines around the fix's edits, before and after the fix, and the 0-based line the window
+/// starts at. Diffing only these keeps a fix's diff cheap in a large file.
+fn fix_window<'a>(source: &'a str, fix: &MessageFix) -> (&'a str, String, usize) {
+    let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else { return (source, source.to_string(), 0) };
+    let (first_row, last_row) = (first.location.row - 1, last.end_location.row - 1);
+    let line_starts: Vec<usize> = std::iter::once(0).chain(source.match_indices('\n').map(|(at, _)| at + 1)).collect();
+    let window_row = first_row.saturating_sub(WINDOW_MARGIN);
+    let start = line_starts[window_row.min(line_starts.len() - 1)];
+    let end = line_starts.get(last_row + 1 + WINDOW_MARGIN).copied().unwrap_or(source.len());
+    let mut fixed = String::with_capacity(end - start);
+    let mut cursor = start;
     for edit in &fix.edits {
-        let (start, end) = (edit.range.start().to_usize(), edit.range.end().to_usize());
-        fixed.push_str(&source[cursor..start.max(cursor)]);
+        let (edit_start, edit_end) = (edit.range.start().to_usize(), edit.range.end().to_usize());
+        fixed.push_str(&source[cursor..edit_start.max(cursor)]);
         fixed.push_str(&edit.content);
-        cursor = cursor.max(end);
+        cursor = cursor.max(edit_end);
     }
-    fixed.push_str(&source[cursor..]);
-    fixed
+    fixed.push_str(&source[cursor..end.max(cursor)]);
+    (&source[start..end.max(cursor)], fixed, window_row)
 }
 
 /// The line diff of the fix: new line numbers, left-aligned; removed lines unnumbered.
 fn write_diff(source: &str, fix: &MessageFix, out: &mut dyn Write) -> io::Result<()> {
-    let fixed = apply(source, fix);
-    let diff = TextDiff::from_lines(source, &fixed);
+    let (window, fixed, first_row) = fix_window(source, fix);
+    let diff = TextDiff::from_lines(window, &fixed);
     let mut hunks = diff.grouped_ops(DIFF_MERGE);
     // `grouped_ops` keeps `DIFF_MERGE` lines at the edges of each hunk; Ruff shows fewer.
     for hunk in &mut hunks {
@@ -74,7 +92,7 @@ fn write_diff(source: &str, fix: &MessageFix, out: &mut dyn Write) -> io::Result
         .map(|hunk| {
             hunk.iter()
                 .flat_map(|op| diff.iter_changes(op))
-                .map(|change| (change.tag(), change.new_index(), change.value().trim_end_matches(['\n', '\r']).to_string()))
+                .map(|change| (change.tag(), change.new_index().map(|index| first_row + index), change.value().trim_end_matches(['\n', '\r']).to_string()))
                 .collect()
         })
         .collect();
