@@ -47,6 +47,23 @@ def test_cli_follows_calls_across_modules(tmp_path: Path, run: Run) -> None:
     assert Path(finding["filename"]).name == "routes.py"
     assert finding["location"] == {"row": 11, "column": 12}
     assert "`get_user` -> `app.services.users.load` -> `requests.get` (app.services.users:5)" in finding["message"]
+    # Ruff's JSON fields only: the related location goes to SARIF and the Python API.
+    assert "related" not in finding
+
+
+def test_cli_reports_the_leaf_call_as_related_location(tmp_path: Path, run: Run) -> None:
+    _write(tmp_path, PROJECT)
+
+    sarif = run("check", "--isolated", "--select", "FAPI106", "--output-format", "sarif", ".", cwd=tmp_path)
+    full = run("check", "--isolated", "--select", "FAPI106", ".", cwd=tmp_path)
+
+    [result] = json.loads(sarif.stdout)["runs"][0]["results"]
+    [related] = result["relatedLocations"]
+    assert related["message"]["text"] == "`app.services.users.load` calls `requests.get`"
+    location = related["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == (tmp_path / "app" / "services" / "users.py").resolve().as_uri()
+    assert location["region"] == {"startLine": 5, "startColumn": 12, "endLine": 5, "endColumn": 45}
+    assert "info: `app.services.users.load` calls `requests.get` at app/services/users.py:5:12\n" in full.stdout
 
 
 def test_no_project_lints_each_file_on_its_own(tmp_path: Path, run: Run) -> None:
@@ -66,3 +83,7 @@ def test_check_source_sees_the_project_with_its_root() -> None:
 
     assert alone == []
     assert [d.code for d in in_project] == ["FAPI106"] * 4
+    leaf = in_project[0].related[0]
+    assert (leaf.filename, leaf.location.row) == (str(PACKAGE / "app" / "services" / "users.py"), 7)
+    assert leaf.message == "`app.services.users.load` calls `requests.get`"
+    assert "related" not in in_project[0].to_dict()

@@ -33,6 +33,26 @@ class Location:
 
 
 @dataclass(frozen=True)
+class RelatedLocation:
+    """A place, maybe in another file, that explains a diagnostic: for FAPI106 and FAPI302, the
+    blocking or heavy call at the end of the chain."""
+
+    message: str
+    filename: str
+    location: Location
+    end_location: Location
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RelatedLocation:
+        return cls(
+            message=data["message"],
+            filename=data["filename"],
+            location=Location.from_dict(data["location"]),
+            end_location=Location.from_dict(data["end_location"]),
+        )
+
+
+@dataclass(frozen=True)
 class Edit:
     """Replace the text between `location` and `end_location` with `content`."""
 
@@ -98,6 +118,9 @@ class Diagnostic:
     severity: str
     # The 1-based notebook cell, for notebooks; None for Python files.
     cell: Optional[int]
+    # Places elsewhere that explain the finding. Not part of Ruff's JSON format, so `to_dict()`
+    # leaves it out.
+    related: tuple[RelatedLocation, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
@@ -114,6 +137,7 @@ class Diagnostic:
             url=data["url"],
             severity=data["severity"],
             cell=data["cell"],
+            related=tuple(RelatedLocation.from_dict(item) for item in data.get("related", ())),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -297,7 +297,7 @@ struct ProjectPlace<'a> {
 fn from_entry(entry: FileEntry, filename: String, source: Option<Arc<str>>, place: ProjectPlace<'_>, location: Location) -> LintedFile {
     let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false };
     let project = entry.summary.map(|summary| ProjectUnit {
-        module: IndexedModule { root: place.root, summary },
+        module: IndexedModule { root: place.root, filename: filename.clone(), summary },
         path: Some(place.path.to_path_buf()),
         linter: place.linter,
     });
@@ -434,7 +434,7 @@ pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&P
             let linter = LinterSettings { rules: RuleSet::empty(), ..settings.linter.clone() };
             let (linter, root) = in_project(linter, Some(path), &settings.src, &packages);
             let summary = catch_unwind(AssertUnwindSafe(|| lint_and_summarize(&source, Some(path), &linter).1)).ok().flatten();
-            Ok(summary.map(|summary| IndexedModule { root, summary }))
+            Ok(summary.map(|summary| IndexedModule { root, filename: path.to_string_lossy().into_owned(), summary }))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(modules.into_iter().flatten().collect())
@@ -480,13 +480,14 @@ fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], pack
 }
 
 fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: LinterSettings, root: PathBuf, fixing: Fixing) -> LintedFile {
-    let unit = |summary: Option<ModuleSummary>, linter: LinterSettings| {
-        summary.map(|summary| ProjectUnit { module: IndexedModule { root, summary }, path: path.map(Path::to_path_buf), linter })
+    let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &str| {
+        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: filename.to_string(), summary }, path: path.map(Path::to_path_buf), linter })
     };
     if fixing.mode == FixMode::Generate {
         let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);
         let messages = to_messages(diagnostics, &filename, &source);
-        return LintedFile::new(filename, Some(source), messages, unit(summary, linter));
+        let unit = unit(summary, linter, &filename);
+        return LintedFile::new(filename, Some(source), messages, unit);
     }
     let result = fix_source(&source, path, &linter, fixing.unsafe_fixes);
     let mut fix_warnings: Vec<String> = result
@@ -512,5 +513,6 @@ fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: 
     let fixed = (!result.fixed.is_empty()).then_some((source, result.fixed));
     // The index describes the code as it is after fixing.
     let (_, summary) = lint_and_summarize(&fixed_source, path, &linter);
-    LintedFile { fixed, fix_warnings, ..LintedFile::new(filename, Some(fixed_source), messages, unit(summary, linter)) }
+    let unit = unit(summary, linter, &filename);
+    LintedFile { fixed, fix_warnings, ..LintedFile::new(filename, Some(fixed_source), messages, unit) }
 }

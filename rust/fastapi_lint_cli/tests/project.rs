@@ -120,3 +120,24 @@ fn dotenv_files_not_ignored_are_reported_on_their_path() {
     std::fs::remove_dir(root.join(".git")).unwrap();
     assert_eq!(findings(root, &options(&["FAPI704"])), Vec::<String>::new());
 }
+
+/// FAPI106 and FAPI302 carry the leaf call (file, range) as related information.
+#[test]
+fn the_leaf_call_is_the_related_location() {
+    let root = projects().join("package");
+    let messages = check_paths(std::slice::from_ref(&root), &options(&["FAPI106", "FAPI302"])).unwrap();
+    let related = |code: &str| {
+        let message = messages.iter().find(|message| message.code() == code).unwrap();
+        let [related] = message.related.as_slice() else { panic!("{message:#?}") };
+        let file = Path::new(&related.filename).strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        (related.message.clone(), file, (related.location.row, related.location.column), (related.end_location.row, related.end_location.column))
+    };
+    assert_eq!(
+        related("FAPI106"),
+        ("`app.services.users.load` calls `requests.get`".to_string(), "app/services/users.py".to_string(), (7, 12), (7, 64))
+    );
+    assert_eq!(related("FAPI302"), ("`app.utils.files.poll` calls `time.sleep` in a retry loop".to_string(), "app/utils/files.py".to_string(), (11, 9), (11, 22)));
+    // A finding that is not about a chain has none.
+    let direct = check_source("import time\n\n\nasync def f():\n    time.sleep(1)\n", None, &options(&["FAPI101"])).unwrap();
+    assert!(direct.iter().all(|message| message.related.is_empty()), "{direct:#?}");
+}

@@ -5,6 +5,7 @@
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
+use crate::message::RelatedLocation;
 use crate::registry::Rule;
 
 /// How safe a fix is to apply, with Ruff's three levels and their JSON spelling.
@@ -136,6 +137,9 @@ pub struct Diagnostic {
     /// Where a `# noqa` for this diagnostic is looked for, when not at `range.start()`
     /// (Ruff places it on the last line of a multi-line string or continuation).
     pub noqa_offset: Option<TextSize>,
+    /// Places elsewhere that explain the finding (already on rows and columns: they may be in
+    /// another file).
+    pub related: Vec<RelatedLocation>,
 }
 
 impl Diagnostic {
@@ -147,6 +151,7 @@ impl Diagnostic {
             fix_title: None,
             fix: None,
             noqa_offset: None,
+            related: Vec::new(),
         }
     }
 
@@ -158,6 +163,7 @@ impl Diagnostic {
             fix_title: None,
             fix: None,
             noqa_offset: None,
+            related: Vec::new(),
         }
     }
 
@@ -169,6 +175,7 @@ impl Diagnostic {
             fix_title: None,
             fix: None,
             noqa_offset: None,
+            related: Vec::new(),
         }
     }
 
@@ -177,6 +184,12 @@ impl Diagnostic {
     pub fn with_fix(mut self, title: impl Into<String>, fix: Fix) -> Self {
         self.fix_title = Some(title.into());
         self.fix = Some(fix);
+        self
+    }
+
+    #[must_use]
+    pub fn with_related(mut self, related: RelatedLocation) -> Self {
+        self.related.push(related);
         self
     }
 

@@ -13,6 +13,24 @@ pub struct SourceLocation {
     pub column: usize,
 }
 
+impl SourceLocation {
+    pub fn of(offset: TextSize, source: &str, index: &LineIndex) -> Self {
+        let at = index.line_column(offset, source);
+        Self { row: at.line.get(), column: at.column.get() }
+    }
+}
+
+/// A place in another file (or elsewhere in this one) that explains a diagnostic: the blocking
+/// call at the end of a FAPI106 chain (SARIF's `relatedLocations`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RelatedLocation {
+    pub message: String,
+    /// The file as [`Message::filename`] names files.
+    pub filename: String,
+    pub location: SourceLocation,
+    pub end_location: SourceLocation,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageEdit {
     pub content: String,
@@ -42,14 +60,12 @@ pub struct Message {
     pub fix: Option<MessageFix>,
     /// The row where a `# noqa` for this diagnostic belongs; `None` for syntax errors.
     pub noqa_row: Option<usize>,
+    pub related: Vec<RelatedLocation>,
 }
 
 impl Message {
     pub fn from_diagnostic(diagnostic: Diagnostic, filename: &str, source: &str, index: &LineIndex) -> Self {
-        let locate = |offset: TextSize| {
-            let at = index.line_column(offset, source);
-            SourceLocation { row: at.line.get(), column: at.column.get() }
-        };
+        let locate = |offset: TextSize| SourceLocation::of(offset, source, index);
         let noqa_row = match diagnostic.kind {
             DiagnosticKind::Rule(_) => Some(locate(diagnostic.noqa_offset.unwrap_or(diagnostic.range.start())).row),
             DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => None,
@@ -72,6 +88,7 @@ impl Message {
             fix_title: diagnostic.fix_title,
             fix,
             noqa_row,
+            related: diagnostic.related,
         }
     }
 
@@ -88,6 +105,7 @@ impl Message {
             fix_title: None,
             fix: None,
             noqa_row: None,
+            related: Vec::new(),
         }
     }
 

@@ -1,8 +1,9 @@
 //! The `fastapi_lint._core` extension module: the CLI and the library API of `fastapi_lint_cli`,
 //! run with the GIL released so other Python threads keep going while Rust lints.
 //!
-//! Messages cross the boundary as the JSON elements of the CLI's `json` output format, so the
-//! Python API and `fastapi-lint check --output-format json` can never disagree.
+//! Messages cross the boundary as the JSON elements of the CLI's `json` output format (plus
+//! their related locations), so the Python API and `fastapi-lint check --output-format json`
+//! can never disagree.
 
 use std::any::Any;
 use std::ffi::OsString;
@@ -64,8 +65,17 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
     }
 }
 
+/// Each message as its `json` output element, plus `related` (which Ruff's format has no field
+/// for; the Python `Diagnostic` keeps it apart from `to_dict()`).
 fn to_json_strings(messages: &[Message]) -> Vec<String> {
-    messages.iter().map(|message| fastapi_lint_cli::message_to_json(message).to_string()).collect()
+    messages
+        .iter()
+        .map(|message| {
+            let mut value = fastapi_lint_cli::message_to_json(message);
+            value["related"] = serde_json::to_value(&message.related).expect("related locations serialize to JSON");
+            value.to_string()
+        })
+        .collect()
 }
 
 /// Runs the command line (`argv[0]` is the program name) and returns its exit code.

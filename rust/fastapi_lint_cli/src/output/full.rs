@@ -1,5 +1,6 @@
-//! Ruff's default `full` format: header, ` --> path:row:col`, the code frame, `help:`, the diff
-//! of an applicable fix and a note when that fix is unsafe.
+//! Ruff's default `full` format: header, ` --> path:row:col`, the code frame, an `info:` line
+//! per related location, `help:`, the diff of an applicable fix and a note when that fix is
+//! unsafe.
 
 use std::io::{self, Write};
 
@@ -36,6 +37,10 @@ pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn W
             }
             // Nothing to quote (the file could not be read).
             None => writeln!(out, "--> {path}:{}:{}", message.location.row, message.location.column)?,
+        }
+        for related in &message.related {
+            let path = context.relative_path(&related.filename);
+            writeln!(out, "info: {} at {path}:{}:{}", related.message, related.location.row, related.location.column)?;
         }
         if let Some(title) = &message.fix_title {
             writeln!(out, "help: {title}")?;

@@ -79,6 +79,24 @@ fn result(message: &Message) -> Value {
         }
         result["fixes"] = json!([sarif_fix]);
     }
+    if !message.related.is_empty() {
+        let related: Vec<Value> = message
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, related)| {
+                json!({
+                    "id": id,
+                    "message": { "text": related.message },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": file_uri(&related.filename) },
+                        "region": region(related.location, related.end_location),
+                    },
+                })
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
     result
 }
 

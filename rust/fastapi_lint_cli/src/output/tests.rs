@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fastapi_lint_core::message::{MessageEdit, MessageFix};
-use fastapi_lint_core::{Applicability, DiagnosticKind, FixTable, Message, Rule, SourceLocation};
+use fastapi_lint_core::{Applicability, DiagnosticKind, FixTable, Message, RelatedLocation, Rule, SourceLocation};
 use ruff_text_size::{TextRange, TextSize};
 use serde_json::Value;
 
@@ -92,6 +92,7 @@ fn ruff_messages(sources: &Sources) -> Vec<Message> {
                         .collect(),
                 }),
                 noqa_row: json["noqa_row"].as_u64().map(|row| row as usize),
+                related: Vec::new(),
             }
         })
         .collect()
@@ -300,4 +301,36 @@ fn paths_outside_the_working_directory_stay_absolute() {
     assert_eq!(context.relative_path("/p/sub/a.py"), "sub/a.py");
     assert_eq!(context.relative_path("/elsewhere/a.py"), "/elsewhere/a.py");
     assert_eq!(context.relative_path("-"), "-");
+}
+
+/// A related location (FAPI106's leaf call in another file) shows as an `info:` line in the full
+/// format and as SARIF `relatedLocations`, and stays out of Ruff's JSON.
+#[test]
+fn related_locations() {
+    let sources = Sources::new();
+    let context = Context { cwd: Path::new("/p"), unsafe_fixes: false, sources: &sources };
+    let mut message = Message::io_error("/p/app/routes.py", "Sync helper `load` blocks");
+    message.kind = DiagnosticKind::Rule(Rule::BlockingCallThroughHelper);
+    message.related.push(RelatedLocation {
+        message: "`app.services.load` calls `requests.get`".to_string(),
+        filename: "/p/app/services.py".to_string(),
+        location: SourceLocation { row: 7, column: 12 },
+        end_location: SourceLocation { row: 7, column: 30 },
+    });
+    let messages = [message];
+    let mut out = Vec::new();
+    write_messages(OutputFormat::Full, &messages, &context, &mut out).unwrap();
+    let full = String::from_utf8(out).unwrap();
+    assert!(full.contains("\ninfo: `app.services.load` calls `requests.get` at app/services.py:7:12\n"), "{full}");
+
+    let mut out = Vec::new();
+    write_messages(OutputFormat::Sarif, &messages, &context, &mut out).unwrap();
+    let sarif: Value = serde_json::from_slice(&out).unwrap();
+    let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+    assert_eq!(related["message"]["text"], "`app.services.load` calls `requests.get`");
+    assert_eq!(related["physicalLocation"]["artifactLocation"]["uri"], "file:///p/app/services.py");
+    assert_eq!(related["physicalLocation"]["region"], serde_json::json!({"startLine": 7, "startColumn": 12, "endLine": 7, "endColumn": 30}));
+
+    let json = message_to_json(&messages[0]);
+    assert!(json.get("related").is_none(), "{json}");
 }

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use crate::fastapi::Roles;
+use crate::message::{RelatedLocation, SourceLocation};
 use crate::registry::Rule;
 
 /// How a call ends, through project functions, at a blocking or heavy call.
@@ -15,9 +16,12 @@ pub struct Chain {
     pub rule: Rule,
     /// The leaf call as messages name it (`` `requests.get` ``).
     pub what: String,
-    /// Where the leaf call is: its module (`app.services.users`) and 1-based line.
+    /// Where the leaf call is: its module (`app.services.users`), its file (as messages name
+    /// files) and its range there.
     pub module: String,
-    pub line: usize,
+    pub filename: String,
+    pub location: SourceLocation,
+    pub end_location: SourceLocation,
 }
 
 impl Chain {
@@ -25,7 +29,18 @@ impl Chain {
     /// starting at `caller` when given.
     pub fn render(&self, caller: Option<&str>) -> String {
         let hops: Vec<String> = caller.into_iter().chain(self.functions.iter().map(String::as_str)).map(|hop| format!("`{hop}`")).collect();
-        format!("{} -> {} ({}:{})", hops.join(" -> "), self.what, self.module, self.line)
+        format!("{} -> {} ({}:{})", hops.join(" -> "), self.what, self.module, self.location.row)
+    }
+
+    /// The leaf call, for the diagnostic's related information.
+    pub fn leaf_location(&self) -> RelatedLocation {
+        let function = self.functions.last().map_or("", String::as_str);
+        RelatedLocation {
+            message: format!("`{function}` calls {}", self.what),
+            filename: self.filename.clone(),
+            location: self.location,
+            end_location: self.end_location,
+        }
     }
 }
 

@@ -18,6 +18,8 @@ use crate::fastapi::FunctionRole;
 #[derive(Clone, Debug, Default)]
 pub struct IndexedModule {
     pub root: PathBuf,
+    /// The file as messages name it (for related locations in other files' diagnostics).
+    pub filename: String,
     pub summary: ModuleSummary,
 }
 
@@ -184,7 +186,15 @@ impl<'m> Index<'m> {
         for (id, module) in self.modules.iter().enumerate() {
             for (item, function) in module.summary.functions.iter().enumerate() {
                 let Some(leaf) = leaf(function).filter(|_| follows(function)) else { continue };
-                let chain = Chain { functions: vec![function.name.clone()], rule: leaf.rule, what: leaf.what.clone(), module: module.summary.module.clone(), line: leaf.line };
+                let chain = Chain {
+                    functions: vec![function.name.clone()],
+                    rule: leaf.rule,
+                    what: leaf.what.clone(),
+                    module: module.summary.module.clone(),
+                    filename: module.filename.clone(),
+                    location: leaf.location,
+                    end_location: leaf.end_location,
+                };
                 chains.insert((id, item), chain);
                 queue.push_back((id, item));
             }

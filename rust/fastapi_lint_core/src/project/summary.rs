@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_source_file::LineIndex;
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
 use super::names::{definition_name, reference_name};
 use crate::checker::{Checker, Frame};
 use crate::fastapi::{APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY};
+use crate::message::SourceLocation;
 use crate::registry::Rule;
 use crate::rules::{blocking, heavy};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
@@ -22,8 +23,9 @@ pub struct Leaf {
     pub rule: Rule,
     /// How messages name it: `` `requests.get` ``, `` `execute` on a `sqlite3` cursor ``.
     pub what: String,
-    /// The 1-based line of the call.
-    pub line: usize,
+    /// Where the call is.
+    pub location: SourceLocation,
+    pub end_location: SourceLocation,
 }
 
 /// One module-level function or method of a module-level class.
@@ -78,9 +80,9 @@ pub(crate) struct SummaryBuilder {
     functions: Vec<FunctionSummary>,
     /// Where each summarized function starts: the checker's frames name functions by node.
     by_start: HashMap<TextSize, usize>,
-    /// Leaves found, as offsets until `finish` turns them into lines.
-    blocking: Vec<(usize, Rule, String, TextSize)>,
-    heavy: Vec<(usize, Rule, String, TextSize)>,
+    /// Leaves found, as ranges until `finish` places them on rows and columns.
+    blocking: Vec<(usize, Rule, String, TextRange)>,
+    heavy: Vec<(usize, Rule, String, TextRange)>,
 }
 
 impl SummaryBuilder {
@@ -102,12 +104,17 @@ impl SummaryBuilder {
     pub(crate) fn finish(mut self, semantic: &SemanticModel, body: &[Stmt], source: &str) -> ModuleSummary {
         if !self.blocking.is_empty() || !self.heavy.is_empty() {
             let index = LineIndex::from_source_text(source);
-            let line = |offset: TextSize| index.line_index(offset).get();
-            for (function, rule, what, offset) in self.blocking.drain(..) {
-                self.functions[function].blocking.get_or_insert(Leaf { rule, what, line: line(offset) });
+            let leaf = |rule: Rule, what: String, range: TextRange| Leaf {
+                rule,
+                what,
+                location: SourceLocation::of(range.start(), source, &index),
+                end_location: SourceLocation::of(range.end(), source, &index),
+            };
+            for (function, rule, what, range) in self.blocking.drain(..) {
+                self.functions[function].blocking.get_or_insert_with(|| leaf(rule, what, range));
             }
-            for (function, rule, what, offset) in self.heavy.drain(..) {
-                self.functions[function].heavy.get_or_insert(Leaf { rule, what, line: line(offset) });
+            for (function, rule, what, range) in self.heavy.drain(..) {
+                self.functions[function].heavy.get_or_insert_with(|| leaf(rule, what, range));
             }
         }
         let mut summary = ModuleSummary { functions: self.functions, ..ModuleSummary::default() };
@@ -141,10 +148,10 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
         summary.calls.push(callee);
     }
     if let Some((rule, what)) = blocking {
-        builder.blocking.push((index, rule, what, call.start()));
+        builder.blocking.push((index, rule, what, call.range()));
     }
     if let Some((rule, what)) = heavy {
-        builder.heavy.push((index, rule, what, call.start()));
+        builder.heavy.push((index, rule, what, call.range()));
     }
 }
 

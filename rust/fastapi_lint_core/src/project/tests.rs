@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use super::{FileFacts, IndexedModule, ProjectFile, project_facts};
+use crate::message::SourceLocation;
 use crate::settings::LinterSettings;
 
 fn module(path: &str, source: &str) -> IndexedModule {
     let module_path = path.split('.').map(ToString::to_string).collect();
     let settings = LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..LinterSettings::default() };
     let summary = crate::lint_and_summarize(source, None, &settings).1.unwrap();
-    IndexedModule { root: "/project".into(), summary }
+    let filename = format!("/project/{}.py", path.replace('.', "/"));
+    IndexedModule { root: "/project".into(), filename, summary }
 }
 
 fn facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
@@ -59,7 +61,9 @@ async def route():
     assert_eq!(names, ["pkg.helpers.a", "pkg.helpers.nap"]);
     let chain = &blocking["pkg.helpers.a"];
     assert_eq!(chain.functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
-    assert_eq!((chain.what.as_str(), chain.module.as_str(), chain.line), ("`time.sleep`", "pkg.helpers", 5));
+    assert_eq!((chain.what.as_str(), chain.module.as_str(), chain.filename.as_str()), ("`time.sleep`", "pkg.helpers", "/project/pkg/helpers.py"));
+    // The whole `time.sleep(1)` call, on its line of `HELPERS`.
+    assert_eq!((chain.location, chain.end_location), (SourceLocation { row: 5, column: 5 }, SourceLocation { row: 5, column: 18 }));
     // The helpers module's own async function calls `nap` too.
     assert!(facts[0].blocking_helpers.contains_key("pkg.helpers.nap"));
 }

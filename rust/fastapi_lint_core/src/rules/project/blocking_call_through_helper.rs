@@ -17,7 +17,9 @@ rule_docs! {
     ///
     /// The message shows the whole chain, from the async function to the blocking call, and
     /// where that call is (`get_user -> app.services.users.load -> requests.get
-    /// (app.services.users:7)`).
+    /// (app.services.users:7)`). The blocking call's file and range also come as the
+    /// diagnostic's related location: an `info:` line in the `full` output format, SARIF's
+    /// `relatedLocations`, `Diagnostic.related` in the Python API.
     ///
     /// ## Why is this bad?
     /// Moving a blocking call into a helper does not make it less blocking. FastAPI runs
@@ -96,5 +98,5 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFac
         context = context(function, role),
         chain = chain.render(Some(function.name.as_str())),
     );
-    checker.report(Diagnostic::new(Rule::BlockingCallThroughHelper, message, call.func.range()));
+    checker.report(Diagnostic::new(Rule::BlockingCallThroughHelper, message, call.func.range()).with_related(chain.leaf_location()));
 }

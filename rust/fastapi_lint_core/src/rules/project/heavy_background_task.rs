@@ -15,6 +15,9 @@ rule_docs! {
     /// calls: CPU-heavy calls (FAPI201), model loading (FAPI202), or `time.sleep` /
     /// `asyncio.sleep` inside a loop (polling, retrying).
     ///
+    /// The message shows the chain from the task to the heavy call; the heavy call's file and
+    /// range come as the diagnostic's related location (as in FAPI106).
+    ///
     /// ## Why is this bad?
     /// Background tasks run in the web server's process after the response is sent. Heavy
     /// work there competes with requests for the same CPU and event loop; a task dies with the
@@ -83,5 +86,5 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFac
         written = checker.slice(target.range()),
         chain = chain.render(None),
     );
-    checker.report(Diagnostic::new(Rule::HeavyBackgroundTask, message, target.range()));
+    checker.report(Diagnostic::new(Rule::HeavyBackgroundTask, message, target.range()).with_related(chain.leaf_location()));
 }
