@@ -47,6 +47,10 @@ pub struct Checker<'a> {
     summary: Option<SummaryBuilder>,
     /// Whether the file is a test module: known from its path, asked about for every call.
     test_module: OnceCell<bool>,
+    /// The callee of the call being dispatched, with its qualified name: most rule families
+    /// ask for it, and resolving it once per call instead of once per family is a measurable
+    /// share of a run.
+    callee: Option<(&'a Expr, Option<String>)>,
 }
 
 impl<'a> Checker<'a> {
@@ -74,6 +78,7 @@ impl<'a> Checker<'a> {
             stylist: OnceCell::new(),
             summary: None,
             test_module: OnceCell::new(),
+            callee: None,
         }
     }
 
@@ -177,6 +182,11 @@ impl<'a> Checker<'a> {
 
     /// The qualified name of an expression in the current scope.
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        if let Some((callee, name)) = &self.callee
+            && std::ptr::eq(*callee, expr)
+        {
+            return name.clone();
+        }
         self.semantic.qualified_name(expr, self.scope)
     }
 
@@ -267,6 +277,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
             && let Expr::Call(call) = await_expr.value.as_ref()
         {
             self.awaited_call = Some(call.start());
+        }
+        if let Expr::Call(call) = expr {
+            self.callee = Some((&call.func, self.semantic.qualified_name(&call.func, self.scope)));
         }
         dispatch::expression(self, expr);
         match expr {

@@ -232,6 +232,8 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
             Stmt::Global(ast::StmtGlobal { names, .. }) | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
                 for name in names {
                     self.bind(name.id.as_str(), BindingKind::Declaration, name.range, stmt.start());
+                    let scope = self.current();
+                    self.model.declaring_scopes.entry(name.id.as_str()).or_default().push(scope);
                 }
             }
             _ => visitor::walk_stmt(self, stmt),

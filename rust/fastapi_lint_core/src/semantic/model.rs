@@ -59,6 +59,8 @@ pub struct SemanticModel<'a> {
     pub(crate) calls: Vec<(&'a ast::ExprCall, ScopeId)>,
     /// Every function definition with the scope it is defined in.
     pub(crate) functions: Vec<(&'a ast::StmtFunctionDef, ScopeId)>,
+    /// The scopes with a `global` or `nonlocal` declaration of each name, in source order.
+    pub(crate) declaring_scopes: FxHashMap<&'a str, Vec<ScopeId>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,6 +81,7 @@ impl<'a> SemanticModel<'a> {
             module_path,
             calls: Vec::new(),
             functions: Vec::new(),
+            declaring_scopes: FxHashMap::default(),
         };
         builder::collect(&mut model, module);
         model
@@ -289,6 +292,12 @@ impl<'a> SemanticModel<'a> {
 
     /// The module-level function or class definitions and every other binding, for context
     /// builders.
+    /// The scopes that declare `name` `global` (or `nonlocal`), so that their assignments
+    /// bind it in an enclosing scope.
+    pub fn declaring_scopes(&self, name: &str) -> &[ScopeId] {
+        self.declaring_scopes.get(name).map_or(&[], Vec::as_slice)
+    }
+
     pub fn bindings(&self) -> impl Iterator<Item = (BindingId, &Binding<'a>)> {
         self.bindings.iter().enumerate().map(|(i, b)| (BindingId(u32::try_from(i).unwrap_or(u32::MAX)), b))
     }

@@ -7,7 +7,7 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::semantic::{BindingId, BindingKind, ScopeId, SemanticModel};
 
 /// Functions and classes whose call loads a model (weights, a pickled estimator, a pipeline).
 const LOADERS: &[&str] = &[
@@ -271,14 +271,19 @@ fn bound_values<'a>(semantic: &'a SemanticModel<'a>, expr: &Expr, scope: ScopeId
     let Some(binding) = semantic.binding_of_name(expr, scope) else { return Vec::new() };
     let mut values: Vec<(&Expr, ScopeId)> = value_of(&binding.kind).map(|value| (value, binding.scope)).into_iter().collect();
     if binding.scope == ScopeId::MODULE {
-        let declares_global =
-            |scope: ScopeId| semantic.scope(scope).bindings_of(binding.name).iter().any(|id| matches!(semantic.binding(*id).kind, BindingKind::Declaration));
-        values.extend(
-            semantic
-                .bindings()
-                .filter(|(_, other)| other.name == binding.name && other.scope != ScopeId::MODULE && declares_global(other.scope))
-                .filter_map(|(_, other)| value_of(&other.kind).map(|value| (value, other.scope))),
-        );
+        // Assignments in functions that declare the name `global`, in source order.
+        let mut assigned: Vec<BindingId> = semantic
+            .declaring_scopes(binding.name)
+            .iter()
+            .filter(|scope| **scope != ScopeId::MODULE)
+            .flat_map(|scope| semantic.scope(*scope).bindings_of(binding.name).iter().copied())
+            .collect();
+        assigned.sort_unstable();
+        assigned.dedup();
+        values.extend(assigned.into_iter().filter_map(|id| {
+            let other = semantic.binding(id);
+            value_of(&other.kind).map(|value| (value, other.scope))
+        }));
     }
     values
 }

@@ -161,7 +161,7 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
         Expr::Call(call) => {
             for keyword in &call.arguments.keywords {
                 let Some(name) = &keyword.arg else { continue };
-                if !is_secret_name(checker, name.as_str()) {
+                if !may_hold_literal(&keyword.value) || !is_secret_name(checker, name.as_str()) {
                     continue;
                 }
                 if let Some(literal) = literal_value(checker, &keyword.value) {
@@ -175,7 +175,7 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
             for item in &dict.items {
                 let Some(Expr::StringLiteral(key)) = &item.key else { continue };
                 let name = key.value.to_str();
-                if !is_secret_name(checker, name) {
+                if !may_hold_literal(&item.value) || !is_secret_name(checker, name) {
                     continue;
                 }
                 if let Some(literal) = literal_value(checker, &item.value) {
@@ -218,6 +218,12 @@ fn target_name(target: &Expr) -> Option<&str> {
         Expr::Subscript(subscript) => subscript.slice.as_string_literal_expr().map(|key| key.value.to_str()),
         _ => None,
     }
+}
+
+/// Whether [`literal_value`] can find a literal in `value`: a test on its kind, cheaper than
+/// matching the name first (most keyword arguments are neither).
+fn may_hold_literal(value: &Expr) -> bool {
+    matches!(value, Expr::StringLiteral(_) | Expr::Call(_))
 }
 
 /// The string literal a value holds: the literal itself, or the default in `Field("...")`,
