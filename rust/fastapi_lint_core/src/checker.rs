@@ -47,10 +47,9 @@ pub struct Checker<'a> {
     summary: Option<SummaryBuilder>,
     /// Whether the file is a test module: known from its path, asked about for every call.
     test_module: OnceCell<bool>,
-    /// The callee of the call being dispatched, with its qualified name: most rule families
-    /// ask for it, and resolving it once per call instead of once per family is a measurable
-    /// share of a run.
-    callee: Option<(&'a Expr, Option<String>)>,
+    /// The call being dispatched: asked for its callee's name, rules get the one the semantic
+    /// model resolved (see [`SemanticModel::callee_name`]).
+    call: Option<&'a ast::ExprCall>,
 }
 
 impl<'a> Checker<'a> {
@@ -78,7 +77,7 @@ impl<'a> Checker<'a> {
             stylist: OnceCell::new(),
             summary: None,
             test_module: OnceCell::new(),
-            callee: None,
+            call: None,
         }
     }
 
@@ -182,12 +181,17 @@ impl<'a> Checker<'a> {
 
     /// The qualified name of an expression in the current scope.
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        if let Some((callee, name)) = &self.callee
-            && std::ptr::eq(*callee, expr)
+        if let Some(call) = self.call
+            && std::ptr::eq(call.func.as_ref(), expr)
         {
-            return name.clone();
+            return self.semantic.callee_name(call).map(ToString::to_string);
         }
         self.semantic.qualified_name(expr, self.scope)
+    }
+
+    /// The qualified name of a call's callee (`requests.get`), without an allocation.
+    pub fn callee_name(&self, call: &ast::ExprCall) -> Option<&'a str> {
+        self.semantic.callee_name(call)
     }
 
     /// The innermost function, lambda or class around the node being visited.
@@ -279,7 +283,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             self.awaited_call = Some(call.start());
         }
         if let Expr::Call(call) = expr {
-            self.callee = Some((&call.func, self.semantic.qualified_name(&call.func, self.scope)));
+            self.call = Some(call);
         }
         dispatch::expression(self, expr);
         match expr {

@@ -141,8 +141,7 @@ impl<'a> FastApiContext<'a> {
 
     fn classify_call(&mut self, semantic: &SemanticModel<'a>, call: &'a ast::ExprCall, scope: ScopeId) {
         let arguments = &call.arguments;
-        if let Some(qualified) = semantic.qualified_name(&call.func, scope) {
-            let qualified = qualified.as_str();
+        if let Some(qualified) = semantic.callee_name(call) {
             if DEPENDS.contains(&qualified) || SECURITY.contains(&qualified) {
                 if let Some(dependency) = arguments.find_argument_value("dependency", 0) {
                     self.mark_callback(semantic, dependency, scope, FunctionRole::Dependency);

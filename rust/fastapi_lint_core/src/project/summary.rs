@@ -193,7 +193,7 @@ fn collect_uses(semantic: &SemanticModel, module: &str, summary: &mut ModuleSumm
 /// The function a call hands to FastAPI: `Depends(f)` / `Security(f)` a dependency,
 /// `background_tasks.add_task(f, ...)` / `BackgroundTask(f)` a background task.
 pub(crate) fn handed_function<'e>(semantic: &SemanticModel, call: &'e ast::ExprCall, scope: ScopeId) -> Option<(&'e Expr, FunctionRole)> {
-    match semantic.qualified_name(&call.func, scope).as_deref() {
+    match semantic.callee_name(call) {
         Some(name) if DEPENDS.contains(&name) || SECURITY.contains(&name) => {
             return Some((call.arguments.find_argument_value("dependency", 0)?, FunctionRole::Dependency));
         }

@@ -59,6 +59,9 @@ pub struct SemanticModel<'a> {
     pub(crate) calls: Vec<(&'a ast::ExprCall, ScopeId)>,
     /// Every function definition with the scope it is defined in.
     pub(crate) functions: Vec<(&'a ast::StmtFunctionDef, ScopeId)>,
+    /// The qualified name of each call's callee, resolved once after the build, by the call's
+    /// address: the FastAPI context, the project summary and most rule families ask for it.
+    callee_names: FxHashMap<usize, Option<Box<str>>>,
     /// The scopes with a `global` or `nonlocal` declaration of each name, in source order.
     pub(crate) declaring_scopes: FxHashMap<&'a str, Vec<ScopeId>>,
 }
@@ -82,9 +85,17 @@ impl<'a> SemanticModel<'a> {
             calls: Vec::new(),
             functions: Vec::new(),
             declaring_scopes: FxHashMap::default(),
+            callee_names: FxHashMap::default(),
         };
         builder::collect(&mut model, module);
+        model.callee_names = model.calls.iter().map(|(call, scope)| (address(call), model.qualified_name(&call.func, *scope).map(String::into_boxed_str))).collect();
         model
+    }
+
+    /// The qualified name of a call's callee, as [`Self::qualified_name`] gives it in the
+    /// call's scope; `None` also for a call that is not part of this module.
+    pub fn callee_name(&self, call: &ast::ExprCall) -> Option<&str> {
+        self.callee_names.get(&address(call)).and_then(Option::as_deref)
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
@@ -332,4 +343,9 @@ fn push_attributes(expr: &Expr, qualified: &mut String) {
         qualified.push('.');
         qualified.push_str(attribute.attr.as_str());
     }
+}
+
+/// A call's identity: its address in the module's AST, which lives as long as the model.
+fn address(call: &ast::ExprCall) -> usize {
+    std::ptr::from_ref(call) as usize
 }

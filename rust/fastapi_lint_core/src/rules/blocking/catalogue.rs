@@ -1,6 +1,9 @@
 //! Which calls block, by qualified name or by the resource they are made on.
 
+use std::sync::LazyLock;
+
 use ruff_python_ast::{self as ast, Expr};
+use rustc_hash::FxHashMap;
 
 use super::BlockingOptions;
 use super::resource::{self, Resource};
@@ -128,14 +131,19 @@ const fn configured_alternative(rule: Rule) -> &'static str {
     }
 }
 
+/// [`FUNCTION_GROUPS`] by name: asked for every call, one lookup instead of a scan. Built from
+/// the last group to the first, so a name listed twice belongs to its first group.
+static FUNCTION_BY_NAME: LazyLock<FxHashMap<&'static str, &'static FunctionGroup>> =
+    LazyLock::new(|| FUNCTION_GROUPS.iter().rev().flat_map(|group| group.names.iter().map(move |name| (*name, group))).collect());
+
 /// What the call blocks on, if anything: a known function, a blocking construction, a method on
 /// a known resource, or a call the project configured.
 pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<BlockingCall> {
     let semantic = checker.semantic();
     let scope = checker.scope();
-    let qualified = checker.qualified_name(&call.func);
-    if let Some(qualified) = &qualified {
-        if let Some(group) = FUNCTION_GROUPS.iter().find(|group| group.names.contains(&qualified.as_str())) {
+    let qualified = checker.callee_name(call);
+    if let Some(qualified) = qualified {
+        if let Some(group) = FUNCTION_BY_NAME.get(qualified) {
             return Some(BlockingCall { rule: group.rule, what: code(qualified), phrase: None, alternative: group.alternative });
         }
         if let Some((resource, true)) = resource::constructed_by(semantic, qualified, call, scope) {
@@ -149,7 +157,11 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
         }
     }
     let options = &checker.settings().blocking;
-    extra_calls::names_of(checker, call, qualified).find_map(|name| {
+    if !options.has_extra_calls() {
+        // Nothing configured: the method's receiver type is not worth resolving.
+        return None;
+    }
+    extra_calls::names_of(checker, call, qualified.map(ToString::to_string)).find_map(|name| {
         let rule = options.rule_for(&name)?;
         Some(BlockingCall { rule, what: code(&name), phrase: None, alternative: configured_alternative(rule) })
     })
@@ -170,16 +182,22 @@ fn code(qualified: &str) -> String {
 }
 
 impl BlockingOptions {
-    /// The rule a configured extra call belongs to.
-    fn rule_for(&self, qualified: &str) -> Option<Rule> {
+    /// The configured extra calls, with the rule each list belongs to.
+    fn extra_calls(&self) -> [(Rule, &[String]); 4] {
         [
             (Rule::BlockingHttpInAsync, &self.extra_http_calls),
             (Rule::BlockingFileIoInAsync, &self.extra_file_calls),
             (Rule::BlockingDbInAsync, &self.extra_db_calls),
             (Rule::BlockingSubprocessInAsync, &self.extra_subprocess_calls),
         ]
-        .into_iter()
-        .find(|(_, entries)| extra_calls::any_matches(entries, qualified))
-        .map(|(rule, _)| rule)
+    }
+
+    fn has_extra_calls(&self) -> bool {
+        self.extra_calls().iter().any(|(_, entries)| !entries.is_empty())
+    }
+
+    /// The rule a configured extra call belongs to.
+    fn rule_for(&self, qualified: &str) -> Option<Rule> {
+        self.extra_calls().into_iter().find(|(_, entries)| extra_calls::any_matches(entries, qualified)).map(|(rule, _)| rule)
     }
 }

@@ -69,10 +69,10 @@ pub(super) struct LoadedModel {
 }
 
 /// The loader `call` is, if any.
-pub(super) fn loader(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> Option<Loader> {
-    let name = semantic.qualified_name(&call.func, scope)?;
-    if LOADERS.contains(&name.as_str()) || (name == "pickle.loads" && reads_a_file(call)) {
-        return Some(Loader { name, is_model: true });
+pub(super) fn loader(semantic: &SemanticModel, call: &ast::ExprCall) -> Option<Loader> {
+    let name = semantic.callee_name(call)?;
+    if LOADERS.contains(&name) || (name == "pickle.loads" && reads_a_file(call)) {
+        return Some(Loader { name: name.to_string(), is_model: true });
     }
     let class = name.strip_suffix(".from_pretrained")?;
     let package = class.split('.').next()?;
@@ -80,7 +80,7 @@ pub(super) fn loader(semantic: &SemanticModel, call: &ast::ExprCall, scope: Scop
         return None;
     }
     let is_model = !PREPROCESSORS.iter().any(|suffix| class.rsplit('.').next().is_some_and(|class| class.contains(suffix)));
-    Some(Loader { name, is_model })
+    Some(Loader { name: name.to_string(), is_model })
 }
 
 /// `pickle.loads(f.read())`, `pickle.loads(path.read_bytes())`: a file's contents, not bytes
@@ -111,7 +111,7 @@ fn model_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) ->
     }
     match expr {
         Expr::Call(call) => {
-            if let Some(loader) = loader(semantic, call, scope) {
+            if let Some(loader) = loader(semantic, call) {
                 let deep = !LIGHT_LOADERS.contains(&loader.name.as_str());
                 return loader.is_model.then_some(LoadedModel { loader: loader.name, deep });
             }
@@ -179,7 +179,7 @@ fn is_hasher(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -
     }
     match expr {
         Expr::Call(call) => {
-            semantic.qualified_name(&call.func, scope).is_some_and(|qualified| HASHER_CLASSES.contains(&qualified.as_str()))
+            semantic.callee_name(call).is_some_and(|qualified| HASHER_CLASSES.contains(&qualified))
                 // `context.using(...)` and `handler.using(...)` configure a new hasher.
                 || matches!(call.func.as_ref(), Expr::Attribute(method) if method.attr.as_str() == "using" && is_hasher(semantic, &method.value, scope, depth + 1))
         }
@@ -230,8 +230,8 @@ fn is_image(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) ->
         return false;
     }
     match expr {
-        Expr::Call(call) => match semantic.qualified_name(&call.func, scope) {
-            Some(qualified) => IMAGE_FACTORIES.contains(&qualified.as_str()) || qualified.starts_with("PIL.ImageOps."),
+        Expr::Call(call) => match semantic.callee_name(call) {
+            Some(qualified) => IMAGE_FACTORIES.contains(&qualified) || qualified.starts_with("PIL.ImageOps."),
             // `resize`, `convert`, … return a new image; `copy` too.
             None => matches!(call.func.as_ref(), Expr::Attribute(method)
                 if (IMAGE_METHODS.contains(&method.attr.as_str()) || method.attr.as_str() == "copy") && is_image(semantic, &method.value, scope, depth + 1)),

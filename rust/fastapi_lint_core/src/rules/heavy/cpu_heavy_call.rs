@@ -139,18 +139,21 @@ pub(super) fn what_on_event_loop(checker: &Checker, call: &ast::ExprCall) -> Opt
 fn classify(checker: &Checker, call: &ast::ExprCall, asynchronous: bool) -> Option<(Work, String)> {
     let semantic = checker.semantic();
     let scope = checker.scope();
-    let qualified = checker.qualified_name(&call.func);
-    if let Some(what) = catalogue::password_hashing(semantic, call, scope, qualified.as_deref()) {
+    let qualified = checker.callee_name(call);
+    if let Some(what) = catalogue::password_hashing(semantic, call, scope, qualified) {
         return asynchronous.then_some((Work::PasswordHashing, what));
     }
-    if let Some(what) = catalogue::media_work(semantic, call, scope, qualified.as_deref()) {
+    if let Some(what) = catalogue::media_work(semantic, call, scope, qualified) {
         return Some((Work::Media, what));
     }
     if let Some((model, what)) = catalogue::inference(semantic, call, scope) {
         return (asynchronous || model.deep).then_some((Work::Inference, what));
     }
     let extra = &checker.settings().heavy.extra_heavy_calls;
-    let name = extra_calls::names_of(checker, call, qualified).find(|name| extra_calls::any_matches(extra, name))?;
+    if extra.is_empty() {
+        return None;
+    }
+    let name = extra_calls::names_of(checker, call, qualified.map(ToString::to_string)).find(|name| extra_calls::any_matches(extra, name))?;
     Some((Work::Configured, format!("`{name}`")))
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn heavy_work(checker: &Checker, call: &ast::ExprCall) -> Option<(Rul
     if let Some(what) = cpu_heavy_call::what_on_event_loop(checker, call) {
         return Some((Rule::CpuHeavyCallInRoute, what));
     }
-    let loader = catalogue::loader(checker.semantic(), call, checker.scope())?;
+    let loader = catalogue::loader(checker.semantic(), call)?;
     Some((Rule::ModelLoadedPerRequest, format!("`{}`", loader.name)))
 }
 

@@ -85,7 +85,7 @@ const REQUEST_CLASSES: &[&str] = &["fastapi.Request", "starlette.requests.Reques
 /// Reports a model loader called in `function`, a route or dependency.
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) {
     let semantic = checker.semantic();
-    let Some(loader) = catalogue::loader(semantic, call, checker.scope()) else { return };
+    let Some(loader) = catalogue::loader(semantic, call) else { return };
     if stored_in_shared_state(semantic, function, call) {
         return;
     }
