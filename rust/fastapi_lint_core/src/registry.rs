@@ -110,7 +110,7 @@ declare_rules! {
     CorsWildcardWithCredentials => ("FAPI403", "cors-wildcard-with-credentials", Stable, None, rules::production::cors_wildcard_with_credentials::CorsWildcardWithCredentials);
     DirectBasemodelSubclass => ("FAPI501", "direct-basemodel-subclass", Stable, None, rules::project::direct_basemodel_subclass::DirectBasemodelSubclass);
     PydanticV1ConfigClass => ("FAPI502", "pydantic-v1-config-class", Stable, Sometimes, rules::pydantic::v1_config_class::PydanticV1ConfigClass);
-    DeprecatedJsonEncoders => ("FAPI503", "deprecated-json-encoders", Stable, None, rules::pydantic::deprecated_json_encoders::DeprecatedJsonEncoders);
+    DeprecatedJsonEncoders => ("FAPI503", "deprecated-json-encoders", Stable, Sometimes, rules::pydantic::deprecated_json_encoders::DeprecatedJsonEncoders);
     ResponseModelBuiltByHand => ("FAPI504", "response-model-built-by-hand", Stable, Sometimes, rules::pydantic::response_model_built_by_hand::ResponseModelBuiltByHand);
     ValidationInRoute => ("FAPI505", "validation-in-route", Stable, None, rules::validation::validation_in_route::ValidationInRoute);
     OwnershipCheckInRoute => ("FAPI506", "ownership-check-in-route", Preview, None, rules::validation::ownership_check_in_route::OwnershipCheckInRoute);

@@ -37,6 +37,16 @@ const SETTINGS_BASES: &[&str] = &["pydantic_settings.BaseSettings", "pydantic_se
 /// Pydantic v1's own `BaseSettings`, which Pydantic v2 moved to `pydantic-settings` (FAPI703).
 const V1_SETTINGS_BASES: &[&str] = &["pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"];
 
+/// The most characters a line written by a fix may take before the fix wraps it (Ruff's
+/// default line length).
+pub(super) const LINE_LENGTH: usize = 88;
+
+/// Whether a qualified name is one of Pydantic's (or SQLModel's, pydantic-settings') own model
+/// classes, rather than a project's subclass of one.
+pub(crate) fn is_pydantic_base(name: &str) -> bool {
+    MODEL_BASES.contains(&name) || SETTINGS_BASES.contains(&name)
+}
+
 /// What kind of Pydantic class a class is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ModelKind {
@@ -103,7 +113,7 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
                 v1_config_class::check(checker, model, kind, class);
             }
             if checker.is_enabled(Rule::DeprecatedJsonEncoders) {
-                deprecated_json_encoders::check_config_class(checker, class);
+                deprecated_json_encoders::check_config_class(checker, model, class);
             }
         }
         Stmt::Assign(_) if checker.is_enabled(Rule::DeprecatedJsonEncoders) => {

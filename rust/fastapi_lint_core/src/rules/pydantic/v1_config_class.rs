@@ -1,8 +1,9 @@
 use ruff_python_ast::token::{Token, TokenKind, parenthesized_range};
 use ruff_python_ast::{self as ast, AnyNodeRef, Expr, Stmt};
+use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{ModelKind, simple_assignment};
+use super::{LINE_LENGTH, ModelKind, simple_assignment};
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{Rule, rule_docs};
@@ -156,10 +157,6 @@ const SETTINGS_KEYS: &[&str] = &[
     "secrets_dir",
 ];
 
-/// The most characters a one-line `model_config = ConfigDict(...)` may take before the fix
-/// writes one key per line (Ruff's default line length).
-const LINE_LENGTH: usize = 88;
-
 pub(super) fn check(checker: &mut Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &ast::StmtClassDef) {
     let (_, config_dict) = kind.config_dict();
     let message = format!(
@@ -199,12 +196,12 @@ fn fix(checker: &Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &a
     }
     let (module, member) = kind.config_dict();
     let (import, config_dict) = import_member(checker, module, member, config.start()).ok()?;
-    let indent = &checker.source()[TextRange::new(line_start(checker.source(), config.start()), config.start())];
+    let indent = &checker.source()[TextRange::new(checker.source().line_start(config.start()), config.start())];
     let mut replacement = render(checker, &config_dict, &keywords, indent);
     // Comments on the `class Config:` line move to the first line of the replacement; comments
     // in the body are dropped, which makes the fix unsafe.
-    let header_end = line_end(checker.source(), config.name.end());
-    let span = TextRange::new(config.start(), line_end(checker.source(), config.end()));
+    let header_end = checker.source().line_end(config.name.end());
+    let span = TextRange::new(config.start(), checker.source().line_end(config.end()));
     let (header_comments, body_comments): (Vec<&Token>, Vec<&Token>) = checker
         .tokens()
         .iter()
@@ -272,16 +269,6 @@ fn binds_model_config(stmt: &Stmt) -> bool {
         Stmt::AnnAssign(assign) => matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config"),
         _ => false,
     }
-}
-
-fn line_start(source: &str, offset: ruff_text_size::TextSize) -> ruff_text_size::TextSize {
-    let before = &source[..offset.to_usize()];
-    ruff_text_size::TextSize::try_from(before.rfind('\n').map_or(0, |newline| newline + 1)).unwrap_or_default()
-}
-
-fn line_end(source: &str, offset: ruff_text_size::TextSize) -> ruff_text_size::TextSize {
-    let after = &source[offset.to_usize()..];
-    offset + ruff_text_size::TextSize::try_from(after.find(['\r', '\n']).unwrap_or(after.len())).unwrap_or_default()
 }
 
 #[cfg(test)]
