@@ -89,17 +89,6 @@ impl Diagnostics {
         diagnostics
     }
 
-    /// Reads the sources of files with findings that the run did not keep (cache hits), for
-    /// the formats that quote them.
-    pub fn read_missing_sources(&mut self) {
-        let mut missing: Vec<&str> =
-            self.messages.iter().map(|message| message.filename.as_str()).filter(|filename| *filename != STDIN && !self.sources.contains_key(*filename)).collect();
-        missing.dedup();
-        let read: Vec<(String, Arc<str>)> =
-            missing.into_par_iter().filter_map(|filename| Some((filename.to_string(), Arc::from(std::fs::read_to_string(filename).ok()?)))).collect();
-        self.sources.extend(read);
-    }
-
     /// The number of fixes applied (or, for a diff, that would be).
     pub fn fixed_count(&self) -> usize {
         self.fixed.iter().map(FixedFile::count).sum()
@@ -207,9 +196,9 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
                 None => lint_path(path, &settings, fixing, &packages),
             };
             let mut linted = if scope == Scope::File { with_own_facts(linted) } else { linted };
-            // A report quotes only findings: the sources of clean files are not held for the
-            // whole run (a later lint with project facts reads its file again).
-            if fixing.mode == FixMode::Generate && linted.messages.is_empty() {
+            // Sources are not held for the whole run: a report reads the files it quotes again
+            // one at a time, and a later lint with project facts reads its file again.
+            if fixing.mode == FixMode::Generate {
                 linted.source = None;
             }
             linted

@@ -44,7 +44,7 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
     let fixing = Fixing { mode, unsafe_fixes: unsafe_fixes.applies() };
 
     let reads_stdin = command.stdin_filename.is_some() || command.files.iter().any(|path| path.as_os_str() == STDIN);
-    let (mut diagnostics, stdin) = if reads_stdin {
+    let (diagnostics, stdin) = if reads_stdin {
         let (diagnostics, bytes) = lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd, fixing)?;
         (diagnostics, Some(bytes))
     } else {
@@ -76,9 +76,6 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         warn(warning);
     }
 
-    if command.output_format == OutputFormat::Full {
-        diagnostics.read_missing_sources();
-    }
     let context = Context { cwd: &cwd, unsafe_fixes: unsafe_fixes.applies(), sources: &diagnostics.sources };
     match (mode, stdin) {
         (FixMode::Apply, Some(bytes)) => write_fixed_stdin(&diagnostics, &bytes)?,

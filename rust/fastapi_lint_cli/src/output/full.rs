@@ -18,44 +18,53 @@ const DIFF_MERGE: usize = 2;
 const HUNK_SEPARATOR: &str = "--------------------------------------------------------------------------------";
 
 pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
-    // Messages come grouped by file: its lines are split once for all of them.
-    let mut lines: Option<(&str, Lines<'_>)> = None;
-    for message in messages {
-        writeln!(out, "{}", context.code_and_message(message, true))?;
-        let path = context.relative_path(&message.filename);
-        match context.sources.get(&message.filename) {
-            Some(source) => {
-                let lines = match &mut lines {
-                    Some((filename, lines)) if *filename == message.filename => lines,
-                    slot => &slot.insert((message.filename.as_str(), Lines::new(source))).1,
-                };
-                let frame = frame::render(lines, message.range.start().to_usize(), message.range.end().to_usize());
-                writeln!(out, "{}--> {path}:{}:{}", " ".repeat(frame.gutter), frame.location.row, frame.location.column)?;
-                for line in &frame.lines {
-                    writeln!(out, "{line}")?;
-                }
-            }
-            // Nothing to quote (the file could not be read).
-            None => writeln!(out, "--> {path}:{}:{}", message.location.row, message.location.column)?,
+    // Messages come grouped by file: its source is read and split into lines once for all of
+    // them, and dropped before the next file's (a report does not hold every quoted file).
+    for file in messages.chunk_by(|a, b| a.filename == b.filename) {
+        let source = context.source(&file[0].filename);
+        let lines = source.as_deref().map(Lines::new);
+        for message in file {
+            // A file changed on disk since it was linted may no longer hold the range.
+            let quoted = source.as_deref().zip(lines.as_ref()).filter(|(source, _)| {
+                let edits = message.fix.iter().flat_map(|fix| fix.edits.iter().map(|edit| edit.range));
+                std::iter::once(message.range).chain(edits).all(|range| source.is_char_boundary(range.start().to_usize()) && source.is_char_boundary(range.end().to_usize()))
+            });
+            write_message(message, quoted, context, out)?;
         }
-        for related in &message.related {
-            let path = context.relative_path(&related.filename);
-            writeln!(out, "info: {} at {path}:{}:{}", related.message, related.location.row, related.location.column)?;
-        }
-        if let Some(title) = &message.fix_title {
-            writeln!(out, "help: {title}")?;
-        }
-        if let (Some(fix), Some(source)) = (&message.fix, context.sources.get(&message.filename))
-            && message.fix_applies(context.unsafe_fixes)
-        {
-            write_diff(source, fix, out)?;
-            if fix.applicability == Applicability::Unsafe {
-                writeln!(out, "note: This is an unsafe fix and may change runtime behavior")?;
-            }
-        }
-        writeln!(out)?;
     }
     Ok(())
+}
+
+fn write_message(message: &Message, quoted: Option<(&str, &Lines<'_>)>, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", context.code_and_message(message, true))?;
+    let path = context.relative_path(&message.filename);
+    match quoted {
+        Some((_, lines)) => {
+            let frame = frame::render(lines, message.range.start().to_usize(), message.range.end().to_usize());
+            writeln!(out, "{}--> {path}:{}:{}", " ".repeat(frame.gutter), frame.location.row, frame.location.column)?;
+            for line in &frame.lines {
+                writeln!(out, "{line}")?;
+            }
+        }
+        // Nothing to quote (the file could not be read).
+        None => writeln!(out, "--> {path}:{}:{}", message.location.row, message.location.column)?,
+    }
+    for related in &message.related {
+        let path = context.relative_path(&related.filename);
+        writeln!(out, "info: {} at {path}:{}:{}", related.message, related.location.row, related.location.column)?;
+    }
+    if let Some(title) = &message.fix_title {
+        writeln!(out, "help: {title}")?;
+    }
+    if let (Some(fix), Some((source, _))) = (&message.fix, quoted)
+        && message.fix_applies(context.unsafe_fixes)
+    {
+        write_diff(source, fix, out)?;
+        if fix.applicability == Applicability::Unsafe {
+            writeln!(out, "note: This is an unsafe fix and may change runtime behavior")?;
+        }
+    }
+    writeln!(out)
 }
 
 /// Lines of unchanged text kept on each side of the edits when diffing: more than a hunk shows

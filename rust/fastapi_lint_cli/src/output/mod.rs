@@ -67,6 +67,15 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The source of a file to quote: the one the run kept (stdin, fixed sources), else the
+    /// file as it is now on disk (a report does not keep the sources it linted).
+    pub fn source(&self, filename: &str) -> Option<Arc<str>> {
+        if let Some(source) = self.sources.get(filename) {
+            return Some(Arc::clone(source));
+        }
+        (filename != crate::lint::STDIN).then(|| std::fs::read_to_string(filename).ok().map(Arc::from)).flatten()
+    }
+
     /// The filename as people read it: relative to the working directory when inside it.
     pub fn relative_path<'m>(&self, filename: &'m str) -> std::borrow::Cow<'m, str> {
         match Path::new(filename).strip_prefix(self.cwd) {

@@ -334,3 +334,27 @@ fn related_locations() {
     let json = message_to_json(&messages[0]);
     assert!(json.get("related").is_none(), "{json}");
 }
+
+/// A report does not keep the sources it linted: the full format reads each quoted file from
+/// disk, and a range the file no longer holds (it changed since) is shown without a frame.
+#[test]
+fn full_format_reads_quoted_files_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.py");
+    std::fs::write(&path, "x = 1\né = 2\n").unwrap();
+    let sources = Sources::new();
+    let context = Context { cwd: dir.path(), unsafe_fixes: false, sources: &sources };
+    let filename = path.to_string_lossy().into_owned();
+    let mut message = Message::io_error(&filename, "something");
+    message.kind = DiagnosticKind::Rule(Rule::BlockingCallThroughHelper);
+    message.range = TextRange::new(TextSize::new(4), TextSize::new(5));
+    message.location = SourceLocation { row: 1, column: 5 };
+    let mut stale = message.clone();
+    // Inside the two bytes of `é`: the file is not the one that was linted.
+    stale.range = TextRange::new(TextSize::new(7), TextSize::new(8));
+    let mut out = Vec::new();
+    write_messages(OutputFormat::Full, &[message, stale], &context, &mut out).unwrap();
+    let full = String::from_utf8(out).unwrap();
+    assert!(full.contains(" --> a.py:1:5\n  |\n1 | x = 1\n  |     ^\n"), "{full}");
+    assert!(full.contains("\n--> a.py:1:5\n"), "{full}");
+}
