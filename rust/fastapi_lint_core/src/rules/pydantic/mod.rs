@@ -5,6 +5,7 @@
 //! class defined in the same module that does. FAPI504 looks at routes.
 
 pub mod deprecated_json_encoders;
+mod json_encoders_fix;
 pub mod response_model_built_by_hand;
 pub mod v1_config_class;
 
