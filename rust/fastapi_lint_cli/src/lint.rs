@@ -251,7 +251,7 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     let (linter, root) = file_settings(Some(path), settings, packages);
     let key = cache::file_key(&linter);
     let entry = match entry.filter(|entry| entry.key == key) {
-        Some(entry) if entry.freshness == freshness => return from_entry(entry, filename, None, ProjectPlace { path, linter, root }, location),
+        Some(entry) if entry.freshness == freshness => return from_entry(entry, filename, ProjectPlace { path, linter, root }, location),
         entry => entry,
     };
     let bytes = match std::fs::read(path) {
@@ -262,8 +262,7 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     if let Some(entry) = entry
         && entry.content_hash == content_hash
     {
-        let source = std::str::from_utf8(&bytes).ok().map(Arc::from);
-        let mut linted = from_entry(entry, filename, source, ProjectPlace { path, linter, root }, location);
+        let mut linted = from_entry(entry, filename, ProjectPlace { path, linter, root }, location);
         // Only the `stat` shortcut changed: recorded anew so the next run takes it.
         if let Some(state) = &mut linted.cache {
             *state = CacheState { freshness, changed: true, ..*state };
@@ -283,14 +282,14 @@ struct ProjectPlace<'a> {
 }
 
 /// A file as its cache entry describes it.
-fn from_entry(entry: FileEntry, filename: String, source: Option<Arc<str>>, place: ProjectPlace<'_>, location: Location) -> LintedFile {
+fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace<'_>, location: Location) -> LintedFile {
     let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false };
     let project = entry.summary.map(|summary| ProjectUnit {
         module: IndexedModule { root: place.root, filename: filename.clone(), summary },
         path: Some(place.path.to_path_buf()),
         linter: place.linter,
     });
-    LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, source, entry.messages, project) }
+    LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, None, entry.messages, project) }
 }
 
 /// This run's [`cache::project_fingerprint`].
