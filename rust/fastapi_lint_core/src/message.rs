@@ -134,6 +134,10 @@ impl Message {
 
 /// Places every diagnostic of one file on rows and columns.
 pub fn to_messages(diagnostics: Vec<Diagnostic>, filename: &str, source: &str) -> Vec<Message> {
+    // Most files report nothing; indexing their lines would be a scan of the whole source.
+    if diagnostics.is_empty() {
+        return Vec::new();
+    }
     let index = LineIndex::from_source_text(source);
     diagnostics.into_iter().map(|diagnostic| Message::from_diagnostic(diagnostic, filename, source, &index)).collect()
 }

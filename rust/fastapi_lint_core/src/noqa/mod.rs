@@ -42,7 +42,10 @@ pub(crate) fn apply(diagnostics: Vec<Diagnostic>, source: &str, tokens: &Tokens,
     let mut warnings = Vec::new();
     let exemptions = FileExemptions::extract(source, &comments, &mut warnings);
     let mut lines = LineDirectives::extract(source, &comments, &mut warnings);
-    let mapping = NoqaMapping::from_tokens(tokens, source);
+    // Most files report nothing: the mapping (a scan of every token) is built for the first
+    // diagnostic that needs its directive's line.
+    let mapping = std::cell::OnceCell::new();
+    let resolve = |offset| mapping.get_or_init(|| NoqaMapping::from_tokens(tokens, source)).resolve(offset);
 
     // File-level codes count as used when their rule reported anything, suppressed or not.
     let reported: RuleSet = diagnostics.iter().filter_map(Diagnostic::rule).collect();
@@ -52,7 +55,7 @@ pub(crate) fn apply(diagnostics: Vec<Diagnostic>, source: &str, tokens: &Tokens,
             kept.push(diagnostic);
             continue;
         };
-        let noqa_offset = mapping.resolve(diagnostic.range.start());
+        let noqa_offset = resolve(diagnostic.range.start());
         diagnostic.noqa_offset = Some(noqa_offset);
         if exemptions.exempts(rule) {
             continue;
@@ -69,7 +72,7 @@ pub(crate) fn apply(diagnostics: Vec<Diagnostic>, source: &str, tokens: &Tokens,
     if enabled.contains(Rule::UnusedNoqa) && !exemptions.exempts(Rule::UnusedNoqa) {
         let unused = unused_noqa::check(source, &lines.0, &exemptions, &reported, enabled);
         kept.extend(unused.into_iter().map(|mut diagnostic| {
-            diagnostic.noqa_offset = Some(mapping.resolve(diagnostic.range.start()));
+            diagnostic.noqa_offset = Some(resolve(diagnostic.range.start()));
             diagnostic
         }));
     }

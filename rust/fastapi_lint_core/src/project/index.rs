@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use smallvec::SmallVec;
 
 use super::facts::{Chain, FileFacts};
 use super::summary::{FunctionSummary, Leaf, ModuleSummary};
@@ -36,8 +37,8 @@ type ItemId = (usize, usize);
 pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
     let index = Index::new(modules);
     let edges = index.call_edges();
-    let blocking = index.propagate(&edges, |function| function.blocking.as_ref(), |function| !function.is_async);
-    let heavy = index.propagate(&edges, |function| function.heavy.as_ref(), |_| true);
+    let blocking = index.propagate(&edges, |function| function.blocking.as_deref(), |function| !function.is_async);
+    let heavy = index.propagate(&edges, |function| function.heavy.as_deref(), |_| true);
     let mut facts = vec![FileFacts::default(); modules.len()];
     for (id, module) in modules.iter().enumerate() {
         let summary = &module.summary;
@@ -70,8 +71,8 @@ pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
     facts
 }
 
-/// Items by qualified name.
-type Table<'m> = HashMap<Cow<'m, str>, Vec<ItemId>>;
+/// Items by qualified name (rarely more than one: the same module in two roots).
+type Table<'m> = HashMap<Cow<'m, str>, SmallVec<[ItemId; 1]>>;
 
 struct Index<'m> {
     modules: &'m [IndexedModule],
@@ -94,14 +95,17 @@ impl<'m> Index<'m> {
             let next = root_ids.len();
             *root_ids.entry(&module.root).or_insert(next)
         });
+        // Sized up front: growing a table holds the old and the new one at once, the run's
+        // peak of memory.
+        let count = |items: fn(&ModuleSummary) -> usize| modules.iter().map(|module| items(&module.summary)).sum();
         let mut index = Index {
             modules,
             roots: roots.collect(),
-            modules_by_name: HashMap::default(),
+            modules_by_name: sized(modules.len()),
             packages: HashSet::default(),
-            functions: HashMap::default(),
-            classes: HashMap::default(),
-            apps: HashMap::default(),
+            functions: sized(count(|summary| summary.functions.len())),
+            classes: sized(count(|summary| summary.classes.len())),
+            apps: sized(count(|summary| summary.apps.len())),
         };
         for (id, module) in modules.iter().enumerate() {
             let summary = &module.summary;
@@ -256,6 +260,10 @@ impl<'m> Index<'m> {
             }
         }
     }
+}
+
+fn sized<K, V>(capacity: usize) -> HashMap<K, V> {
+    HashMap::with_capacity_and_hasher(capacity, Default::default())
 }
 
 fn top_package(name: &str) -> &str {

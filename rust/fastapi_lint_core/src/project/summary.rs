@@ -28,16 +28,18 @@ pub struct Leaf {
     pub end_location: SourceLocation,
 }
 
-/// One module-level function or method of a module-level class.
+/// One module-level function or method of a module-level class. Summaries stay in memory for
+/// the whole run (the index reads them after every file is linted), so the rare parts are
+/// boxed and nothing keeps spare capacity.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
     pub name: String,
     pub is_async: bool,
     /// Its first direct blocking call (the FAPI101–105 and FAPI201 catalogues).
-    pub blocking: Option<Leaf>,
+    pub blocking: Option<Box<Leaf>>,
     /// Its first direct heavy work for a background task: FAPI201/202 work, or a sleep in a loop.
-    pub heavy: Option<Leaf>,
+    pub heavy: Option<Box<Leaf>>,
     /// The project names it calls, in source order, without repeats.
     pub calls: Vec<String>,
 }
@@ -104,11 +106,13 @@ impl SummaryBuilder {
     pub(crate) fn finish(mut self, semantic: &SemanticModel, body: &[Stmt], source: &str) -> ModuleSummary {
         if !self.blocking.is_empty() || !self.heavy.is_empty() {
             let index = LineIndex::from_source_text(source);
-            let leaf = |rule: Rule, what: String, range: TextRange| Leaf {
-                rule,
-                what,
-                location: SourceLocation::of(range.start(), source, &index),
-                end_location: SourceLocation::of(range.end(), source, &index),
+            let leaf = |rule: Rule, what: String, range: TextRange| {
+                Box::new(Leaf {
+                    rule,
+                    what,
+                    location: SourceLocation::of(range.start(), source, &index),
+                    end_location: SourceLocation::of(range.end(), source, &index),
+                })
             };
             for (function, rule, what, range) in self.blocking.drain(..) {
                 self.functions[function].blocking.get_or_insert_with(|| leaf(rule, what, range));
@@ -117,6 +121,10 @@ impl SummaryBuilder {
                 self.functions[function].heavy.get_or_insert_with(|| leaf(rule, what, range));
             }
         }
+        for function in &mut self.functions {
+            function.calls.shrink_to_fit();
+        }
+        self.functions.shrink_to_fit();
         let mut summary = ModuleSummary { functions: self.functions, ..ModuleSummary::default() };
         collect_module_bindings(semantic, &mut summary);
         collect_uses(semantic, &self.module, &mut summary);
