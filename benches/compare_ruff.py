@@ -11,9 +11,10 @@ the peak resident memory of each. Rows:
 - fastapi-lint `--no-project` (no index): what the index costs, ratio of cold to it;
 - fastapi-lint warm (cache filled, nothing changed) and with one file touched (its content
   changes before each run): ratios to our cold run;
-- the same cold run by the native binary (`target/release/fastapi-lint`, built here): the
-  console script pays the Python interpreter's start-up on top (it enters Rust at once, but
-  the interpreter and its `site` run first);
+- the same cold, warm and one-file-changed runs by the native binary
+  (`target/release/fastapi-lint`, built here; warm ratios to its own cold run): the console
+  script pays the Python interpreter's start-up on top (it enters Rust at once, but the
+  interpreter and its `site` run first), a fixed cost that weighs most on warm runs;
 - the floor: a read + parse pass over the same files (`examples/parse_only.rs`, built here),
   and how much the rules and index add on top of it.
 
@@ -113,16 +114,19 @@ def main() -> int:
     native, floor = build_native()
     files = sorted(args.path.rglob("*.py"))
     common = ["--isolated", "--exit-zero", "--output-format", "concise"]
-    with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as native_cache:
         ours = [fastapi_lint, "check", *common, "--cache-dir", cache]
+        native_ours = [str(native), "check", *common, "--cache-dir", native_cache]
         touch = toucher(max(files, key=lambda file: file.stat().st_size))
         try:
             ruff = bench("ruff --select FAST,ASYNC (no cache)", [ruff_tool, "check", "--no-cache", *common, "--select", "FAST,ASYNC", path], args.runs)
             cold = bench("fastapi-lint cold (no cache)", [*ours, "--no-cache", path], args.runs)
-            cold_native = bench("native binary, cold (no cache)", [str(native), "check", *common, "--no-cache", path], args.runs)
+            cold_native = bench("native binary, cold (no cache)", [*native_ours, "--no-cache", path], args.runs)
             no_project = bench("fastapi-lint --no-project (no cache)", [*ours, "--no-cache", "--no-project", path], args.runs)
             warm = bench("fastapi-lint warm (nothing changed)", [*ours, path], args.runs)
             touched = bench("fastapi-lint warm (one file changed)", [*ours, path], args.runs, touch)
+            warm_native = bench("native binary, warm (nothing changed)", [*native_ours, path], args.runs)
+            touched_native = bench("native binary, warm (one file changed)", [*native_ours, path], args.runs, touch)
             parse = bench("read + parse only (floor)", [str(floor), path], args.runs)
         finally:
             touch.restore()  # type: ignore[attr-defined]
@@ -139,6 +143,8 @@ def main() -> int:
         (no_project, f"cold is {cold['median_s'] / no_project['median_s']:.2f}x this (the index's cost)"),
         (warm, f"{warm['median_s'] / cold['median_s']:.2f}x cold"),
         (touched, f"{touched['median_s'] / cold['median_s']:.2f}x cold"),
+        (warm_native, f"{warm_native['median_s'] / cold_native['median_s']:.2f}x the native cold run"),
+        (touched_native, f"{touched_native['median_s'] / cold_native['median_s']:.2f}x the native cold run"),
         (parse, f"cold is {cold['median_s'] / parse['median_s']:.2f}x this (rules + index on top of parsing)"),
     ]
     for r, ratio in rows:

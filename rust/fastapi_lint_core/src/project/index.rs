@@ -1,12 +1,13 @@
 //! The second phase: match uses to definitions across modules, propagate "may block" and
 //! "does heavy work" through calls, and derive each file's [`FileFacts`].
 //!
-//! Cheap and single-threaded: it only looks at summaries.
+//! Cheap: it only looks at summaries; the per-module parts run in parallel.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 
@@ -30,6 +31,9 @@ const BASE_MODEL: &[&str] = &["pydantic.BaseModel", "pydantic.main.BaseModel"];
 /// How many re-exports (`from .users import load` in a package `__init__`) a name is followed through.
 const MAX_REEXPORTS: u8 = 4;
 
+/// A role a module's uses give a function of another module: `(module, function name, role)`.
+type RoleGiven = (usize, String, FunctionRole);
+
 /// A module and an item in it (a function, class or app object).
 type ItemId = (usize, usize);
 
@@ -39,33 +43,12 @@ pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
     let edges = index.call_edges();
     let blocking = index.propagate(&edges, |function| function.blocking.as_deref(), |function| !function.is_async);
     let heavy = index.propagate(&edges, |function| function.heavy.as_deref(), |_| true);
-    let mut facts = vec![FileFacts::default(); modules.len()];
-    for (id, module) in modules.iter().enumerate() {
-        let summary = &module.summary;
-        for function in summary.functions.iter().filter(|function| function.is_async) {
-            for call in &function.calls {
-                if let Some(chain) = index.resolve(&index.functions, call, id).and_then(|callee| blocking.get(&callee)) {
-                    facts[id].blocking_helpers.insert(call.clone(), chain.clone());
-                }
-            }
-        }
-        for task in &summary.tasks {
-            if let Some(chain) = index.resolve(&index.functions, task, id).and_then(|callee| heavy.get(&callee)) {
-                facts[id].heavy_tasks.insert(task.clone(), chain.clone());
-            }
-        }
-        let uses = summary.dependencies.iter().map(|name| (name, FunctionRole::Dependency)).chain(summary.tasks.iter().map(|name| (name, FunctionRole::BackgroundTask)));
-        for (name, role) in uses {
-            if let Some((target, function)) = index.resolve(&index.functions, name, id).filter(|(target, _)| *target != id) {
-                let name = modules[target].summary.functions[function].name.clone();
-                facts[target].roles.entry(name).or_default().insert(role);
-            }
-        }
-        for (_, qualified) in &summary.imports {
-            if index.resolve(&index.apps, qualified, id).is_some_and(|(target, _)| target != id) {
-                facts[id].apps.insert(qualified.clone());
-            }
-        }
+    // Each module's own facts in parallel (they are most of the work); the roles its uses give
+    // functions of other modules are handed over after.
+    let (mut facts, roles): (Vec<FileFacts>, Vec<Vec<RoleGiven>>) =
+        modules.par_iter().enumerate().map(|(id, module)| index.module_facts(id, module, &blocking, &heavy)).unzip();
+    for (target, name, role) in roles.into_iter().flatten() {
+        facts[target].roles.entry(name).or_default().insert(role);
     }
     index.add_base_models(&mut facts);
     facts
@@ -124,6 +107,38 @@ impl<'m> Index<'m> {
         index
     }
 
+    /// What module `id` learns from the project, and the roles its uses give functions of
+    /// other modules.
+    fn module_facts(&self, id: usize, module: &IndexedModule, blocking: &HashMap<ItemId, Chain>, heavy: &HashMap<ItemId, Chain>) -> (FileFacts, Vec<RoleGiven>) {
+        let mut facts = FileFacts::default();
+        let summary = &module.summary;
+        for function in summary.functions.iter().filter(|function| function.is_async) {
+            for call in &function.calls {
+                if let Some(chain) = self.resolve(&self.functions, call, id).and_then(|callee| blocking.get(&callee)) {
+                    facts.blocking_helpers.insert(call.clone(), chain.clone());
+                }
+            }
+        }
+        for task in &summary.tasks {
+            if let Some(chain) = self.resolve(&self.functions, task, id).and_then(|callee| heavy.get(&callee)) {
+                facts.heavy_tasks.insert(task.clone(), chain.clone());
+            }
+        }
+        let uses = summary.dependencies.iter().map(|name| (name, FunctionRole::Dependency)).chain(summary.tasks.iter().map(|name| (name, FunctionRole::BackgroundTask)));
+        let mut roles = Vec::new();
+        for (name, role) in uses {
+            if let Some((target, function)) = self.resolve(&self.functions, name, id).filter(|(target, _)| *target != id) {
+                roles.push((target, self.modules[target].summary.functions[function].name.clone(), role));
+            }
+        }
+        for (_, qualified) in &summary.imports {
+            if self.resolve(&self.apps, qualified, id).is_some_and(|(target, _)| target != id) {
+                facts.apps.insert(qualified.clone());
+            }
+        }
+        (facts, roles)
+    }
+
     fn function(&self, (module, function): ItemId) -> &'m FunctionSummary {
         &self.modules[module].summary.functions[function]
     }
@@ -159,16 +174,16 @@ impl<'m> Index<'m> {
 
     /// For each function, the project functions it calls that resolve.
     fn call_edges(&self) -> HashMap<ItemId, Vec<ItemId>> {
-        let mut edges = HashMap::default();
-        for (id, module) in self.modules.iter().enumerate() {
-            for (item, function) in module.summary.functions.iter().enumerate() {
-                let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, call, id)).collect();
-                if !callees.is_empty() {
-                    edges.insert((id, item), callees);
-                }
-            }
-        }
-        edges
+        self.modules
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(id, module)| {
+                module.summary.functions.iter().enumerate().filter_map(move |(item, function)| {
+                    let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, call, id)).collect();
+                    (!callees.is_empty()).then_some(((id, item), callees))
+                })
+            })
+            .collect()
     }
 
     /// The shortest chain from each function to a leaf, through functions `follows` accepts

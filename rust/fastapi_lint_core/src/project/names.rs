@@ -7,6 +7,8 @@
 //! module, or `self.method()` inside a method of a module-level class. Anything else (a local
 //! variable, a call result, a nested function) has no project name and stays unresolved.
 
+use std::borrow::Cow;
+
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, SemanticModel};
@@ -46,6 +48,16 @@ pub fn reference_name(semantic: &SemanticModel, module: &str, expr: &Expr, scope
             Some(format!("{}.{method}", reference_name(semantic, module, &attribute.value, scope)?))
         }
         _ => None,
+    }
+}
+
+/// [`reference_name`] of a call's callee. A callee rooted in an import is named alike by both,
+/// and the semantic model has resolved it once already: it is borrowed rather than built
+/// again (this runs for every call in a function).
+pub fn callee_reference_name<'s>(semantic: &'s SemanticModel, module: &str, call: &ast::ExprCall, scope: ScopeId) -> Option<Cow<'s, str>> {
+    match semantic.callee_name(call) {
+        Some(name) if !name.starts_with("builtins.") => Some(Cow::Borrowed(name)),
+        _ => reference_name(semantic, module, &call.func, scope).map(Cow::Owned),
     }
 }
 

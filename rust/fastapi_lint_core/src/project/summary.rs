@@ -1,6 +1,7 @@
 //! What one module tells the rest of the project: a compact summary extracted during the lint
 //! pass, from the same parse and semantic model.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -8,7 +9,7 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
-use super::names::{definition_name, reference_name};
+use super::names::{callee_reference_name, definition_name, reference_name};
 use crate::checker::{Checker, Frame};
 use crate::fastapi::{APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY};
 use crate::message::SourceLocation;
@@ -140,7 +141,10 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(Frame::Function(function)) = checker.innermost_frame() else { return };
     let Some(builder) = checker.summary() else { return };
     let Some(&index) = builder.by_start.get(&function.start()) else { return };
-    let callee = reference_name(checker.semantic(), builder.module(), &call.func, checker.scope());
+    // Compared before it is copied: most callees repeat or are borrowed from the model.
+    let callee = callee_reference_name(checker.semantic(), builder.module(), call, checker.scope())
+        .filter(|callee| !builder.functions[index].calls.iter().any(|known| known == callee))
+        .map(Cow::into_owned);
     let heavy = heavy::heavy_work(checker, call);
     // Only sync functions pass "may block" on (async ones are checked by FAPI101–105 directly).
     // CPU-heavy work blocks the loop like I/O does; loading a model is FAPI302's business only.
@@ -152,9 +156,7 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     let heavy = heavy.or_else(|| sleep_in_loop(checker, call, function));
     let Some(builder) = checker.summary_mut() else { return };
     let summary = &mut builder.functions[index];
-    if let Some(callee) = callee.filter(|callee| !summary.calls.contains(callee)) {
-        summary.calls.push(callee);
-    }
+    summary.calls.extend(callee);
     if let Some((rule, what)) = blocking {
         builder.blocking.push((index, rule, what, call.range()));
     }

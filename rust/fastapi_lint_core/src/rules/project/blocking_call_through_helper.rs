@@ -4,7 +4,7 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::project::FileFacts;
-use crate::project::names::{module_name_or_main, reference_name};
+use crate::project::names::{callee_reference_name, module_name_or_main};
 use crate::registry::{Rule, rule_docs};
 use crate::rules::blocking::{context, runs_sync_in_threadpool};
 
@@ -85,8 +85,8 @@ rule_docs! {
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFacts) {
     let Some(function) = checker.enclosing_async_function() else { return };
     let semantic = checker.semantic();
-    let Some(callee) = reference_name(semantic, &module_name_or_main(semantic), &call.func, checker.scope()) else { return };
-    let Some(chain) = facts.blocking_helpers.get(&callee) else { return };
+    let Some(callee) = callee_reference_name(semantic, &module_name_or_main(semantic), call, checker.scope()) else { return };
+    let Some(chain) = facts.blocking_helpers.get(callee.as_ref()) else { return };
     let role = checker.fastapi().roles(function).primary();
     let written = checker.slice(call.func.range());
     let tail = match role {
