@@ -1,6 +1,7 @@
 //! Scopes and name resolution.
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use ruff_python_ast::{self as ast, Expr, ModModule};
 use ruff_python_stdlib::builtins::is_python_builtin;
@@ -29,7 +30,8 @@ pub enum ScopeKind<'a> {
 pub struct Scope<'a> {
     pub kind: ScopeKind<'a>,
     pub parent: Option<ScopeId>,
-    pub(crate) bindings: FxHashMap<&'a str, Vec<BindingId>>,
+    /// Most names are bound once or twice in a scope: held inline, not in an allocation each.
+    pub(crate) bindings: FxHashMap<&'a str, SmallVec<[BindingId; 2]>>,
 }
 
 impl<'a> Scope<'a> {
@@ -39,7 +41,7 @@ impl<'a> Scope<'a> {
 
     /// Bindings of `name` in this scope, in source order.
     pub fn bindings_of(&self, name: &str) -> &[BindingId] {
-        self.bindings.get(name).map_or(&[], Vec::as_slice)
+        self.bindings.get(name).map_or(&[], SmallVec::as_slice)
     }
 }
 
