@@ -102,6 +102,22 @@ def test_a_change_in_a_called_module_reaches_its_unchanged_callers(tmp_path: Pat
     assert ("routes.py", "FAPI106") in _codes(run, ".")
 
 
+def test_an_edited_caller_is_linted_with_the_facts_of_this_run_not_the_last(tmp_path: Path, run: Run) -> None:
+    _write(tmp_path, PROJECT)
+    assert ("routes.py", "FAPI106") in _codes(run, ".")
+
+    # routes.py is linted first with the facts it had (users.load blocks); the index of this run
+    # says otherwise, and that is what its findings must follow.
+    (tmp_path / "app" / "routes.py").write_text(PROJECT["app/routes.py"] + "# edited\n")
+    (tmp_path / "app" / "users.py").write_text(HARMLESS_USERS)
+    assert _codes(run, ".") == []
+
+    (tmp_path / "app" / "users.py").write_text(PROJECT["app/users.py"])
+    assert ("routes.py", "FAPI106") in _codes(run, ".")
+    (tmp_path / "app" / "routes.py").write_text(PROJECT["app/routes.py"] + "# edited again\n")
+    assert _codes(run, ".") == _codes(run, "--no-cache", ".")
+
+
 def test_other_settings_do_not_see_findings_of_the_first(tmp_path: Path, run: Run) -> None:
     (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
     assert _codes(run, "app.py") == [("app.py", "FAPI101")]

@@ -86,13 +86,16 @@ pub struct FileEntry {
     last_seen: u64,
     /// The fingerprint of the project facts the messages were computed with ([`facts_key`]).
     pub facts: u64,
+    /// Those facts: a changed file is linted with them, so that when the index gives it the
+    /// same facts again (it mostly does) it need not be linted a second time.
+    pub known_facts: FileFacts,
     pub messages: Vec<Message>,
     pub summary: Option<ModuleSummary>,
 }
 
 impl FileEntry {
-    pub fn new(freshness: Freshness, content_hash: u64, key: u64, facts: u64, messages: Vec<Message>, summary: Option<ModuleSummary>) -> Self {
-        Self { freshness, content_hash, key, last_seen: now(), facts, messages, summary }
+    pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<ModuleSummary>) -> Self {
+        Self { freshness, content_hash, key, last_seen: now(), facts: facts_key(&known_facts), known_facts, messages, summary }
     }
 }
 
@@ -264,8 +267,10 @@ fn now() -> u64 {
 mod tests {
     use super::*;
 
-    fn entry(content: &str, facts: u64) -> FileEntry {
+    /// An entry of `content` whose facts are, when given, that `app` is an app.
+    fn entry(content: &str, app: Option<&str>) -> FileEntry {
         let freshness = Freshness { modified_nanos: 1, size: content.len() as u64, permissions: 0o644 };
+        let facts = FileFacts { apps: app.into_iter().map(String::from).collect(), ..FileFacts::default() };
         FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() }))
     }
 
@@ -278,10 +283,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert!(cache.take(Location::of(1, "/p/app.py"), "/p/app.py").is_none());
-        cache.write_buckets(vec![update(1, "/p/app.py", entry("x = 1\n", 3))]).unwrap();
+        let written = entry("x = 1\n", Some("api"));
+        let facts = written.facts;
+        cache.write_buckets(vec![update(1, "/p/app.py", written)]).unwrap();
         let mut cache = Cache::open(dir.path(), [1, 2]);
         let read = cache.take(Location::of(1, "/p/app.py"), "/p/app.py").expect("the entry was written");
-        assert_eq!((read.facts, read.key, read.content_hash), (3, 7, content_hash(b"x = 1\n")));
+        assert_eq!((read.facts, read.key, read.content_hash), (facts, 7, content_hash(b"x = 1\n")));
+        assert!(read.known_facts.apps.contains("api"), "the facts themselves are kept");
         assert_eq!(read.summary.as_ref().map(|summary| summary.module.as_str()), Some("app"));
         assert!(cache.take(Location::of(2, "/p/app.py"), "/p/app.py").is_none(), "another shard does not see it");
         assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().lines().last(), Some("*"));
@@ -293,11 +301,13 @@ mod tests {
         // Enough files that some share a bucket with `a.py` and some do not.
         let others: Vec<String> = (0..40).map(|n| format!("/p/{n}.py")).collect();
         let dir = tempfile::tempdir().unwrap();
-        let all = others.iter().map(String::as_str).chain(["/p/a.py"]).map(|path| update(1, path, entry(path, 0))).collect();
+        let all = others.iter().map(String::as_str).chain(["/p/a.py"]).map(|path| update(1, path, entry(path, None))).collect();
         Cache::open(dir.path(), [1]).write_buckets(all).unwrap();
-        Cache::open(dir.path(), [1]).write_buckets(vec![update(1, "/p/a.py", entry("a2", 5))]).unwrap();
+        let replacement = entry("a2", Some("api"));
+        let facts = replacement.facts;
+        Cache::open(dir.path(), [1]).write_buckets(vec![update(1, "/p/a.py", replacement)]).unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
-        assert_eq!(cache.take(Location::of(1, "/p/a.py"), "/p/a.py").map(|entry| entry.facts), Some(5));
+        assert_eq!(cache.take(Location::of(1, "/p/a.py"), "/p/a.py").map(|entry| entry.facts), Some(facts));
         for path in &others {
             assert!(cache.take(Location::of(1, path), path).is_some(), "{path} was kept");
         }
@@ -312,7 +322,7 @@ mod tests {
         fs::write(versioned.join(location.file_name()), b"\xff\xff not a bucket").unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert!(cache.take(location, "/p/a.py").is_none());
-        cache.write_buckets(vec![update(1, "/p/a.py", entry("a", 0))]).unwrap();
+        cache.write_buckets(vec![update(1, "/p/a.py", entry("a", None))]).unwrap();
         assert!(Cache::open(dir.path(), [1]).take(location, "/p/a.py").is_some(), "the corrupt bucket was replaced");
     }
 
@@ -321,7 +331,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Cache::open(dir.path(), [1, 2]).project(), None);
         let fingerprint = project_fingerprint([Some(("/p/a.py", 1, 2, 3))]);
-        Cache::open(dir.path(), [2, 1]).write(vec![update(1, "/p/a.py", entry("a", 3))], fingerprint).unwrap();
+        Cache::open(dir.path(), [2, 1]).write(vec![update(1, "/p/a.py", entry("a", None))], fingerprint).unwrap();
         assert_eq!(Cache::open(dir.path(), [1, 2]).project(), fingerprint);
         assert_eq!(Cache::open(dir.path(), [1]).project(), None, "another set of shards is another project");
         assert_ne!(project_fingerprint([Some(("/p/a.py", 1, 2, 4))]), fingerprint, "other facts, another fingerprint");

@@ -145,7 +145,8 @@ impl LintedFile {
     fn cache_entry(&self) -> Option<(Location, String, FileEntry)> {
         let state = self.cache?;
         let summary = self.project.as_ref().map(|unit| unit.module.summary.clone());
-        let entry = FileEntry::new(state.freshness, state.content_hash, state.key, self.facts, self.messages.clone(), summary);
+        let facts = self.project.as_ref().and_then(|unit| unit.linter.project.as_ref()).map(|project| project.facts.clone()).unwrap_or_default();
+        let entry = FileEntry::new(state.freshness, state.content_hash, state.key, facts, self.messages.clone(), summary);
         Some((state.location, self.filename.clone(), entry))
     }
 }
@@ -259,19 +260,35 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
         Err(error) => return LintedFile::failed(filename, error.to_string()),
     };
     let content_hash = cache::content_hash(&bytes);
-    if let Some(entry) = entry
-        && entry.content_hash == content_hash
-    {
-        let mut linted = from_entry(entry, filename, ProjectPlace { path, linter, root }, location);
-        // Only the `stat` shortcut changed: recorded anew so the next run takes it.
-        if let Some(state) = &mut linted.cache {
-            *state = CacheState { freshness, changed: true, ..*state };
+    let entry = match entry {
+        Some(entry) if entry.content_hash == content_hash => {
+            let mut linted = from_entry(entry, filename, ProjectPlace { path, linter, root }, location);
+            // Only the `stat` shortcut changed: recorded anew so the next run takes it.
+            if let Some(state) = &mut linted.cache {
+                *state = CacheState { freshness, changed: true, ..*state };
+            }
+            return linted;
         }
-        return linted;
-    }
+        entry => entry,
+    };
+    // An edit seldom changes what the rest of the project says of a file: linted with its last
+    // facts, it is not linted again when the index finds the same.
+    let (linter, facts) = match entry {
+        Some(entry) if entry.facts != no_facts() => (with_facts(linter, entry.known_facts), entry.facts),
+        _ => (linter, no_facts()),
+    };
     let mut linted = lint_prepared(bytes, Some(path), filename, linter, root, Fixing::REPORT_ONLY);
+    if linted.project.is_some() {
+        linted.facts = facts;
+    }
     linted.cache = Some(CacheState { location, freshness, content_hash, key, changed: true });
     linted
+}
+
+/// `linter` with the project's `facts` for its file.
+fn with_facts(linter: LinterSettings, facts: FileFacts) -> LinterSettings {
+    let module_path = linter.project.as_deref().and_then(|project| project.module_path.clone());
+    LinterSettings { project: Some(Arc::new(ProjectFile { module_path, facts })), ..linter }
 }
 
 /// Where a file sits in the project: what its [`ProjectUnit`] is made of.
@@ -284,10 +301,12 @@ struct ProjectPlace<'a> {
 /// A file as its cache entry describes it.
 fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace<'_>, location: Location) -> LintedFile {
     let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false };
+    // The facts go with the findings into the entry written back.
+    let linter = if entry.facts == no_facts() { place.linter } else { with_facts(place.linter, entry.known_facts) };
     let project = entry.summary.map(|summary| ProjectUnit {
         module: IndexedModule { root: place.root, filename: filename.clone(), summary },
         path: Some(place.path.to_path_buf()),
-        linter: place.linter,
+        linter,
     });
     LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, None, entry.messages, project) }
 }
@@ -348,12 +367,11 @@ fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
     if file.source.is_none() {
         file.source = std::fs::read_to_string(&file.filename).ok().map(Arc::from);
     }
-    let (Some(unit), Some(source)) = (&file.project, &file.source) else { return };
-    let module_path = unit.linter.project.as_deref().and_then(|project| project.module_path.clone());
-    let project = ProjectFile { module_path, facts };
-    let linter = LinterSettings { project: Some(Arc::new(project)), ..unit.linter.clone() };
+    let (Some(unit), Some(source)) = (&mut file.project, &file.source) else { return };
+    let linter = with_facts(unit.linter.clone(), facts);
     let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, unit.path.as_deref(), &linter), &file.filename, source)));
     if let Ok(messages) = relinted {
+        unit.linter = linter;
         file.messages = messages;
         file.facts = key;
         if let Some(state) = &mut file.cache {

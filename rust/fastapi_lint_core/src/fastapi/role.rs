@@ -49,7 +49,7 @@ impl fmt::Display for FunctionRole {
 }
 
 /// The roles one function plays (a function can be both a route and a dependency elsewhere).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Roles(u8);
 
 impl Roles {

@@ -3,12 +3,14 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
+use serde::{Deserialize, Serialize};
+
 use crate::fastapi::Roles;
 use crate::message::{RelatedLocation, SourceLocation};
 use crate::registry::Rule;
 
 /// How a call ends, through project functions, at a blocking or heavy call.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Chain {
     /// The project functions from the callee to the one making the leaf call.
     pub functions: Vec<String>,
@@ -45,8 +47,9 @@ impl Chain {
 }
 
 /// Facts from the whole project that the rules of one file consult. Keys are names as the
-/// file refers to them (see [`super::names::reference_name`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// file refers to them (see [`super::names::reference_name`]). Serializable for the CLI's
+/// cache, which lints a changed file with the facts it was last linted with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
     /// Sync project functions called from this file's async code that (transitively) block.
     pub blocking_helpers: HashMap<String, Chain>,
