@@ -46,11 +46,26 @@ pub fn walk_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> Re
             files.push(path);
         }
     }
-    files.sort();
+    sort_paths(files);
     files.dedup();
     walked.dotenv.sort();
     walked.dotenv.dedup();
     Ok(walked)
+}
+
+/// Sorts paths in `Path`'s order (component by component) by comparing bytes: the separator
+/// mapped below every other byte gives the same order, without `Path`'s component parsing in
+/// each of the n log n comparisons. The paths are normalized, so equal paths have equal keys.
+fn sort_paths(paths: &mut [PathBuf]) {
+    paths.sort_by_cached_key(|path| {
+        let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+        for byte in &mut key {
+            if std::path::is_separator(char::from(*byte)) {
+                *byte = 0;
+            }
+        }
+        key
+    });
 }
 
 /// Whether `path` is excluded, by its own name or by any ancestor's up to the project root.
@@ -124,5 +139,20 @@ fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf
     match failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
         Some(error) => Err(error),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_sort_as_path_orders_them() {
+        // A module beside its package, a name that extends another with a byte below `/`.
+        let mut paths: Vec<PathBuf> = ["/p/app.py", "/p/app/x.py", "/p/app-v2/y.py", "/p/app/__init__.py", "/p/a b/z.py", "/p/app/x/y.py"].map(PathBuf::from).into();
+        let mut expected = paths.clone();
+        expected.sort();
+        sort_paths(&mut paths);
+        assert_eq!(paths, expected);
     }
 }
