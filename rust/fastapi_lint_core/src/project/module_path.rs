@@ -7,20 +7,24 @@ use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 
-/// Which directories are packages (hold an `__init__.py`), asked of the file system once per
-/// directory: files of one package share all their ancestors. Meant for one run; a directory
-/// may gain or lose its `__init__.py` between runs.
+/// Where the outermost package holding each directory starts, asked of the file system once
+/// per directory: files of one package share all their ancestors, and files of one directory
+/// share the answer. Meant for one run; a directory may gain or lose its `__init__.py` between
+/// runs.
 #[derive(Debug, Default)]
-pub struct PackageDirs(Mutex<FxHashMap<PathBuf, bool>>);
+pub struct PackageDirs(Mutex<FxHashMap<PathBuf, Option<PathBuf>>>);
 
 impl PackageDirs {
-    fn is_package(&self, dir: &Path) -> bool {
-        if let Some(known) = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(dir) {
-            return *known;
+    /// The directory above the outermost package containing `directory`, when `directory` is a
+    /// package (has an `__init__.py`).
+    fn root_parent(&self, directory: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(directory) {
+            return known.clone();
         }
-        let package = dir.join("__init__.py").is_file() || dir.join("__init__.pyi").is_file();
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(dir.to_path_buf(), package);
-        package
+        let is_package = directory.join("__init__.py").is_file() || directory.join("__init__.pyi").is_file();
+        let root_parent = directory.parent().filter(|_| is_package).map(|parent| self.root_parent(parent).unwrap_or_else(|| parent.to_path_buf()));
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(directory.to_path_buf(), root_parent.clone());
+        root_parent
     }
 }
 
@@ -31,7 +35,7 @@ impl PackageDirs {
 pub fn module_path(file: &Path, src_roots: &[PathBuf], packages: &PackageDirs) -> Option<(Vec<String>, PathBuf)> {
     let stem = file.file_stem()?.to_str()?;
     let directory = file.parent()?;
-    let root = package_root_parent(directory, packages).or_else(|| {
+    let root = packages.root_parent(directory).or_else(|| {
         src_roots.iter().filter(|root| directory.starts_with(root)).max_by_key(|root| root.components().count()).cloned()
     });
     let root = root.unwrap_or_else(|| directory.to_path_buf());
@@ -50,18 +54,6 @@ pub fn module_name(path: &[String]) -> String {
         _ => path,
     };
     parts.join(".")
-}
-
-/// The directory above the outermost package containing `directory`, when `directory` is a
-/// package (has an `__init__.py`).
-fn package_root_parent(directory: &Path, packages: &PackageDirs) -> Option<PathBuf> {
-    let mut top = None;
-    let mut current = Some(directory);
-    while let Some(dir) = current.filter(|dir| packages.is_package(dir)) {
-        top = Some(dir);
-        current = dir.parent();
-    }
-    top?.parent().map(Path::to_path_buf)
 }
 
 fn is_identifier(name: &str) -> bool {
