@@ -167,7 +167,7 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
 
 /// `time.sleep`/`asyncio.sleep` inside a `for`/`while` of the function: a retry or polling loop.
 fn sleep_in_loop(checker: &Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) -> Option<(Rule, String)> {
-    let name = checker.qualified_name(&call.func).filter(|name| name == "time.sleep" || name == "asyncio.sleep")?;
+    let name = checker.callee_name(call).filter(|name| *name == "time.sleep" || *name == "asyncio.sleep")?;
     let in_loop = checker
         .enclosing_statements(call.range())
         .iter()

@@ -210,7 +210,7 @@ const MAX_DEPTH: u8 = 8;
 pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) {
     let semantic = checker.semantic();
     let scope = checker.scope();
-    if let Some(qualified) = checker.qualified_name(&call.func) {
+    if let Some(qualified) = checker.callee_name(call) {
         if qualified == "asyncio.run" {
             report_nested_loop(checker, "`asyncio.run`", "fails because an event loop is already running", call.func.range(), function);
             return;

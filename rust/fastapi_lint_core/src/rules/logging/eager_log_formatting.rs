@@ -149,7 +149,7 @@ fn logging_call(checker: &Checker, call: &ast::ExprCall) -> Option<(Library, usi
     match call.func.as_ref() {
         // `from logging import info`.
         Expr::Name(_) => {
-            let qualified = checker.qualified_name(&call.func)?;
+            let qualified = checker.callee_name(call)?;
             let position = message_position(qualified.strip_prefix("logging.")?)?;
             Some((Library::Stdlib, position))
         }

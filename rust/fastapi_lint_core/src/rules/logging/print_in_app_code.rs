@@ -64,7 +64,7 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    if checker.qualified_name(&call.func).as_deref() != Some("builtins.print") || writes_to_a_file(checker, call) {
+    if checker.callee_name(call) != Some("builtins.print") || writes_to_a_file(checker, call) {
         return;
     }
     let Some(context) = app_code(checker, call.range()) else { return };

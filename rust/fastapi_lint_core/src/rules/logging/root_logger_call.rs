@@ -61,7 +61,7 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(qualified) = checker.qualified_name(&call.func) else { return };
+    let Some(qualified) = checker.callee_name(call) else { return };
     let Some(method) = qualified.strip_prefix("logging.") else { return };
     if message_position(method).is_none() {
         return;

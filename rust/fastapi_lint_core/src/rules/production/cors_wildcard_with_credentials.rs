@@ -90,13 +90,14 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
 /// `CORSMiddleware(app, ...)`.
 fn configures_cors_middleware(checker: &Checker, call: &ast::ExprCall) -> bool {
     let semantic = checker.semantic();
-    let is_cors = |expr: &Expr| semantic.resolves_to(expr, checker.scope(), CORS_MIDDLEWARE);
-    if is_cors(&call.func) {
+    let callee = checker.callee_name(call);
+    if callee.is_some_and(|callee| CORS_MIDDLEWARE.contains(&callee)) {
         return true;
     }
+    let is_cors = |expr: &Expr| semantic.resolves_to(expr, checker.scope(), CORS_MIDDLEWARE);
     let class = call.arguments.find_positional(0);
     let is_add_middleware = matches!(call.func.as_ref(), Expr::Attribute(attribute) if attribute.attr.id.as_str() == "add_middleware");
-    (is_add_middleware || semantic.resolves_to(&call.func, checker.scope(), MIDDLEWARE_SPEC)) && class.is_some_and(is_cors)
+    (is_add_middleware || callee.is_some_and(|callee| MIDDLEWARE_SPEC.contains(&callee))) && class.is_some_and(is_cors)
 }
 
 /// The expression itself, or for a name bound once in its scope (`origins = ["*"]`), the

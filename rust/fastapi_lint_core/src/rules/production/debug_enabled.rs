@@ -58,8 +58,8 @@ const STARLETTE_APP: &str = "starlette.applications.Starlette";
 const UVICORN_RUN: &[&str] = &["uvicorn.run", "uvicorn.main.run"];
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(callee) = checker.qualified_name(&call.func) else { return };
-    if APP_CLASSES.contains(&callee.as_str()) || callee == STARLETTE_APP {
+    let Some(callee) = checker.callee_name(call) else { return };
+    if APP_CLASSES.contains(&callee) || callee == STARLETTE_APP {
         // `Starlette(debug, routes, ...)` also takes `debug` as its first positional argument.
         let debug = if callee == STARLETTE_APP {
             call.arguments.find_argument("debug", 0)
@@ -79,7 +79,7 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         }
         return;
     }
-    if !UVICORN_RUN.contains(&callee.as_str()) || has_keyword_splat(call) || is_development_entry(checker, call) {
+    if !UVICORN_RUN.contains(&callee) || has_keyword_splat(call) || is_development_entry(checker, call) {
         return;
     }
     for (name, consequence) in [

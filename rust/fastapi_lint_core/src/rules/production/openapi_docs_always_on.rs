@@ -58,7 +58,7 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    if !checker.semantic().resolves_to(&call.func, checker.scope(), APP_CLASSES) || has_keyword_splat(call) {
+    if !checker.callee_name(call).is_some_and(|callee| APP_CLASSES.contains(&callee)) || has_keyword_splat(call) {
         return;
     }
     let keyword = |name: &str| call.arguments.find_keyword(name).map(|keyword| &keyword.value);

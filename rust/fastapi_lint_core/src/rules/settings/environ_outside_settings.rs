@@ -111,7 +111,7 @@ fn environment_read(checker: &Checker, expr: &Expr) -> Option<&'static str> {
         Expr::Subscript(subscript) if subscript.ctx == ExprContext::Load => {
             (checker.qualified_name(&subscript.value).as_deref() == Some("os.environ")).then_some("os.environ[...]")
         }
-        Expr::Call(call) => match checker.qualified_name(&call.func).as_deref() {
+        Expr::Call(call) => match checker.callee_name(call) {
             Some("os.environ.get") => Some("os.environ.get"),
             Some("os.getenv") => Some("os.getenv"),
             _ => None,
