@@ -88,34 +88,20 @@ fn continuations(tokens: &Tokens, source: &str) -> Vec<TextRange> {
     runs
 }
 
-/// Starts of the lines that end in a backslash continuation. The lexer emits a token for every
-/// line break except a continued one, so a line break between two tokens is a continuation.
+/// Starts of the lines that end in a backslash continuation: a backslash right before a line
+/// break, outside every token (strings and comments are tokens, and the lexer emits none for a
+/// continuation). Backslashes are rare, so this looks at them rather than at every token.
 fn continued_line_starts(tokens: &Tokens, source: &str) -> Vec<TextSize> {
-    let mut starts = Vec::new();
-    let mut previous_end = TextSize::default();
-    let mut line_start = TextSize::default();
-    for token in tokens {
-        let between = &source[TextRange::new(previous_end, token.start())];
-        for (index, _) in between.match_indices(['\n', '\r']) {
-            if between[index..].starts_with("\r\n") {
-                continue; // counted at its `\n`
-            }
-            starts.push(line_start);
-            line_start = previous_end + TextSize::try_from(index + 1).expect("source is shorter than 4 GiB");
-        }
-        match token.kind() {
-            TokenKind::Newline | TokenKind::NonLogicalNewline => line_start = token.end(),
-            // Strings may span lines: the line goes on from where they end.
-            TokenKind::String
-            | TokenKind::FStringStart
-            | TokenKind::FStringMiddle
-            | TokenKind::FStringEnd
-            | TokenKind::TStringStart
-            | TokenKind::TStringMiddle
-            | TokenKind::TStringEnd => line_start = source.line_start(token.end()),
-            _ => {}
-        }
-        previous_end = token.end();
-    }
-    starts
+    let bytes = source.as_bytes();
+    source
+        .match_indices('\\')
+        .map(|(at, _)| at)
+        .filter(|&at| matches!(bytes.get(at + 1), Some(b'\n' | b'\r')))
+        .map(|at| TextSize::try_from(at).expect("source is shorter than 4 GiB"))
+        .filter(|&at| {
+            let next = tokens.partition_point(|token| token.end() <= at);
+            tokens.get(next).is_none_or(|token| token.start() > at)
+        })
+        .map(|at| source.line_start(at))
+        .collect()
 }

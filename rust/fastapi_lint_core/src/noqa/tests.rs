@@ -281,6 +281,14 @@ fn continuations_with_crlf_line_endings() {
 }
 
 #[test]
+fn backslashes_ending_a_comment_or_inside_a_string_continue_nothing() {
+    let source = "x = foo  # see \\\ny = bar\nz = 'a\\\nb' + baz\nw = qux\n";
+    let diagnostics = vec![at(source, SLEEP, "foo"), at(source, SLEEP, "bar"), at(source, SLEEP, "baz"), at(source, SLEEP, "qux")];
+    let rows: Vec<(usize, Option<usize>)> = survivors(source, diagnostics, &[]).into_iter().map(|(_, row, noqa_row, _)| (row, noqa_row)).collect();
+    assert_eq!(rows, [(1, Some(1)), (2, Some(2)), (4, Some(4)), (5, Some(5))]);
+}
+
+#[test]
 fn directive_on_the_last_line_without_line_break() {
     let source = "x = 1  # noqa: FAPI101";
     let end = source.text_len();
