@@ -65,7 +65,10 @@ impl Default for SettingsOptions {
 impl SettingsOptions {
     /// Whether `name` (already lower-cased) matches a secret name pattern.
     pub(crate) fn is_secret_name(&self, name: &str) -> bool {
-        self.secret_name_patterns().any(|pattern| name_glob::matches(pattern, name))
+        // A pattern is matched only when the name holds every byte it spells out: most
+        // patterns are ruled out by that alone, at a fraction of a match's backtracking.
+        let bytes = ByteSet::of(name);
+        self.secret_name_patterns().any(|pattern| bytes.may_match(pattern) && name_glob::matches(pattern, name))
     }
 
     /// False when no name made of the bytes in `bytes` can match a secret name pattern.
