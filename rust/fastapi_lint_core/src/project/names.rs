@@ -23,8 +23,9 @@ pub fn module_name_or_main(semantic: &SemanticModel) -> String {
 /// `module.Class.f` in a module-level class, `None` when nested in a function.
 pub fn definition_name(semantic: &SemanticModel, module: &str, name: &str, scope: ScopeId) -> Option<String> {
     match semantic.scope(scope).kind {
-        ScopeKind::Module => Some(format!("{module}.{name}")),
-        ScopeKind::Class(class) if semantic.scope(scope).parent == Some(ScopeId::MODULE) => Some(format!("{module}.{}.{name}", class.name.as_str())),
+        // `concat`, not `format!`: names are built for most definitions and calls of a file.
+        ScopeKind::Module => Some([module, ".", name].concat()),
+        ScopeKind::Class(class) if semantic.scope(scope).parent == Some(ScopeId::MODULE) => Some([module, ".", class.name.as_str(), ".", name].concat()),
         _ => None,
     }
 }
@@ -36,16 +37,19 @@ pub fn reference_name(semantic: &SemanticModel, module: &str, expr: &Expr, scope
             let binding = semantic.binding_of_name(expr, scope)?;
             match &binding.kind {
                 BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => Some(qualified.clone()),
-                BindingKind::FunctionDef(_) | BindingKind::ClassDef(_) if binding.scope == ScopeId::MODULE => Some(format!("{module}.{}", name.id)),
+                BindingKind::FunctionDef(_) | BindingKind::ClassDef(_) if binding.scope == ScopeId::MODULE => Some([module, ".", name.id.as_str()].concat()),
                 _ => None,
             }
         }
         Expr::Attribute(attribute) => {
             let method = attribute.attr.as_str();
             if let Some(class) = self_class(semantic, &attribute.value, scope) {
-                return Some(format!("{module}.{class}.{method}"));
+                return Some([module, ".", class, ".", method].concat());
             }
-            Some(format!("{}.{method}", reference_name(semantic, module, &attribute.value, scope)?))
+            let mut name = reference_name(semantic, module, &attribute.value, scope)?;
+            name.push('.');
+            name.push_str(method);
+            Some(name)
         }
         _ => None,
     }

@@ -182,7 +182,8 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                     if name == "*" {
                         continue;
                     }
-                    let qualified = if module.is_empty() || module.ends_with('.') { format!("{module}{name}") } else { format!("{module}.{name}") };
+                    // `concat`, not `format!`: this runs for every imported name of every file.
+                    let qualified = if module.is_empty() || module.ends_with('.') { [module.as_str(), name].concat() } else { [module.as_str(), ".", name].concat() };
                     let bound = alias.asname.as_ref().map_or(name, |asname| asname.id.as_str());
                     self.bind(bound, BindingKind::FromImport { qualified }, alias.range, stmt.end());
                 }
