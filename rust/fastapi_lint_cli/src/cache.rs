@@ -9,9 +9,11 @@
 //! changed, plus files whose facts changed.
 //!
 //! Beside the buckets, a small file records the fingerprint of the last whole-project run over
-//! the same shards ([`project_fingerprint`]): when the files, their contents and the facts their
+//! the same shards ([`project_fingerprint`]): when the files, their summaries and the facts their
 //! entries were found with are all as that run left them, the project index need not be built
-//! again, because its facts are a function of exactly those.
+//! again, because its facts are a function of exactly those. An edit that leaves a file's
+//! summary as it was (most edits inside a function body do not) therefore costs the lint of
+//! that one file: it is linted with the facts it had.
 //!
 //! A file is fresh when its modification time, size and permissions are those recorded (the
 //! shortcut, as in Ruff) or, failing that, when its content hashes to the recorded hash.
@@ -80,6 +82,8 @@ struct Bucket {
 pub struct FileEntry {
     pub freshness: Freshness,
     pub content_hash: u64,
+    /// The [`summary_hash`] of `summary`.
+    pub summary_hash: u64,
     /// The file's own settings (per-file ignores, module path) as [`file_key`] hashes them.
     pub key: u64,
     /// Seconds since the epoch of the last run that saw the file.
@@ -95,7 +99,8 @@ pub struct FileEntry {
 
 impl FileEntry {
     pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<ModuleSummary>) -> Self {
-        Self { freshness, content_hash, key, last_seen: now(), facts: facts_key(&known_facts), known_facts, messages, summary }
+        let summary_hash = summary_hash(summary.as_ref());
+        Self { freshness, content_hash, summary_hash, key, last_seen: now(), facts: facts_key(&known_facts), known_facts, messages, summary }
     }
 }
 
@@ -130,6 +135,13 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes)
 }
 
+/// The hash a file's summary is recognised by: what the project index reads of the file.
+pub fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    summary.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The shard of the files one configuration governs: its project root and settings.
 pub fn shard_key(settings: &Settings) -> u64 {
     let mut hasher = Xxh3Default::new();
@@ -147,7 +159,7 @@ pub fn file_key(linter: &LinterSettings) -> u64 {
     hasher.finish()
 }
 
-/// The fingerprint of a whole-project run: every file (by path) with its content, its settings
+/// The fingerprint of a whole-project run: every file (by path) with its summary, its settings
 /// and the facts its findings were made with. `None` when a file has no cache entry to speak of
 /// (it could not be read).
 pub fn project_fingerprint<'a>(files: impl IntoIterator<Item = Option<(&'a str, u64, u64, u64)>>) -> Option<u64> {

@@ -126,6 +126,7 @@ struct CacheState {
     location: Location,
     freshness: Freshness,
     content_hash: u64,
+    summary_hash: u64,
     key: u64,
     /// Whether the entry must be written: the file was linted, or its facts changed.
     changed: bool,
@@ -206,8 +207,9 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
         })
         .collect();
     if scope == Scope::Project {
-        // Files, contents and the facts of their findings as the last whole-project run left
-        // them: its facts hold, and building the index again would only confirm them.
+        // Files, summaries and the facts of their findings as the last whole-project run left
+        // them: its facts hold, and building the index again would only confirm them. A file
+        // edited without changing its summary was linted with its last facts, which still hold.
         let unchanged = cache.as_ref().and_then(Cache::project).is_some_and(|last| Some(last) == project_fingerprint(&files));
         if !unchanged {
             apply_project_facts(&mut files, Vec::new());
@@ -281,7 +283,8 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     if linted.project.is_some() {
         linted.facts = facts;
     }
-    linted.cache = Some(CacheState { location, freshness, content_hash, key, changed: true });
+    let summary_hash = cache::summary_hash(linted.project.as_ref().map(|unit| &unit.module.summary));
+    linted.cache = Some(CacheState { location, freshness, content_hash, summary_hash, key, changed: true });
     linted
 }
 
@@ -300,7 +303,7 @@ struct ProjectPlace<'a> {
 
 /// A file as its cache entry describes it.
 fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace<'_>, location: Location) -> LintedFile {
-    let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, key: entry.key, changed: false };
+    let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, summary_hash: entry.summary_hash, key: entry.key, changed: false };
     // The facts go with the findings into the entry written back.
     let linter = if entry.facts == no_facts() { place.linter } else { with_facts(place.linter, entry.known_facts) };
     let project = entry.summary.map(|summary| ProjectUnit {
@@ -313,7 +316,7 @@ fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace<'_>, locat
 
 /// This run's [`cache::project_fingerprint`].
 fn project_fingerprint(files: &[LintedFile]) -> Option<u64> {
-    cache::project_fingerprint(files.iter().map(|file| file.cache.map(|state| (file.filename.as_str(), state.content_hash, state.key, file.facts))))
+    cache::project_fingerprint(files.iter().map(|file| file.cache.map(|state| (file.filename.as_str(), state.summary_hash, state.key, file.facts))))
 }
 
 /// Writes back the buckets in which some file changed, with every file of them this run saw,

@@ -18,7 +18,7 @@ use crate::rules::{blocking, heavy};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 /// A call that blocks or does heavy work, where a chain ends.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Leaf {
     /// The rule the call belongs to when made directly in async code (FAPI101–105, 201, 202).
     pub rule: Rule,
@@ -32,7 +32,7 @@ pub struct Leaf {
 /// One module-level function or method of a module-level class. Summaries stay in memory for
 /// the whole run (the index reads them after every file is linted), so the rare parts are
 /// boxed and nothing keeps spare capacity.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Hash, Serialize, Deserialize)]
 pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
     pub name: String,
@@ -46,7 +46,7 @@ pub struct FunctionSummary {
 }
 
 /// A module-level class and what it derives from.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Hash, Serialize, Deserialize)]
 pub struct ClassSummary {
     pub name: String,
     /// Base classes by project or qualified name (`pydantic.BaseModel`, `app.models.Base`).
@@ -60,7 +60,7 @@ pub struct ClassSummary {
 
 /// Everything the project index needs from one module; the CLI's cache keeps it, so that an
 /// unchanged file is not parsed again to build the index.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Hash, Serialize, Deserialize)]
 pub struct ModuleSummary {
     /// `app.services.users`.
     pub module: String,
