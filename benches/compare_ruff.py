@@ -1,6 +1,6 @@
 """Time fastapi-lint against Ruff on the same tree, in one run, and print a ratio table.
 
-    python benches/compare_ruff.py [PATH] [--runs N]
+    python benches/compare_ruff.py [PATH] [--runs N] [--instructions]
 
 PATH defaults to the fetched corpus (`benches/corpus/data`, see `corpus/fetch.py`). Every
 command runs N times (default 5) after one warm-up; the table shows the median wall time and
@@ -18,6 +18,11 @@ the peak resident memory of each. Rows:
 - the floor: a read + parse pass over the same files (`examples/parse_only.rs`, built here),
   and how much the rules and index add on top of it.
 
+With `--instructions` (needs valgrind), a second table counts the instructions Ruff, our cold
+run and the floor execute (callgrind's `Ir`, on one thread): wall times on a shared machine
+move with its neighbours' load, instruction counts do not, so they tell a change's effect
+apart from noise.
+
 Both tools are run from this interpreter's scripts directory when they are there (as in a
 virtual environment: `pip install '.[test]'`), else from PATH, so that wrapper scripts such as
 pyenv's shims are not timed; cargo builds the native binaries.
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -73,6 +79,17 @@ def bench(name: str, command: list[str], runs: int, before_each: Optional[Callab
     }
 
 
+def instructions(command: list[str]) -> int:
+    """The instructions `command` executes, as callgrind counts them, with one worker thread (an
+    idle worker's spinning would count too)."""
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"}
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command], env=env, capture_output=True, text=True, check=True)
+    collected = re.search(r"Collected : (\d+)", out.stderr)
+    if collected is None:
+        raise RuntimeError(f"no instruction count from valgrind: {out.stderr[-500:]}")
+    return int(collected.group(1))
+
+
 def build_native() -> tuple[Path, Path]:
     """The release CLI binary and the parse-only floor, in one cargo build."""
     subprocess.run(
@@ -104,12 +121,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--instructions", action="store_true", help="also count instructions with valgrind")
     args = parser.parse_args()
     if not args.path.exists():
         parser.error(f"{args.path} does not exist (run benches/corpus/fetch.py first)")
     fastapi_lint, ruff_tool = tool("fastapi-lint"), tool("ruff")
     if fastapi_lint is None or ruff_tool is None or shutil.which("cargo") is None:
         parser.error("fastapi-lint, ruff and cargo must be installed")
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind")
     path = str(args.path.resolve())
     native, floor = build_native()
     files = sorted(args.path.rglob("*.py"))
@@ -149,6 +169,16 @@ def main() -> int:
     ]
     for r, ratio in rows:
         print(f"| {r['name']} | {r['median_s'] * 1000:.0f} ms | {r['peak_mib']:.0f} MiB | {ratio} |")
+    if args.instructions:
+        ruff_ir = instructions([ruff_tool, "check", "--no-cache", *common, "--select", "FAST,ASYNC", path])
+        ours_ir = instructions([str(native), "check", *common, "--no-cache", path])
+        floor_ir = instructions([str(floor), path])
+        print()
+        print("| run (one thread) | instructions | ratio |")
+        print("|---|---|---|")
+        print(f"| ruff --select FAST,ASYNC (no cache) | {ruff_ir / 1e9:.2f} G | 1.00x (reference) |")
+        print(f"| native binary, cold (no cache) | {ours_ir / 1e9:.2f} G | {ours_ir / ruff_ir:.2f}x Ruff's |")
+        print(f"| read + parse only (floor) | {floor_ir / 1e9:.2f} G | cold is {ours_ir / floor_ir:.2f}x this |")
     return 0
 
 
