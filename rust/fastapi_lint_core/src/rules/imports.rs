@@ -80,13 +80,12 @@ fn imported_in_scope<'a>(checker: &Checker<'a>, module: &str, member: &str, at: 
     chain.iter().enumerate().find_map(|(depth, &scope)| {
         semantic
             .scope(scope)
-            .bindings
-            .iter()
+            .names()
             .filter_map(|(name, ids)| {
                 let binding = current(scope, ids)?;
                 let reference = match &binding.kind {
                     BindingKind::Import { qualified } if qualified == module => format!("{name}.{member}"),
-                    BindingKind::FromImport { qualified } if *qualified == member_path => (*name).to_string(),
+                    BindingKind::FromImport { qualified } if *qualified == member_path => name.to_string(),
                     _ => return None,
                 };
                 chain[..depth].iter().all(|inner| !is_bound(*inner, name)).then_some((reference, binding))

@@ -28,7 +28,7 @@ impl<'a> Builder<'_, 'a> {
         let scope = self.current();
         let id = BindingId(u32::try_from(self.model.bindings.len()).unwrap_or(u32::MAX));
         self.model.bindings.push(Binding { name, kind, range, visible_from, scope });
-        self.model.scopes[scope.0 as usize].bindings.entry(name).or_default().push(id);
+        self.model.scopes[scope.0 as usize].bind(name, id);
     }
 
     fn push_scope(&mut self, kind: ScopeKind<'a>, key: (TextSize, NodeTag)) {

@@ -1,6 +1,10 @@
 //! Scopes and name resolution.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use smallvec::SmallVec;
 
 use ruff_python_ast::{self as ast, Expr, ModModule};
@@ -30,18 +34,44 @@ pub enum ScopeKind<'a> {
 pub struct Scope<'a> {
     pub kind: ScopeKind<'a>,
     pub parent: Option<ScopeId>,
-    /// Most names are bound once or twice in a scope: held inline, not in an allocation each.
-    pub(crate) bindings: FxHashMap<&'a str, SmallVec<[BindingId; 2]>>,
+    /// Each name with its bindings, by [`name_hash`]: a lookup that walks up the scopes hashes
+    /// the name once. Most names are bound once or twice in a scope: held inline, not in an
+    /// allocation each.
+    bindings: HashTable<(&'a str, SmallVec<[BindingId; 2]>)>,
+}
+
+/// The hash names are kept under in every scope.
+fn name_hash(name: &str) -> u64 {
+    FxBuildHasher.hash_one(name)
 }
 
 impl<'a> Scope<'a> {
     pub(crate) fn new(kind: ScopeKind<'a>, parent: Option<ScopeId>) -> Self {
-        Self { kind, parent, bindings: FxHashMap::default() }
+        Self { kind, parent, bindings: HashTable::new() }
     }
 
     /// Bindings of `name` in this scope, in source order.
     pub fn bindings_of(&self, name: &str) -> &[BindingId] {
-        self.bindings.get(name).map_or(&[], SmallVec::as_slice)
+        self.bindings_hashed(name, name_hash(name))
+    }
+
+    /// [`Self::bindings_of`] with the name's [`name_hash`] already computed.
+    fn bindings_hashed(&self, name: &str, hash: u64) -> &[BindingId] {
+        self.bindings.find(hash, |(key, _)| *key == name).map_or(&[], |(_, ids)| ids.as_slice())
+    }
+
+    /// Every name bound in this scope, with its bindings in source order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = (&'a str, &[BindingId])> {
+        self.bindings.iter().map(|(name, ids)| (*name, ids.as_slice()))
+    }
+
+    pub(crate) fn bind(&mut self, name: &'a str, id: BindingId) {
+        match self.bindings.entry(name_hash(name), |(key, _)| *key == name, |(key, _)| name_hash(key)) {
+            Entry::Occupied(mut entry) => entry.get_mut().1.push(id),
+            Entry::Vacant(entry) => {
+                entry.insert((name, SmallVec::from_elem(id, 1)));
+            }
+        }
     }
 }
 
@@ -145,13 +175,14 @@ impl<'a> SemanticModel<'a> {
     /// before `offset` count; enclosing scopes are seen as they end up (function bodies run
     /// after the module has been executed); `global`/`nonlocal` jump scopes.
     pub fn resolve_name(&self, name: &str, scope: ScopeId, offset: TextSize) -> Option<&Binding<'a>> {
+        let hash = name_hash(name);
         let mut current = Some(scope);
         let mut reading_scope = true;
         while let Some(id) = current {
             let scope_ref = self.scope(id);
             let skip = !reading_scope && matches!(scope_ref.kind, ScopeKind::Class(_));
             if !skip {
-                let ids = scope_ref.bindings_of(name);
+                let ids = scope_ref.bindings_hashed(name, hash);
                 let chosen = if reading_scope {
                     ids.iter().rev().find(|b| self.binding(**b).visible_from <= offset)
                 } else {
