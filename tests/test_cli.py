@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import fastapi_lint
+import pytest
 from support import (
     EXAMPLE_APP,
     JSON_KEYS,
@@ -16,6 +21,7 @@ from support import (
     SLEEPING_ROUTE,
     UNCLOSED_BRACKET,
     Run,
+    console_script,
 )
 
 
@@ -199,3 +205,17 @@ def test_pathologically_deep_code_is_reported_not_a_crash(tmp_path: Path, run: R
     assert result.returncode == 1, result.stderr
     findings = sorted((Path(d["filename"]).name, d["code"]) for d in json.loads(result.stdout))
     assert findings == [("deep.py", "io-error"), ("fine.py", "FAPI101")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_ends_the_command_at_once(tmp_path: Path) -> None:
+    # Reading stdin that never ends: the Rust side would hold a Python-level interrupt back
+    # forever, so only the default SIGINT disposition ends the process.
+    process = subprocess.Popen([str(console_script()), "check", "--isolated", "-"], cwd=tmp_path, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(0.5)  # past the interpreter's start-up and into Rust
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == -signal.SIGINT
+    finally:
+        process.kill()
+        process.wait()

@@ -1,6 +1,9 @@
 """The `fastapi-lint` command (and `python -m fastapi_lint`): hands over to the Rust CLI at once."""
 
-import signal
+# `_signal`, the C module behind `signal`: `signal` imports `enum` for its constants, which
+# costs more start-up than the rest of this wrapper together (abi3 wheels are CPython-only, and
+# CPython has had `_signal` for as long as it has had abi3).
+import _signal
 import sys
 
 from fastapi_lint import _core
@@ -9,7 +12,7 @@ from fastapi_lint import _core
 def main() -> int:
     # Behave like a native binary: Ctrl-C ends the process immediately instead of waiting for
     # the Rust side to finish and then raising KeyboardInterrupt.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     try:
         # A fixed program name: argv[0] is a wrapper script or `__main__.py`, not what users typed.
         return _core.main(["fastapi-lint", *sys.argv[1:]])
