@@ -12,8 +12,9 @@
 //! the same shards ([`project_fingerprint`]): when the files, their summaries and the facts their
 //! entries were found with are all as that run left them, the project index need not be built
 //! again, because its facts are a function of exactly those. An edit that leaves a file's
-//! summary as it was (most edits inside a function body do not) therefore costs the lint of
-//! that one file: it is linted with the facts it had.
+//! summary as it was (a comment, or one that changes no definition, import or call and moves
+//! no blocking or heavy call) therefore costs the lint of that one file: it is linted with the
+//! facts it had.
 //!
 //! A file is fresh when its modification time, size and permissions are those recorded (the
 //! shortcut, as in Ruff) or, failing that, when its content hashes to the recorded hash.
