@@ -99,8 +99,8 @@ pub struct FileEntry {
 }
 
 impl FileEntry {
-    pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<ModuleSummary>) -> Self {
-        let summary_hash = summary_hash(summary.as_ref());
+    /// `summary_hash` is [`summary_hash`] of `summary`, which the caller has already taken.
+    pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<ModuleSummary>, summary_hash: u64) -> Self {
         Self { freshness, content_hash, summary_hash, key, last_seen: now(), facts: facts_key(&known_facts), known_facts, messages, summary }
     }
 }
@@ -284,7 +284,9 @@ mod tests {
     fn entry(content: &str, app: Option<&str>) -> FileEntry {
         let freshness = Freshness { modified_nanos: 1, size: content.len() as u64, permissions: 0o644 };
         let facts = FileFacts { apps: app.into_iter().map(String::from).collect(), ..FileFacts::default() };
-        FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() }))
+        let summary = ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() };
+        let summary_hash = summary_hash(Some(&summary));
+        FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(summary), summary_hash)
     }
 
     fn update(shard: u64, path: &str, entry: FileEntry) -> (Location, String, FileEntry) {

@@ -147,7 +147,7 @@ impl LintedFile {
         let state = self.cache?;
         let summary = self.project.as_ref().map(|unit| unit.module.summary.clone());
         let facts = self.project.as_ref().and_then(|unit| unit.linter.project.as_ref()).map(|project| project.facts.clone()).unwrap_or_default();
-        let entry = FileEntry::new(state.freshness, state.content_hash, state.key, facts, self.messages.clone(), summary);
+        let entry = FileEntry::new(state.freshness, state.content_hash, state.key, facts, self.messages.clone(), summary, state.summary_hash);
         Some((state.location, self.filename.clone(), entry))
     }
 }
