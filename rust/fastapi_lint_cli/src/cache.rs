@@ -143,9 +143,14 @@ pub fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
     hasher.finish()
 }
 
+/// The shape of an entry, bumped when what an entry holds changes within a version (bincode
+/// is not self-describing: an entry of another shape could read as garbage instead of failing).
+const ENTRY_FORMAT: u32 = 2;
+
 /// The shard of the files one configuration governs: its project root and settings.
 pub fn shard_key(settings: &Settings) -> u64 {
     let mut hasher = Xxh3Default::new();
+    ENTRY_FORMAT.hash(&mut hasher);
     settings.project_root.hash(&mut hasher);
     settings.fingerprint.hash(&mut hasher);
     hasher.finish()

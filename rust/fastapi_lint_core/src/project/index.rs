@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 
 use super::facts::{Chain, FileFacts};
-use super::summary::{FunctionSummary, Leaf, ModuleSummary};
+use super::summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
 use crate::fastapi::FunctionRole;
 
 /// One module of the project: its summary and the directory its name is relative to (two
@@ -95,13 +95,13 @@ impl<'m> Index<'m> {
             index.modules_by_name.entry(summary.module.as_str()).or_default().push(id);
             index.packages.insert((index.roots[id], top_package(&summary.module)));
             for (item, function) in summary.functions.iter().enumerate() {
-                index.functions.entry(Cow::Borrowed(function.name.as_str())).or_default().push((id, item));
+                index.functions.entry(Cow::Borrowed(summary.name(function.name))).or_default().push((id, item));
             }
             for (item, class) in summary.classes.iter().enumerate() {
-                index.classes.entry(Cow::Borrowed(class.name.as_str())).or_default().push((id, item));
+                index.classes.entry(Cow::Borrowed(summary.name(class.name))).or_default().push((id, item));
             }
             for (item, app) in summary.apps.iter().enumerate() {
-                index.apps.entry(Cow::Owned(format!("{}.{app}", summary.module))).or_default().push((id, item));
+                index.apps.entry(Cow::Owned([summary.module.as_str(), ".", summary.name(*app)].concat())).or_default().push((id, item));
             }
         }
         index
@@ -113,27 +113,27 @@ impl<'m> Index<'m> {
         let mut facts = FileFacts::default();
         let summary = &module.summary;
         for function in summary.functions.iter().filter(|function| function.is_async) {
-            for call in &function.calls {
+            for call in function.calls.iter().map(|call| summary.name(*call)) {
                 if let Some(chain) = self.resolve(&self.functions, call, id).and_then(|callee| blocking.get(&callee)) {
-                    facts.blocking_helpers.insert(call.clone(), chain.clone());
+                    facts.blocking_helpers.insert(call.to_string(), chain.clone());
                 }
             }
         }
-        for task in &summary.tasks {
+        for task in summary.tasks.iter().map(|task| summary.name(*task)) {
             if let Some(chain) = self.resolve(&self.functions, task, id).and_then(|callee| heavy.get(&callee)) {
-                facts.heavy_tasks.insert(task.clone(), chain.clone());
+                facts.heavy_tasks.insert(task.to_string(), chain.clone());
             }
         }
         let uses = summary.dependencies.iter().map(|name| (name, FunctionRole::Dependency)).chain(summary.tasks.iter().map(|name| (name, FunctionRole::BackgroundTask)));
         let mut roles = Vec::new();
         for (name, role) in uses {
-            if let Some((target, function)) = self.resolve(&self.functions, name, id).filter(|(target, _)| *target != id) {
-                roles.push((target, self.modules[target].summary.functions[function].name.clone(), role));
+            if let Some((target, function)) = self.resolve(&self.functions, summary.name(*name), id).filter(|(target, _)| *target != id) {
+                roles.push((target, self.function_name((target, function)).to_string(), role));
             }
         }
-        for (_, qualified) in &summary.imports {
+        for qualified in summary.imports.iter().map(|(_, qualified)| summary.name(*qualified)) {
             if self.resolve(&self.apps, qualified, id).is_some_and(|(target, _)| target != id) {
-                facts.apps.insert(qualified.clone());
+                facts.apps.insert(qualified.to_string());
             }
         }
         (facts, roles)
@@ -141,6 +141,11 @@ impl<'m> Index<'m> {
 
     fn function(&self, (module, function): ItemId) -> &'m FunctionSummary {
         &self.modules[module].summary.functions[function]
+    }
+
+    fn function_name(&self, (module, function): ItemId) -> &'m str {
+        let summary = &self.modules[module].summary;
+        summary.name(summary.functions[function].name)
     }
 
     /// The item `name` refers to when used in module `from`, following re-exports.
@@ -155,8 +160,9 @@ impl<'m> Index<'m> {
         // `from app.services import load` where `app/services/__init__.py` re-exports `load`.
         let (module_name, attribute) = name.rsplit_once('.')?;
         let module = *self.pick(self.modules_by_name.get(module_name)?, |module| *module, name, from)?;
-        let (_, qualified) = self.modules[module].summary.imports.iter().find(|(bound, _)| bound == attribute)?;
-        self.resolve_within(table, qualified, module, depth.checked_sub(1)?)
+        let summary = &self.modules[module].summary;
+        let (_, qualified) = summary.imports.iter().find(|(bound, _)| summary.name(*bound) == attribute)?;
+        self.resolve_within(table, summary.name(*qualified), module, depth.checked_sub(1)?)
     }
 
     /// The candidate in the root of `from`; one in another root only when it is the only one
@@ -179,7 +185,7 @@ impl<'m> Index<'m> {
             .enumerate()
             .flat_map_iter(|(id, module)| {
                 module.summary.functions.iter().enumerate().filter_map(move |(item, function)| {
-                    let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, call, id)).collect();
+                    let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, module.summary.name(*call), id)).collect();
                     (!callees.is_empty()).then_some(((id, item), callees))
                 })
             })
@@ -206,7 +212,7 @@ impl<'m> Index<'m> {
             for (item, function) in module.summary.functions.iter().enumerate() {
                 let Some(leaf) = leaf(function).filter(|_| follows(function)) else { continue };
                 let chain = Chain {
-                    functions: vec![function.name.clone()],
+                    functions: vec![module.summary.name(function.name).to_string()],
                     rule: leaf.rule,
                     what: leaf.what.clone(),
                     module: module.summary.module.clone(),
@@ -226,7 +232,7 @@ impl<'m> Index<'m> {
                     continue;
                 }
                 let mut chain = chains[&callee].clone();
-                chain.functions.insert(0, self.function(caller).name.clone());
+                chain.functions.insert(0, self.function_name(caller).to_string());
                 chains.insert(caller, chain);
                 queue.push_back(caller);
             }
@@ -244,12 +250,12 @@ impl<'m> Index<'m> {
     /// `app.models`; not the project's `tests` or `docs`) with other direct subclasses learn
     /// of it.
     fn add_base_models(&self, facts: &mut [FileFacts]) {
-        let direct = |bases: &[String]| bases.iter().any(|base| BASE_MODEL.contains(&base.as_str()));
+        let direct = |summary: &ModuleSummary, class: &ClassSummary| class.bases.iter().any(|base| BASE_MODEL.contains(&summary.name(*base)));
         let mut extended: HashMap<ItemId, usize> = HashMap::default();
         for (id, module) in self.modules.iter().enumerate() {
             for class in &module.summary.classes {
                 for base in &class.bases {
-                    if let Some(base) = self.resolve(&self.classes, base, id) {
+                    if let Some(base) = self.resolve(&self.classes, module.summary.name(*base), id) {
                         *extended.entry(base).or_default() += 1;
                     }
                 }
@@ -258,9 +264,9 @@ impl<'m> Index<'m> {
         let mut bases: Vec<((usize, &str), &str)> = extended
             .iter()
             .filter(|(_, count)| **count >= 2)
-            .map(|((module, class), _)| (self.package_of(*module), &self.modules[*module].summary.classes[*class]))
-            .filter(|(_, class)| direct(&class.bases) && class.configures && !class.declares_fields)
-            .map(|(package, class)| (package, class.name.as_str()))
+            .map(|((module, class), _)| (*module, &self.modules[*module].summary, &self.modules[*module].summary.classes[*class]))
+            .filter(|(_, summary, class)| direct(summary, class) && class.configures && !class.declares_fields)
+            .map(|(module, summary, class)| (self.package_of(module), summary.name(class.name)))
             .collect();
         if bases.is_empty() {
             return;
@@ -268,10 +274,11 @@ impl<'m> Index<'m> {
         bases.sort_unstable();
         for (id, module) in self.modules.iter().enumerate() {
             let package = self.package_of(id);
-            let own: Vec<String> = bases.iter().filter(|(base_package, _)| *base_package == package).map(|(_, name)| (*name).to_string()).collect();
-            let subclasses_directly = module.summary.classes.iter().any(|class| direct(&class.bases) && !own.contains(&class.name));
+            let summary = &module.summary;
+            let own: Vec<&str> = bases.iter().filter(|(base_package, _)| *base_package == package).map(|(_, name)| *name).collect();
+            let subclasses_directly = summary.classes.iter().any(|class| direct(summary, class) && !own.contains(&summary.name(class.name)));
             if subclasses_directly && !own.is_empty() {
-                facts[id].base_models = own;
+                facts[id].base_models = own.into_iter().map(str::to_string).collect();
             }
         }
     }

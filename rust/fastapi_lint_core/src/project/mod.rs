@@ -13,12 +13,14 @@
 mod facts;
 mod index;
 mod module_path;
+mod name_table;
 pub(crate) mod names;
 mod summary;
 
 pub use facts::{Chain, FileFacts, ProjectFile};
 pub use index::{IndexedModule, project_facts};
 pub use module_path::{PackageDirs, module_name, module_path};
+pub use name_table::{Name, NameTable};
 pub use summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
 pub(crate) use summary::{SummaryBuilder, handed_function, record_call};
 

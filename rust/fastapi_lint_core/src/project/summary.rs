@@ -1,7 +1,6 @@
 //! What one module tells the rest of the project: a compact summary extracted during the lint
 //! pass, from the same parse and semantic model.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -9,6 +8,7 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
+use super::name_table::{Name, NameTable, NameTableBuilder};
 use super::names::{callee_reference_name, definition_name, reference_name};
 use crate::checker::{Checker, Frame};
 use crate::fastapi::{APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY};
@@ -30,27 +30,28 @@ pub struct Leaf {
 }
 
 /// One module-level function or method of a module-level class. Summaries stay in memory for
-/// the whole run (the index reads them after every file is linted), so the rare parts are
-/// boxed and nothing keeps spare capacity.
+/// the whole run (the index reads them after every file is linted), so names are
+/// [`Name`]s into the module's [`NameTable`], the rare parts are boxed and nothing keeps
+/// spare capacity.
 #[derive(Clone, Debug, Default, Hash, Serialize, Deserialize)]
 pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
-    pub name: String,
+    pub name: Name,
     pub is_async: bool,
     /// Its first direct blocking call (the FAPI101–105 and FAPI201 catalogues).
     pub blocking: Option<Box<Leaf>>,
     /// Its first direct heavy work for a background task: FAPI201/202 work, or a sleep in a loop.
     pub heavy: Option<Box<Leaf>>,
     /// The project names it calls, in source order, without repeats.
-    pub calls: Vec<String>,
+    pub calls: Box<[Name]>,
 }
 
 /// A module-level class and what it derives from.
 #[derive(Clone, Debug, Hash, Serialize, Deserialize)]
 pub struct ClassSummary {
-    pub name: String,
+    pub name: Name,
     /// Base classes by project or qualified name (`pydantic.BaseModel`, `app.models.Base`).
-    pub bases: Vec<String>,
+    pub bases: Box<[Name]>,
     /// Whether the body declares annotated fields (a base model only configures).
     pub declares_fields: bool,
     /// Whether the body configures the model (`model_config = ...` or a `class Config:`): what
@@ -64,23 +65,34 @@ pub struct ClassSummary {
 pub struct ModuleSummary {
     /// `app.services.users`.
     pub module: String,
-    pub functions: Vec<FunctionSummary>,
-    pub classes: Vec<ClassSummary>,
+    /// The text of every [`Name`] below.
+    pub names: NameTable,
+    pub functions: Box<[FunctionSummary]>,
+    pub classes: Box<[ClassSummary]>,
     /// Module-level imports, `(bound name, qualified name)`: how re-exports are followed.
-    pub imports: Vec<(String, String)>,
+    pub imports: Box<[(Name, Name)]>,
     /// Module-level names bound to `FastAPI()` or `APIRouter()`.
-    pub apps: Vec<String>,
+    pub apps: Box<[Name]>,
     /// Project names handed to `Depends(...)` / `Security(...)`.
-    pub dependencies: Vec<String>,
+    pub dependencies: Box<[Name]>,
     /// Project names handed to `add_task(...)` / `BackgroundTask(...)`.
-    pub tasks: Vec<String>,
+    pub tasks: Box<[Name]>,
+}
+
+impl ModuleSummary {
+    pub fn name(&self, name: Name) -> &str {
+        self.names.get(name)
+    }
 }
 
 /// Collects per-function call facts while the checker walks the module.
 #[derive(Debug)]
 pub(crate) struct SummaryBuilder {
     module: String,
+    names: NameTableBuilder,
     functions: Vec<FunctionSummary>,
+    /// Each function's calls so far (`functions[i].calls` once finished).
+    calls: Vec<Vec<Name>>,
     /// Where each summarized function starts: the checker's frames name functions by node.
     by_start: HashMap<TextSize, usize>,
     /// Leaves found, as ranges until `finish` places them on rows and columns.
@@ -90,11 +102,14 @@ pub(crate) struct SummaryBuilder {
 
 impl SummaryBuilder {
     pub(crate) fn new(semantic: &SemanticModel, module: String) -> Self {
-        let mut builder = Self { module, functions: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
+        let mut builder =
+            Self { module, names: NameTableBuilder::default(), functions: Vec::new(), calls: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
         for (function, scope) in semantic.functions() {
             let Some(name) = definition_name(semantic, &builder.module, function.name.as_str(), *scope) else { continue };
             builder.by_start.insert(function.start(), builder.functions.len());
+            let name = builder.names.intern(&name);
             builder.functions.push(FunctionSummary { name, is_async: function.is_async, ..FunctionSummary::default() });
+            builder.calls.push(Vec::new());
         }
         builder
     }
@@ -122,14 +137,15 @@ impl SummaryBuilder {
                 self.functions[function].heavy.get_or_insert_with(|| leaf(rule, what, range));
             }
         }
-        for function in &mut self.functions {
-            function.calls.shrink_to_fit();
+        for (function, calls) in self.functions.iter_mut().zip(self.calls) {
+            function.calls = calls.into_boxed_slice();
         }
-        self.functions.shrink_to_fit();
-        let mut summary = ModuleSummary { functions: self.functions, ..ModuleSummary::default() };
-        collect_module_bindings(semantic, &mut summary);
-        collect_uses(semantic, &self.module, &mut summary);
-        summary.classes = body.iter().filter_map(|stmt| stmt.as_class_def_stmt()).map(|class| summarize_class(semantic, &self.module, class)).collect();
+        let mut summary = ModuleSummary { functions: self.functions.into_boxed_slice(), ..ModuleSummary::default() };
+        let (names, module) = (&mut self.names, self.module.as_str());
+        collect_module_bindings(semantic, names, &mut summary);
+        collect_uses(semantic, module, names, &mut summary);
+        summary.classes = body.iter().filter_map(|stmt| stmt.as_class_def_stmt()).map(|class| summarize_class(semantic, module, names, class)).collect();
+        summary.names = self.names.finish();
         summary.module = self.module;
         summary
     }
@@ -141,10 +157,7 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(Frame::Function(function)) = checker.innermost_frame() else { return };
     let Some(builder) = checker.summary() else { return };
     let Some(&index) = builder.by_start.get(&function.start()) else { return };
-    // Compared before it is copied: most callees repeat or are borrowed from the model.
-    let callee = callee_reference_name(checker.semantic(), builder.module(), call, checker.scope())
-        .filter(|callee| !builder.functions[index].calls.iter().any(|known| known == callee))
-        .map(Cow::into_owned);
+    let callee = callee_reference_name(checker.semantic(), builder.module(), call, checker.scope());
     let heavy = heavy::heavy_work(checker, call);
     // Only sync functions pass "may block" on (async ones are checked by FAPI101–105 directly).
     // CPU-heavy work blocks the loop like I/O does; loading a model is FAPI302's business only.
@@ -155,8 +168,13 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     };
     let heavy = heavy.or_else(|| sleep_in_loop(checker, call, function));
     let Some(builder) = checker.summary_mut() else { return };
-    let summary = &mut builder.functions[index];
-    summary.calls.extend(callee);
+    if let Some(callee) = callee {
+        let callee = builder.names.intern(&callee);
+        let calls = &mut builder.calls[index];
+        if !calls.contains(&callee) {
+            calls.push(callee);
+        }
+    }
     if let Some((rule, what)) = blocking {
         builder.blocking.push((index, rule, what, call.range()));
     }
@@ -177,27 +195,36 @@ fn sleep_in_loop(checker: &Checker, call: &ast::ExprCall, function: &ast::StmtFu
 }
 
 /// Module-level imports and app/router objects.
-fn collect_module_bindings(semantic: &SemanticModel, summary: &mut ModuleSummary) {
+fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilder, summary: &mut ModuleSummary) {
+    let mut imports = Vec::new();
+    let mut apps = Vec::new();
     for (_, binding) in semantic.bindings().filter(|(_, binding)| binding.scope == ScopeId::MODULE) {
         match &binding.kind {
-            BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => summary.imports.push((binding.name.to_string(), qualified.clone())),
+            BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => imports.push((names.intern(binding.name), names.intern(qualified))),
             BindingKind::Assignment { value: Expr::Call(call) }
                 if semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())) =>
             {
-                summary.apps.push(binding.name.to_string());
+                apps.push(names.intern(binding.name));
             }
             _ => {}
         }
     }
+    summary.imports = imports.into_boxed_slice();
+    summary.apps = apps.into_boxed_slice();
 }
 
-/// Functions handed to FastAPI as dependencies or background tasks.
-fn collect_uses(semantic: &SemanticModel, module: &str, summary: &mut ModuleSummary) {
+/// Functions handed to FastAPI as dependencies and as background tasks.
+fn collect_uses(semantic: &SemanticModel, module: &str, names: &mut NameTableBuilder, summary: &mut ModuleSummary) {
+    let mut dependencies = Vec::new();
+    let mut tasks = Vec::new();
     for (call, scope) in semantic.calls() {
         let Some((target, role)) = handed_function(semantic, call, *scope) else { continue };
         let Some(name) = reference_name(semantic, module, target, *scope) else { continue };
-        if role == FunctionRole::BackgroundTask { summary.tasks.push(name) } else { summary.dependencies.push(name) }
+        let name = names.intern(&name);
+        if role == FunctionRole::BackgroundTask { tasks.push(name) } else { dependencies.push(name) }
     }
+    summary.dependencies = dependencies.into_boxed_slice();
+    summary.tasks = tasks.into_boxed_slice();
 }
 
 /// The function a call hands to FastAPI: `Depends(f)` / `Security(f)` a dependency,
@@ -217,8 +244,8 @@ pub(crate) fn handed_function<'e>(semantic: &SemanticModel, call: &'e ast::ExprC
     adds_task.then(|| call.arguments.find_argument_value("func", 0)).flatten().map(|target| (target, FunctionRole::BackgroundTask))
 }
 
-fn summarize_class(semantic: &SemanticModel, module: &str, class: &ast::StmtClassDef) -> ClassSummary {
-    let bases = class.bases().iter().filter_map(|base| reference_name(semantic, module, base, ScopeId::MODULE)).collect();
+fn summarize_class(semantic: &SemanticModel, module: &str, names: &mut NameTableBuilder, class: &ast::StmtClassDef) -> ClassSummary {
+    let bases = class.bases().iter().filter_map(|base| reference_name(semantic, module, base, ScopeId::MODULE)).map(|base| names.intern(&base)).collect();
     let scope = semantic.class_scope(class).unwrap_or(ScopeId::MODULE);
     let declares_fields = class.body.iter().any(|stmt| match stmt {
         Stmt::AnnAssign(assign) => {
@@ -237,5 +264,5 @@ fn summarize_class(semantic: &SemanticModel, module: &str, class: &ast::StmtClas
         Stmt::ClassDef(inner) => inner.name.as_str() == "Config",
         _ => false,
     });
-    ClassSummary { name: format!("{module}.{}", class.name.as_str()), bases, declares_fields, configures }
+    ClassSummary { name: names.intern(&[module, ".", class.name.as_str()].concat()), bases, declares_fields, configures }
 }
