@@ -179,7 +179,7 @@ pub fn project_fingerprint<'a>(files: impl IntoIterator<Item = Option<(&'a str, 
 /// The fingerprint of the project facts a file is linted with.
 pub fn facts_key(facts: &FileFacts) -> u64 {
     let mut hasher = Xxh3Default::new();
-    facts.hash_stable(&mut hasher);
+    facts.hash(&mut hasher);
     hasher.finish()
 }
 
