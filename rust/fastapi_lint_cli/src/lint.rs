@@ -335,18 +335,11 @@ fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), S
 /// project not linted here), then the files whose findings were made with other facts (a first
 /// lint knows none; a cached one, those of its run) are linted again with them.
 fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
-    let mut indexed: Vec<&mut LintedFile> = files.iter_mut().filter(|file| file.project.is_some()).collect();
-    // Moved out for the index and back in after: the cache keeps them.
-    let mut modules: Vec<IndexedModule> =
-        indexed.iter_mut().filter_map(|file| file.project.as_mut()).map(|unit| std::mem::take(&mut unit.module)).chain(others).collect();
+    let modules: Vec<&IndexedModule> = files.iter().filter_map(|file| file.project.as_ref()).map(|unit| &unit.module).chain(&others).collect();
     let facts = project_facts(&modules);
-    for (file, module) in indexed.iter_mut().zip(modules.drain(..)) {
-        if let Some(unit) = file.project.as_mut() {
-            unit.module = module;
-        }
-    }
-    let relint: Vec<(&mut LintedFile, FileFacts, u64)> = indexed
-        .into_iter()
+    let relint: Vec<(&mut LintedFile, FileFacts, u64)> = files
+        .iter_mut()
+        .filter(|file| file.project.is_some())
         .zip(facts)
         .map(|(file, facts)| {
             let key = cache::facts_key(&facts);

@@ -3,13 +3,14 @@
 //!
 //! Cheap: it only looks at summaries; the per-module parts run in parallel.
 
-use std::borrow::Cow;
+use std::borrow::Borrow;
 use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use smallvec::SmallVec;
 
 use super::facts::{Chain, FileFacts};
 use super::summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
@@ -38,7 +39,7 @@ type RoleGiven = (usize, String, FunctionRole);
 type ItemId = (usize, usize);
 
 /// The facts for each module, in the order given.
-pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
+pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     let index = Index::new(modules);
     let edges = index.call_edges();
     let blocking = index.propagate(&edges, |function| function.blocking.as_deref(), |function| !function.is_async);
@@ -54,11 +55,39 @@ pub fn project_facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
     facts
 }
 
-/// Items by qualified name (rarely more than one: the same module in two roots).
-type Table<'m> = HashMap<Cow<'m, str>, SmallVec<[ItemId; 1]>>;
+/// Items by qualified name. A name rarely has more than one item (the same module in two
+/// roots): those keep all of theirs aside, so that the entry of every other name is a name and
+/// one id.
+struct Table<K> {
+    first: HashMap<K, ItemId>,
+    /// Every item of the names that have several, in the order added.
+    several: HashMap<K, Vec<ItemId>>,
+}
+
+impl<K: Hash + Eq + Clone + Borrow<str>> Table<K> {
+    fn with_capacity(capacity: usize) -> Self {
+        Table { first: sized(capacity), several: HashMap::default() }
+    }
+
+    fn insert(&mut self, name: K, item: ItemId) {
+        match self.first.entry(name) {
+            Entry::Vacant(entry) => {
+                entry.insert(item);
+            }
+            Entry::Occupied(entry) => self.several.entry(entry.key().clone()).or_insert_with(|| vec![*entry.get()]).push(item),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&[ItemId]> {
+        if let Some(items) = self.several.get(name) {
+            return Some(items);
+        }
+        self.first.get(name).map(std::slice::from_ref)
+    }
+}
 
 struct Index<'m> {
-    modules: &'m [IndexedModule],
+    modules: &'m [&'m IndexedModule],
     /// The root of each module, as a small number.
     roots: Vec<usize>,
     modules_by_name: HashMap<&'m str, Vec<usize>>,
@@ -66,13 +95,14 @@ struct Index<'m> {
     /// resolves into another root.
     packages: HashSet<(usize, &'m str)>,
     /// Items by qualified name; names are borrowed from the summaries where they can be.
-    functions: Table<'m>,
-    classes: Table<'m>,
-    apps: Table<'m>,
+    functions: Table<&'m str>,
+    classes: Table<&'m str>,
+    /// `module.app`, built: a summary names apps within their module.
+    apps: Table<String>,
 }
 
 impl<'m> Index<'m> {
-    fn new(modules: &'m [IndexedModule]) -> Self {
+    fn new(modules: &'m [&'m IndexedModule]) -> Self {
         let mut root_ids: HashMap<&PathBuf, usize> = HashMap::default();
         let roots = modules.iter().map(|module| {
             let next = root_ids.len();
@@ -86,22 +116,22 @@ impl<'m> Index<'m> {
             roots: roots.collect(),
             modules_by_name: sized(modules.len()),
             packages: HashSet::default(),
-            functions: sized(count(|summary| summary.functions.len())),
-            classes: sized(count(|summary| summary.classes.len())),
-            apps: sized(count(|summary| summary.apps.len())),
+            functions: Table::with_capacity(count(|summary| summary.functions.len())),
+            classes: Table::with_capacity(count(|summary| summary.classes.len())),
+            apps: Table::with_capacity(count(|summary| summary.apps.len())),
         };
         for (id, module) in modules.iter().enumerate() {
             let summary = &module.summary;
             index.modules_by_name.entry(summary.module.as_str()).or_default().push(id);
             index.packages.insert((index.roots[id], top_package(&summary.module)));
             for (item, function) in summary.functions.iter().enumerate() {
-                index.functions.entry(Cow::Borrowed(summary.name(function.name))).or_default().push((id, item));
+                index.functions.insert(summary.name(function.name), (id, item));
             }
             for (item, class) in summary.classes.iter().enumerate() {
-                index.classes.entry(Cow::Borrowed(summary.name(class.name))).or_default().push((id, item));
+                index.classes.insert(summary.name(class.name), (id, item));
             }
             for (item, app) in summary.apps.iter().enumerate() {
-                index.apps.entry(Cow::Owned([summary.module.as_str(), ".", summary.name(*app)].concat())).or_default().push((id, item));
+                index.apps.insert([summary.module.as_str(), ".", summary.name(*app)].concat(), (id, item));
             }
         }
         index
@@ -149,11 +179,11 @@ impl<'m> Index<'m> {
     }
 
     /// The item `name` refers to when used in module `from`, following re-exports.
-    fn resolve(&self, table: &Table<'m>, name: &str, from: usize) -> Option<ItemId> {
+    fn resolve<K: Hash + Eq + Clone + Borrow<str>>(&self, table: &Table<K>, name: &str, from: usize) -> Option<ItemId> {
         self.resolve_within(table, name, from, MAX_REEXPORTS)
     }
 
-    fn resolve_within(&self, table: &Table<'m>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
+    fn resolve_within<K: Hash + Eq + Clone + Borrow<str>>(&self, table: &Table<K>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
         if let Some(candidates) = table.get(name) {
             return self.pick(candidates, |(module, _)| *module, name, from).copied();
         }

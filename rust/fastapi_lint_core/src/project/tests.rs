@@ -15,7 +15,7 @@ fn module(path: &str, source: &str) -> IndexedModule {
 }
 
 fn facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
-    project_facts(modules)
+    project_facts(&modules.iter().collect::<Vec<_>>())
 }
 
 const HELPERS: &str = "
