@@ -42,7 +42,7 @@ fn text_of<'t>(text: &'t str, ends: &[u32], Name(index): Name) -> &'t str {
 }
 
 /// Builds a [`NameTable`] while a module is checked, giving equal names the same [`Name`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct NameTableBuilder {
     text: String,
     ends: Vec<u32>,
@@ -51,6 +51,11 @@ pub(crate) struct NameTableBuilder {
 }
 
 impl NameTableBuilder {
+    /// Room for about `names` names: growing the lookup hashes every name again.
+    pub(crate) fn with_capacity(names: usize) -> Self {
+        Self { text: String::with_capacity(names * 24), ends: Vec::with_capacity(names), lookup: HashTable::with_capacity(names) }
+    }
+
     pub(crate) fn intern(&mut self, name: &str) -> Name {
         let Self { text, ends, lookup } = self;
         let hash = FxBuildHasher.hash_one(name);
@@ -79,7 +84,7 @@ mod tests {
 
     #[test]
     fn equal_names_are_stored_once_and_read_back_whole() {
-        let mut builder = NameTableBuilder::default();
+        let mut builder = NameTableBuilder::with_capacity(1);
         let load = builder.intern("app.services.users.load");
         let get = builder.intern("requests.get");
         assert_eq!(builder.intern("app.services.users.load"), load);

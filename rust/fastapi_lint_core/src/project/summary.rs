@@ -102,8 +102,11 @@ pub(crate) struct SummaryBuilder {
 
 impl SummaryBuilder {
     pub(crate) fn new(semantic: &SemanticModel, module: String) -> Self {
+        // Every name is a function's, a callee's or a binding's (an import gives two, most
+        // bindings none): a bound that is never far off.
+        let names = NameTableBuilder::with_capacity(semantic.functions().len() + semantic.calls().len() + semantic.bindings().len());
         let mut builder =
-            Self { module, names: NameTableBuilder::default(), functions: Vec::new(), calls: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
+            Self { module, names, functions: Vec::new(), calls: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
         for (function, scope) in semantic.functions() {
             let Some(name) = definition_name(semantic, &builder.module, function.name.as_str(), *scope) else { continue };
             builder.by_start.insert(function.start(), builder.functions.len());

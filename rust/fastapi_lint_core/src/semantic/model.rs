@@ -342,7 +342,7 @@ impl<'a> SemanticModel<'a> {
         self.declaring_scopes.get(name).map_or(&[], Vec::as_slice)
     }
 
-    pub fn bindings(&self) -> impl Iterator<Item = (BindingId, &Binding<'a>)> {
+    pub fn bindings(&self) -> impl ExactSizeIterator<Item = (BindingId, &Binding<'a>)> {
         self.bindings.iter().enumerate().map(|(i, b)| (BindingId(u32::try_from(i).unwrap_or(u32::MAX)), b))
     }
 
