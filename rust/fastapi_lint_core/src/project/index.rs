@@ -18,7 +18,7 @@ use crate::fastapi::FunctionRole;
 
 /// One module of the project: its summary and the directory its name is relative to (two
 /// services of a monorepo can both have an `app` package; names resolve within a root first).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct IndexedModule {
     pub root: PathBuf,
     /// The file as messages name it (for related locations in other files' diagnostics).

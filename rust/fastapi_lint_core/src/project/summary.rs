@@ -103,7 +103,8 @@ pub(crate) struct SummaryBuilder {
 impl SummaryBuilder {
     pub(crate) fn new(semantic: &SemanticModel, module: String) -> Self {
         // Every name is a function's, a callee's or a binding's (an import gives two, most
-        // bindings none): a bound that is never far off.
+        // bindings none): an estimate that is rarely short, and the builder is dropped with
+        // the lint.
         let names = NameTableBuilder::with_capacity(semantic.functions().len() + semantic.calls().len() + semantic.bindings().len());
         let mut builder =
             Self { module, names, functions: Vec::new(), calls: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
