@@ -195,9 +195,19 @@ def test_the_example_app_findings_are_the_marked_ones(run: Run) -> None:
     assert found == expected
 
 
-def test_pathologically_deep_code_is_reported_not_a_crash(tmp_path: Path, run: Run) -> None:
-    # 200,000 chained operators: Ruff itself overflows its stack on this file.
-    (tmp_path / "deep.py").write_text("x = " + " + ".join(["a"] * 200_000) + "\n")
+@pytest.mark.parametrize(
+    "source",
+    [
+        # 200,000 chained operators (800 kB, linted on a thread of its own): Ruff itself
+        # overflows its stack on this file.
+        "x = " + " + ".join(["a"] * 200_000) + "\n",
+        # 240,000 nested brackets, a level per byte (480 kB, linted on a worker of the pool).
+        "x = " + "[" * 240_000 + "]" * 240_000 + "\n",
+    ],
+    ids=["long-chain", "deep-brackets"],
+)
+def test_pathologically_deep_code_is_reported_not_a_crash(tmp_path: Path, run: Run, source: str) -> None:
+    (tmp_path / "deep.py").write_text(source)
     (tmp_path / "fine.py").write_text(SLEEPING_ROUTE)
 
     result = run("check", "--output-format", "json", ".", cwd=tmp_path)

@@ -101,12 +101,14 @@ impl std::error::Error for CheckError {}
 
 /// Runs the command line (`args[0]` is the program name) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
+    fastapi_lint_core::init_thread_pool();
     commands::run(args)
 }
 
 /// Lints files and directories as `fastapi-lint check PATHS` would, returning every message
 /// sorted by file and position.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
+    fastapi_lint_core::init_thread_pool();
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let files = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
@@ -119,6 +121,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
 /// `options.project_root`, the buffer (as the file `filename`) is linted with the project index
 /// of the files under that root; without, the buffer is a project of its own.
 pub fn check_source(source: &str, filename: Option<&Path>, options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
+    fastapi_lint_core::init_thread_pool();
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let path = filename.map(|filename| absolute(filename, &cwd));

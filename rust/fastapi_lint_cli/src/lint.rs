@@ -337,6 +337,13 @@ fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), S
 fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
     let modules: Vec<&IndexedModule> = files.iter().filter_map(|file| file.project.as_ref()).map(|unit| &unit.module).chain(&others).collect();
     let facts = project_facts(&modules);
+    // A summary is read again only for a cache entry. Dropped before the relint, whose parses
+    // would otherwise sit on top of all of them (the run's memory peak).
+    for file in files.iter_mut().filter(|file| file.cache.is_none()) {
+        if let Some(unit) = &mut file.project {
+            drop(std::mem::take(&mut unit.module.summary));
+        }
+    }
     let relint: Vec<(&mut LintedFile, FileFacts, u64)> = files
         .iter_mut()
         .filter(|file| file.project.is_some())

@@ -54,7 +54,7 @@ pub fn lint_and_summarize(source: &str, path: Option<&Path>, settings: &LinterSe
 type LintOutput = (Vec<Diagnostic>, Vec<NoqaWarning>, Option<ModuleSummary>);
 
 fn lint(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, settings: &LinterSettings, summarize: bool) -> LintOutput {
-    if source.len() < LARGE_FILE {
+    if source.len() < LARGE_FILE || (source.len() <= WORKER_STACK / STACK_BYTES_PER_SOURCE_BYTE && ON_WORKER.get()) {
         return lint_on_this_thread(source, path, module_path, settings, summarize);
     }
     // Parsing and dropping a deeply nested AST recurse once per level (the rules are guarded by
@@ -78,6 +78,26 @@ fn lint(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, set
 /// Files smaller than this are linted on the caller's thread: too few tokens to nest deeper
 /// than a default stack holds.
 const LARGE_FILE: usize = 128 * 1024;
+/// The stack of the workers [`init_thread_pool`] starts, reserved rather than committed: files
+/// up to half a MiB, the largest of real projects, are linted on the worker itself.
+const WORKER_STACK: usize = 64 << 20;
+
+thread_local! {
+    /// Whether this thread is one of [`init_thread_pool`]'s workers, with [`WORKER_STACK`].
+    static ON_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Starts rayon's global pool with workers whose stacks hold the large files of real projects,
+/// unless the pool is running already (then large files get a thread of their own, as on any
+/// other thread). A thread per large file would cost more than its start: under a per-thread
+/// allocator its memory is fresh, while the worker's freed memory lies idle beside it.
+pub fn init_thread_pool() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // An error means the pool exists, without these workers.
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).start_handler(|_| ON_WORKER.set(true)).build_global();
+    });
+}
 /// Every level of nesting takes at least a few bytes of source; a level of the parser's or
 /// `Drop`'s recursion takes far less stack than this many times those bytes.
 const STACK_BYTES_PER_SOURCE_BYTE: usize = 128;
