@@ -115,7 +115,6 @@ struct LintedFile {
 /// A linted file's part in the project index.
 struct ProjectUnit {
     module: IndexedModule,
-    path: Option<PathBuf>,
     /// The file's settings, module path included.
     linter: LinterSettings,
 }
@@ -254,7 +253,7 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     let (linter, root) = file_settings(Some(path), settings, packages);
     let key = cache::file_key(&linter);
     let entry = match entry.filter(|entry| entry.key == key) {
-        Some(entry) if entry.freshness == freshness => return from_entry(entry, filename, ProjectPlace { path, linter, root }, location),
+        Some(entry) if entry.freshness == freshness => return from_entry(entry, filename, ProjectPlace { linter, root }, location),
         entry => entry,
     };
     let bytes = match std::fs::read(path) {
@@ -264,7 +263,7 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     let content_hash = cache::content_hash(&bytes);
     let entry = match entry {
         Some(entry) if entry.content_hash == content_hash => {
-            let mut linted = from_entry(entry, filename, ProjectPlace { path, linter, root }, location);
+            let mut linted = from_entry(entry, filename, ProjectPlace { linter, root }, location);
             // Only the `stat` shortcut changed: recorded anew so the next run takes it.
             if let Some(state) = &mut linted.cache {
                 *state = CacheState { freshness, changed: true, ..*state };
@@ -295,20 +294,18 @@ fn with_facts(linter: LinterSettings, facts: FileFacts) -> LinterSettings {
 }
 
 /// Where a file sits in the project: what its [`ProjectUnit`] is made of.
-struct ProjectPlace<'a> {
-    path: &'a Path,
+struct ProjectPlace {
     linter: LinterSettings,
-    root: PathBuf,
+    root: Arc<Path>,
 }
 
 /// A file as its cache entry describes it.
-fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace<'_>, location: Location) -> LintedFile {
+fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace, location: Location) -> LintedFile {
     let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, summary_hash: entry.summary_hash, key: entry.key, changed: false };
     // The facts go with the findings into the entry written back.
     let linter = if entry.facts == no_facts() { place.linter } else { with_facts(place.linter, entry.known_facts) };
     let project = entry.summary.map(|summary| ProjectUnit {
         module: IndexedModule { root: place.root, filename: filename.clone(), summary },
-        path: Some(place.path.to_path_buf()),
         linter,
     });
     LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, None, entry.messages, project) }
@@ -336,7 +333,9 @@ fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), S
 /// lint knows none; a cached one, those of its run) are linted again with them.
 fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
     let modules: Vec<&IndexedModule> = files.iter().filter_map(|file| file.project.as_ref()).map(|unit| &unit.module).chain(&others).collect();
-    let facts = project_facts(&modules);
+    // Built on a worker of the pool: its allocator holds the memory its lints freed, which the
+    // index reuses, where this thread would take fresh memory (the run's peak is the index).
+    let facts = rayon::scope(|_| project_facts(&modules));
     // A summary is read again only for a cache entry. Dropped before the relint, whose parses
     // would otherwise sit on top of all of them (the run's memory peak).
     for file in files.iter_mut().filter(|file| file.cache.is_none()) {
@@ -372,7 +371,9 @@ fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
     }
     let (Some(unit), Some(source)) = (&mut file.project, &file.source) else { return };
     let linter = with_facts(unit.linter.clone(), facts);
-    let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, unit.path.as_deref(), &linter), &file.filename, source)));
+    // The name is the path it was read from (stdin's `-` reads as a plain module, as it was).
+    let path = Path::new(&file.filename);
+    let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, Some(path), &linter), &file.filename, source)));
     if let Ok(messages) = relinted {
         unit.linter = linter;
         file.messages = messages;
@@ -456,12 +457,12 @@ fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &
 
 /// The settings one file is linted with (per-file ignores applied, module path set), and the
 /// directory its module path is relative to.
-fn file_settings(path: Option<&Path>, settings: &Settings, packages: &PackageDirs) -> (LinterSettings, PathBuf) {
+fn file_settings(path: Option<&Path>, settings: &Settings, packages: &PackageDirs) -> (LinterSettings, Arc<Path>) {
     let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
     in_project(linter, path, &settings.src, packages)
 }
 
-fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: LinterSettings, root: PathBuf, fixing: Fixing) -> LintedFile {
+fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
     let source: Arc<str> = match String::from_utf8(bytes) {
         Ok(source) => source.into(),
         // Ruff's wording for the same failure.
@@ -481,16 +482,16 @@ fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: 
 /// The file's settings with its module path (from the source roots), and the directory the
 /// module path is relative to. A file that cannot be imported is a root of its own, so its
 /// names never meet another file's.
-fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], packages: &PackageDirs) -> (LinterSettings, PathBuf) {
+fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], packages: &PackageDirs) -> (LinterSettings, Arc<Path>) {
     match path.and_then(|path| module_path(path, src, packages)) {
         Some((module_path, root)) => (LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..linter }, root),
-        None => (linter, path.map_or_else(PathBuf::new, Path::to_path_buf)),
+        None => (linter, Arc::from(path.unwrap_or(Path::new("")))),
     }
 }
 
-fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: LinterSettings, root: PathBuf, fixing: Fixing) -> LintedFile {
+fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
     let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &str| {
-        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: filename.to_string(), summary }, path: path.map(Path::to_path_buf), linter })
+        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: filename.to_string(), summary }, linter })
     };
     if fixing.mode == FixMode::Generate {
         let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);

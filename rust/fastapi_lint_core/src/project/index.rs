@@ -7,7 +7,8 @@ use std::borrow::Borrow;
 use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -20,7 +21,7 @@ use crate::fastapi::FunctionRole;
 /// services of a monorepo can both have an `app` package; names resolve within a root first).
 #[derive(Clone, Debug)]
 pub struct IndexedModule {
-    pub root: PathBuf,
+    pub root: Arc<Path>,
     /// The file as messages name it (for related locations in other files' diagnostics).
     pub filename: String,
     pub summary: ModuleSummary,
@@ -35,15 +36,39 @@ const MAX_REEXPORTS: u8 = 4;
 /// A role a module's uses give a function of another module: `(module, function name, role)`.
 type RoleGiven = (usize, String, FunctionRole);
 
-/// A module and an item in it (a function, class or app object).
-type ItemId = (usize, usize);
+/// A module and an item in it (a function, class or app object), in 8 bytes: the index's
+/// tables hold one for every function of the project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct ItemId {
+    module: u32,
+    item: u32,
+}
+
+impl ItemId {
+    /// Module and item numbers come from the lengths of in-memory lists of files and of a
+    /// file's definitions, which stay far below 2^32.
+    fn new(module: usize, item: usize) -> Self {
+        ItemId { module: module as u32, item: item as u32 }
+    }
+
+    fn module(self) -> usize {
+        self.module as usize
+    }
+
+    fn item(self) -> usize {
+        self.item as usize
+    }
+}
+
+/// Calls between project functions, `(callee, caller)`, sorted: a callee's callers are a run.
+type CalledBy = Vec<(ItemId, ItemId)>;
 
 /// The facts for each module, in the order given.
 pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     let index = Index::new(modules);
-    let edges = index.call_edges();
-    let blocking = index.propagate(&edges, |function| function.blocking.as_deref(), |function| !function.is_async);
-    let heavy = index.propagate(&edges, |function| function.heavy.as_deref(), |_| true);
+    let calls = index.calls();
+    let blocking = index.propagate(&calls, |function| function.blocking.as_deref(), |function| !function.is_async);
+    let heavy = index.propagate(&calls, |function| function.heavy.as_deref(), |_| true);
     // Each module's own facts in parallel (they are most of the work); the roles its uses give
     // functions of other modules are handed over after.
     let (mut facts, roles): (Vec<FileFacts>, Vec<Vec<RoleGiven>>) =
@@ -103,10 +128,10 @@ struct Index<'m> {
 
 impl<'m> Index<'m> {
     fn new(modules: &'m [&'m IndexedModule]) -> Self {
-        let mut root_ids: HashMap<&PathBuf, usize> = HashMap::default();
+        let mut root_ids: HashMap<&Path, usize> = HashMap::default();
         let roots = modules.iter().map(|module| {
             let next = root_ids.len();
-            *root_ids.entry(&module.root).or_insert(next)
+            *root_ids.entry(&*module.root).or_insert(next)
         });
         // Sized up front: growing a table holds the old and the new one at once, the run's
         // peak of memory.
@@ -125,13 +150,13 @@ impl<'m> Index<'m> {
             index.modules_by_name.entry(summary.module.as_str()).or_default().push(id);
             index.packages.insert((index.roots[id], top_package(&summary.module)));
             for (item, function) in summary.functions.iter().enumerate() {
-                index.functions.insert(summary.name(function.name), (id, item));
+                index.functions.insert(summary.name(function.name), ItemId::new(id, item));
             }
             for (item, class) in summary.classes.iter().enumerate() {
-                index.classes.insert(summary.name(class.name), (id, item));
+                index.classes.insert(summary.name(class.name), ItemId::new(id, item));
             }
             for (item, app) in summary.apps.iter().enumerate() {
-                index.apps.insert([summary.module.as_str(), ".", summary.name(*app)].concat(), (id, item));
+                index.apps.insert([summary.module.as_str(), ".", summary.name(*app)].concat(), ItemId::new(id, item));
             }
         }
         index
@@ -157,25 +182,25 @@ impl<'m> Index<'m> {
         let uses = summary.dependencies.iter().map(|name| (name, FunctionRole::Dependency)).chain(summary.tasks.iter().map(|name| (name, FunctionRole::BackgroundTask)));
         let mut roles = Vec::new();
         for (name, role) in uses {
-            if let Some((target, function)) = self.resolve(&self.functions, summary.name(*name), id).filter(|(target, _)| *target != id) {
-                roles.push((target, self.function_name((target, function)).to_string(), role));
+            if let Some(function) = self.resolve(&self.functions, summary.name(*name), id).filter(|function| function.module() != id) {
+                roles.push((function.module(), self.function_name(function).to_string(), role));
             }
         }
         for qualified in summary.imports.iter().map(|(_, qualified)| summary.name(*qualified)) {
-            if self.resolve(&self.apps, qualified, id).is_some_and(|(target, _)| target != id) {
+            if self.resolve(&self.apps, qualified, id).is_some_and(|app| app.module() != id) {
                 facts.apps.insert(qualified.to_string());
             }
         }
         (facts, roles)
     }
 
-    fn function(&self, (module, function): ItemId) -> &'m FunctionSummary {
-        &self.modules[module].summary.functions[function]
+    fn function(&self, function: ItemId) -> &'m FunctionSummary {
+        &self.modules[function.module()].summary.functions[function.item()]
     }
 
-    fn function_name(&self, (module, function): ItemId) -> &'m str {
-        let summary = &self.modules[module].summary;
-        summary.name(summary.functions[function].name)
+    fn function_name(&self, function: ItemId) -> &'m str {
+        let summary = &self.modules[function.module()].summary;
+        summary.name(summary.functions[function.item()].name)
     }
 
     /// The item `name` refers to when used in module `from`, following re-exports.
@@ -185,7 +210,7 @@ impl<'m> Index<'m> {
 
     fn resolve_within<K: Hash + Eq + Clone + Borrow<str>>(&self, table: &Table<K>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
         if let Some(candidates) = table.get(name) {
-            return self.pick(candidates, |(module, _)| *module, name, from).copied();
+            return self.pick(candidates, |item| item.module(), name, from).copied();
         }
         // `from app.services import load` where `app/services/__init__.py` re-exports `load`.
         let (module_name, attribute) = name.rsplit_once('.')?;
@@ -208,34 +233,28 @@ impl<'m> Index<'m> {
         }
     }
 
-    /// For each function, the project functions it calls that resolve.
-    fn call_edges(&self) -> HashMap<ItemId, Vec<ItemId>> {
-        self.modules
+    /// Every call from one project function to another that resolves. A list, not a map: it is
+    /// only walked, and the index is the run's memory peak.
+    fn calls(&self) -> CalledBy {
+        let mut calls: CalledBy = self
+            .modules
             .par_iter()
             .enumerate()
             .flat_map_iter(|(id, module)| {
-                module.summary.functions.iter().enumerate().filter_map(move |(item, function)| {
-                    let callees: Vec<ItemId> = function.calls.iter().filter_map(|call| self.resolve(&self.functions, module.summary.name(*call), id)).collect();
-                    (!callees.is_empty()).then_some(((id, item), callees))
+                module.summary.functions.iter().enumerate().flat_map(move |(item, function)| {
+                    let caller = ItemId::new(id, item);
+                    function.calls.iter().filter_map(move |call| self.resolve(&self.functions, module.summary.name(*call), id)).map(move |callee| (callee, caller))
                 })
             })
-            .collect()
+            .collect();
+        calls.par_sort_unstable();
+        calls.dedup();
+        calls
     }
 
     /// The shortest chain from each function to a leaf, through functions `follows` accepts
     /// (breadth-first from the leaves backwards, so cycles end by themselves).
-    fn propagate(
-        &self,
-        edges: &HashMap<ItemId, Vec<ItemId>>,
-        leaf: impl Fn(&FunctionSummary) -> Option<&Leaf>,
-        follows: impl Fn(&FunctionSummary) -> bool,
-    ) -> HashMap<ItemId, Chain> {
-        let mut callers: HashMap<ItemId, Vec<ItemId>> = HashMap::default();
-        for (caller, callees) in edges.iter().filter(|(caller, _)| follows(self.function(**caller))) {
-            for callee in callees {
-                callers.entry(*callee).or_default().push(*caller);
-            }
-        }
+    fn propagate(&self, calls: &CalledBy, leaf: impl Fn(&FunctionSummary) -> Option<&Leaf>, follows: impl Fn(&FunctionSummary) -> bool) -> HashMap<ItemId, Chain> {
         let mut chains: HashMap<ItemId, Chain> = HashMap::default();
         let mut queue = VecDeque::new();
         for (id, module) in self.modules.iter().enumerate() {
@@ -250,15 +269,15 @@ impl<'m> Index<'m> {
                     location: leaf.location,
                     end_location: leaf.end_location,
                 };
-                chains.insert((id, item), chain);
-                queue.push_back((id, item));
+                chains.insert(ItemId::new(id, item), chain);
+                queue.push_back(ItemId::new(id, item));
             }
         }
         while let Some(callee) = queue.pop_front() {
-            let mut sorted = callers.get(&callee).cloned().unwrap_or_default();
-            sorted.sort_unstable();
-            for caller in sorted {
-                if chains.contains_key(&caller) {
+            let start = calls.partition_point(|(called, _)| *called < callee);
+            let callers = calls[start..].iter().take_while(|(called, _)| *called == callee).map(|(_, caller)| *caller);
+            for caller in callers {
+                if chains.contains_key(&caller) || !follows(self.function(caller)) {
                     continue;
                 }
                 let mut chain = chains[&callee].clone();
@@ -294,7 +313,7 @@ impl<'m> Index<'m> {
         let mut bases: Vec<((usize, &str), &str)> = extended
             .iter()
             .filter(|(_, count)| **count >= 2)
-            .map(|((module, class), _)| (*module, &self.modules[*module].summary, &self.modules[*module].summary.classes[*class]))
+            .map(|(class, _)| (class.module(), &self.modules[class.module()].summary, &self.modules[class.module()].summary.classes[class.item()]))
             .filter(|(_, summary, class)| direct(summary, class) && class.configures && !class.declares_fields)
             .map(|(module, summary, class)| (self.package_of(module), summary.name(class.name)))
             .collect();

@@ -3,26 +3,26 @@
 //! from the deepest source root (`src` setting) that contains it.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
 /// Where the outermost package holding each directory starts, asked of the file system once
 /// per directory: files of one package share all their ancestors, and files of one directory
 /// share the answer. Meant for one run; a directory may gain or lose its `__init__.py` between
-/// runs.
+/// runs. Roots are shared: every file of a package keeps its root for the whole run.
 #[derive(Debug, Default)]
-pub struct PackageDirs(Mutex<FxHashMap<PathBuf, Option<PathBuf>>>);
+pub struct PackageDirs(Mutex<FxHashMap<PathBuf, Option<Arc<Path>>>>);
 
 impl PackageDirs {
     /// The directory above the outermost package containing `directory`, when `directory` is a
     /// package (has an `__init__.py`).
-    fn root_parent(&self, directory: &Path) -> Option<PathBuf> {
+    fn root_parent(&self, directory: &Path) -> Option<Arc<Path>> {
         if let Some(known) = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(directory) {
             return known.clone();
         }
         let is_package = directory.join("__init__.py").is_file() || directory.join("__init__.pyi").is_file();
-        let root_parent = directory.parent().filter(|_| is_package).map(|parent| self.root_parent(parent).unwrap_or_else(|| parent.to_path_buf()));
+        let root_parent = directory.parent().filter(|_| is_package).map(|parent| self.root_parent(parent).unwrap_or_else(|| Arc::from(parent)));
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(directory.to_path_buf(), root_parent.clone());
         root_parent
     }
@@ -32,13 +32,13 @@ impl PackageDirs {
 /// `"__init__"` component, which relative imports need) and the directory it is relative to.
 /// `None` when a component is not a Python identifier (`my-scripts/run.py`): such a file cannot
 /// be imported, so nothing can refer to it.
-pub fn module_path(file: &Path, src_roots: &[PathBuf], packages: &PackageDirs) -> Option<(Vec<String>, PathBuf)> {
+pub fn module_path(file: &Path, src_roots: &[PathBuf], packages: &PackageDirs) -> Option<(Vec<String>, Arc<Path>)> {
     let stem = file.file_stem()?.to_str()?;
     let directory = file.parent()?;
     let root = packages.root_parent(directory).or_else(|| {
-        src_roots.iter().filter(|root| directory.starts_with(root)).max_by_key(|root| root.components().count()).cloned()
+        src_roots.iter().filter(|root| directory.starts_with(root)).max_by_key(|root| root.components().count()).map(|root| Arc::from(root.as_path()))
     });
-    let root = root.unwrap_or_else(|| directory.to_path_buf());
+    let root = root.unwrap_or_else(|| Arc::from(directory));
     let mut parts: Vec<String> = Vec::new();
     for component in directory.strip_prefix(&root).ok()?.components() {
         parts.push(component.as_os_str().to_str()?.to_string());
@@ -79,7 +79,7 @@ mod tests {
         touch(&root.join("services/users/app/api/routes.py"));
         let (path, base) = module_path(&root.join("services/users/app/api/routes.py"), &[root.to_path_buf()], &PackageDirs::default()).unwrap();
         assert_eq!(path, ["app", "api", "routes"]);
-        assert_eq!(base, root.join("services/users"));
+        assert_eq!(*base, *root.join("services/users"));
         let (init, _) = module_path(&root.join("services/users/app/__init__.py"), &[], &PackageDirs::default()).unwrap();
         assert_eq!(module_name(&init), "app");
     }
