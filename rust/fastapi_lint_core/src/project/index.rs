@@ -186,7 +186,7 @@ impl<'m> Index<'m> {
                 roles.push((function.module(), self.function_name(function).to_string(), role));
             }
         }
-        for qualified in summary.imports.iter().map(|(_, qualified)| summary.name(*qualified)) {
+        for qualified in summary.imports.iter().map(|import| summary.name(import.qualified)) {
             if self.resolve(&self.apps, qualified, id).is_some_and(|app| app.module() != id) {
                 facts.apps.insert(qualified.to_string());
             }
@@ -216,8 +216,8 @@ impl<'m> Index<'m> {
         let (module_name, attribute) = name.rsplit_once('.')?;
         let module = *self.pick(self.modules_by_name.get(module_name)?, |module| *module, name, from)?;
         let summary = &self.modules[module].summary;
-        let (_, qualified) = summary.imports.iter().find(|(bound, _)| summary.name(*bound) == attribute)?;
-        self.resolve_within(table, summary.name(*qualified), module, depth.checked_sub(1)?)
+        let import = summary.imports.iter().find(|import| summary.bound_name(import) == attribute)?;
+        self.resolve_within(table, summary.name(import.qualified), module, depth.checked_sub(1)?)
     }
 
     /// The candidate in the root of `from`; one in another root only when it is the only one

@@ -21,7 +21,7 @@ pub use facts::{Chain, FileFacts, ProjectFile};
 pub use index::{IndexedModule, project_facts};
 pub use module_path::{PackageDirs, module_name, module_path};
 pub use name_table::{Name, NameTable};
-pub use summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
+pub use summary::{ClassSummary, FunctionSummary, Import, Leaf, ModuleSummary};
 pub(crate) use summary::{SummaryBuilder, handed_function, record_call};
 
 #[cfg(test)]

@@ -59,6 +59,16 @@ pub struct ClassSummary {
     pub configures: bool,
 }
 
+/// A module-level import: the name it binds and what that name stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Import {
+    /// `app.services.load` (relative imports keep their dots).
+    pub qualified: Name,
+    /// The bound name when it is not the qualified name's last part (`import x as y`): most
+    /// imports bind that part (`from m import x`), whose text the qualified name holds already.
+    pub alias: Option<Name>,
+}
+
 /// Everything the project index needs from one module; the CLI's cache keeps it, so that an
 /// unchanged file is not parsed again to build the index.
 #[derive(Clone, Debug, Default, Hash, Serialize, Deserialize)]
@@ -69,8 +79,8 @@ pub struct ModuleSummary {
     pub names: NameTable,
     pub functions: Box<[FunctionSummary]>,
     pub classes: Box<[ClassSummary]>,
-    /// Module-level imports, `(bound name, qualified name)`: how re-exports are followed.
-    pub imports: Box<[(Name, Name)]>,
+    /// Module-level imports: how re-exports are followed.
+    pub imports: Box<[Import]>,
     /// Module-level names bound to `FastAPI()` or `APIRouter()`.
     pub apps: Box<[Name]>,
     /// Project names handed to `Depends(...)` / `Security(...)`.
@@ -82,6 +92,14 @@ pub struct ModuleSummary {
 impl ModuleSummary {
     pub fn name(&self, name: Name) -> &str {
         self.names.get(name)
+    }
+
+    /// The name `import` binds in the module.
+    pub fn bound_name(&self, import: &Import) -> &str {
+        match import.alias {
+            Some(alias) => self.name(alias),
+            None => last_part(self.name(import.qualified)),
+        }
     }
 }
 
@@ -102,7 +120,7 @@ pub(crate) struct SummaryBuilder {
 
 impl SummaryBuilder {
     pub(crate) fn new(semantic: &SemanticModel, module: String) -> Self {
-        // Every name is a function's, a callee's or a binding's (an import gives two, most
+        // Every name is a function's, a callee's or a binding's (an import one or two, most
         // bindings none): an estimate that is rarely short, and the builder is dropped with
         // the lint.
         let names = NameTableBuilder::with_capacity(semantic.functions().len() + semantic.calls().len() + semantic.bindings().len());
@@ -204,7 +222,10 @@ fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilde
     let mut apps = Vec::new();
     for (_, binding) in semantic.bindings().filter(|(_, binding)| binding.scope == ScopeId::MODULE) {
         match &binding.kind {
-            BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => imports.push((names.intern(binding.name), names.intern(qualified))),
+            BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => {
+                let alias = (last_part(qualified) != binding.name).then(|| names.intern(binding.name));
+                imports.push(Import { qualified: names.intern(qualified), alias });
+            }
             BindingKind::Assignment { value: Expr::Call(call) }
                 if semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())) =>
             {
@@ -215,6 +236,10 @@ fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilde
     }
     summary.imports = imports.into_boxed_slice();
     summary.apps = apps.into_boxed_slice();
+}
+
+fn last_part(qualified: &str) -> &str {
+    qualified.rsplit('.').next().unwrap_or(qualified)
 }
 
 /// Functions handed to FastAPI as dependencies and as background tasks.

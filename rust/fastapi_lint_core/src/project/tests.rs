@@ -69,6 +69,20 @@ async def route():
 }
 
 #[test]
+fn re_exports_are_followed_by_the_name_they_bind() {
+    // `nap` binds the last part of its qualified name; `a as renamed` binds an alias.
+    let init = "from pkg.helpers import nap\nfrom pkg.helpers import a as renamed\n";
+    let caller = "from pkg import nap, renamed, a\n\nasync def route():\n    nap()\n    renamed()\n    a()\n";
+    let modules = [module("pkg.helpers", HELPERS), module("pkg.__init__", init), module("app.routes", caller)];
+    let facts = facts(&modules);
+    let mut names: Vec<&str> = facts[2].blocking_helpers.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    // `pkg.a` is not bound in the package: only the names it binds lead on.
+    assert_eq!(names, ["pkg.nap", "pkg.renamed"]);
+    assert_eq!(facts[2].blocking_helpers["pkg.renamed"].functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
+}
+
+#[test]
 fn dependencies_used_elsewhere_get_their_role() {
     let deps = "async def get_db():\n    return None\n";
     let routes = "from fastapi import Depends\nfrom pkg.deps import get_db\n\nasync def route(db=Depends(get_db)):\n    return db\n";
