@@ -78,12 +78,12 @@ impl Diagnostics {
         let mut diagnostics = Diagnostics::default();
         for file in files {
             if let Some(source) = file.source.filter(|_| !file.messages.is_empty() || file.fixed.is_some()) {
-                diagnostics.sources.insert(file.filename.clone(), source);
+                diagnostics.sources.insert(file.filename.to_string(), source);
             }
             diagnostics.messages.extend(file.messages);
             diagnostics.fix_warnings.extend(file.fix_warnings);
             if let Some((original, fixes)) = file.fixed {
-                diagnostics.fixed.push(FixedFile { filename: file.filename, original, fixes });
+                diagnostics.fixed.push(FixedFile { filename: file.filename.to_string(), original, fixes });
             }
         }
         diagnostics
@@ -96,7 +96,7 @@ impl Diagnostics {
 }
 
 struct LintedFile {
-    filename: String,
+    filename: Arc<str>,
     /// `None` when the file could not be read, or was not needed (a cache hit, a file without
     /// findings); read again if wanted.
     source: Option<Arc<str>>,
@@ -132,11 +132,11 @@ struct CacheState {
 }
 
 impl LintedFile {
-    fn new(filename: String, source: Option<Arc<str>>, messages: Vec<Message>, project: Option<ProjectUnit>) -> Self {
+    fn new(filename: Arc<str>, source: Option<Arc<str>>, messages: Vec<Message>, project: Option<ProjectUnit>) -> Self {
         LintedFile { filename, source, messages, facts: no_facts(), cache: None, fixed: None, fix_warnings: Vec::new(), project }
     }
 
-    fn failed(filename: String, message: String) -> Self {
+    fn failed(filename: Arc<str>, message: String) -> Self {
         let messages = vec![Message::io_error(&filename, message)];
         LintedFile::new(filename, None, messages, None)
     }
@@ -147,7 +147,7 @@ impl LintedFile {
         let summary = self.project.as_ref().map(|unit| unit.module.summary.clone());
         let facts = self.project.as_ref().and_then(|unit| unit.linter.project.as_ref()).map(|project| project.facts.clone()).unwrap_or_default();
         let entry = FileEntry::new(state.freshness, state.content_hash, state.key, facts, self.messages.clone(), summary, state.summary_hash);
-        Some((state.location, self.filename.clone(), entry))
+        Some((state.location, self.filename.to_string(), entry))
     }
 }
 
@@ -242,7 +242,7 @@ struct Lookup {
 
 /// Reads and lints one file (fixing it, with [`FixMode::Apply`]).
 fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
-    let filename = path.to_string_lossy().into_owned();
+    let filename = Arc::<str>::from(path.to_string_lossy());
     match std::fs::read(path) {
         Ok(bytes) => {
             let linted = lint_bytes(bytes, Some(path), filename, settings, fixing, packages);
@@ -255,7 +255,7 @@ fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &Packag
 /// Lints one file unless the cache holds its findings: its entry is for the same per-file
 /// settings, and the file is unchanged by `stat` or, failing that, by content.
 fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }: Lookup, packages: &PackageDirs) -> LintedFile {
-    let filename = path.to_string_lossy().into_owned();
+    let filename = Arc::<str>::from(path.to_string_lossy());
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) => return LintedFile::failed(filename, error.to_string()),
@@ -311,12 +311,12 @@ struct ProjectPlace {
 }
 
 /// A file as its cache entry describes it.
-fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace, location: Location) -> LintedFile {
+fn from_entry(entry: FileEntry, filename: Arc<str>, place: ProjectPlace, location: Location) -> LintedFile {
     let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, summary_hash: entry.summary_hash, key: entry.key, changed: false };
     // The facts go with the findings into the entry written back.
     let linter = if entry.facts == no_facts() { place.linter } else { with_facts(place.linter, entry.known_facts) };
     let project = entry.summary.map(|summary| ProjectUnit {
-        module: IndexedModule { root: place.root, filename: filename.clone(), summary },
+        module: IndexedModule { root: place.root, filename: Arc::clone(&filename), summary },
         linter,
     });
     LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, None, entry.messages, project) }
@@ -324,7 +324,7 @@ fn from_entry(entry: FileEntry, filename: String, place: ProjectPlace, location:
 
 /// This run's [`cache::project_fingerprint`].
 fn project_fingerprint(files: &[LintedFile]) -> Option<u64> {
-    cache::project_fingerprint(files.iter().map(|file| file.cache.map(|state| (file.filename.as_str(), state.summary_hash, state.key, file.facts))))
+    cache::project_fingerprint(files.iter().map(|file| file.cache.map(|state| (&*file.filename, state.summary_hash, state.key, file.facts))))
 }
 
 /// Writes back the buckets in which some file changed, with every file of them this run saw,
@@ -378,12 +378,12 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
 /// source not kept is read again.
 fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
     if file.source.is_none() {
-        file.source = std::fs::read_to_string(&file.filename).ok().map(Arc::from);
+        file.source = std::fs::read_to_string(&*file.filename).ok().map(Arc::from);
     }
     let (Some(unit), Some(source)) = (&mut file.project, &file.source) else { return };
     let linter = with_facts(unit.linter.clone(), facts);
     // The name is the path it was read from (stdin's `-` reads as a plain module, as it was).
-    let path = Path::new(&file.filename);
+    let path = Path::new(&*file.filename);
     let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, Some(path), &linter), &file.filename, source)));
     if let Ok(messages) = relinted {
         unit.linter = linter;
@@ -404,7 +404,7 @@ fn dotenv_not_ignored(path: &Path, resolver: &Resolver) -> Result<Option<LintedF
     if !(settings.respect_gitignore && in_repository && is_dotenv(name) && settings.linter_for(path).rules.contains(Rule::DotenvNotGitignored)) {
         return Ok(None);
     }
-    let filename = path.to_string_lossy().into_owned();
+    let filename = Arc::<str>::from(path.to_string_lossy());
     // The file's content (secrets) is never read nor quoted.
     let messages = to_messages(vec![dotenv_not_gitignored::diagnostic(name)], &filename, "");
     Ok(Some(LintedFile::new(filename, Some("".into()), messages, None)))
@@ -433,7 +433,7 @@ fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings, packages: &
 /// is written: with fixing, the fixed source is in `sources`. `project` holds the summaries of
 /// the other files of its project ([`project_modules`]); without, the buffer is its own project.
 pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fixing: Fixing, project: Option<Vec<IndexedModule>>) -> Diagnostics {
-    let filename = path.map_or_else(|| STDIN.to_string(), |path| path.to_string_lossy().into_owned());
+    let filename = path.map_or_else(|| Arc::from(STDIN), |path| Arc::from(path.to_string_lossy()));
     let mut linted = lint_bytes(bytes, path, filename, settings, fixing, &PackageDirs::default());
     match project {
         Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), others),
@@ -455,13 +455,13 @@ pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&P
             let linter = LinterSettings { rules: RuleSet::empty(), ..settings.linter.clone() };
             let (linter, root) = in_project(linter, Some(path), &settings.src, &packages);
             let summary = catch_unwind(AssertUnwindSafe(|| lint_and_summarize(&source, Some(path), &linter).1)).ok().flatten();
-            Ok(summary.map(|summary| IndexedModule { root, filename: path.to_string_lossy().into_owned(), summary }))
+            Ok(summary.map(|summary| IndexedModule { root, filename: Arc::from(path.to_string_lossy()), summary }))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(modules.into_iter().flatten().collect())
 }
 
-fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: String, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
+fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: Arc<str>, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
     let (linter, root) = file_settings(path, settings, packages);
     lint_prepared(bytes, path, filename, linter, root, fixing)
 }
@@ -473,7 +473,7 @@ fn file_settings(path: Option<&Path>, settings: &Settings, packages: &PackageDir
     in_project(linter, path, &settings.src, packages)
 }
 
-fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: String, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
+fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: Arc<str>, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
     let source: Arc<str> = match String::from_utf8(bytes) {
         Ok(source) => source.into(),
         // Ruff's wording for the same failure.
@@ -500,9 +500,9 @@ fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], pack
     }
 }
 
-fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: String, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
-    let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &str| {
-        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: filename.to_string(), summary }, linter })
+fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: Arc<str>, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
+    let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &Arc<str>| {
+        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: Arc::clone(filename), summary }, linter })
     };
     if fixing.mode == FixMode::Generate {
         let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);

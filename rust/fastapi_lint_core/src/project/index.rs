@@ -22,8 +22,9 @@ use crate::fastapi::FunctionRole;
 #[derive(Clone, Debug)]
 pub struct IndexedModule {
     pub root: Arc<Path>,
-    /// The file as messages name it (for related locations in other files' diagnostics).
-    pub filename: String,
+    /// The file as messages name it (for related locations in other files' diagnostics),
+    /// shared with the CLI's record of the file.
+    pub filename: Arc<str>,
     pub summary: ModuleSummary,
 }
 
@@ -265,7 +266,7 @@ impl<'m> Index<'m> {
                     rule: leaf.rule,
                     what: leaf.what.clone(),
                     module: module.summary.module.clone(),
-                    filename: module.filename.clone(),
+                    filename: module.filename.to_string(),
                     location: leaf.location,
                     end_location: leaf.end_location,
                 };

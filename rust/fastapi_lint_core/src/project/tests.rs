@@ -11,7 +11,7 @@ fn module(path: &str, source: &str) -> IndexedModule {
     let settings = LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..LinterSettings::default() };
     let summary = crate::lint_and_summarize(source, None, &settings).1.unwrap();
     let filename = format!("/project/{}.py", path.replace('.', "/"));
-    IndexedModule { root: std::path::Path::new("/project").into(), filename, summary }
+    IndexedModule { root: std::path::Path::new("/project").into(), filename: filename.into(), summary }
 }
 
 fn facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
