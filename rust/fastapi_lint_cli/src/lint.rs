@@ -75,7 +75,7 @@ impl FixedFile {
 impl Diagnostics {
     fn from_files(mut files: Vec<LintedFile>) -> Self {
         files.sort_by(|a, b| a.filename.cmp(&b.filename));
-        let mut diagnostics = Diagnostics::default();
+        let mut diagnostics = Diagnostics { messages: Vec::with_capacity(files.iter().map(|file| file.messages.len()).sum()), ..Diagnostics::default() };
         for file in files {
             if let Some(source) = file.source.filter(|_| !file.messages.is_empty() || file.fixed.is_some()) {
                 diagnostics.sources.insert(file.filename.to_string(), source);
@@ -375,16 +375,17 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
 
 /// Lints a file again with the facts the project gives it (fingerprint `key`); its messages
 /// are replaced (fixes were applied in the first pass, and the project rules have none). A
-/// source not kept is read again.
+/// source not kept is read again, and not kept after either, like the first pass's.
 fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
-    if file.source.is_none() {
-        file.source = std::fs::read_to_string(&*file.filename).ok().map(Arc::from);
-    }
-    let (Some(unit), Some(source)) = (&mut file.project, &file.source) else { return };
+    let source = match &file.source {
+        Some(source) => Some(Arc::clone(source)),
+        None => std::fs::read_to_string(&*file.filename).ok().map(Arc::from),
+    };
+    let (Some(unit), Some(source)) = (&mut file.project, source) else { return };
     let linter = with_facts(unit.linter.clone(), facts);
     // The name is the path it was read from (stdin's `-` reads as a plain module, as it was).
     let path = Path::new(&*file.filename);
-    let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(source, Some(path), &linter), &file.filename, source)));
+    let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(&source, Some(path), &linter), &file.filename, &source)));
     if let Ok(messages) = relinted {
         unit.linter = linter;
         file.messages = messages;
