@@ -217,7 +217,7 @@ impl<'m> Index<'m> {
         let (module_name, attribute) = name.rsplit_once('.')?;
         let module = *self.pick(self.modules_by_name.get(module_name)?, |module| *module, name, from)?;
         let summary = &self.modules[module].summary;
-        let import = summary.imports.iter().find(|import| summary.bound_name(import) == attribute)?;
+        let import = summary.imports.iter().find(|import| summary.binds(import, attribute))?;
         self.resolve_within(table, summary.name(import.qualified), module, depth.checked_sub(1)?)
     }
 

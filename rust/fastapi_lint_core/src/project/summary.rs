@@ -94,11 +94,12 @@ impl ModuleSummary {
         self.names.get(name)
     }
 
-    /// The name `import` binds in the module.
-    pub fn bound_name(&self, import: &Import) -> &str {
+    /// Whether `import` binds `name` in the module. Asked of every import of a module while a
+    /// re-export is looked for: the qualified name's end is compared, not split off.
+    pub fn binds(&self, import: &Import, name: &str) -> bool {
         match import.alias {
-            Some(alias) => self.name(alias),
-            None => last_part(self.name(import.qualified)),
+            Some(alias) => self.name(alias) == name,
+            None => is_last_part(self.name(import.qualified), name),
         }
     }
 }
@@ -223,7 +224,7 @@ fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilde
     for (_, binding) in semantic.bindings().filter(|(_, binding)| binding.scope == ScopeId::MODULE) {
         match &binding.kind {
             BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => {
-                let alias = (last_part(qualified) != binding.name).then(|| names.intern(binding.name));
+                let alias = (!is_last_part(qualified, binding.name)).then(|| names.intern(binding.name));
                 imports.push(Import { qualified: names.intern(qualified), alias });
             }
             BindingKind::Assignment { value: Expr::Call(call) }
@@ -238,8 +239,9 @@ fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilde
     summary.apps = apps.into_boxed_slice();
 }
 
-fn last_part(qualified: &str) -> &str {
-    qualified.rsplit('.').next().unwrap_or(qualified)
+/// Whether `name` is the last dotted part of `qualified`.
+fn is_last_part(qualified: &str, name: &str) -> bool {
+    qualified.strip_suffix(name).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 /// Functions handed to FastAPI as dependencies and as background tasks.
