@@ -240,9 +240,14 @@ struct Lookup {
     entry: Option<FileEntry>,
 }
 
+/// The file as messages name it: its path, as text.
+fn filename_of(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy())
+}
+
 /// Reads and lints one file (fixing it, with [`FixMode::Apply`]).
 fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
-    let filename = Arc::<str>::from(path.to_string_lossy());
+    let filename = filename_of(path);
     match std::fs::read(path) {
         Ok(bytes) => {
             let linted = lint_bytes(bytes, Some(path), filename, settings, fixing, packages);
@@ -255,7 +260,7 @@ fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &Packag
 /// Lints one file unless the cache holds its findings: its entry is for the same per-file
 /// settings, and the file is unchanged by `stat` or, failing that, by content.
 fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }: Lookup, packages: &PackageDirs) -> LintedFile {
-    let filename = Arc::<str>::from(path.to_string_lossy());
+    let filename = filename_of(path);
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) => return LintedFile::failed(filename, error.to_string()),
@@ -351,7 +356,7 @@ fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
     // would otherwise sit on top of all of them (the run's memory peak).
     for file in files.iter_mut().filter(|file| file.cache.is_none()) {
         if let Some(unit) = &mut file.project {
-            drop(std::mem::take(&mut unit.module.summary));
+            unit.module.summary = ModuleSummary::default();
         }
     }
     let relint: Vec<(&mut LintedFile, FileFacts, u64)> = files
@@ -377,10 +382,7 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
 /// are replaced (fixes were applied in the first pass, and the project rules have none). A
 /// source not kept is read again, and not kept after either, like the first pass's.
 fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
-    let source = match &file.source {
-        Some(source) => Some(Arc::clone(source)),
-        None => std::fs::read_to_string(&*file.filename).ok().map(Arc::from),
-    };
+    let source = file.source.clone().or_else(|| std::fs::read_to_string(&*file.filename).ok().map(Arc::from));
     let (Some(unit), Some(source)) = (&mut file.project, source) else { return };
     let linter = with_facts(unit.linter.clone(), facts);
     // The name is the path it was read from (stdin's `-` reads as a plain module, as it was).
@@ -405,7 +407,7 @@ fn dotenv_not_ignored(path: &Path, resolver: &Resolver) -> Result<Option<LintedF
     if !(settings.respect_gitignore && in_repository && is_dotenv(name) && settings.linter_for(path).rules.contains(Rule::DotenvNotGitignored)) {
         return Ok(None);
     }
-    let filename = Arc::<str>::from(path.to_string_lossy());
+    let filename = filename_of(path);
     // The file's content (secrets) is never read nor quoted.
     let messages = to_messages(vec![dotenv_not_gitignored::diagnostic(name)], &filename, "");
     Ok(Some(LintedFile::new(filename, Some("".into()), messages, None)))
@@ -434,7 +436,7 @@ fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings, packages: &
 /// is written: with fixing, the fixed source is in `sources`. `project` holds the summaries of
 /// the other files of its project ([`project_modules`]); without, the buffer is its own project.
 pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fixing: Fixing, project: Option<Vec<IndexedModule>>) -> Diagnostics {
-    let filename = path.map_or_else(|| Arc::from(STDIN), |path| Arc::from(path.to_string_lossy()));
+    let filename = path.map_or_else(|| Arc::from(STDIN), filename_of);
     let mut linted = lint_bytes(bytes, path, filename, settings, fixing, &PackageDirs::default());
     match project {
         Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), others),
@@ -456,7 +458,7 @@ pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&P
             let linter = LinterSettings { rules: RuleSet::empty(), ..settings.linter.clone() };
             let (linter, root) = in_project(linter, Some(path), &settings.src, &packages);
             let summary = catch_unwind(AssertUnwindSafe(|| lint_and_summarize(&source, Some(path), &linter).1)).ok().flatten();
-            Ok(summary.map(|summary| IndexedModule { root, filename: Arc::from(path.to_string_lossy()), summary }))
+            Ok(summary.map(|summary| IndexedModule { root, filename: filename_of(path), summary }))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(modules.into_iter().flatten().collect())

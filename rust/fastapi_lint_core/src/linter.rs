@@ -78,6 +78,9 @@ fn lint(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, set
 /// Files smaller than this are linted on the caller's thread: too few tokens to nest deeper
 /// than a default stack holds.
 const LARGE_FILE: usize = 128 * 1024;
+/// Every level of nesting takes at least a few bytes of source; a level of the parser's or
+/// `Drop`'s recursion takes far less stack than this many times those bytes.
+const STACK_BYTES_PER_SOURCE_BYTE: usize = 128;
 /// The stack of the workers [`init_thread_pool`] starts, reserved rather than committed: files
 /// up to half a MiB, the largest of real projects, are linted on the worker itself.
 const WORKER_STACK: usize = 64 << 20;
@@ -98,9 +101,6 @@ pub fn init_thread_pool() {
         let _ = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).start_handler(|_| ON_WORKER.set(true)).build_global();
     });
 }
-/// Every level of nesting takes at least a few bytes of source; a level of the parser's or
-/// `Drop`'s recursion takes far less stack than this many times those bytes.
-const STACK_BYTES_PER_SOURCE_BYTE: usize = 128;
 
 fn lint_on_this_thread(
     source: &str,

@@ -270,8 +270,9 @@ impl<'m> Index<'m> {
                     location: leaf.location,
                     end_location: leaf.end_location,
                 };
-                chains.insert(ItemId::new(id, item), chain);
-                queue.push_back(ItemId::new(id, item));
+                let function = ItemId::new(id, item);
+                chains.insert(function, chain);
+                queue.push_back(function);
             }
         }
         while let Some(callee) = queue.pop_front() {
@@ -314,7 +315,10 @@ impl<'m> Index<'m> {
         let mut bases: Vec<((usize, &str), &str)> = extended
             .iter()
             .filter(|(_, count)| **count >= 2)
-            .map(|(class, _)| (class.module(), &self.modules[class.module()].summary, &self.modules[class.module()].summary.classes[class.item()]))
+            .map(|(class, _)| {
+                let summary = &self.modules[class.module()].summary;
+                (class.module(), summary, &summary.classes[class.item()])
+            })
             .filter(|(_, summary, class)| direct(summary, class) && class.configures && !class.declares_fields)
             .map(|(module, summary, class)| (self.package_of(module), summary.name(class.name)))
             .collect();
