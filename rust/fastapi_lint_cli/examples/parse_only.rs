@@ -13,7 +13,7 @@ use ruff_python_parser::{ParseOptions, parse_unchecked};
 // The allocator of the real binary: parsing is allocation-heavy, so a floor measured with
 // another allocator would not be the same work.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: fastapi_lint_cli::allocator::Allocator = fastapi_lint_cli::allocator::ALLOCATOR;
 
 fn main() {
     let paths: Vec<String> = std::env::args().skip(1).collect();

@@ -7,6 +7,7 @@
 //! - [`fix_source`]: the same, fixing the buffer.
 //! - [`message_to_json`]: one element of the `json` output format.
 
+pub mod allocator;
 mod args;
 mod cache;
 mod commands;

@@ -1,7 +1,5 @@
-// Only the binary chooses the allocator: the library is also linked into the Python extension,
-// which sets its own.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: fastapi_lint_cli::allocator::Allocator = fastapi_lint_cli::allocator::ALLOCATOR;
 
 fn main() {
     std::process::exit(fastapi_lint_cli::run(std::env::args_os().collect()));

@@ -20,7 +20,7 @@ use pyo3::types::PyDict;
 
 // Rust's allocations in the extension (Python's own are untouched): as in the CLI binary.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: fastapi_lint_cli::allocator::Allocator = fastapi_lint_cli::allocator::ALLOCATOR;
 
 create_exception!(
     fastapi_lint,
