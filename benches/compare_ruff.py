@@ -3,8 +3,9 @@
     python benches/compare_ruff.py [PATH] [--runs N] [--instructions]
 
 PATH defaults to the fetched corpus (`benches/corpus/data`, see `corpus/fetch.py`). Every
-command runs N times (default 5) after one warm-up; the table shows the median wall time and
-the peak resident memory of each. Rows:
+command runs N times (default 5) after one warm-up, in rounds that run every command in turn
+(so that all rows see the machine's drift alike); the table shows the median wall time and the
+peak resident memory of each. Rows:
 
 - Ruff with the rules closest to ours (`--select FAST,ASYNC`), no cache: the reference;
 - fastapi-lint cold (`--no-cache`, every stable rule, the project index): ratio to Ruff;
@@ -63,20 +64,37 @@ def measure(command: list[str]) -> tuple[float, int]:
     return float(seconds), int(max_rss_kib)
 
 
-def bench(name: str, command: list[str], runs: int, before_each: Optional[Callable[[int], None]] = None) -> dict:
-    if before_each:
-        before_each(-1)
-    measure(command)  # warm-up: page cache, first-run costs (and, for warm rows, the cache)
-    samples = []
-    for run in range(runs):
-        if before_each:
-            before_each(run)
-        samples.append(measure(command))
-    return {
-        "name": name,
-        "median_s": statistics.median(s for s, _ in samples),
-        "peak_mib": max(m for _, m in samples) / 1024,
-    }
+class Bench:
+    """One row: a command, and what runs before each of its runs (`before_each(-1)` before the
+    warm-up)."""
+
+    def __init__(self, name: str, command: list[str], before_each: Optional[Callable[[int], None]] = None):
+        self.name, self.command, self.before_each = name, command, before_each
+        self.samples: list[tuple[float, int]] = []
+
+    def run(self, run: int) -> None:
+        if self.before_each:
+            self.before_each(run)
+        sample = measure(self.command)
+        if run >= 0:
+            self.samples.append(sample)
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(seconds for seconds, _ in self.samples)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(max_rss for _, max_rss in self.samples) / 1024
+
+
+def run_interleaved(rows: list[Bench], runs: int) -> None:
+    """A warm-up of each row (page cache, first-run costs, and the cache of warm rows), then
+    `runs` rounds of every row in turn: a shared machine's speed drifts over minutes, and rows
+    run in the same rounds see the same drift, so their ratios hold where times do not."""
+    for run in range(-1, runs):
+        for row in rows:
+            row.run(run)
 
 
 def instructions(command: list[str]) -> int:
@@ -142,15 +160,19 @@ def main() -> int:
         native_ours = [str(native), "check", *common, "--cache-dir", native_cache]
         touch = toucher(max(files, key=lambda file: file.stat().st_size))
         try:
-            ruff = bench("ruff --select FAST,ASYNC (no cache)", ruff_cold, args.runs)
-            cold = bench("fastapi-lint cold (no cache)", [*ours, "--no-cache", path], args.runs)
-            cold_native = bench("native binary, cold (no cache)", native_cold, args.runs)
-            no_project = bench("fastapi-lint --no-project (no cache)", [*ours, "--no-cache", "--no-project", path], args.runs)
-            warm = bench("fastapi-lint warm (nothing changed)", [*ours, path], args.runs)
-            touched = bench("fastapi-lint warm (one file changed)", [*ours, path], args.runs, touch)
-            warm_native = bench("native binary, warm (nothing changed)", [*native_ours, path], args.runs)
-            touched_native = bench("native binary, warm (one file changed)", [*native_ours, path], args.runs, touch)
-            parse = bench("read + parse only (floor)", [str(floor), path], args.runs)
+            ruff = Bench("ruff --select FAST,ASYNC (no cache)", ruff_cold)
+            cold = Bench("fastapi-lint cold (no cache)", [*ours, "--no-cache", path])
+            cold_native = Bench("native binary, cold (no cache)", native_cold)
+            no_project = Bench("fastapi-lint --no-project (no cache)", [*ours, "--no-cache", "--no-project", path])
+            warm = Bench("fastapi-lint warm (nothing changed)", [*ours, path])
+            touched = Bench("fastapi-lint warm (one file changed)", [*ours, path], touch)
+            warm_native = Bench("native binary, warm (nothing changed)", [*native_ours, path])
+            touched_native = Bench("native binary, warm (one file changed)", [*native_ours, path], touch)
+            parse = Bench("read + parse only (floor)", [str(floor), path])
+            # The touched rows in rounds of their own: a touch would be a change to the warm
+            # rows, which share their caches.
+            run_interleaved([ruff, cold, cold_native, no_project, warm, warm_native, parse], args.runs)
+            run_interleaved([touched, touched_native], args.runs)
         finally:
             touch.restore()  # type: ignore[attr-defined]
     lines = sum(len(file.read_bytes().splitlines()) for file in files)
@@ -161,17 +183,17 @@ def main() -> int:
     print("|---|---|---|---|")
     rows = [
         (ruff, "1.00x (reference)"),
-        (cold, f"{cold['median_s'] / ruff['median_s']:.2f}x Ruff's time, {cold['peak_mib'] / ruff['peak_mib']:.2f}x its memory"),
-        (cold_native, f"{cold_native['median_s'] / ruff['median_s']:.2f}x Ruff's time, {cold_native['peak_mib'] / ruff['peak_mib']:.2f}x its memory"),
-        (no_project, f"cold is {cold['median_s'] / no_project['median_s']:.2f}x this (the index's cost)"),
-        (warm, f"{warm['median_s'] / cold['median_s']:.2f}x cold"),
-        (touched, f"{touched['median_s'] / cold['median_s']:.2f}x cold"),
-        (warm_native, f"{warm_native['median_s'] / cold_native['median_s']:.2f}x the native cold run"),
-        (touched_native, f"{touched_native['median_s'] / cold_native['median_s']:.2f}x the native cold run"),
-        (parse, f"cold is {cold['median_s'] / parse['median_s']:.2f}x this (rules + index on top of parsing)"),
+        (cold, f"{cold.median_s / ruff.median_s:.2f}x Ruff's time, {cold.peak_mib / ruff.peak_mib:.2f}x its memory"),
+        (cold_native, f"{cold_native.median_s / ruff.median_s:.2f}x Ruff's time, {cold_native.peak_mib / ruff.peak_mib:.2f}x its memory"),
+        (no_project, f"cold is {cold.median_s / no_project.median_s:.2f}x this (the index's cost)"),
+        (warm, f"{warm.median_s / cold.median_s:.2f}x cold"),
+        (touched, f"{touched.median_s / cold.median_s:.2f}x cold"),
+        (warm_native, f"{warm_native.median_s / cold_native.median_s:.2f}x the native cold run"),
+        (touched_native, f"{touched_native.median_s / cold_native.median_s:.2f}x the native cold run"),
+        (parse, f"cold is {cold.median_s / parse.median_s:.2f}x this (rules + index on top of parsing)"),
     ]
-    for r, ratio in rows:
-        print(f"| {r['name']} | {r['median_s'] * 1000:.0f} ms | {r['peak_mib']:.0f} MiB | {ratio} |")
+    for row, ratio in rows:
+        print(f"| {row.name} | {row.median_s * 1000:.0f} ms | {row.peak_mib:.0f} MiB | {ratio} |")
     if args.instructions:
         ruff_ir = instructions(ruff_cold)
         ours_ir = instructions(native_cold)
