@@ -95,13 +95,32 @@ pub struct FileEntry {
     /// same facts again (it mostly does) it need not be linted a second time.
     pub known_facts: FileFacts,
     pub messages: Vec<Message>,
-    pub summary: Option<ModuleSummary>,
+    pub summary: Option<PackedSummary>,
 }
 
 impl FileEntry {
     /// `summary_hash` is [`summary_hash`] of `summary`, which the caller has already taken.
-    pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<ModuleSummary>, summary_hash: u64) -> Self {
+    pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<PackedSummary>, summary_hash: u64) -> Self {
         Self { freshness, content_hash, summary_hash, key, last_seen: now(), facts: facts_key(&known_facts), known_facts, messages, summary }
+    }
+}
+
+/// A module summary as an entry keeps it: encoded on its own, so that reading a bucket only
+/// copies it. Only the project index reads summaries, and a warm run in which nothing changed
+/// builds no index (most of what a bucket holds is summaries).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PackedSummary(#[serde(with = "serde_bytes")] Vec<u8>);
+
+impl PackedSummary {
+    pub fn pack(summary: &ModuleSummary) -> Self {
+        // Encoding into memory fails only for types bincode cannot encode, which a summary
+        // has none of.
+        Self(bincode::serialize(summary).unwrap_or_default())
+    }
+
+    /// The summary, when it decodes to one whose [`summary_hash`] is `expected`.
+    pub fn unpack(&self, expected: u64) -> Option<ModuleSummary> {
+        bincode::deserialize(&self.0).ok().filter(|summary| summary_hash(Some(summary)) == expected)
     }
 }
 
@@ -145,7 +164,7 @@ pub fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
 
 /// The shape of an entry, bumped when what an entry holds changes within a version (bincode
 /// is not self-describing: an entry of another shape could read as garbage instead of failing).
-const ENTRY_FORMAT: u32 = 3;
+const ENTRY_FORMAT: u32 = 4;
 
 /// The shard of the files one configuration governs: its project root and settings.
 pub fn shard_key(settings: &Settings) -> u64 {
@@ -291,7 +310,7 @@ mod tests {
         let facts = FileFacts { apps: app.into_iter().map(String::from).collect(), ..FileFacts::default() };
         let summary = ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() };
         let summary_hash = summary_hash(Some(&summary));
-        FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(summary), summary_hash)
+        FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(PackedSummary::pack(&summary)), summary_hash)
     }
 
     fn update(shard: u64, path: &str, entry: FileEntry) -> (Location, String, FileEntry) {
@@ -310,10 +329,23 @@ mod tests {
         let read = cache.take(Location::of(1, "/p/app.py"), "/p/app.py").expect("the entry was written");
         assert_eq!((read.facts, read.key, read.content_hash), (facts, 7, content_hash(b"x = 1\n")));
         assert!(read.known_facts.apps.contains("api"), "the facts themselves are kept");
-        assert_eq!(read.summary.as_ref().map(|summary| summary.module.as_str()), Some("app"));
+        let summary = read.summary.as_ref().and_then(|summary| summary.unpack(read.summary_hash)).expect("the summary reads back");
+        assert_eq!(summary.module, "app");
         assert!(cache.take(Location::of(2, "/p/app.py"), "/p/app.py").is_none(), "another shard does not see it");
         assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().lines().last(), Some("*"));
         assert!(fs::read_to_string(dir.path().join("CACHEDIR.TAG")).unwrap().starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    }
+
+    #[test]
+    fn a_summary_is_read_only_when_it_is_the_one_its_hash_describes() {
+        let summary = ModuleSummary { module: "app.routes".to_string(), ..ModuleSummary::default() };
+        let packed = PackedSummary::pack(&summary);
+        let hash = summary_hash(Some(&summary));
+        assert_eq!(packed.unpack(hash).map(|summary| summary.module), Some("app.routes".to_string()));
+        assert!(packed.unpack(hash ^ 1).is_none(), "another summary's hash");
+        let mut cut = packed.clone();
+        cut.0.truncate(cut.0.len() / 2);
+        assert!(cut.unpack(hash).is_none(), "bytes that do not decode");
     }
 
     #[test]

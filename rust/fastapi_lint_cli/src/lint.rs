@@ -12,7 +12,7 @@ use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source, to_messages};
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, FileEntry, Freshness, Location};
+use crate::cache::{self, Cache, FileEntry, Freshness, Location, PackedSummary};
 use crate::config::Settings;
 use crate::config::discovery::Resolver;
 use crate::output::Sources;
@@ -117,6 +117,9 @@ struct ProjectUnit {
     module: IndexedModule,
     /// The file's settings, module path included.
     linter: LinterSettings,
+    /// The summary as the file's cache entry kept it, until [`unpack_summaries`] reads it into
+    /// `module` (whose summary is empty until then): only the project index reads summaries.
+    packed: Option<PackedSummary>,
 }
 
 /// What the cache records of a file besides its findings.
@@ -144,7 +147,7 @@ impl LintedFile {
     /// The file's entry for the cache: its findings and summary, as found.
     fn cache_entry(&self) -> Option<(Location, String, FileEntry)> {
         let state = self.cache?;
-        let summary = self.project.as_ref().map(|unit| unit.module.summary.clone());
+        let summary = self.project.as_ref().map(|unit| unit.packed.clone().unwrap_or_else(|| PackedSummary::pack(&unit.module.summary)));
         let facts = self.project.as_ref().and_then(|unit| unit.linter.project.as_ref()).map(|project| project.facts.clone()).unwrap_or_default();
         let entry = FileEntry::new(state.freshness, state.content_hash, state.key, facts, self.messages.clone(), summary, state.summary_hash);
         Some((state.location, self.filename.to_string(), entry))
@@ -211,6 +214,7 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
         // edited without changing its summary was linted with its last facts, which still hold.
         let unchanged = cache.as_ref().and_then(Cache::project).is_some_and(|last| Some(last) == project_fingerprint(&files));
         if !unchanged {
+            unpack_summaries(&mut files);
             crate::allocator::release_freed_memory();
             apply_project_facts(&mut files, Vec::new());
         }
@@ -284,13 +288,49 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
         Some(entry) if entry.facts != no_facts() => (with_facts(linter, entry.known_facts), entry.facts),
         _ => (linter, no_facts()),
     };
+    let state = CacheState { location, freshness, content_hash, summary_hash: 0, key, changed: true };
+    lint_into_entry(bytes, path, filename, (linter, facts), root, state)
+}
+
+/// Lints a file for its cache entry, whose `state` is all known but the summary's hash;
+/// `facts` is the fingerprint of the facts `linter` holds.
+fn lint_into_entry(bytes: Vec<u8>, path: &Path, filename: Arc<str>, (linter, facts): (LinterSettings, u64), root: Arc<Path>, state: CacheState) -> LintedFile {
     let mut linted = lint_prepared(bytes, Some(path), filename, linter, root, Fixing::REPORT_ONLY);
     if linted.project.is_some() {
         linted.facts = facts;
     }
     let summary_hash = cache::summary_hash(linted.project.as_ref().map(|unit| &unit.module.summary));
-    linted.cache = Some(CacheState { location, freshness, content_hash, summary_hash, key, changed: true });
+    linted.cache = Some(CacheState { summary_hash, ..state });
     linted
+}
+
+/// Reads the summaries cache entries kept, for the index. A summary that does not read back as
+/// the one its entry was written with has its file linted again: the index never sees it.
+fn unpack_summaries(files: &mut [LintedFile]) {
+    files.par_iter_mut().for_each(|file| {
+        let (Some(unit), Some(state)) = (&mut file.project, file.cache) else { return };
+        let Some(packed) = unit.packed.take() else { return };
+        match packed.unpack(state.summary_hash) {
+            Some(summary) => unit.module.summary = summary,
+            None => {
+                let place = (unit.linter.clone(), Arc::clone(&unit.module.root));
+                *file = lint_again(&file.filename, place, file.facts, state);
+            }
+        }
+    });
+}
+
+/// A file whose cache entry was found wanting, linted with the settings and facts it was
+/// given (`place`: its linter and root).
+fn lint_again(filename: &Arc<str>, (linter, root): (LinterSettings, Arc<Path>), facts: u64, state: CacheState) -> LintedFile {
+    let path = Path::new(&**filename);
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let state = CacheState { content_hash: cache::content_hash(&bytes), changed: true, ..state };
+            lint_into_entry(bytes, path, Arc::clone(filename), (linter, facts), root, state)
+        }
+        Err(error) => LintedFile::failed(Arc::clone(filename), error.to_string()),
+    }
 }
 
 /// `linter` with the project's `facts` for its file.
@@ -310,9 +350,10 @@ fn from_entry(entry: FileEntry, filename: Arc<str>, place: ProjectPlace, locatio
     let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, summary_hash: entry.summary_hash, key: entry.key, changed: false };
     // The facts go with the findings into the entry written back.
     let linter = if entry.facts == no_facts() { place.linter } else { with_facts(place.linter, entry.known_facts) };
-    let project = entry.summary.map(|summary| ProjectUnit {
-        module: IndexedModule { root: place.root, filename: Arc::clone(&filename), summary },
+    let project = entry.summary.map(|packed| ProjectUnit {
+        module: IndexedModule { root: place.root, filename: Arc::clone(&filename), summary: ModuleSummary::default() },
         linter,
+        packed: Some(packed),
     });
     LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, None, entry.messages, project) }
 }
@@ -365,6 +406,7 @@ fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
 
 /// A file as its own project: facts from its own summary only (same-module helpers).
 fn with_own_facts(mut file: LintedFile) -> LintedFile {
+    unpack_summaries(std::slice::from_mut(&mut file));
     apply_project_facts(std::slice::from_mut(&mut file), Vec::new());
     file
 }
@@ -496,7 +538,7 @@ fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], pack
 
 fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: Arc<str>, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
     let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &Arc<str>| {
-        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: Arc::clone(filename), summary }, linter })
+        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: Arc::clone(filename), summary }, linter, packed: None })
     };
     if fixing.mode == FixMode::Generate {
         let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);
@@ -530,4 +572,58 @@ fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: Arc<str>, linter
     let (_, summary) = lint_and_summarize(&fixed_source, path, &linter);
     let unit = unit(summary, linter, &filename);
     LintedFile { fixed, fix_warnings, ..LintedFile::new(filename, Some(fixed_source), messages, unit) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SLEEPING_ROUTE: &str = "import time\n\nfrom fastapi import FastAPI\n\napp = FastAPI(openapi_url=None)\n\n\n@app.get('/')\nasync def index():\n    time.sleep(1)\n";
+
+    /// `app.py`, with `SLEEPING_ROUTE` on disk, as a cache hit whose entry holds no findings
+    /// and `packed` as its summary, written with the summary hash of `hashed`.
+    fn cached(dir: &Path, packed: &ModuleSummary, hashed: &ModuleSummary) -> LintedFile {
+        let path = dir.join("app.py");
+        std::fs::write(&path, SLEEPING_ROUTE).unwrap();
+        let filename = filename_of(&path);
+        let module_path = Some(vec!["app".to_string()]);
+        let linter = LinterSettings { project: Some(Arc::new(ProjectFile { module_path, facts: FileFacts::default() })), ..LinterSettings::default() };
+        let module = IndexedModule { root: Arc::from(dir), filename: Arc::clone(&filename), summary: ModuleSummary::default() };
+        let project = ProjectUnit { module, linter, packed: Some(PackedSummary::pack(packed)) };
+        let freshness = Freshness::of(&std::fs::metadata(&path).unwrap());
+        let state = CacheState { location: Location::of(1, &filename), freshness, content_hash: 0, summary_hash: cache::summary_hash(Some(hashed)), key: 0, changed: false };
+        LintedFile { cache: Some(state), ..LintedFile::new(filename, None, Vec::new(), Some(project)) }
+    }
+
+    fn summary(module: &str) -> ModuleSummary {
+        ModuleSummary { module: module.to_string(), ..ModuleSummary::default() }
+    }
+
+    #[test]
+    fn a_cached_summary_is_read_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = [cached(dir.path(), &summary("app"), &summary("app"))];
+        unpack_summaries(&mut files);
+        let [file] = files;
+        assert!(file.messages.is_empty(), "the cached findings, not a lint's");
+        let unit = file.project.expect("still a module of the project");
+        assert_eq!(unit.module.summary.module, "app");
+        assert!(unit.packed.is_none());
+    }
+
+    #[test]
+    fn a_cached_summary_unlike_the_one_written_gets_its_file_linted_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = [cached(dir.path(), &summary("elsewhere"), &summary("app"))];
+        unpack_summaries(&mut files);
+        let [file] = files;
+        let codes: Vec<&str> = file.messages.iter().map(Message::code).collect();
+        assert_eq!(codes, ["FAPI101"], "the findings of a lint of the file");
+        let state = file.cache.expect("an entry to write");
+        assert!(state.changed);
+        assert_eq!(state.content_hash, cache::content_hash(SLEEPING_ROUTE.as_bytes()));
+        let unit = file.project.expect("a module of the project");
+        assert_eq!(unit.module.summary.module, "app", "the summary of the file, not the one cached");
+        assert_eq!(state.summary_hash, cache::summary_hash(Some(&unit.module.summary)));
+    }
 }
