@@ -74,7 +74,9 @@ impl FixedFile {
 
 impl Diagnostics {
     fn from_files(mut files: Vec<LintedFile>) -> Self {
-        files.sort_by(|a, b| a.filename.cmp(&b.filename));
+        // By a cached key: a record is a few hundred bytes, moved once instead of at every
+        // step of a comparison sort.
+        files.sort_by_cached_key(|file| Arc::clone(&file.filename));
         let mut diagnostics = Diagnostics { messages: Vec::with_capacity(files.iter().map(|file| file.messages.len()).sum()), ..Diagnostics::default() };
         for file in files {
             if let Some(source) = file.source.filter(|_| !file.messages.is_empty() || file.fixed.is_some()) {

@@ -78,6 +78,12 @@ impl Context<'_> {
 
     /// The filename as people read it: relative to the working directory when inside it.
     pub fn relative_path<'m>(&self, filename: &'m str) -> std::borrow::Cow<'m, str> {
+        // What `strip_prefix` gives, found without parsing both paths into components: the
+        // walk's files are the working directory joined with the rest, byte for byte.
+        let below_cwd = self.cwd.to_str().and_then(|cwd| filename.strip_prefix(cwd)).and_then(|rest| rest.strip_prefix(std::path::MAIN_SEPARATOR));
+        if let Some(relative) = below_cwd.filter(|relative| !relative.is_empty() && !relative.starts_with(std::path::is_separator)) {
+            return relative.into();
+        }
         match Path::new(filename).strip_prefix(self.cwd) {
             Ok(relative) if filename != "-" => relative.to_string_lossy().into_owned().into(),
             _ => filename.into(),

@@ -301,6 +301,11 @@ fn paths_outside_the_working_directory_stay_absolute() {
     assert_eq!(context.relative_path("/p/sub/a.py"), "sub/a.py");
     assert_eq!(context.relative_path("/elsewhere/a.py"), "/elsewhere/a.py");
     assert_eq!(context.relative_path("-"), "-");
+    // A sibling whose name starts like the working directory's is outside it.
+    assert_eq!(context.relative_path("/pkg/a.py"), "/pkg/a.py");
+    // What the text does not show plainly, `Path` decides.
+    assert_eq!(context.relative_path("/p//sub/a.py"), "sub/a.py");
+    assert_eq!(context.relative_path("/p/"), "");
 }
 
 /// A related location (FAPI106's leaf call in another file) shows as an `info:` line in the full
