@@ -186,12 +186,16 @@ pub fn file_key(linter: &LinterSettings) -> u64 {
 
 /// The fingerprint of a whole-project run: every file (by path) with its summary, its settings
 /// and the facts its findings were made with. `None` when a file has no cache entry to speak of
-/// (it could not be read).
+/// (it could not be read). The files' hashes are summed, so the order they come in does not
+/// matter and need not be sorted (a multiset hash: each file's hash covers its path).
 pub fn project_fingerprint<'a>(files: impl IntoIterator<Item = Option<(&'a str, u64, u64, u64)>>) -> Option<u64> {
-    let mut files: Vec<(&str, u64, u64, u64)> = files.into_iter().collect::<Option<_>>()?;
-    files.sort_unstable();
+    let (sum, count) = files.into_iter().try_fold((0u64, 0u64), |(sum, count), file| {
+        let mut hasher = Xxh3Default::new();
+        file?.hash(&mut hasher);
+        Some((sum.wrapping_add(hasher.finish()), count + 1))
+    })?;
     let mut hasher = Xxh3Default::new();
-    files.hash(&mut hasher);
+    (sum, count).hash(&mut hasher);
     Some(hasher.finish())
 }
 
@@ -388,6 +392,10 @@ mod tests {
         assert_eq!(Cache::open(dir.path(), [1]).project(), None, "another set of shards is another project");
         assert_ne!(project_fingerprint([Some(("/p/a.py", 1, 2, 4))]), fingerprint, "other facts, another fingerprint");
         assert_eq!(project_fingerprint([Some(("/p/a.py", 1, 2, 3)), None]), None, "a file without an entry");
+        let both = project_fingerprint([Some(("/p/a.py", 1, 2, 3)), Some(("/p/b.py", 1, 2, 3))]);
+        assert_eq!(project_fingerprint([Some(("/p/b.py", 1, 2, 3)), Some(("/p/a.py", 1, 2, 3))]), both, "in any order");
+        assert_ne!(both, fingerprint, "another file, another fingerprint");
+        assert_ne!(project_fingerprint([Some(("/p/a.py", 1, 2, 3)), Some(("/p/b.py", 1, 3, 2))]), both, "the summary and settings of b swapped");
     }
 
     #[test]
