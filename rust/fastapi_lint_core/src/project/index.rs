@@ -8,13 +8,13 @@ use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::facts::{Chain, FileFacts};
-use super::summary::{ClassSummary, FunctionSummary, Leaf, ModuleSummary};
+use super::summary::{ClassSummary, FunctionSummary, Import, Leaf, ModuleSummary};
 use crate::fastapi::FunctionRole;
 
 /// One module of the project: its summary and the directory its name is relative to (two
@@ -33,6 +33,9 @@ const BASE_MODEL: &[&str] = &["pydantic.BaseModel", "pydantic.main.BaseModel"];
 
 /// How many re-exports (`from .users import load` in a package `__init__`) a name is followed through.
 const MAX_REEXPORTS: u8 = 4;
+/// Modules with at most this many imports are scanned for the one binding a name; the others
+/// get a table (memory for the index, the run's peak, only where a scan would cost).
+const SCANNED_IMPORTS: usize = 32;
 
 /// A role a module's uses give a function of another module: `(module, function name, role)`.
 type RoleGiven = (usize, String, FunctionRole);
@@ -125,6 +128,11 @@ struct Index<'m> {
     classes: Table<&'m str>,
     /// `module.app`, built: a summary names apps within their module.
     apps: Table<String>,
+    /// The imports of each module with more than [`SCANNED_IMPORTS`] by the name they bind,
+    /// made the first time a re-export is looked for in the module: a package's `__init__`
+    /// that re-exports hundreds of names is asked for one at nearly every call into the
+    /// package, and scanning its imports every time was most of the index's name resolution.
+    imports_by_name: Vec<OnceLock<HashMap<&'m str, &'m Import>>>,
 }
 
 impl<'m> Index<'m> {
@@ -145,6 +153,7 @@ impl<'m> Index<'m> {
             functions: Table::with_capacity(count(|summary| summary.functions.len())),
             classes: Table::with_capacity(count(|summary| summary.classes.len())),
             apps: Table::with_capacity(count(|summary| summary.apps.len())),
+            imports_by_name: modules.iter().map(|_| OnceLock::new()).collect(),
         };
         for (id, module) in modules.iter().enumerate() {
             let summary = &module.summary;
@@ -217,7 +226,14 @@ impl<'m> Index<'m> {
         let (module_name, attribute) = name.rsplit_once('.')?;
         let module = *self.pick(self.modules_by_name.get(module_name)?, |module| *module, name, from)?;
         let summary = &self.modules[module].summary;
-        let import = summary.imports.iter().find(|import| summary.binds(import, attribute))?;
+        // The first import of a name binds it (a table is collected from the last: the first
+        // stays).
+        let import = if summary.imports.len() <= SCANNED_IMPORTS {
+            summary.imports.iter().find(|import| summary.binds(import, attribute))?
+        } else {
+            let imports = self.imports_by_name[module].get_or_init(|| summary.imports.iter().rev().map(|import| (summary.bound_name(import), import)).collect());
+            *imports.get(attribute)?
+        };
         self.resolve_within(table, summary.name(import.qualified), module, depth.checked_sub(1)?)
     }
 

@@ -102,6 +102,14 @@ impl ModuleSummary {
             None => is_last_part(self.name(import.qualified), name),
         }
     }
+
+    /// The name `import` binds in the module: its alias, or its qualified name's last part.
+    pub fn bound_name(&self, import: &Import) -> &str {
+        match import.alias {
+            Some(alias) => self.name(alias),
+            None => self.name(import.qualified).rsplit('.').next().unwrap_or_default(),
+        }
+    }
 }
 
 /// Collects per-function call facts while the checker walks the module.

@@ -70,16 +70,23 @@ async def route():
 
 #[test]
 fn re_exports_are_followed_by_the_name_they_bind() {
-    // `nap` binds the last part of its qualified name; `a as renamed` binds an alias.
-    let init = "from pkg.helpers import nap\nfrom pkg.helpers import a as renamed\n";
-    let caller = "from pkg import nap, renamed, a\n\nasync def route():\n    nap()\n    renamed()\n    a()\n";
-    let modules = [module("pkg.helpers", HELPERS), module("pkg.__init__", init), module("app.routes", caller)];
-    let facts = facts(&modules);
-    let mut names: Vec<&str> = facts[2].blocking_helpers.keys().map(String::as_str).collect();
-    names.sort_unstable();
-    // `pkg.a` is not bound in the package: only the names it binds lead on.
-    assert_eq!(names, ["pkg.nap", "pkg.renamed"]);
-    assert_eq!(facts[2].blocking_helpers["pkg.renamed"].functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
+    // A package scanned for the import of a name, and one that re-exports many (looked up in
+    // a table): the same names lead on.
+    for padding in [0, 40] {
+        // `nap` binds the last part of its qualified name; `a as renamed` binds an alias. The
+        // first import of a name is the one followed (the second is a fallback's, as after
+        // `except ImportError:`).
+        let others: String = (0..padding).map(|n| format!("from pkg.others import name{n}\n")).collect();
+        let init = format!("from pkg.helpers import nap\n{others}from pkg.helpers import a as renamed\nfrom pkg.quiet import nap\n");
+        let caller = "from pkg import nap, renamed, a\n\nasync def route():\n    nap()\n    renamed()\n    a()\n";
+        let modules = [module("pkg.helpers", HELPERS), module("pkg.__init__", &init), module("app.routes", caller), module("pkg.quiet", "def nap():\n    return 1\n")];
+        let facts = facts(&modules);
+        let mut names: Vec<&str> = facts[2].blocking_helpers.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        // `pkg.a` is not bound in the package: only the names it binds lead on.
+        assert_eq!(names, ["pkg.nap", "pkg.renamed"], "with {padding} other imports");
+        assert_eq!(facts[2].blocking_helpers["pkg.renamed"].functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
+    }
 }
 
 #[test]
