@@ -291,18 +291,18 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
         _ => (linter, no_facts()),
     };
     let state = CacheState { location, freshness, content_hash, summary_hash: 0, key, changed: true };
-    lint_into_entry(bytes, path, filename, (linter, facts), root, state)
+    lint_into_entry(bytes, path, filename, ProjectPlace { linter, root }, facts, state)
 }
 
-/// Lints a file for its cache entry, whose `state` is all known but the summary's hash;
-/// `facts` is the fingerprint of the facts `linter` holds.
-fn lint_into_entry(bytes: Vec<u8>, path: &Path, filename: Arc<str>, (linter, facts): (LinterSettings, u64), root: Arc<Path>, state: CacheState) -> LintedFile {
-    let mut linted = lint_prepared(bytes, Some(path), filename, linter, root, Fixing::REPORT_ONLY);
+/// Lints a file for its cache entry, to be written: `state` is all known but the summary's
+/// hash, and `facts` is the fingerprint of the facts `place.linter` holds.
+fn lint_into_entry(bytes: Vec<u8>, path: &Path, filename: Arc<str>, place: ProjectPlace, facts: u64, state: CacheState) -> LintedFile {
+    let mut linted = lint_prepared(bytes, Some(path), filename, place.linter, place.root, Fixing::REPORT_ONLY);
     if linted.project.is_some() {
         linted.facts = facts;
     }
     let summary_hash = cache::summary_hash(linted.project.as_ref().map(|unit| &unit.module.summary));
-    linted.cache = Some(CacheState { summary_hash, ..state });
+    linted.cache = Some(CacheState { summary_hash, changed: true, ..state });
     linted
 }
 
@@ -315,21 +315,21 @@ fn unpack_summaries(files: &mut [LintedFile]) {
         match packed.unpack(state.summary_hash) {
             Some(summary) => unit.module.summary = summary,
             None => {
-                let place = (unit.linter.clone(), Arc::clone(&unit.module.root));
+                let place = ProjectPlace { linter: unit.linter.clone(), root: Arc::clone(&unit.module.root) };
                 *file = lint_again(&file.filename, place, file.facts, state);
             }
         }
     });
 }
 
-/// A file whose cache entry was found wanting, linted with the settings and facts it was
-/// given (`place`: its linter and root).
-fn lint_again(filename: &Arc<str>, (linter, root): (LinterSettings, Arc<Path>), facts: u64, state: CacheState) -> LintedFile {
+/// A file whose cache entry was found wanting, linted in the place and with the facts it was
+/// given.
+fn lint_again(filename: &Arc<str>, place: ProjectPlace, facts: u64, state: CacheState) -> LintedFile {
     let path = Path::new(&**filename);
     match std::fs::read(path) {
         Ok(bytes) => {
-            let state = CacheState { content_hash: cache::content_hash(&bytes), changed: true, ..state };
-            lint_into_entry(bytes, path, Arc::clone(filename), (linter, facts), root, state)
+            let state = CacheState { content_hash: cache::content_hash(&bytes), ..state };
+            lint_into_entry(bytes, path, Arc::clone(filename), place, facts, state)
         }
         Err(error) => LintedFile::failed(Arc::clone(filename), error.to_string()),
     }
@@ -583,18 +583,23 @@ mod tests {
     const SLEEPING_ROUTE: &str = "import time\n\nfrom fastapi import FastAPI\n\napp = FastAPI(openapi_url=None)\n\n\n@app.get('/')\nasync def index():\n    time.sleep(1)\n";
 
     /// `app.py`, with `SLEEPING_ROUTE` on disk, as a cache hit whose entry holds no findings
-    /// and `packed` as its summary, written with the summary hash of `hashed`.
-    fn cached(dir: &Path, packed: &ModuleSummary, hashed: &ModuleSummary) -> LintedFile {
-        let path = dir.join("app.py");
+    /// and `packed` as its summary, written with the summary hash of `hashed`, once
+    /// [`unpack_summaries`] has read it.
+    fn unpacked(packed: &ModuleSummary, hashed: &ModuleSummary) -> LintedFile {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.py");
         std::fs::write(&path, SLEEPING_ROUTE).unwrap();
         let filename = filename_of(&path);
         let module_path = Some(vec!["app".to_string()]);
         let linter = LinterSettings { project: Some(Arc::new(ProjectFile { module_path, facts: FileFacts::default() })), ..LinterSettings::default() };
-        let module = IndexedModule { root: Arc::from(dir), filename: Arc::clone(&filename), summary: ModuleSummary::default() };
+        let module = IndexedModule { root: Arc::from(dir.path()), filename: Arc::clone(&filename), summary: ModuleSummary::default() };
         let project = ProjectUnit { module, linter, packed: Some(PackedSummary::pack(packed)) };
         let freshness = Freshness::of(&std::fs::metadata(&path).unwrap());
         let state = CacheState { location: Location::of(1, &filename), freshness, content_hash: 0, summary_hash: cache::summary_hash(Some(hashed)), key: 0, changed: false };
-        LintedFile { cache: Some(state), ..LintedFile::new(filename, None, Vec::new(), Some(project)) }
+        let mut files = [LintedFile { cache: Some(state), ..LintedFile::new(filename, None, Vec::new(), Some(project)) }];
+        unpack_summaries(&mut files);
+        let [file] = files;
+        file
     }
 
     fn summary(module: &str) -> ModuleSummary {
@@ -603,10 +608,7 @@ mod tests {
 
     #[test]
     fn a_cached_summary_is_read_as_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut files = [cached(dir.path(), &summary("app"), &summary("app"))];
-        unpack_summaries(&mut files);
-        let [file] = files;
+        let file = unpacked(&summary("app"), &summary("app"));
         assert!(file.messages.is_empty(), "the cached findings, not a lint's");
         let unit = file.project.expect("still a module of the project");
         assert_eq!(unit.module.summary.module, "app");
@@ -615,10 +617,7 @@ mod tests {
 
     #[test]
     fn a_cached_summary_unlike_the_one_written_gets_its_file_linted_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut files = [cached(dir.path(), &summary("elsewhere"), &summary("app"))];
-        unpack_summaries(&mut files);
-        let [file] = files;
+        let file = unpacked(&summary("elsewhere"), &summary("app"));
         let codes: Vec<&str> = file.messages.iter().map(Message::code).collect();
         assert_eq!(codes, ["FAPI101"], "the findings of a lint of the file");
         let state = file.cache.expect("an entry to write");
