@@ -197,3 +197,55 @@ def test_clean_removes_the_caches_below_the_working_directory(tmp_path: Path, ru
     assert not (tmp_path / "a" / CACHE).exists()
     assert not (tmp_path / "b" / CACHE).exists()
     assert (tmp_path / "a" / "app.py").is_file()
+
+
+def _tree(root: Path) -> Dict[str, bytes]:
+    """Every file below `root` with its bytes, by relative path."""
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_clean_leaves_a_project_named_as_its_own_cache_directory(tmp_path: Path, run: Run) -> None:
+    # `cache-dir = "."` once made `clean` delete the whole project and exit 0.
+    (tmp_path / ".fastapi-lint.toml").write_text('cache-dir = "."\n')
+    (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
+    assert run("check", "app.py").returncode == 1
+    assert (tmp_path / "CACHEDIR.TAG").is_file(), "the check wrote its cache into the project"
+    before = _tree(tmp_path)
+
+    result = run("clean")
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: Not removing `.`: not a fastapi-lint cache" in result.stderr
+    assert "Removing cache at" not in result.stderr
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("via", ["config", "env"])
+def test_clean_leaves_another_directory_named_as_the_cache(tmp_path: Path, run: Run, via: str) -> None:
+    victim = tmp_path / "victim"
+    (victim / "data").mkdir(parents=True)
+    (victim / "data" / "keep.txt").write_text("precious\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    env: Dict[str, Optional[str]] = {}
+    if via == "config":
+        (project / ".fastapi-lint.toml").write_text('cache-dir = "../victim"\n')
+    else:
+        env["FASTAPI_LINT_CACHE_DIR"] = str(victim)
+
+    result = run("clean", cwd=project, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "Not removing" in result.stderr and "victim" in result.stderr
+    assert (victim / "data" / "keep.txt").read_text() == "precious\n"
+
+
+def test_clean_keeps_a_cache_directory_holding_a_file_of_the_user(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "app.py").write_text(SLEEPING_ROUTE)
+    _codes(run, "app.py")
+    (tmp_path / CACHE / "notes.txt").write_text("mine\n")
+
+    result = run("clean")
+
+    assert "Not removing `.fastapi_lint_cache`" in result.stderr and "notes.txt" in result.stderr
+    assert (tmp_path / CACHE / "notes.txt").read_text() == "mine\n"

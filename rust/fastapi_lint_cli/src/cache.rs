@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 
 use crate::config::Settings;
-use crate::write::write_whole;
+use crate::write::{self, write_whole};
 
 /// The default cache directory, in the project root (Ruff's is `.ruff_cache`).
 pub const DEFAULT_DIR: &str = ".fastapi_lint_cache";
@@ -285,19 +285,118 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     write_whole(path, bytes).map_err(|error| format!("Failed to write the cache file `{}`: {error}", path.display()))
 }
 
+/// The cache directory's tag (<https://bford.info/cachedir/>), as this tool writes it.
+const TAG_NAME: &str = "CACHEDIR.TAG";
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by fastapi-lint.\n";
+const GITIGNORE: &str = "# Automatically created by fastapi-lint.\n*\n";
+
 /// Creates the cache directory with Ruff's two markers: `CACHEDIR.TAG`, which backup tools
 /// honour, and a `.gitignore` of `*`, so the cache is never committed.
 fn init_cache_dir(root: &Path) -> std::io::Result<()> {
     fs::create_dir_all(root)?;
-    let tag = root.join("CACHEDIR.TAG");
+    let tag = root.join(TAG_NAME);
     if !tag.exists() {
-        fs::write(tag, "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by fastapi-lint.\n")?;
+        fs::write(tag, TAG)?;
     }
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
-        fs::write(gitignore, "# Automatically created by fastapi-lint.\n*\n")?;
+        fs::write(gitignore, GITIGNORE)?;
     }
     Ok(())
+}
+
+/// What [`remove`] did with a directory.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    /// Left alone: the directory is not (only) a cache this tool made, for the reason given.
+    Kept(String),
+}
+
+/// Removes `root` when it is provably a cache this tool made: a real directory holding this
+/// tool's `CACHEDIR.TAG`, at most its `.gitignore`, and version directories of cache files,
+/// nothing else. Only the files recognized are deleted, and directories are removed only once
+/// empty, so a file that appears meanwhile makes the removal fail rather than be lost. A
+/// setting can name any directory (`cache-dir = "."`), so nothing else is ever deleted.
+pub fn remove(root: &Path) -> std::io::Result<Removal> {
+    let layout = match layout(root)? {
+        Ok(layout) => layout,
+        Err(reason) => return Ok(Removal::Kept(reason)),
+    };
+    for file in &layout.files {
+        fs::remove_file(file)?;
+    }
+    for dir in &layout.dirs {
+        fs::remove_dir(dir)?;
+    }
+    fs::remove_dir(root)?;
+    Ok(Removal::Removed)
+}
+
+/// The files of a cache directory and its version directories (not the directory itself).
+struct Layout {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
+
+/// The cache files under `root`, or why `root` is not a cache directory.
+fn layout(root: &Path) -> std::io::Result<Result<Layout, String>> {
+    if fs::symlink_metadata(root)?.file_type().is_symlink() {
+        return Ok(Err("it is a symbolic link".to_string()));
+    }
+    let tag = root.join(TAG_NAME);
+    if !fs::symlink_metadata(&tag).is_ok_and(|metadata| metadata.is_file()) || fs::read(&tag)? != TAG.as_bytes() {
+        return Ok(Err(format!("it has no `{TAG_NAME}` written by fastapi-lint")));
+    }
+    let mut layout = Layout { files: Vec::new(), dirs: Vec::new() };
+    for entry in fs::read_dir(root)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        let known = match name.as_ref() {
+            TAG_NAME => true,
+            ".gitignore" => kind.is_file() && fs::read(&path)? == GITIGNORE.as_bytes(),
+            _ if kind.is_dir() && is_version(&name) => {
+                for file in fs::read_dir(&path)? {
+                    let file = file?;
+                    let file_name = file.file_name();
+                    let file_name = file_name.to_string_lossy();
+                    if !file.file_type()?.is_file() || !is_cache_file_name(&file_name) {
+                        return Ok(Err(format!("`{}` is not a cache file", Path::new(name.as_ref()).join(file_name.as_ref()).display())));
+                    }
+                    layout.files.push(file.path());
+                }
+                layout.dirs.push(path);
+                continue;
+            }
+            _ => false,
+        };
+        if !known {
+            return Ok(Err(format!("`{name}` is not part of a cache")));
+        }
+        layout.files.push(path);
+    }
+    Ok(Ok(layout))
+}
+
+/// A version directory's name: `0.1.0`, `1.2.3-rc.1`.
+fn is_version(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_digit()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+}
+
+/// The names of the files in a version directory: buckets ([`Location::file_name`]), project
+/// fingerprints and the temporary files of writes in progress.
+fn is_cache_file_name(name: &str) -> bool {
+    let hex16 = |text: &str| text.len() == 16 && text.bytes().all(|byte| byte.is_ascii_hexdigit());
+    if let Some(fingerprint) = name.strip_prefix("project-") {
+        return hex16(fingerprint);
+    }
+    if name.starts_with(write::TEMP_PREFIX) && name.ends_with(write::TEMP_SUFFIX) {
+        return true;
+    }
+    name.split_once('-').is_some_and(|(shard, bucket)| hex16(shard) && bucket.len() == 2 && bucket.bytes().all(|byte| byte.is_ascii_digit()))
 }
 
 fn now() -> u64 {
@@ -338,6 +437,72 @@ mod tests {
         assert!(cache.take(Location::of(2, "/p/app.py"), "/p/app.py").is_none(), "another shard does not see it");
         assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().lines().last(), Some("*"));
         assert!(fs::read_to_string(dir.path().join("CACHEDIR.TAG")).unwrap().starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    }
+
+    /// A cache as a run leaves it, with the temporary file of a write in progress.
+    fn written_cache(root: &Path) {
+        let mut cache = Cache::open(root, [1]);
+        cache.write(vec![update(1, "/p/app.py", entry("x = 1\n", None))], Some(9)).unwrap();
+        fs::write(root.join(fastapi_lint_core::VERSION).join(".fastapi-lint-abc123.tmp"), b"").unwrap();
+    }
+
+    #[test]
+    fn a_cache_as_a_run_leaves_it_is_removed_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cache");
+        written_cache(&root);
+        assert_eq!(remove(&root).unwrap(), Removal::Removed);
+        assert!(!root.exists());
+    }
+
+    #[test]
+    fn a_directory_that_is_not_only_a_cache_is_left_whole() {
+        // What `cache-dir = "."` makes of a project: the tag and buckets beside its files.
+        let dir = tempfile::tempdir().unwrap();
+        written_cache(dir.path());
+        fs::write(dir.path().join("app.py"), "x = 1\n").unwrap();
+        assert_eq!(remove(dir.path()).unwrap(), Removal::Kept("`app.py` is not part of a cache".to_string()));
+        assert!(dir.path().join("app.py").is_file());
+        assert!(dir.path().join(TAG_NAME).is_file(), "nothing is removed when anything is foreign");
+
+        let stray = dir.path().join("nested");
+        written_cache(&stray);
+        fs::write(stray.join(fastapi_lint_core::VERSION).join("notes.txt"), "mine").unwrap();
+        assert!(matches!(remove(&stray).unwrap(), Removal::Kept(reason) if reason.contains("notes.txt")));
+        assert!(stray.join(fastapi_lint_core::VERSION).join("notes.txt").is_file());
+    }
+
+    #[test]
+    fn a_directory_without_this_tools_tag_is_left_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("0.1.0")).unwrap();
+        assert!(matches!(remove(dir.path()).unwrap(), Removal::Kept(reason) if reason.contains("CACHEDIR.TAG")));
+        fs::write(dir.path().join(TAG_NAME), "Signature: 8a477f597d28d172789f06886806bc55\n# another tool's\n").unwrap();
+        assert!(matches!(remove(dir.path()).unwrap(), Removal::Kept(_)), "another tool's cache");
+        assert!(dir.path().join("0.1.0").is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_cache_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cache");
+        written_cache(&root);
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&root, &link).unwrap();
+        assert!(matches!(remove(&link).unwrap(), Removal::Kept(reason) if reason.contains("symbolic link")));
+        assert!(root.join(TAG_NAME).is_file());
+    }
+
+    #[test]
+    fn cache_file_names() {
+        for name in ["00000000000000ab-07", "project-0123456789abcdef", ".fastapi-lint-Xy12.tmp"] {
+            assert!(is_cache_file_name(name), "{name}");
+        }
+        for name in ["app.py", "00000000000000ab-7", "0000000000000g0b-07", "project-12", "00000000000000ab-07.bak"] {
+            assert!(!is_cache_file_name(name), "{name}");
+        }
+        assert_eq!(Location { shard: 0xab, bucket: 7 }.file_name(), "00000000000000ab-07", "the names buckets are written under");
     }
 
     #[test]

@@ -6,6 +6,11 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The prefix and suffix of the temporary file a write leaves while it runs (the cache's
+/// cleaner recognizes them).
+pub const TEMP_PREFIX: &str = ".fastapi-lint-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
 /// Replaces the contents of `path`, keeping its permissions; fails if it does not exist.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let permissions = fs::metadata(path)?.permissions();
@@ -27,7 +32,7 @@ enum Sync {
 
 fn persist(path: &Path, contents: &[u8], permissions: Option<fs::Permissions>, sync: Sync) -> io::Result<()> {
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(".fastapi-lint-").suffix(".tmp").tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
     temp.write_all(contents)?;
     if sync == Sync::ToDisk {
         temp.as_file().sync_all()?;

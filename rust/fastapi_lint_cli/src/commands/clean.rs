@@ -1,5 +1,6 @@
 //! `fastapi-lint clean`: removes the cache directories below the working directory, and the
-//! one `FASTAPI_LINT_CACHE_DIR` or the working directory's configuration names, as `ruff clean`.
+//! one `FASTAPI_LINT_CACHE_DIR` or the working directory's configuration names, as `ruff clean`;
+//! a directory that is not provably a fastapi-lint cache is left alone, with a warning.
 
 use std::path::{Path, PathBuf};
 
@@ -7,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use super::exit;
 use crate::args::LogLevel;
-use crate::cache;
+use crate::cache::{self, Removal};
 
 pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
@@ -18,12 +19,25 @@ pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
     caches.sort();
     caches.dedup();
     for dir in caches.iter().filter(|dir| dir.is_dir()) {
-        if log_level >= LogLevel::Default {
-            eprintln!("Removing cache at: {}", dir.strip_prefix(&cwd).unwrap_or(dir).display());
+        let shown = relative(dir, &cwd);
+        // A setting can name any directory: only one that is provably a cache is removed.
+        match cache::remove(dir).with_context(|| format!("Failed to remove the cache at `{shown}`"))? {
+            Removal::Removed if log_level >= LogLevel::Default => eprintln!("Removing cache at: {shown}"),
+            Removal::Removed => {}
+            Removal::Kept(reason) if log_level >= LogLevel::Default => eprintln!("warning: Not removing `{shown}`: not a fastapi-lint cache ({reason})"),
+            Removal::Kept(_) => {}
         }
-        std::fs::remove_dir_all(dir).with_context(|| format!("Failed to remove the cache at `{}`", dir.display()))?;
     }
     Ok(exit::SUCCESS)
+}
+
+/// `dir` as the working directory names it (`.` for itself).
+fn relative(dir: &Path, cwd: &Path) -> String {
+    match dir.strip_prefix(cwd) {
+        Ok(below) if below.as_os_str().is_empty() => ".".to_string(),
+        Ok(below) => below.display().to_string(),
+        Err(_) => dir.display().to_string(),
+    }
 }
 
 /// Every `.fastapi_lint_cache` directory below `root`, ignored and hidden ones included (that
