@@ -229,3 +229,34 @@ def test_ctrl_c_ends_the_command_at_once(tmp_path: Path) -> None:
     finally:
         process.kill()
         process.wait()
+
+
+def _extend_chain(root: Path, links: int) -> None:
+    """`.fastapi-lint.toml` extends `c1.toml`, which extends `c2.toml`, ... up to a base that
+    selects FAPI101 only."""
+    (root / ".fastapi-lint.toml").write_text('extend = "c1.toml"\n')
+    for link in range(1, links):
+        (root / f"c{link}.toml").write_text(f'extend = "c{link + 1}.toml"\n')
+    (root / f"c{links}.toml").write_text('[lint]\nselect = ["FAPI101"]\n')
+    (root / "app.py").write_text(SLEEPING_ROUTE)
+
+
+def test_a_chain_of_800_extend_files_is_read_like_ruff_reads_it(tmp_path: Path, run: Run) -> None:
+    # 737 links once overflowed the stack: SIGSEGV, exit 139, no message.
+    _extend_chain(tmp_path, 800)
+
+    result = run("check", "--output-format", "concise", "app.py")
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0].startswith(f"app.py:{SLEEP_ROW}:{SLEEP_COLUMN}: FAPI101")
+
+
+def test_check_paths_on_a_chain_of_800_extend_files_keeps_the_interpreter(tmp_path: Path) -> None:
+    # In a child interpreter: the crash this guards against killed the process.
+    _extend_chain(tmp_path, 800)
+    script = "import fastapi_lint, sys; print(sorted({d.code for d in fastapi_lint.check_paths([sys.argv[1]])}))"
+
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "app.py")], capture_output=True, text=True, check=False, cwd=tmp_path, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['FAPI101']"

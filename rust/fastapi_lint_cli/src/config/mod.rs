@@ -10,6 +10,7 @@ pub mod options;
 pub mod patterns;
 mod per_file_ignores;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -94,7 +95,7 @@ impl Configuration {
 
     /// Loads a configuration file and the chain of files it `extend`s.
     pub fn load(path: &Path) -> Result<Self> {
-        load_chain(path, &mut Vec::new())
+        load_chain(path)
     }
 
     /// One file's options as a layer; relative paths are anchored at the file's directory.
@@ -224,24 +225,44 @@ impl Configuration {
     }
 }
 
-fn load_chain(path: &Path, chain: &mut Vec<PathBuf>) -> Result<Configuration> {
-    chain.push(path.to_path_buf());
+/// Loads `path` and the files it `extend`s, one after the other (a chain is as long as the
+/// files make it, so no recursion), then layers them base first.
+fn load_chain(path: &Path) -> Result<Configuration> {
+    let mut chain: Vec<PathBuf> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut layers = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    while let Some(path) = next.take() {
+        let extended_by = chain.last().cloned();
+        chain.push(path.clone());
+        seen.insert(path.clone());
+        let link = load_link(&path);
+        let (configuration, extend) = match extended_by {
+            Some(child) => link.with_context(|| format!("Failed to load extended configuration `{}` (`{}` extends `{}`)", path.display(), child.display(), path.display()))?,
+            None => link?,
+        };
+        if let Some(extend) = extend {
+            let base_path = patterns::normalize(&configuration.project_root.join(extend));
+            if seen.contains(&base_path) {
+                let cycle: Vec<String> = chain.iter().chain([&base_path]).map(|path| format!("`{}`", path.display())).collect();
+                bail!("Circular configuration detected: {}", cycle.join(" extends "));
+            }
+            next = Some(base_path);
+        }
+        layers.push(configuration);
+    }
+    let base = layers.pop().expect("the chain starts with `path`");
+    Ok(layers.into_iter().rev().fold(base, |base, layer| layer.combine(base)))
+}
+
+/// One file of a chain as a layer, and the file it extends.
+fn load_link(path: &Path) -> Result<(Configuration, Option<String>)> {
     let options = file::load_options(path).with_context(|| format!("Failed to load configuration `{}`", path.display()))?;
     let mut configuration = Configuration::from_options(&options, path)?;
     if configuration.target_version.is_none() {
         configuration.target_version = file::requires_python_near(path)?;
     }
-    let Some(extend) = &options.extend else {
-        return Ok(configuration);
-    };
-    let base_path = patterns::normalize(&configuration.project_root.join(extend));
-    if chain.contains(&base_path) {
-        let cycle: Vec<String> = chain.iter().chain([&base_path]).map(|path| format!("`{}`", path.display())).collect();
-        bail!("Circular configuration detected: {}", cycle.join(" extends "));
-    }
-    let base = load_chain(&base_path, chain)
-        .with_context(|| format!("Failed to load extended configuration `{}` (`{}` extends `{}`)", base_path.display(), path.display(), base_path.display()))?;
-    Ok(configuration.combine(base))
+    Ok((configuration, options.extend))
 }
 
 fn blocking_options(table: &BlockingTable) -> BlockingOptions {

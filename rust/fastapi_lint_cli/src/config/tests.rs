@@ -176,6 +176,33 @@ fn extend_inherits_relative_to_the_file_and_layers_selection() {
 }
 
 #[test]
+fn a_long_extend_chain_loads_without_recursion() {
+    // Each link extends the next; the last one is the base. Deep enough to overflow the
+    // stack when loaded recursively (737 links did, on the main thread).
+    let project = Project::new();
+    let links = 3000;
+    project.write(&format!("c{links}.toml"), "target-version = \"py311\"\n[lint]\nselect = [\"FAST\"]\n");
+    for link in (0..links).rev() {
+        let extra = if link == 0 { "[lint]\nextend-select = [\"FAPI101\"]\n" } else { "" };
+        project.write(&format!("c{link}.toml"), &format!("extend = \"c{}.toml\"\n{extra}", link + 1));
+    }
+    let settings = load_settings(&project.root().join("c0.toml"));
+    assert_eq!(settings.linter.target_version, PythonVersion::PY311, "the base's value reaches the first link");
+    assert!(settings.linter.rules.contains(Rule::BlockingSleepInAsync), "the first link's selection is layered last");
+    assert!(settings.linter.rules.contains(Rule::FastApiRedundantResponseModel));
+}
+
+#[test]
+fn a_broken_link_names_the_file_that_extends_it() {
+    let project = Project::new();
+    project.write("a.toml", "extend = \"b.toml\"\n");
+    let b = project.write("b.toml", "extend = \"c.toml\"\n");
+    let c = project.write("c.toml", "select = [\n");
+    let message = error_chain(&Configuration::load(&project.root().join("a.toml")).unwrap_err());
+    assert!(message.starts_with(&format!("Failed to load extended configuration `{}` (`{}` extends `{}`)", c.display(), b.display(), c.display())), "{message}");
+}
+
+#[test]
 fn circular_extend_is_an_error() {
     let project = Project::new();
     project.write("a.toml", "extend = \"b.toml\"\n");
