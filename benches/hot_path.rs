@@ -13,17 +13,33 @@ fn main() {
 }
 
 const ROUTES: &str = include_str!("../examples/fastapi_app/routers/items.py");
-const BLOCKING_DB: &str = include_str!("../rust/fastapi_lint_core/resources/test/fixtures/blocking/FAPI104.py");
-const SECRETS: &str = include_str!("../rust/fastapi_lint_core/resources/test/fixtures/settings/FAPI701.py");
+const BLOCKING_DB: &str =
+    include_str!("../rust/fastapi_lint_core/resources/test/fixtures/blocking/FAPI104.py");
+const SECRETS: &str =
+    include_str!("../rust/fastapi_lint_core/resources/test/fixtures/settings/FAPI701.py");
 
 #[divan::bench(args = [("routes", ROUTES), ("FAPI104 fixture", BLOCKING_DB), ("FAPI701 fixture", SECRETS)])]
 fn lint(bencher: divan::Bencher, (_, source): (&str, &str)) {
     let settings = LinterSettings::default();
-    bencher.counter(divan::counter::BytesCount::of_str(source)).bench(|| lint_source(divan::black_box(source), Some(Path::new("app.py")), &settings));
+    bencher
+        .counter(divan::counter::BytesCount::of_str(source))
+        .bench(|| {
+            lint_source(
+                divan::black_box(source),
+                Some(Path::new("app.py")),
+                &settings,
+            )
+        });
 }
 
 #[divan::bench(args = [("routes", ROUTES), ("FAPI104 fixture", BLOCKING_DB)])]
 fn lint_and_summarize_module(bencher: divan::Bencher, (_, source): (&str, &str)) {
     let settings = LinterSettings::default();
-    bencher.bench(|| lint_and_summarize(divan::black_box(source), Some(Path::new("app.py")), &settings));
+    bencher.bench(|| {
+        lint_and_summarize(
+            divan::black_box(source),
+            Some(Path::new("app.py")),
+            &settings,
+        )
+    });
 }

@@ -29,10 +29,15 @@ fn main() {
     let errors = AtomicUsize::new(0);
     builder.build_parallel().run(|| {
         Box::new(|entry| {
-            let Ok(entry) = entry else { return ignore::WalkState::Continue };
+            let Ok(entry) = entry else {
+                return ignore::WalkState::Continue;
+            };
             let path = entry.path();
-            let is_python = path.extension().is_some_and(|extension| extension == "py" || extension == "pyi");
-            if is_python && entry.file_type().is_some_and(|kind| kind.is_file())
+            let is_python = path
+                .extension()
+                .is_some_and(|extension| extension == "py" || extension == "pyi");
+            if is_python
+                && entry.file_type().is_some_and(|kind| kind.is_file())
                 && let Ok(source) = std::fs::read_to_string(path)
             {
                 let parsed = parse_unchecked(&source, ParseOptions::from(PySourceType::from(path)));
@@ -42,5 +47,9 @@ fn main() {
             ignore::WalkState::Continue
         })
     });
-    println!("{} files parsed, {} syntax errors", files.into_inner(), errors.into_inner());
+    println!(
+        "{} files parsed, {} syntax errors",
+        files.into_inner(),
+        errors.into_inner()
+    );
 }

@@ -23,7 +23,13 @@ pub(crate) fn release_freed_memory() {
     // allocator it purges jemalloc's own empty arenas. A failure only leaves the memory held.
     #[cfg(not(windows))]
     unsafe {
-        tikv_jemalloc_sys::mallctl(ALL_ARENAS_PURGE.as_ptr(), std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut(), 0);
+        tikv_jemalloc_sys::mallctl(
+            ALL_ARENAS_PURGE.as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
     }
     // mimalloc keeps what a thread frees for that thread: every worker collects its own.
     // SAFETY: `mi_collect` has no preconditions.

@@ -102,17 +102,25 @@ impl FromStr for PatternCode {
     type Err = &'static str;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let (pattern, code) = value.rsplit_once(':').ok_or("Expected <FilePattern>:<RuleCode> pattern")?;
+        let (pattern, code) = value
+            .rsplit_once(':')
+            .ok_or("Expected <FilePattern>:<RuleCode> pattern")?;
         let (pattern, code) = (pattern.trim(), code.trim());
         if pattern.is_empty() || code.is_empty() {
             return Err("Expected <FilePattern>:<RuleCode> pattern");
         }
-        Ok(Self { pattern: pattern.to_string(), code: code.to_string() })
+        Ok(Self {
+            pattern: pattern.to_string(),
+            code: code.to_string(),
+        })
     }
 }
 
 #[derive(Debug, Args)]
-#[allow(clippy::struct_excessive_bools, reason = "one field per command-line flag, as clap wants")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one field per command-line flag, as clap wants"
+)]
 pub struct CheckCommand {
     /// List of files or directories to check [default: .]
     pub files: Vec<PathBuf>,

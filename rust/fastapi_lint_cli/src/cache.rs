@@ -64,7 +64,10 @@ pub struct Location {
 
 impl Location {
     pub fn of(shard: u64, path: &str) -> Self {
-        Self { shard, bucket: xxh3_64(path.as_bytes()) % BUCKETS }
+        Self {
+            shard,
+            bucket: xxh3_64(path.as_bytes()) % BUCKETS,
+        }
     }
 
     fn file_name(self) -> String {
@@ -100,8 +103,26 @@ pub struct FileEntry {
 
 impl FileEntry {
     /// `summary_hash` is [`summary_hash`] of `summary`, which the caller has already taken.
-    pub fn new(freshness: Freshness, content_hash: u64, key: u64, known_facts: FileFacts, messages: Vec<Message>, summary: Option<PackedSummary>, summary_hash: u64) -> Self {
-        Self { freshness, content_hash, summary_hash, key, last_seen: now(), facts: facts_key(&known_facts), known_facts, messages, summary }
+    pub fn new(
+        freshness: Freshness,
+        content_hash: u64,
+        key: u64,
+        known_facts: FileFacts,
+        messages: Vec<Message>,
+        summary: Option<PackedSummary>,
+        summary_hash: u64,
+    ) -> Self {
+        Self {
+            freshness,
+            content_hash,
+            summary_hash,
+            key,
+            last_seen: now(),
+            facts: facts_key(&known_facts),
+            known_facts,
+            messages,
+            summary,
+        }
     }
 }
 
@@ -120,7 +141,9 @@ impl PackedSummary {
 
     /// The summary, when it decodes to one whose [`summary_hash`] is `expected`.
     pub fn unpack(&self, expected: u64) -> Option<ModuleSummary> {
-        bincode::deserialize(&self.0).ok().filter(|summary| summary_hash(Some(summary)) == expected)
+        bincode::deserialize(&self.0)
+            .ok()
+            .filter(|summary| summary_hash(Some(summary)) == expected)
     }
 }
 
@@ -134,8 +157,16 @@ pub struct Freshness {
 
 impl Freshness {
     pub fn of(metadata: &fs::Metadata) -> Self {
-        let modified_nanos = metadata.modified().ok().and_then(|time| time.duration_since(UNIX_EPOCH).ok()).map_or(0, |since| since.as_nanos());
-        Self { modified_nanos, size: metadata.len(), permissions: permission_bits(metadata) }
+        let modified_nanos = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos());
+        Self {
+            modified_nanos,
+            size: metadata.len(),
+            permissions: permission_bits(metadata),
+        }
     }
 }
 
@@ -180,7 +211,11 @@ pub fn shard_key(settings: &Settings) -> u64 {
 pub fn file_key(linter: &LinterSettings) -> u64 {
     let mut hasher = Xxh3Default::new();
     linter.rules.hash(&mut hasher);
-    linter.project.as_ref().and_then(|project| project.module_path.as_ref()).hash(&mut hasher);
+    linter
+        .project
+        .as_ref()
+        .and_then(|project| project.module_path.as_ref())
+        .hash(&mut hasher);
     hasher.finish()
 }
 
@@ -188,12 +223,16 @@ pub fn file_key(linter: &LinterSettings) -> u64 {
 /// and the facts its findings were made with. `None` when a file has no cache entry to speak of
 /// (it could not be read). The files' hashes are summed, so the order they come in does not
 /// matter and need not be sorted (a multiset hash: each file's hash covers its path).
-pub fn project_fingerprint<'a>(files: impl IntoIterator<Item = Option<(&'a str, u64, u64, u64)>>) -> Option<u64> {
-    let (sum, count) = files.into_iter().try_fold((0u64, 0u64), |(sum, count), file| {
-        let mut hasher = Xxh3Default::new();
-        file?.hash(&mut hasher);
-        Some((sum.wrapping_add(hasher.finish()), count + 1))
-    })?;
+pub fn project_fingerprint<'a>(
+    files: impl IntoIterator<Item = Option<(&'a str, u64, u64, u64)>>,
+) -> Option<u64> {
+    let (sum, count) = files
+        .into_iter()
+        .try_fold((0u64, 0u64), |(sum, count), file| {
+            let mut hasher = Xxh3Default::new();
+            file?.hash(&mut hasher);
+            Some((sum.wrapping_add(hasher.finish()), count + 1))
+        })?;
     let mut hasher = Xxh3Default::new();
     (sum, count).hash(&mut hasher);
     Some(hasher.finish())
@@ -214,13 +253,26 @@ impl Cache {
         let mut keys: Vec<u64> = shard_keys.into_iter().collect();
         keys.sort_unstable();
         keys.dedup();
-        let locations: Vec<Location> = keys.iter().flat_map(|&shard| (0..BUCKETS).map(move |bucket| Location { shard, bucket })).collect();
-        let buckets = locations.into_par_iter().map(|location| (location, read_bucket(&dir.join(location.file_name())))).collect();
+        let locations: Vec<Location> = keys
+            .iter()
+            .flat_map(|&shard| (0..BUCKETS).map(move |bucket| Location { shard, bucket }))
+            .collect();
+        let buckets = locations
+            .into_par_iter()
+            .map(|location| (location, read_bucket(&dir.join(location.file_name()))))
+            .collect();
         let mut hasher = Xxh3Default::new();
         keys.hash(&mut hasher);
         let project_file = dir.join(format!("project-{:016x}", hasher.finish()));
-        let project = fs::read(&project_file).ok().and_then(|bytes| Some(u64::from_le_bytes(bytes.try_into().ok()?)));
-        Self { dir, buckets, project_file, project }
+        let project = fs::read(&project_file)
+            .ok()
+            .and_then(|bytes| Some(u64::from_le_bytes(bytes.try_into().ok()?)));
+        Self {
+            dir,
+            buckets,
+            project_file,
+            project,
+        }
     }
 
     /// The fingerprint the last whole-project run over these shards ended with.
@@ -237,7 +289,11 @@ impl Cache {
     /// Writes the buckets of `entries` back, with those entries (location, path, entry)
     /// replacing what was there; entries no run has seen for a month are dropped. Then, for a
     /// whole-project run, its final fingerprint, once the entries it describes are written.
-    pub fn write(mut self, entries: Vec<(Location, String, FileEntry)>, project: Option<u64>) -> Result<(), String> {
+    pub fn write(
+        mut self,
+        entries: Vec<(Location, String, FileEntry)>,
+        project: Option<u64>,
+    ) -> Result<(), String> {
         self.write_buckets(entries)?;
         if let Some(fingerprint) = project.filter(|_| project != self.project) {
             write_file(&self.project_file, &fingerprint.to_le_bytes())?;
@@ -251,13 +307,25 @@ impl Cache {
         }
         let mut touched: HashMap<Location, Bucket> = HashMap::new();
         for (location, path, entry) in entries {
-            let bucket = touched.entry(location).or_insert_with(|| self.buckets.remove(&location).unwrap_or_default());
+            let bucket = touched
+                .entry(location)
+                .or_insert_with(|| self.buckets.remove(&location).unwrap_or_default());
             bucket.files.insert(path, entry);
         }
         let dir = &self.dir;
         let root = dir.parent().unwrap_or(dir);
-        init_cache_dir(root).map_err(|error| format!("Failed to create the cache directory `{}`: {error}", root.display()))?;
-        fs::create_dir_all(dir).map_err(|error| format!("Failed to create the cache directory `{}`: {error}", dir.display()))?;
+        init_cache_dir(root).map_err(|error| {
+            format!(
+                "Failed to create the cache directory `{}`: {error}",
+                root.display()
+            )
+        })?;
+        fs::create_dir_all(dir).map_err(|error| {
+            format!(
+                "Failed to create the cache directory `{}`: {error}",
+                dir.display()
+            )
+        })?;
         let oldest = now().saturating_sub(MAX_UNSEEN.as_secs());
         touched
             .into_par_iter()
@@ -271,18 +339,30 @@ impl Cache {
 }
 
 fn read_bucket(path: &Path) -> Bucket {
-    let Ok(bytes) = fs::read(path) else { return Bucket::default() };
+    let Ok(bytes) = fs::read(path) else {
+        return Bucket::default();
+    };
     bincode::deserialize(&bytes).unwrap_or_default()
 }
 
 fn write_bucket(path: &Path, bucket: &Bucket) -> Result<(), String> {
-    let bytes = bincode::serialize(bucket).map_err(|error| format!("Failed to write the cache file `{}`: {error}", path.display()))?;
+    let bytes = bincode::serialize(bucket).map_err(|error| {
+        format!(
+            "Failed to write the cache file `{}`: {error}",
+            path.display()
+        )
+    })?;
     write_file(path, &bytes)
 }
 
 /// Writes a cache file whole, as fixed files are written: a reader sees the old file or the new one.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    write_whole(path, bytes).map_err(|error| format!("Failed to write the cache file `{}`: {error}", path.display()))
+    write_whole(path, bytes).map_err(|error| {
+        format!(
+            "Failed to write the cache file `{}`: {error}",
+            path.display()
+        )
+    })
 }
 
 /// The cache directory's tag (<https://bford.info/cachedir/>), as this tool writes it.
@@ -345,10 +425,17 @@ fn layout(root: &Path) -> std::io::Result<Result<Layout, String>> {
         return Ok(Err("it is a symbolic link".to_string()));
     }
     let tag = root.join(TAG_NAME);
-    if !fs::symlink_metadata(&tag).is_ok_and(|metadata| metadata.is_file()) || fs::read(&tag)? != TAG.as_bytes() {
-        return Ok(Err(format!("it has no `{TAG_NAME}` written by fastapi-lint")));
+    if !fs::symlink_metadata(&tag).is_ok_and(|metadata| metadata.is_file())
+        || fs::read(&tag)? != TAG.as_bytes()
+    {
+        return Ok(Err(format!(
+            "it has no `{TAG_NAME}` written by fastapi-lint"
+        )));
     }
-    let mut layout = Layout { files: Vec::new(), dirs: Vec::new() };
+    let mut layout = Layout {
+        files: Vec::new(),
+        dirs: Vec::new(),
+    };
     for entry in fs::read_dir(root)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -364,7 +451,10 @@ fn layout(root: &Path) -> std::io::Result<Result<Layout, String>> {
                     let file_name = file.file_name();
                     let file_name = file_name.to_string_lossy();
                     if !file.file_type()?.is_file() || !is_cache_file_name(&file_name) {
-                        return Ok(Err(format!("`{}` is not a cache file", Path::new(name.as_ref()).join(file_name.as_ref()).display())));
+                        return Ok(Err(format!(
+                            "`{}` is not a cache file",
+                            Path::new(name.as_ref()).join(file_name.as_ref()).display()
+                        )));
                     }
                     layout.files.push(file.path());
                 }
@@ -383,7 +473,10 @@ fn layout(root: &Path) -> std::io::Result<Result<Layout, String>> {
 
 /// A version directory's name: `0.1.0`, `1.2.3-rc.1`.
 fn is_version(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_digit()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+    name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
 }
 
 /// The names of the files in a version directory: buckets ([`Location::file_name`]), project
@@ -396,11 +489,15 @@ fn is_cache_file_name(name: &str) -> bool {
     if name.starts_with(write::TEMP_PREFIX) && name.ends_with(write::TEMP_SUFFIX) {
         return true;
     }
-    name.split_once('-').is_some_and(|(shard, bucket)| hex16(shard) && bucket.len() == 2 && bucket.bytes().all(|byte| byte.is_ascii_digit()))
+    name.split_once('-').is_some_and(|(shard, bucket)| {
+        hex16(shard) && bucket.len() == 2 && bucket.bytes().all(|byte| byte.is_ascii_digit())
+    })
 }
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 #[cfg(test)]
@@ -409,11 +506,29 @@ mod tests {
 
     /// An entry of `content` whose facts are, when given, that `app` is an app.
     fn entry(content: &str, app: Option<&str>) -> FileEntry {
-        let freshness = Freshness { modified_nanos: 1, size: content.len() as u64, permissions: 0o644 };
-        let facts = FileFacts { apps: app.into_iter().map(String::from).collect(), ..FileFacts::default() };
-        let summary = ModuleSummary { module: "app".to_string(), ..ModuleSummary::default() };
+        let freshness = Freshness {
+            modified_nanos: 1,
+            size: content.len() as u64,
+            permissions: 0o644,
+        };
+        let facts = FileFacts {
+            apps: app.into_iter().map(String::from).collect(),
+            ..FileFacts::default()
+        };
+        let summary = ModuleSummary {
+            module: "app".to_string(),
+            ..ModuleSummary::default()
+        };
         let summary_hash = summary_hash(Some(&summary));
-        FileEntry::new(freshness, content_hash(content.as_bytes()), 7, facts, Vec::new(), Some(PackedSummary::pack(&summary)), summary_hash)
+        FileEntry::new(
+            freshness,
+            content_hash(content.as_bytes()),
+            7,
+            facts,
+            Vec::new(),
+            Some(PackedSummary::pack(&summary)),
+            summary_hash,
+        )
     }
 
     fn update(shard: u64, path: &str, entry: FileEntry) -> (Location, String, FileEntry) {
@@ -424,26 +539,69 @@ mod tests {
     fn entries_survive_a_write_and_a_read_with_their_markers() {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
-        assert!(cache.take(Location::of(1, "/p/app.py"), "/p/app.py").is_none());
+        assert!(
+            cache
+                .take(Location::of(1, "/p/app.py"), "/p/app.py")
+                .is_none()
+        );
         let written = entry("x = 1\n", Some("api"));
         let facts = written.facts;
-        cache.write_buckets(vec![update(1, "/p/app.py", written)]).unwrap();
+        cache
+            .write_buckets(vec![update(1, "/p/app.py", written)])
+            .unwrap();
         let mut cache = Cache::open(dir.path(), [1, 2]);
-        let read = cache.take(Location::of(1, "/p/app.py"), "/p/app.py").expect("the entry was written");
-        assert_eq!((read.facts, read.key, read.content_hash), (facts, 7, content_hash(b"x = 1\n")));
-        assert!(read.known_facts.apps.contains("api"), "the facts themselves are kept");
-        let summary = read.summary.as_ref().and_then(|summary| summary.unpack(read.summary_hash)).expect("the summary reads back");
+        let read = cache
+            .take(Location::of(1, "/p/app.py"), "/p/app.py")
+            .expect("the entry was written");
+        assert_eq!(
+            (read.facts, read.key, read.content_hash),
+            (facts, 7, content_hash(b"x = 1\n"))
+        );
+        assert!(
+            read.known_facts.apps.contains("api"),
+            "the facts themselves are kept"
+        );
+        let summary = read
+            .summary
+            .as_ref()
+            .and_then(|summary| summary.unpack(read.summary_hash))
+            .expect("the summary reads back");
         assert_eq!(summary.module, "app");
-        assert!(cache.take(Location::of(2, "/p/app.py"), "/p/app.py").is_none(), "another shard does not see it");
-        assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().lines().last(), Some("*"));
-        assert!(fs::read_to_string(dir.path().join("CACHEDIR.TAG")).unwrap().starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+        assert!(
+            cache
+                .take(Location::of(2, "/p/app.py"), "/p/app.py")
+                .is_none(),
+            "another shard does not see it"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".gitignore"))
+                .unwrap()
+                .lines()
+                .last(),
+            Some("*")
+        );
+        assert!(
+            fs::read_to_string(dir.path().join("CACHEDIR.TAG"))
+                .unwrap()
+                .starts_with("Signature: 8a477f597d28d172789f06886806bc55")
+        );
     }
 
     /// A cache as a run leaves it, with the temporary file of a write in progress.
     fn written_cache(root: &Path) {
         let mut cache = Cache::open(root, [1]);
-        cache.write(vec![update(1, "/p/app.py", entry("x = 1\n", None))], Some(9)).unwrap();
-        fs::write(root.join(fastapi_lint_core::VERSION).join(".fastapi-lint-abc123.tmp"), b"").unwrap();
+        cache
+            .write(
+                vec![update(1, "/p/app.py", entry("x = 1\n", None))],
+                Some(9),
+            )
+            .unwrap();
+        fs::write(
+            root.join(fastapi_lint_core::VERSION)
+                .join(".fastapi-lint-abc123.tmp"),
+            b"",
+        )
+        .unwrap();
     }
 
     #[test]
@@ -461,24 +619,50 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         written_cache(dir.path());
         fs::write(dir.path().join("app.py"), "x = 1\n").unwrap();
-        assert_eq!(remove(dir.path()).unwrap(), Removal::Kept("`app.py` is not part of a cache".to_string()));
+        assert_eq!(
+            remove(dir.path()).unwrap(),
+            Removal::Kept("`app.py` is not part of a cache".to_string())
+        );
         assert!(dir.path().join("app.py").is_file());
-        assert!(dir.path().join(TAG_NAME).is_file(), "nothing is removed when anything is foreign");
+        assert!(
+            dir.path().join(TAG_NAME).is_file(),
+            "nothing is removed when anything is foreign"
+        );
 
         let stray = dir.path().join("nested");
         written_cache(&stray);
-        fs::write(stray.join(fastapi_lint_core::VERSION).join("notes.txt"), "mine").unwrap();
-        assert!(matches!(remove(&stray).unwrap(), Removal::Kept(reason) if reason.contains("notes.txt")));
-        assert!(stray.join(fastapi_lint_core::VERSION).join("notes.txt").is_file());
+        fs::write(
+            stray.join(fastapi_lint_core::VERSION).join("notes.txt"),
+            "mine",
+        )
+        .unwrap();
+        assert!(
+            matches!(remove(&stray).unwrap(), Removal::Kept(reason) if reason.contains("notes.txt"))
+        );
+        assert!(
+            stray
+                .join(fastapi_lint_core::VERSION)
+                .join("notes.txt")
+                .is_file()
+        );
     }
 
     #[test]
     fn a_directory_without_this_tools_tag_is_left_whole() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("0.1.0")).unwrap();
-        assert!(matches!(remove(dir.path()).unwrap(), Removal::Kept(reason) if reason.contains("CACHEDIR.TAG")));
-        fs::write(dir.path().join(TAG_NAME), "Signature: 8a477f597d28d172789f06886806bc55\n# another tool's\n").unwrap();
-        assert!(matches!(remove(dir.path()).unwrap(), Removal::Kept(_)), "another tool's cache");
+        assert!(
+            matches!(remove(dir.path()).unwrap(), Removal::Kept(reason) if reason.contains("CACHEDIR.TAG"))
+        );
+        fs::write(
+            dir.path().join(TAG_NAME),
+            "Signature: 8a477f597d28d172789f06886806bc55\n# another tool's\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(remove(dir.path()).unwrap(), Removal::Kept(_)),
+            "another tool's cache"
+        );
         assert!(dir.path().join("0.1.0").is_dir());
     }
 
@@ -490,27 +674,53 @@ mod tests {
         written_cache(&root);
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&root, &link).unwrap();
-        assert!(matches!(remove(&link).unwrap(), Removal::Kept(reason) if reason.contains("symbolic link")));
+        assert!(
+            matches!(remove(&link).unwrap(), Removal::Kept(reason) if reason.contains("symbolic link"))
+        );
         assert!(root.join(TAG_NAME).is_file());
     }
 
     #[test]
     fn cache_file_names() {
-        for name in ["00000000000000ab-07", "project-0123456789abcdef", ".fastapi-lint-Xy12.tmp"] {
+        for name in [
+            "00000000000000ab-07",
+            "project-0123456789abcdef",
+            ".fastapi-lint-Xy12.tmp",
+        ] {
             assert!(is_cache_file_name(name), "{name}");
         }
-        for name in ["app.py", "00000000000000ab-7", "0000000000000g0b-07", "project-12", "00000000000000ab-07.bak"] {
+        for name in [
+            "app.py",
+            "00000000000000ab-7",
+            "0000000000000g0b-07",
+            "project-12",
+            "00000000000000ab-07.bak",
+        ] {
             assert!(!is_cache_file_name(name), "{name}");
         }
-        assert_eq!(Location { shard: 0xab, bucket: 7 }.file_name(), "00000000000000ab-07", "the names buckets are written under");
+        assert_eq!(
+            Location {
+                shard: 0xab,
+                bucket: 7
+            }
+            .file_name(),
+            "00000000000000ab-07",
+            "the names buckets are written under"
+        );
     }
 
     #[test]
     fn a_summary_is_read_only_when_it_is_the_one_its_hash_describes() {
-        let summary = ModuleSummary { module: "app.routes".to_string(), ..ModuleSummary::default() };
+        let summary = ModuleSummary {
+            module: "app.routes".to_string(),
+            ..ModuleSummary::default()
+        };
         let packed = PackedSummary::pack(&summary);
         let hash = summary_hash(Some(&summary));
-        assert_eq!(packed.unpack(hash).map(|summary| summary.module), Some("app.routes".to_string()));
+        assert_eq!(
+            packed.unpack(hash).map(|summary| summary.module),
+            Some("app.routes".to_string())
+        );
         assert!(packed.unpack(hash ^ 1).is_none(), "another summary's hash");
         let mut cut = packed.clone();
         cut.0.truncate(cut.0.len() / 2);
@@ -522,15 +732,30 @@ mod tests {
         // Enough files that some share a bucket with `a.py` and some do not.
         let others: Vec<String> = (0..40).map(|n| format!("/p/{n}.py")).collect();
         let dir = tempfile::tempdir().unwrap();
-        let all = others.iter().map(String::as_str).chain(["/p/a.py"]).map(|path| update(1, path, entry(path, None))).collect();
+        let all = others
+            .iter()
+            .map(String::as_str)
+            .chain(["/p/a.py"])
+            .map(|path| update(1, path, entry(path, None)))
+            .collect();
         Cache::open(dir.path(), [1]).write_buckets(all).unwrap();
         let replacement = entry("a2", Some("api"));
         let facts = replacement.facts;
-        Cache::open(dir.path(), [1]).write_buckets(vec![update(1, "/p/a.py", replacement)]).unwrap();
+        Cache::open(dir.path(), [1])
+            .write_buckets(vec![update(1, "/p/a.py", replacement)])
+            .unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
-        assert_eq!(cache.take(Location::of(1, "/p/a.py"), "/p/a.py").map(|entry| entry.facts), Some(facts));
+        assert_eq!(
+            cache
+                .take(Location::of(1, "/p/a.py"), "/p/a.py")
+                .map(|entry| entry.facts),
+            Some(facts)
+        );
         for path in &others {
-            assert!(cache.take(Location::of(1, path), path).is_some(), "{path} was kept");
+            assert!(
+                cache.take(Location::of(1, path), path).is_some(),
+                "{path} was kept"
+            );
         }
     }
 
@@ -540,11 +765,22 @@ mod tests {
         let versioned = dir.path().join(fastapi_lint_core::VERSION);
         let location = Location::of(1, "/p/a.py");
         fs::create_dir_all(&versioned).unwrap();
-        fs::write(versioned.join(location.file_name()), b"\xff\xff not a bucket").unwrap();
+        fs::write(
+            versioned.join(location.file_name()),
+            b"\xff\xff not a bucket",
+        )
+        .unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert!(cache.take(location, "/p/a.py").is_none());
-        cache.write_buckets(vec![update(1, "/p/a.py", entry("a", None))]).unwrap();
-        assert!(Cache::open(dir.path(), [1]).take(location, "/p/a.py").is_some(), "the corrupt bucket was replaced");
+        cache
+            .write_buckets(vec![update(1, "/p/a.py", entry("a", None))])
+            .unwrap();
+        assert!(
+            Cache::open(dir.path(), [1])
+                .take(location, "/p/a.py")
+                .is_some(),
+            "the corrupt bucket was replaced"
+        );
     }
 
     #[test]
@@ -552,15 +788,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Cache::open(dir.path(), [1, 2]).project(), None);
         let fingerprint = project_fingerprint([Some(("/p/a.py", 1, 2, 3))]);
-        Cache::open(dir.path(), [2, 1]).write(vec![update(1, "/p/a.py", entry("a", None))], fingerprint).unwrap();
+        Cache::open(dir.path(), [2, 1])
+            .write(vec![update(1, "/p/a.py", entry("a", None))], fingerprint)
+            .unwrap();
         assert_eq!(Cache::open(dir.path(), [1, 2]).project(), fingerprint);
-        assert_eq!(Cache::open(dir.path(), [1]).project(), None, "another set of shards is another project");
-        assert_ne!(project_fingerprint([Some(("/p/a.py", 1, 2, 4))]), fingerprint, "other facts, another fingerprint");
-        assert_eq!(project_fingerprint([Some(("/p/a.py", 1, 2, 3)), None]), None, "a file without an entry");
+        assert_eq!(
+            Cache::open(dir.path(), [1]).project(),
+            None,
+            "another set of shards is another project"
+        );
+        assert_ne!(
+            project_fingerprint([Some(("/p/a.py", 1, 2, 4))]),
+            fingerprint,
+            "other facts, another fingerprint"
+        );
+        assert_eq!(
+            project_fingerprint([Some(("/p/a.py", 1, 2, 3)), None]),
+            None,
+            "a file without an entry"
+        );
         let both = project_fingerprint([Some(("/p/a.py", 1, 2, 3)), Some(("/p/b.py", 1, 2, 3))]);
-        assert_eq!(project_fingerprint([Some(("/p/b.py", 1, 2, 3)), Some(("/p/a.py", 1, 2, 3))]), both, "in any order");
+        assert_eq!(
+            project_fingerprint([Some(("/p/b.py", 1, 2, 3)), Some(("/p/a.py", 1, 2, 3))]),
+            both,
+            "in any order"
+        );
         assert_ne!(both, fingerprint, "another file, another fingerprint");
-        assert_ne!(project_fingerprint([Some(("/p/a.py", 1, 2, 3)), Some(("/p/b.py", 1, 3, 2))]), both, "the summary and settings of b swapped");
+        assert_ne!(
+            project_fingerprint([Some(("/p/a.py", 1, 2, 3)), Some(("/p/b.py", 1, 3, 2))]),
+            both,
+            "the summary and settings of b swapped"
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ mod tests {
     #[test]
     fn matches_ruffs_layout() {
         let diff = unified_diff("a\nb\n", "a\nc", Some("app.py"));
-        assert_eq!(diff, "--- app.py\n+++ app.py\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n\n");
+        assert_eq!(
+            diff,
+            "--- app.py\n+++ app.py\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n\n"
+        );
         assert!(unified_diff("a\n", "b\n", None).starts_with("@@ -1 +1 @@\n"));
     }
 }

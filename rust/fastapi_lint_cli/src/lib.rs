@@ -113,7 +113,15 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let files = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
-    let diagnostics = lint::lint_files(&files.python, &files.dotenv, &resolver, Fixing::REPORT_ONLY, lint_scope(options), None).map_err(config_error)?;
+    let diagnostics = lint::lint_files(
+        &files.python,
+        &files.dotenv,
+        &resolver,
+        Fixing::REPORT_ONLY,
+        lint_scope(options),
+        None,
+    )
+    .map_err(config_error)?;
     Ok(diagnostics.messages)
 }
 
@@ -121,7 +129,11 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
 /// directory unless isolated, per-file ignores, `.pyi`) and appears in the messages. With
 /// `options.project_root`, the buffer (as the file `filename`) is linted with the project index
 /// of the files under that root; without, the buffer is a project of its own.
-pub fn check_source(source: &str, filename: Option<&Path>, options: &CheckOptions) -> Result<Vec<Message>, CheckError> {
+pub fn check_source(
+    source: &str,
+    filename: Option<&Path>,
+    options: &CheckOptions,
+) -> Result<Vec<Message>, CheckError> {
     fastapi_lint_core::init_thread_pool();
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
@@ -132,17 +144,29 @@ pub fn check_source(source: &str, filename: Option<&Path>, options: &CheckOption
     };
     let project = match &options.project_root {
         Some(root) if !options.no_project => {
-            let files = walk::python_files(&[absolute(root, &cwd)], &resolver, &cwd).map_err(config_error)?;
+            let files = walk::python_files(&[absolute(root, &cwd)], &resolver, &cwd)
+                .map_err(config_error)?;
             Some(lint::project_modules(&files, &resolver, path.as_deref()).map_err(config_error)?)
         }
         _ => None,
     };
-    Ok(lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, Fixing::REPORT_ONLY, project).messages)
+    Ok(lint::lint_buffer(
+        source.as_bytes().to_vec(),
+        path.as_deref(),
+        &settings,
+        Fixing::REPORT_ONLY,
+        project,
+    )
+    .messages)
 }
 
 /// Fixes one buffer as `check --fix` would fix a file of that name (nothing is written);
 /// unsafe fixes apply when the options or the configuration enable them.
-pub fn fix_source(source: &str, filename: Option<&Path>, options: &CheckOptions) -> Result<FixedSource, CheckError> {
+pub fn fix_source(
+    source: &str,
+    filename: Option<&Path>,
+    options: &CheckOptions,
+) -> Result<FixedSource, CheckError> {
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = resolver(options, &cwd).map_err(config_error)?;
     let path = filename.map(|filename| absolute(filename, &cwd));
@@ -150,20 +174,42 @@ pub fn fix_source(source: &str, filename: Option<&Path>, options: &CheckOptions)
         Some(path) => resolver.settings_for(path).map_err(config_error)?,
         None => Arc::clone(resolver.default_settings()),
     };
-    let fixing = Fixing { mode: FixMode::Apply, unsafe_fixes: settings.unsafe_fixes.unwrap_or(false) };
-    let mut diagnostics = lint::lint_buffer(source.as_bytes().to_vec(), path.as_deref(), &settings, fixing, None);
+    let fixing = Fixing {
+        mode: FixMode::Apply,
+        unsafe_fixes: settings.unsafe_fixes.unwrap_or(false),
+    };
+    let mut diagnostics = lint::lint_buffer(
+        source.as_bytes().to_vec(),
+        path.as_deref(),
+        &settings,
+        fixing,
+        None,
+    );
     let fixed = diagnostics.fixed_count();
-    let source = diagnostics.sources.drain().next().map_or_else(|| source.to_string(), |(_, fixed)| fixed.to_string());
-    Ok(FixedSource { source, fixed, messages: diagnostics.messages })
+    let source = diagnostics
+        .sources
+        .drain()
+        .next()
+        .map_or_else(|| source.to_string(), |(_, fixed)| fixed.to_string());
+    Ok(FixedSource {
+        source,
+        fixed,
+        messages: diagnostics.messages,
+    })
 }
 
 /// Whether a run builds one project index or lints each file on its own.
 pub(crate) const fn lint_scope(options: &CheckOptions) -> lint::Scope {
-    if options.no_project { lint::Scope::File } else { lint::Scope::Project }
+    if options.no_project {
+        lint::Scope::File
+    } else {
+        lint::Scope::Project
+    }
 }
 
 fn current_dir() -> Result<PathBuf, String> {
-    std::env::current_dir().map_err(|error| format!("Failed to read the working directory: {error}"))
+    std::env::current_dir()
+        .map_err(|error| format!("Failed to read the working directory: {error}"))
 }
 
 fn config_error(error: anyhow::Error) -> CheckError {
@@ -184,24 +230,47 @@ pub(crate) fn resolver(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Res
 /// The options as a configuration layer; CLI globs are anchored at the working directory.
 fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration> {
     let origin = Origin::Cli;
-    let per_file = |pairs: &[(String, Vec<String>)], key: &str| -> anyhow::Result<Vec<PerFileIgnore>> {
-        pairs.iter().map(|(pattern, codes)| PerFileIgnore::new(pattern, codes, cwd, key, &origin)).collect()
+    let per_file =
+        |pairs: &[(String, Vec<String>)], key: &str| -> anyhow::Result<Vec<PerFileIgnore>> {
+            pairs
+                .iter()
+                .map(|(pattern, codes)| PerFileIgnore::new(pattern, codes, cwd, key, &origin))
+                .collect()
+        };
+    let patterns = |globs: &[String]| {
+        globs
+            .iter()
+            .map(|glob| FilePattern::new(glob, cwd))
+            .collect::<Vec<_>>()
     };
-    let patterns = |globs: &[String]| globs.iter().map(|glob| FilePattern::new(glob, cwd)).collect::<Vec<_>>();
     let target_version = options
         .target_version
         .as_deref()
-        .map(|name| TargetVersion::parse(name).ok_or_else(|| anyhow::anyhow!("Invalid target version `{name}`")))
+        .map(|name| {
+            TargetVersion::parse(name)
+                .ok_or_else(|| anyhow::anyhow!("Invalid target version `{name}`"))
+        })
         .transpose()?;
     Ok(Configuration {
         project_root: cwd.to_path_buf(),
         selections: vec![RuleSelection {
-            select: options.select.as_deref().map(|values| parse_selectors(values, "select", &origin)).transpose()?,
+            select: options
+                .select
+                .as_deref()
+                .map(|values| parse_selectors(values, "select", &origin))
+                .transpose()?,
             extend_select: parse_selectors(&options.extend_select, "extend-select", &origin)?,
             ignore: parse_selectors(&options.ignore, "ignore", &origin)?,
         }],
-        per_file_ignores: options.per_file_ignores.as_deref().map(|pairs| per_file(pairs, "per-file-ignores")).transpose()?,
-        extend_per_file_ignores: per_file(&options.extend_per_file_ignores, "extend-per-file-ignores")?,
+        per_file_ignores: options
+            .per_file_ignores
+            .as_deref()
+            .map(|pairs| per_file(pairs, "per-file-ignores"))
+            .transpose()?,
+        extend_per_file_ignores: per_file(
+            &options.extend_per_file_ignores,
+            "extend-per-file-ignores",
+        )?,
         exclude: options.exclude.as_deref().map(patterns),
         extend_exclude: patterns(&options.extend_exclude),
         respect_gitignore: options.respect_gitignore,
@@ -215,7 +284,11 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         src: None,
         cache_dir: None,
         fixable: vec![RuleSelection {
-            select: options.fixable.as_deref().map(|values| parse_selectors(values, "fixable", &origin)).transpose()?,
+            select: options
+                .fixable
+                .as_deref()
+                .map(|values| parse_selectors(values, "fixable", &origin))
+                .transpose()?,
             extend_select: parse_selectors(&options.extend_fixable, "extend-fixable", &origin)?,
             ignore: parse_selectors(&options.unfixable, "unfixable", &origin)?,
         }],
@@ -236,28 +309,62 @@ mod tests {
         std::fs::write(dir.path().join("b.py"), "x = 1\n").unwrap();
         let messages = check_paths(&[dir.path().to_path_buf()], &CheckOptions::default()).unwrap();
         assert_eq!(messages.len(), 2);
-        assert!(messages.iter().all(|message| message.filename == dir.path().join("a.py").to_string_lossy()));
-        assert!(messages.windows(2).all(|pair| pair[0].location <= pair[1].location));
+        assert!(
+            messages
+                .iter()
+                .all(|message| message.filename == dir.path().join("a.py").to_string_lossy())
+        );
+        assert!(
+            messages
+                .windows(2)
+                .all(|pair| pair[0].location <= pair[1].location)
+        );
     }
 
     #[test]
     fn check_source_discovers_configuration_from_the_filename() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("fastapi-lint.toml"), "[lint]\nselect = [\"BAD1\"]\n").unwrap();
+        std::fs::write(
+            dir.path().join("fastapi-lint.toml"),
+            "[lint]\nselect = [\"BAD1\"]\n",
+        )
+        .unwrap();
         let filename = dir.path().join("app.py");
         let error = check_source("x = 1\n", Some(&filename), &CheckOptions::default()).unwrap_err();
-        assert!(matches!(&error, CheckError::Config(message) if message.contains("Unknown rule selector `BAD1`")), "{error}");
-        let isolated = CheckOptions { isolated: true, ..CheckOptions::default() };
-        assert_eq!(check_source("x = 1\n", Some(&filename), &isolated).unwrap(), []);
+        assert!(
+            matches!(&error, CheckError::Config(message) if message.contains("Unknown rule selector `BAD1`")),
+            "{error}"
+        );
+        let isolated = CheckOptions {
+            isolated: true,
+            ..CheckOptions::default()
+        };
+        assert_eq!(
+            check_source("x = 1\n", Some(&filename), &isolated).unwrap(),
+            []
+        );
         let messages = check_source("def f(:\n", None, &isolated).unwrap();
         assert_eq!(messages[0].filename, "-");
     }
 
     #[test]
     fn bad_option_values_are_config_errors() {
-        let options = CheckOptions { target_version: Some("py2".to_string()), isolated: true, ..CheckOptions::default() };
-        assert!(matches!(check_source("", None, &options), Err(CheckError::Config(_))));
-        let options = CheckOptions { per_file_ignores: Some(vec![("*.py".to_string(), vec!["XYZ".to_string()])]), isolated: true, ..CheckOptions::default() };
-        assert!(matches!(check_source("", None, &options), Err(CheckError::Config(message)) if message.contains("`per-file-ignores` from the CLI")));
+        let options = CheckOptions {
+            target_version: Some("py2".to_string()),
+            isolated: true,
+            ..CheckOptions::default()
+        };
+        assert!(matches!(
+            check_source("", None, &options),
+            Err(CheckError::Config(_))
+        ));
+        let options = CheckOptions {
+            per_file_ignores: Some(vec![("*.py".to_string(), vec!["XYZ".to_string()])]),
+            isolated: true,
+            ..CheckOptions::default()
+        };
+        assert!(
+            matches!(check_source("", None, &options), Err(CheckError::Config(message)) if message.contains("`per-file-ignores` from the CLI"))
+        );
     }
 }

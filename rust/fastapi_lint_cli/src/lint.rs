@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
-use fastapi_lint_core::project::{FileFacts, IndexedModule, ModuleSummary, PackageDirs, ProjectFile, module_path, project_facts};
+use fastapi_lint_core::project::{
+    FileFacts, IndexedModule, ModuleSummary, PackageDirs, ProjectFile, module_path, project_facts,
+};
 use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
-use fastapi_lint_core::{FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source, to_messages};
+use fastapi_lint_core::{
+    FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source,
+    to_messages,
+};
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, FileEntry, Freshness, Location, PackedSummary};
@@ -40,7 +45,10 @@ pub struct Fixing {
 }
 
 impl Fixing {
-    pub const REPORT_ONLY: Fixing = Fixing { mode: FixMode::Generate, unsafe_fixes: false };
+    pub const REPORT_ONLY: Fixing = Fixing {
+        mode: FixMode::Generate,
+        unsafe_fixes: false,
+    };
 }
 
 /// Every message of a run, sorted by file and position, with the sources to quote.
@@ -77,15 +85,27 @@ impl Diagnostics {
         // By a cached key: a record is a few hundred bytes, moved once instead of at every
         // step of a comparison sort.
         files.sort_by_cached_key(|file| Arc::clone(&file.filename));
-        let mut diagnostics = Diagnostics { messages: Vec::with_capacity(files.iter().map(|file| file.messages.len()).sum()), ..Diagnostics::default() };
+        let mut diagnostics = Diagnostics {
+            messages: Vec::with_capacity(files.iter().map(|file| file.messages.len()).sum()),
+            ..Diagnostics::default()
+        };
         for file in files {
-            if let Some(source) = file.source.filter(|_| !file.messages.is_empty() || file.fixed.is_some()) {
-                diagnostics.sources.insert(file.filename.to_string(), source);
+            if let Some(source) = file
+                .source
+                .filter(|_| !file.messages.is_empty() || file.fixed.is_some())
+            {
+                diagnostics
+                    .sources
+                    .insert(file.filename.to_string(), source);
             }
             diagnostics.messages.extend(file.messages);
             diagnostics.fix_warnings.extend(file.fix_warnings);
             if let Some((original, fixes)) = file.fixed {
-                diagnostics.fixed.push(FixedFile { filename: file.filename.to_string(), original, fixes });
+                diagnostics.fixed.push(FixedFile {
+                    filename: file.filename.to_string(),
+                    original,
+                    fixes,
+                });
             }
         }
         diagnostics
@@ -137,8 +157,22 @@ struct CacheState {
 }
 
 impl LintedFile {
-    fn new(filename: Arc<str>, source: Option<Arc<str>>, messages: Vec<Message>, project: Option<ProjectUnit>) -> Self {
-        LintedFile { filename, source, messages, facts: no_facts(), cache: None, fixed: None, fix_warnings: Vec::new(), project }
+    fn new(
+        filename: Arc<str>,
+        source: Option<Arc<str>>,
+        messages: Vec<Message>,
+        project: Option<ProjectUnit>,
+    ) -> Self {
+        LintedFile {
+            filename,
+            source,
+            messages,
+            facts: no_facts(),
+            cache: None,
+            fixed: None,
+            fix_warnings: Vec::new(),
+            project,
+        }
     }
 
     fn failed(filename: Arc<str>, message: String) -> Self {
@@ -149,9 +183,26 @@ impl LintedFile {
     /// The file's entry for the cache: its findings and summary, as found.
     fn cache_entry(&self) -> Option<(Location, String, FileEntry)> {
         let state = self.cache?;
-        let summary = self.project.as_ref().map(|unit| unit.packed.clone().unwrap_or_else(|| PackedSummary::pack(&unit.module.summary)));
-        let facts = self.project.as_ref().and_then(|unit| unit.linter.project.as_ref()).map(|project| project.facts.clone()).unwrap_or_default();
-        let entry = FileEntry::new(state.freshness, state.content_hash, state.key, facts, self.messages.clone(), summary, state.summary_hash);
+        let summary = self.project.as_ref().map(|unit| {
+            unit.packed
+                .clone()
+                .unwrap_or_else(|| PackedSummary::pack(&unit.module.summary))
+        });
+        let facts = self
+            .project
+            .as_ref()
+            .and_then(|unit| unit.linter.project.as_ref())
+            .map(|project| project.facts.clone())
+            .unwrap_or_default();
+        let entry = FileEntry::new(
+            state.freshness,
+            state.content_hash,
+            state.key,
+            facts,
+            self.messages.clone(),
+            summary,
+            state.summary_hash,
+        );
         Some((state.location, self.filename.to_string(), entry))
     }
 }
@@ -175,12 +226,27 @@ pub enum Scope {
 /// [`FixMode::Apply`], files fixing changed are rewritten. `dotenv_files` are `.env` files
 /// the walk found (FAPI704). With `cache_dir`, a run that only reports reads and updates the
 /// cache there; fixing runs neither read nor write it.
-pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolver, fixing: Fixing, scope: Scope, cache_dir: Option<&Path>) -> Result<Diagnostics> {
-    let jobs = paths.par_iter().map(|path| Ok((path, resolver.settings_for(path)?))).collect::<Result<Vec<_>>>()?;
-    let mut cache = cache_dir.filter(|_| fixing.mode == FixMode::Generate).map(|dir| {
-        let shards: Vec<u64> = jobs.iter().map(|(_, settings)| cache::shard_key(settings)).collect();
-        (Cache::open(dir, shards.iter().copied()), shards)
-    });
+pub fn lint_files(
+    paths: &[PathBuf],
+    dotenv_files: &[PathBuf],
+    resolver: &Resolver,
+    fixing: Fixing,
+    scope: Scope,
+    cache_dir: Option<&Path>,
+) -> Result<Diagnostics> {
+    let jobs = paths
+        .par_iter()
+        .map(|path| Ok((path, resolver.settings_for(path)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut cache = cache_dir
+        .filter(|_| fixing.mode == FixMode::Generate)
+        .map(|dir| {
+            let shards: Vec<u64> = jobs
+                .iter()
+                .map(|(_, settings)| cache::shard_key(settings))
+                .collect();
+            (Cache::open(dir, shards.iter().copied()), shards)
+        });
     // Entries are taken out of the cache, not copied: what stays in it is what this run did
     // not see.
     let lookups: Vec<Option<Lookup>> = (0..jobs.len())
@@ -188,7 +254,10 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
             let (cache, shards) = cache.as_mut()?;
             let filename = jobs[job].0.to_string_lossy();
             let location = Location::of(shards[job], &filename);
-            Some(Lookup { location, entry: cache.take(location, &filename) })
+            Some(Lookup {
+                location,
+                entry: cache.take(location, &filename),
+            })
         })
         .collect();
     let cache = cache.map(|(cache, _)| cache);
@@ -201,7 +270,11 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
                 Some(lookup) => lint_with_cache(path, &settings, lookup, &packages),
                 None => lint_path(path, &settings, fixing, &packages),
             };
-            let mut linted = if scope == Scope::File { with_own_facts(linted) } else { linted };
+            let mut linted = if scope == Scope::File {
+                with_own_facts(linted)
+            } else {
+                linted
+            };
             // Sources are not held for the whole run: a report reads the files it quotes again
             // one at a time, and a later lint with project facts reads its file again.
             if fixing.mode == FixMode::Generate {
@@ -214,20 +287,30 @@ pub fn lint_files(paths: &[PathBuf], dotenv_files: &[PathBuf], resolver: &Resolv
         // Files, summaries and the facts of their findings as the last whole-project run left
         // them: its facts hold, and building the index again would only confirm them. A file
         // edited without changing its summary was linted with its last facts, which still hold.
-        let unchanged = cache.as_ref().and_then(Cache::project).is_some_and(|last| Some(last) == project_fingerprint(&files));
+        let unchanged = cache
+            .as_ref()
+            .and_then(Cache::project)
+            .is_some_and(|last| Some(last) == project_fingerprint(&files));
         if !unchanged {
             unpack_summaries(&mut files);
             crate::allocator::release_freed_memory();
             apply_project_facts(&mut files, Vec::new());
         }
     }
-    let warnings = cache.map(|cache| write_cache(cache, &files, scope)).and_then(Result::err).into_iter().collect();
+    let warnings = cache
+        .map(|cache| write_cache(cache, &files, scope))
+        .and_then(Result::err)
+        .into_iter()
+        .collect();
     for path in dotenv_files {
         if let Some(file) = dotenv_not_ignored(path, resolver)? {
             files.push(file);
         }
     }
-    Ok(Diagnostics { warnings, ..Diagnostics::from_files(files) })
+    Ok(Diagnostics {
+        warnings,
+        ..Diagnostics::from_files(files)
+    })
 }
 
 /// Where a file's entry belongs in the cache, and the entry if it has one.
@@ -242,12 +325,21 @@ fn filename_of(path: &Path) -> Arc<str> {
 }
 
 /// Reads and lints one file (fixing it, with [`FixMode::Apply`]).
-fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
+fn lint_path(
+    path: &Path,
+    settings: &Settings,
+    fixing: Fixing,
+    packages: &PackageDirs,
+) -> LintedFile {
     let filename = filename_of(path);
     match std::fs::read(path) {
         Ok(bytes) => {
             let linted = lint_bytes(bytes, Some(path), filename, settings, fixing, packages);
-            if fixing.mode == FixMode::Apply { write_fixed(path, linted, settings, packages) } else { linted }
+            if fixing.mode == FixMode::Apply {
+                write_fixed(path, linted, settings, packages)
+            } else {
+                linted
+            }
         }
         Err(error) => LintedFile::failed(filename, error.to_string()),
     }
@@ -255,7 +347,12 @@ fn lint_path(path: &Path, settings: &Settings, fixing: Fixing, packages: &Packag
 
 /// Lints one file unless the cache holds its findings: its entry is for the same per-file
 /// settings, and the file is unchanged by `stat` or, failing that, by content.
-fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }: Lookup, packages: &PackageDirs) -> LintedFile {
+fn lint_with_cache(
+    path: &Path,
+    settings: &Settings,
+    Lookup { location, entry }: Lookup,
+    packages: &PackageDirs,
+) -> LintedFile {
     let filename = filename_of(path);
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
@@ -265,7 +362,9 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     let (linter, root) = file_settings(Some(path), settings, packages);
     let key = cache::file_key(&linter);
     let entry = match entry.filter(|entry| entry.key == key) {
-        Some(entry) if entry.freshness == freshness => return from_entry(entry, filename, ProjectPlace { linter, root }, location),
+        Some(entry) if entry.freshness == freshness => {
+            return from_entry(entry, filename, ProjectPlace { linter, root }, location);
+        }
         entry => entry,
     };
     let bytes = match std::fs::read(path) {
@@ -278,7 +377,11 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
             let mut linted = from_entry(entry, filename, ProjectPlace { linter, root }, location);
             // Only the `stat` shortcut changed: recorded anew so the next run takes it.
             if let Some(state) = &mut linted.cache {
-                *state = CacheState { freshness, changed: true, ..*state };
+                *state = CacheState {
+                    freshness,
+                    changed: true,
+                    ..*state
+                };
             }
             return linted;
         }
@@ -287,22 +390,57 @@ fn lint_with_cache(path: &Path, settings: &Settings, Lookup { location, entry }:
     // An edit seldom changes what the rest of the project says of a file: linted with its last
     // facts, it is not linted again when the index finds the same.
     let (linter, facts) = match entry {
-        Some(entry) if entry.facts != no_facts() => (with_facts(linter, entry.known_facts), entry.facts),
+        Some(entry) if entry.facts != no_facts() => {
+            (with_facts(linter, entry.known_facts), entry.facts)
+        }
         _ => (linter, no_facts()),
     };
-    let state = CacheState { location, freshness, content_hash, summary_hash: 0, key, changed: true };
-    lint_into_entry(bytes, path, filename, ProjectPlace { linter, root }, facts, state)
+    let state = CacheState {
+        location,
+        freshness,
+        content_hash,
+        summary_hash: 0,
+        key,
+        changed: true,
+    };
+    lint_into_entry(
+        bytes,
+        path,
+        filename,
+        ProjectPlace { linter, root },
+        facts,
+        state,
+    )
 }
 
 /// Lints a file for its cache entry, to be written: `state` is all known but the summary's
 /// hash, and `facts` is the fingerprint of the facts `place.linter` holds.
-fn lint_into_entry(bytes: Vec<u8>, path: &Path, filename: Arc<str>, place: ProjectPlace, facts: u64, state: CacheState) -> LintedFile {
-    let mut linted = lint_prepared(bytes, Some(path), filename, place.linter, place.root, Fixing::REPORT_ONLY);
+fn lint_into_entry(
+    bytes: Vec<u8>,
+    path: &Path,
+    filename: Arc<str>,
+    place: ProjectPlace,
+    facts: u64,
+    state: CacheState,
+) -> LintedFile {
+    let mut linted = lint_prepared(
+        bytes,
+        Some(path),
+        filename,
+        place.linter,
+        place.root,
+        Fixing::REPORT_ONLY,
+    );
     if linted.project.is_some() {
         linted.facts = facts;
     }
-    let summary_hash = cache::summary_hash(linted.project.as_ref().map(|unit| &unit.module.summary));
-    linted.cache = Some(CacheState { summary_hash, changed: true, ..state });
+    let summary_hash =
+        cache::summary_hash(linted.project.as_ref().map(|unit| &unit.module.summary));
+    linted.cache = Some(CacheState {
+        summary_hash,
+        changed: true,
+        ..state
+    });
     linted
 }
 
@@ -310,12 +448,19 @@ fn lint_into_entry(bytes: Vec<u8>, path: &Path, filename: Arc<str>, place: Proje
 /// the one its entry was written with has its file linted again: the index never sees it.
 fn unpack_summaries(files: &mut [LintedFile]) {
     files.par_iter_mut().for_each(|file| {
-        let (Some(unit), Some(state)) = (&mut file.project, file.cache) else { return };
-        let Some(packed) = unit.packed.take() else { return };
+        let (Some(unit), Some(state)) = (&mut file.project, file.cache) else {
+            return;
+        };
+        let Some(packed) = unit.packed.take() else {
+            return;
+        };
         match packed.unpack(state.summary_hash) {
             Some(summary) => unit.module.summary = summary,
             None => {
-                let place = ProjectPlace { linter: unit.linter.clone(), root: Arc::clone(&unit.module.root) };
+                let place = ProjectPlace {
+                    linter: unit.linter.clone(),
+                    root: Arc::clone(&unit.module.root),
+                };
                 *file = lint_again(&file.filename, place, file.facts, state);
             }
         }
@@ -324,11 +469,19 @@ fn unpack_summaries(files: &mut [LintedFile]) {
 
 /// A file whose cache entry was found wanting, linted in the place and with the facts it was
 /// given.
-fn lint_again(filename: &Arc<str>, place: ProjectPlace, facts: u64, state: CacheState) -> LintedFile {
+fn lint_again(
+    filename: &Arc<str>,
+    place: ProjectPlace,
+    facts: u64,
+    state: CacheState,
+) -> LintedFile {
     let path = Path::new(&**filename);
     match std::fs::read(path) {
         Ok(bytes) => {
-            let state = CacheState { content_hash: cache::content_hash(&bytes), ..state };
+            let state = CacheState {
+                content_hash: cache::content_hash(&bytes),
+                ..state
+            };
             lint_into_entry(bytes, path, Arc::clone(filename), place, facts, state)
         }
         Err(error) => LintedFile::failed(Arc::clone(filename), error.to_string()),
@@ -337,8 +490,14 @@ fn lint_again(filename: &Arc<str>, place: ProjectPlace, facts: u64, state: Cache
 
 /// `linter` with the project's `facts` for its file.
 fn with_facts(linter: LinterSettings, facts: FileFacts) -> LinterSettings {
-    let module_path = linter.project.as_deref().and_then(|project| project.module_path.clone());
-    LinterSettings { project: Some(Arc::new(ProjectFile { module_path, facts })), ..linter }
+    let module_path = linter
+        .project
+        .as_deref()
+        .and_then(|project| project.module_path.clone());
+    LinterSettings {
+        project: Some(Arc::new(ProjectFile { module_path, facts })),
+        ..linter
+    }
 }
 
 /// Where a file sits in the project: what its [`ProjectUnit`] is made of.
@@ -348,40 +507,87 @@ struct ProjectPlace {
 }
 
 /// A file as its cache entry describes it.
-fn from_entry(entry: FileEntry, filename: Arc<str>, place: ProjectPlace, location: Location) -> LintedFile {
-    let state = CacheState { location, freshness: entry.freshness, content_hash: entry.content_hash, summary_hash: entry.summary_hash, key: entry.key, changed: false };
+fn from_entry(
+    entry: FileEntry,
+    filename: Arc<str>,
+    place: ProjectPlace,
+    location: Location,
+) -> LintedFile {
+    let state = CacheState {
+        location,
+        freshness: entry.freshness,
+        content_hash: entry.content_hash,
+        summary_hash: entry.summary_hash,
+        key: entry.key,
+        changed: false,
+    };
     // The facts go with the findings into the entry written back.
-    let linter = if entry.facts == no_facts() { place.linter } else { with_facts(place.linter, entry.known_facts) };
+    let linter = if entry.facts == no_facts() {
+        place.linter
+    } else {
+        with_facts(place.linter, entry.known_facts)
+    };
     let project = entry.summary.map(|packed| ProjectUnit {
-        module: IndexedModule { root: place.root, filename: Arc::clone(&filename), summary: ModuleSummary::default() },
+        module: IndexedModule {
+            root: place.root,
+            filename: Arc::clone(&filename),
+            summary: ModuleSummary::default(),
+        },
         linter,
         packed: Some(packed),
     });
-    LintedFile { facts: entry.facts, cache: Some(state), ..LintedFile::new(filename, None, entry.messages, project) }
+    LintedFile {
+        facts: entry.facts,
+        cache: Some(state),
+        ..LintedFile::new(filename, None, entry.messages, project)
+    }
 }
 
 /// This run's [`cache::project_fingerprint`].
 fn project_fingerprint(files: &[LintedFile]) -> Option<u64> {
-    cache::project_fingerprint(files.iter().map(|file| file.cache.map(|state| (&*file.filename, state.summary_hash, state.key, file.facts))))
+    cache::project_fingerprint(files.iter().map(|file| {
+        file.cache
+            .map(|state| (&*file.filename, state.summary_hash, state.key, file.facts))
+    }))
 }
 
 /// Writes back the buckets in which some file changed, with every file of them this run saw,
 /// and the fingerprint a whole-project run ends with.
 fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), String> {
-    let changed: std::collections::HashSet<Location> = files.iter().filter_map(|file| file.cache).filter(|state| state.changed).map(|state| state.location).collect();
+    let changed: std::collections::HashSet<Location> = files
+        .iter()
+        .filter_map(|file| file.cache)
+        .filter(|state| state.changed)
+        .map(|state| state.location)
+        .collect();
     let entries = files
         .par_iter()
-        .filter(|file| file.cache.is_some_and(|state| changed.contains(&state.location)))
+        .filter(|file| {
+            file.cache
+                .is_some_and(|state| changed.contains(&state.location))
+        })
         .filter_map(LintedFile::cache_entry)
         .collect();
-    cache.write(entries, if scope == Scope::Project { project_fingerprint(files) } else { None })
+    cache.write(
+        entries,
+        if scope == Scope::Project {
+            project_fingerprint(files)
+        } else {
+            None
+        },
+    )
 }
 
 /// Phases 2 and 3 of the project index: facts from every summary (plus `others`, files of the
 /// project not linted here), then the files whose findings were made with other facts (a first
 /// lint knows none; a cached one, those of its run) are linted again with them.
 fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
-    let modules: Vec<&IndexedModule> = files.iter().filter_map(|file| file.project.as_ref()).map(|unit| &unit.module).chain(&others).collect();
+    let modules: Vec<&IndexedModule> = files
+        .iter()
+        .filter_map(|file| file.project.as_ref())
+        .map(|unit| &unit.module)
+        .chain(&others)
+        .collect();
     // Built on a worker of the pool: the allocator's arena of a worker has room left in the
     // pages its lints used (live summaries keep them), where this thread would take fresh ones
     // (1.5 MiB of the run's peak, which is the index, on the benchmark corpus).
@@ -403,7 +609,9 @@ fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
         })
         .filter(|(file, _, key)| file.facts != *key)
         .collect();
-    relint.into_par_iter().for_each(|(file, facts, key)| relint_with_facts(file, facts, key));
+    relint
+        .into_par_iter()
+        .for_each(|(file, facts, key)| relint_with_facts(file, facts, key));
 }
 
 /// A file as its own project: facts from its own summary only (same-module helpers).
@@ -417,12 +625,23 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
 /// are replaced (fixes were applied in the first pass, and the project rules have none). A
 /// source not kept is read again, and not kept after either, like the first pass's.
 fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
-    let source = file.source.clone().or_else(|| std::fs::read_to_string(&*file.filename).ok().map(Arc::from));
-    let (Some(unit), Some(source)) = (&mut file.project, source) else { return };
+    let source = file
+        .source
+        .clone()
+        .or_else(|| std::fs::read_to_string(&*file.filename).ok().map(Arc::from));
+    let (Some(unit), Some(source)) = (&mut file.project, source) else {
+        return;
+    };
     let linter = with_facts(unit.linter.clone(), facts);
     // The name is the path it was read from (stdin's `-` reads as a plain module, as it was).
     let path = Path::new(&*file.filename);
-    let relinted = catch_unwind(AssertUnwindSafe(|| to_messages(lint_source(&source, Some(path), &linter), &file.filename, &source)));
+    let relinted = catch_unwind(AssertUnwindSafe(|| {
+        to_messages(
+            lint_source(&source, Some(path), &linter),
+            &file.filename,
+            &source,
+        )
+    }));
     if let Ok(messages) = relinted {
         unit.linter = linter;
         file.messages = messages;
@@ -437,20 +656,43 @@ fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
 /// enabled for it.
 fn dotenv_not_ignored(path: &Path, resolver: &Resolver) -> Result<Option<LintedFile>> {
     let settings = resolver.settings_for(path)?;
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
-    let in_repository = path.ancestors().skip(1).any(|dir| dir.join(".git").exists());
-    if !(settings.respect_gitignore && in_repository && is_dotenv(name) && settings.linter_for(path).rules.contains(Rule::DotenvNotGitignored)) {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default();
+    let in_repository = path
+        .ancestors()
+        .skip(1)
+        .any(|dir| dir.join(".git").exists());
+    if !(settings.respect_gitignore
+        && in_repository
+        && is_dotenv(name)
+        && settings
+            .linter_for(path)
+            .rules
+            .contains(Rule::DotenvNotGitignored))
+    {
         return Ok(None);
     }
     let filename = filename_of(path);
     // The file's content (secrets) is never read nor quoted.
     let messages = to_messages(vec![dotenv_not_gitignored::diagnostic(name)], &filename, "");
-    Ok(Some(LintedFile::new(filename, Some("".into()), messages, None)))
+    Ok(Some(LintedFile::new(
+        filename,
+        Some("".into()),
+        messages,
+        None,
+    )))
 }
 
 /// Writes a file fixing changed. When that fails the file is as it was, and so are its
 /// diagnostics, plus an `io-error` saying why.
-fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings, packages: &PackageDirs) -> LintedFile {
+fn write_fixed(
+    path: &Path,
+    linted: LintedFile,
+    settings: &Settings,
+    packages: &PackageDirs,
+) -> LintedFile {
     let (Some((original, _)), Some(fixed)) = (&linted.fixed, &linted.source) else {
         return linted;
     };
@@ -461,18 +703,40 @@ fn write_fixed(path: &Path, linted: LintedFile, settings: &Settings, packages: &
         return linted;
     };
     let original = original.as_bytes().to_vec();
-    let mut unchanged = lint_bytes(original, Some(path), linted.filename, settings, Fixing::REPORT_ONLY, packages);
+    let mut unchanged = lint_bytes(
+        original,
+        Some(path),
+        linted.filename,
+        settings,
+        Fixing::REPORT_ONLY,
+        packages,
+    );
     let message = format!("Failed to write the fixed source: {error}");
-    unchanged.messages.push(Message::io_error(&unchanged.filename, message));
+    unchanged
+        .messages
+        .push(Message::io_error(&unchanged.filename, message));
     unchanged
 }
 
 /// Lints one buffer (stdin, or a Python caller's string). `path` is absolute when known. Nothing
 /// is written: with fixing, the fixed source is in `sources`. `project` holds the summaries of
 /// the other files of its project ([`project_modules`]); without, the buffer is its own project.
-pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fixing: Fixing, project: Option<Vec<IndexedModule>>) -> Diagnostics {
+pub fn lint_buffer(
+    bytes: Vec<u8>,
+    path: Option<&Path>,
+    settings: &Settings,
+    fixing: Fixing,
+    project: Option<Vec<IndexedModule>>,
+) -> Diagnostics {
     let filename = path.map_or_else(|| Arc::from(STDIN), filename_of);
-    let mut linted = lint_bytes(bytes, path, filename, settings, fixing, &PackageDirs::default());
+    let mut linted = lint_bytes(
+        bytes,
+        path,
+        filename,
+        settings,
+        fixing,
+        &PackageDirs::default(),
+    );
     match project {
         Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), others),
         None => linted = with_own_facts(linted),
@@ -482,65 +746,136 @@ pub fn lint_buffer(bytes: Vec<u8>, path: Option<&Path>, settings: &Settings, fix
 
 /// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
 /// a pass without rules, in parallel. Unreadable files are left out.
-pub fn project_modules(files: &[PathBuf], resolver: &Resolver, except: Option<&Path>) -> Result<Vec<IndexedModule>> {
+pub fn project_modules(
+    files: &[PathBuf],
+    resolver: &Resolver,
+    except: Option<&Path>,
+) -> Result<Vec<IndexedModule>> {
     let packages = PackageDirs::default();
     let modules = files
         .par_iter()
         .filter(|path| Some(path.as_path()) != except)
         .map(|path| {
             let settings = resolver.settings_for(path)?;
-            let Ok(source) = std::fs::read_to_string(path) else { return Ok(None) };
-            let linter = LinterSettings { rules: RuleSet::empty(), ..settings.linter.clone() };
+            let Ok(source) = std::fs::read_to_string(path) else {
+                return Ok(None);
+            };
+            let linter = LinterSettings {
+                rules: RuleSet::empty(),
+                ..settings.linter.clone()
+            };
             let (linter, root) = in_project(linter, Some(path), &settings.src, &packages);
-            let summary = catch_unwind(AssertUnwindSafe(|| lint_and_summarize(&source, Some(path), &linter).1)).ok().flatten();
-            Ok(summary.map(|summary| IndexedModule { root, filename: filename_of(path), summary }))
+            let summary = catch_unwind(AssertUnwindSafe(|| {
+                lint_and_summarize(&source, Some(path), &linter).1
+            }))
+            .ok()
+            .flatten();
+            Ok(summary.map(|summary| IndexedModule {
+                root,
+                filename: filename_of(path),
+                summary,
+            }))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(modules.into_iter().flatten().collect())
 }
 
-fn lint_bytes(bytes: Vec<u8>, path: Option<&Path>, filename: Arc<str>, settings: &Settings, fixing: Fixing, packages: &PackageDirs) -> LintedFile {
+fn lint_bytes(
+    bytes: Vec<u8>,
+    path: Option<&Path>,
+    filename: Arc<str>,
+    settings: &Settings,
+    fixing: Fixing,
+    packages: &PackageDirs,
+) -> LintedFile {
     let (linter, root) = file_settings(path, settings, packages);
     lint_prepared(bytes, path, filename, linter, root, fixing)
 }
 
 /// The settings one file is linted with (per-file ignores applied, module path set), and the
 /// directory its module path is relative to.
-fn file_settings(path: Option<&Path>, settings: &Settings, packages: &PackageDirs) -> (LinterSettings, Arc<Path>) {
+fn file_settings(
+    path: Option<&Path>,
+    settings: &Settings,
+    packages: &PackageDirs,
+) -> (LinterSettings, Arc<Path>) {
     let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
     in_project(linter, path, &settings.src, packages)
 }
 
-fn lint_prepared(bytes: Vec<u8>, path: Option<&Path>, filename: Arc<str>, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
+fn lint_prepared(
+    bytes: Vec<u8>,
+    path: Option<&Path>,
+    filename: Arc<str>,
+    linter: LinterSettings,
+    root: Arc<Path>,
+    fixing: Fixing,
+) -> LintedFile {
     let source: Arc<str> = match String::from_utf8(bytes) {
         Ok(source) => source.into(),
         // Ruff's wording for the same failure.
-        Err(_) => return LintedFile::failed(filename, "stream did not contain valid UTF-8".to_string()),
+        Err(_) => {
+            return LintedFile::failed(filename, "stream did not contain valid UTF-8".to_string());
+        }
     };
-    let linted = catch_unwind(AssertUnwindSafe(|| lint_or_fix(source, path, filename.clone(), linter, root, fixing)));
+    let linted = catch_unwind(AssertUnwindSafe(|| {
+        lint_or_fix(source, path, filename.clone(), linter, root, fixing)
+    }));
     linted.unwrap_or_else(|panic| {
         let reason = panic
             .downcast_ref::<&str>()
             .map(ToString::to_string)
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
-        LintedFile::failed(filename, format!("Panicked while linting this file: {reason} (this is a bug in fastapi-lint)"))
+        LintedFile::failed(
+            filename,
+            format!("Panicked while linting this file: {reason} (this is a bug in fastapi-lint)"),
+        )
     })
 }
 
 /// The file's settings with its module path (from the source roots), and the directory the
 /// module path is relative to. A file that cannot be imported is a root of its own, so its
 /// names never meet another file's.
-fn in_project(linter: LinterSettings, path: Option<&Path>, src: &[PathBuf], packages: &PackageDirs) -> (LinterSettings, Arc<Path>) {
+fn in_project(
+    linter: LinterSettings,
+    path: Option<&Path>,
+    src: &[PathBuf],
+    packages: &PackageDirs,
+) -> (LinterSettings, Arc<Path>) {
     match path.and_then(|path| module_path(path, src, packages)) {
-        Some((module_path, root)) => (LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..linter }, root),
+        Some((module_path, root)) => (
+            LinterSettings {
+                project: Some(Arc::new(ProjectFile {
+                    module_path: Some(module_path),
+                    facts: FileFacts::default(),
+                })),
+                ..linter
+            },
+            root,
+        ),
         None => (linter, Arc::from(path.unwrap_or(Path::new("")))),
     }
 }
 
-fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: Arc<str>, linter: LinterSettings, root: Arc<Path>, fixing: Fixing) -> LintedFile {
+fn lint_or_fix(
+    source: Arc<str>,
+    path: Option<&Path>,
+    filename: Arc<str>,
+    linter: LinterSettings,
+    root: Arc<Path>,
+    fixing: Fixing,
+) -> LintedFile {
     let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &Arc<str>| {
-        summary.map(|summary| ProjectUnit { module: IndexedModule { root, filename: Arc::clone(filename), summary }, linter, packed: None })
+        summary.map(|summary| ProjectUnit {
+            module: IndexedModule {
+                root,
+                filename: Arc::clone(filename),
+                summary,
+            },
+            linter,
+            packed: None,
+        })
     };
     if fixing.mode == FixMode::Generate {
         let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);
@@ -573,7 +908,11 @@ fn lint_or_fix(source: Arc<str>, path: Option<&Path>, filename: Arc<str>, linter
     // The index describes the code as it is after fixing.
     let (_, summary) = lint_and_summarize(&fixed_source, path, &linter);
     let unit = unit(summary, linter, &filename);
-    LintedFile { fixed, fix_warnings, ..LintedFile::new(filename, Some(fixed_source), messages, unit) }
+    LintedFile {
+        fixed,
+        fix_warnings,
+        ..LintedFile::new(filename, Some(fixed_source), messages, unit)
+    }
 }
 
 #[cfg(test)]
@@ -591,25 +930,55 @@ mod tests {
         std::fs::write(&path, SLEEPING_ROUTE).unwrap();
         let filename = filename_of(&path);
         let module_path = Some(vec!["app".to_string()]);
-        let linter = LinterSettings { project: Some(Arc::new(ProjectFile { module_path, facts: FileFacts::default() })), ..LinterSettings::default() };
-        let module = IndexedModule { root: Arc::from(dir.path()), filename: Arc::clone(&filename), summary: ModuleSummary::default() };
-        let project = ProjectUnit { module, linter, packed: Some(PackedSummary::pack(packed)) };
+        let linter = LinterSettings {
+            project: Some(Arc::new(ProjectFile {
+                module_path,
+                facts: FileFacts::default(),
+            })),
+            ..LinterSettings::default()
+        };
+        let module = IndexedModule {
+            root: Arc::from(dir.path()),
+            filename: Arc::clone(&filename),
+            summary: ModuleSummary::default(),
+        };
+        let project = ProjectUnit {
+            module,
+            linter,
+            packed: Some(PackedSummary::pack(packed)),
+        };
         let freshness = Freshness::of(&std::fs::metadata(&path).unwrap());
-        let state = CacheState { location: Location::of(1, &filename), freshness, content_hash: 0, summary_hash: cache::summary_hash(Some(hashed)), key: 0, changed: false };
-        let mut files = [LintedFile { cache: Some(state), ..LintedFile::new(filename, None, Vec::new(), Some(project)) }];
+        let state = CacheState {
+            location: Location::of(1, &filename),
+            freshness,
+            content_hash: 0,
+            summary_hash: cache::summary_hash(Some(hashed)),
+            key: 0,
+            changed: false,
+        };
+        let mut files = [LintedFile {
+            cache: Some(state),
+            ..LintedFile::new(filename, None, Vec::new(), Some(project))
+        }];
         unpack_summaries(&mut files);
         let [file] = files;
         file
     }
 
     fn summary(module: &str) -> ModuleSummary {
-        ModuleSummary { module: module.to_string(), ..ModuleSummary::default() }
+        ModuleSummary {
+            module: module.to_string(),
+            ..ModuleSummary::default()
+        }
     }
 
     #[test]
     fn a_cached_summary_is_read_as_written() {
         let file = unpacked(&summary("app"), &summary("app"));
-        assert!(file.messages.is_empty(), "the cached findings, not a lint's");
+        assert!(
+            file.messages.is_empty(),
+            "the cached findings, not a lint's"
+        );
         let unit = file.project.expect("still a module of the project");
         assert_eq!(unit.module.summary.module, "app");
         assert!(unit.packed.is_none());
@@ -622,9 +991,18 @@ mod tests {
         assert_eq!(codes, ["FAPI101"], "the findings of a lint of the file");
         let state = file.cache.expect("an entry to write");
         assert!(state.changed);
-        assert_eq!(state.content_hash, cache::content_hash(SLEEPING_ROUTE.as_bytes()));
+        assert_eq!(
+            state.content_hash,
+            cache::content_hash(SLEEPING_ROUTE.as_bytes())
+        );
         let unit = file.project.expect("a module of the project");
-        assert_eq!(unit.module.summary.module, "app", "the summary of the file, not the one cached");
-        assert_eq!(state.summary_hash, cache::summary_hash(Some(&unit.module.summary)));
+        assert_eq!(
+            unit.module.summary.module, "app",
+            "the summary of the file, not the one cached"
+        );
+        assert_eq!(
+            state.summary_hash,
+            cache::summary_hash(Some(&unit.module.summary))
+        );
     }
 }

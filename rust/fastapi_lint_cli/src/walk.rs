@@ -24,7 +24,11 @@ pub struct WalkedFiles {
 }
 
 /// The absolute, sorted, de-duplicated files to lint under `paths`.
-pub fn python_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> Result<Vec<PathBuf>> {
+pub fn python_files(
+    paths: &[PathBuf],
+    resolver: &Arc<Resolver>,
+    cwd: &Path,
+) -> Result<Vec<PathBuf>> {
     Ok(walk_files(paths, resolver, cwd)?.python)
 }
 
@@ -85,7 +89,12 @@ pub fn is_excluded_with_ancestors(path: &Path, resolver: &Resolver) -> Result<bo
     Ok(false)
 }
 
-fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf>, dotenv: &mut Vec<PathBuf>) -> Result<()> {
+fn walk_directory(
+    root: &Path,
+    resolver: &Arc<Resolver>,
+    files: &mut Vec<PathBuf>,
+    dotenv: &mut Vec<PathBuf>,
+) -> Result<()> {
     let respect_gitignore = resolver.settings_for(root)?.respect_gitignore;
     // `filter_entry` cannot fail, so configuration errors found while walking wait here.
     let failure: Arc<Mutex<Option<anyhow::Error>>> = Arc::default();
@@ -102,7 +111,10 @@ fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf
                 match resolver.settings_for(entry.path()) {
                     Ok(settings) => !settings.is_excluded(entry.path()),
                     Err(error) => {
-                        failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+                        failure
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .get_or_insert(error);
                         false
                     }
                 }
@@ -124,19 +136,38 @@ fn walk_directory(root: &Path, resolver: &Arc<Resolver>, files: &mut Vec<PathBuf
             if !entry.file_type().is_some_and(|kind| kind.is_file()) {
                 return WalkState::Continue;
             }
-            let is_python = entry.path().extension().is_some_and(|ext| PYTHON_EXTENSIONS.iter().any(|python| ext == *python));
-            let is_dotenv = !is_python && entry.file_name().to_str().is_some_and(|name| name.starts_with(".env"));
+            let is_python = entry
+                .path()
+                .extension()
+                .is_some_and(|ext| PYTHON_EXTENSIONS.iter().any(|python| ext == *python));
+            let is_dotenv = !is_python
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| name.starts_with(".env"));
             if is_python || is_dotenv {
-                let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                if is_python { found.0.push(entry.into_path()) } else { found.1.push(entry.into_path()) }
+                let mut found = found
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if is_python {
+                    found.0.push(entry.into_path())
+                } else {
+                    found.1.push(entry.into_path())
+                }
             }
             WalkState::Continue
         })
     });
-    let (python, dotenv_found) = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (python, dotenv_found) = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.extend(python);
     dotenv.extend(dotenv_found);
-    match failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+    match failure
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
+    {
         Some(error) => Err(error),
         None => Ok(()),
     }
@@ -149,7 +180,16 @@ mod tests {
     #[test]
     fn paths_sort_as_path_orders_them() {
         // A module beside its package, a name that extends another with a byte below `/`.
-        let mut paths: Vec<PathBuf> = ["/p/app.py", "/p/app/x.py", "/p/app-v2/y.py", "/p/app/__init__.py", "/p/a b/z.py", "/p/app/x/y.py"].map(PathBuf::from).into();
+        let mut paths: Vec<PathBuf> = [
+            "/p/app.py",
+            "/p/app/x.py",
+            "/p/app-v2/y.py",
+            "/p/app/__init__.py",
+            "/p/a b/z.py",
+            "/p/app/x/y.py",
+        ]
+        .map(PathBuf::from)
+        .into();
         let mut expected = paths.clone();
         expected.sort();
         sort_paths(&mut paths);

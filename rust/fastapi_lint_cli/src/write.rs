@@ -30,9 +30,20 @@ enum Sync {
     No,
 }
 
-fn persist(path: &Path, contents: &[u8], permissions: Option<fs::Permissions>, sync: Sync) -> io::Result<()> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
+fn persist(
+    path: &Path,
+    contents: &[u8],
+    permissions: Option<fs::Permissions>,
+    sync: Sync,
+) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
     temp.write_all(contents)?;
     if sync == Sync::ToDisk {
         temp.as_file().sync_all()?;
@@ -63,9 +74,16 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o754);
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o754
+            );
         }
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left behind"
+        );
     }
 
     #[test]
@@ -74,7 +92,11 @@ mod tests {
         assert!(write_atomically(&dir.path().join("new"), b"contents").is_err());
         write_whole(&dir.path().join("new"), b"contents").unwrap();
         assert_eq!(fs::read(dir.path().join("new")).unwrap(), b"contents");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left behind"
+        );
     }
 
     #[test]

@@ -10,7 +10,12 @@ fn projects() -> PathBuf {
 }
 
 fn options(select: &[&str]) -> CheckOptions {
-    CheckOptions { isolated: true, preview: Some(true), select: Some(select.iter().map(ToString::to_string).collect()), ..CheckOptions::default() }
+    CheckOptions {
+        isolated: true,
+        preview: Some(true),
+        select: Some(select.iter().map(ToString::to_string).collect()),
+        ..CheckOptions::default()
+    }
 }
 
 /// `relative/path.py:row code message`, one per finding.
@@ -19,8 +24,17 @@ fn findings(root: &Path, options: &CheckOptions) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|message| {
-            let file = Path::new(&message.filename).strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            format!("{file}:{} {} {}", message.location.row, message.code(), message.message)
+            let file = Path::new(&message.filename)
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            format!(
+                "{file}:{} {} {}",
+                message.location.row,
+                message.code(),
+                message.message
+            )
         })
         .collect()
 }
@@ -29,7 +43,18 @@ fn findings(root: &Path, options: &CheckOptions) -> Vec<String> {
 fn chains_through_helpers_across_modules() {
     let root = projects().join("package");
     let found = findings(&root, &options(&["FAPI106"]));
-    let chains: Vec<&str> = found.iter().map(|finding| finding.split(" blocks: ").nth(1).unwrap().split(';').next().unwrap()).collect();
+    let chains: Vec<&str> = found
+        .iter()
+        .map(|finding| {
+            finding
+                .split(" blocks: ")
+                .nth(1)
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+        })
+        .collect();
     assert_eq!(
         chains,
         [
@@ -46,8 +71,18 @@ fn chains_through_helpers_across_modules() {
     );
     // Silent: `users.ping` (does not block), `users.even` (a cycle that never blocks), the async
     // `fetch_async`, the unresolved `mystery` and `Repository().get`, and the sync route.
-    assert!(found[0].starts_with("app/routes.py:13 FAPI106 Sync helper `users.load` called in async route `get_user`"), "{found:#?}");
-    assert!(found.iter().all(|finding| !finding.contains("app/routes.py:2")), "{found:#?}");
+    assert!(
+        found[0].starts_with(
+            "app/routes.py:13 FAPI106 Sync helper `users.load` called in async route `get_user`"
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|finding| !finding.contains("app/routes.py:2")),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -55,10 +90,32 @@ fn roles_and_routers_come_from_other_modules() {
     let root = projects().join("package");
     let found = findings(&root, &options(&["FAPI104", "FAPI106"]));
     // `get_db` is `Depends`-ed in routes.py; `router` is created in routers.py.
-    assert!(found.iter().any(|finding| finding.starts_with("app/deps.py:7 FAPI104") && finding.contains("async dependency `get_db`")), "{found:#?}");
-    assert!(found.iter().any(|finding| finding.contains("async route `get_user`")), "{found:#?}");
-    let single = findings(&root, &CheckOptions { no_project: true, ..options(&["FAPI104", "FAPI106"]) });
-    assert_eq!(single, ["app/deps.py:7 FAPI104 Blocking database call `psycopg2.connect` in async function `get_db` stalls the event loop; use `asyncpg` or `psycopg.AsyncConnection`"]);
+    assert!(
+        found
+            .iter()
+            .any(|finding| finding.starts_with("app/deps.py:7 FAPI104")
+                && finding.contains("async dependency `get_db`")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|finding| finding.contains("async route `get_user`")),
+        "{found:#?}"
+    );
+    let single = findings(
+        &root,
+        &CheckOptions {
+            no_project: true,
+            ..options(&["FAPI104", "FAPI106"])
+        },
+    );
+    assert_eq!(
+        single,
+        [
+            "app/deps.py:7 FAPI104 Blocking database call `psycopg2.connect` in async function `get_db` stalls the event loop; use `asyncpg` or `psycopg.AsyncConnection`"
+        ]
+    );
 }
 
 #[test]
@@ -76,8 +133,14 @@ fn monorepo_services_resolve_within_their_own_root() {
     let found = findings(&root, &options(&["FAPI106"]));
     // Both services have an `app.helpers.slow`; only the users service's one sleeps.
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].starts_with("services/users/app/main.py:10 FAPI106"), "{found:#?}");
-    assert!(found[0].contains("`index` -> `app.helpers.slow` -> `time.sleep` (app.helpers:5)"), "{found:#?}");
+    assert!(
+        found[0].starts_with("services/users/app/main.py:10 FAPI106"),
+        "{found:#?}"
+    );
+    assert!(
+        found[0].contains("`index` -> `app.helpers.slow` -> `time.sleep` (app.helpers:5)"),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -87,15 +150,31 @@ fn a_buffer_sees_the_index_when_given_its_project_root() {
     let source = "from app.services import users\n\n\nasync def handler():\n    users.load(1)\n";
     let without = check_source(source, Some(&filename), &options(&["FAPI106"])).unwrap();
     assert_eq!(without, []);
-    let with_root = CheckOptions { project_root: Some(root.clone()), ..options(&["FAPI106"]) };
+    let with_root = CheckOptions {
+        project_root: Some(root.clone()),
+        ..options(&["FAPI106"])
+    };
     let messages = check_source(source, Some(&filename), &with_root).unwrap();
     assert_eq!(messages.len(), 1, "{messages:#?}");
-    assert!(messages[0].message.contains("`handler` -> `app.services.users.load` -> `requests.get`"), "{}", messages[0].message);
+    assert!(
+        messages[0]
+            .message
+            .contains("`handler` -> `app.services.users.load` -> `requests.get`"),
+        "{}",
+        messages[0].message
+    );
     // A same-module helper is followed even without a project.
-    let local = "import time\n\n\ndef nap():\n    time.sleep(1)\n\n\nasync def handler():\n    nap()\n";
+    let local =
+        "import time\n\n\ndef nap():\n    time.sleep(1)\n\n\nasync def handler():\n    nap()\n";
     let messages = check_source(local, None, &options(&["FAPI106"])).unwrap();
     assert_eq!(messages.len(), 1, "{messages:#?}");
-    assert!(messages[0].message.contains("`handler` -> `__main__.nap` -> `time.sleep` (__main__:5)"), "{}", messages[0].message);
+    assert!(
+        messages[0]
+            .message
+            .contains("`handler` -> `__main__.nap` -> `time.sleep` (__main__:5)"),
+        "{}",
+        messages[0].message
+    );
 }
 
 fn write(root: &Path, path: &str, text: &str) {
@@ -115,7 +194,12 @@ fn dotenv_files_not_ignored_are_reported_on_their_path() {
     write(root, ".env.example", "SECRET=\n");
     write(root, "app/main.py", "x = 1\n");
     let found = findings(root, &options(&["FAPI704"]));
-    assert_eq!(found, ["app/.env.production:1 FAPI704 `.env.production` is not git-ignored; its secrets can be committed by accident, add it to `.gitignore`"]);
+    assert_eq!(
+        found,
+        [
+            "app/.env.production:1 FAPI704 `.env.production` is not git-ignored; its secrets can be committed by accident, add it to `.gitignore`"
+        ]
+    );
     // Outside a git repository nothing says what would be committed.
     std::fs::remove_dir(root.join(".git")).unwrap();
     assert_eq!(findings(root, &options(&["FAPI704"])), Vec::<String>::new());
@@ -125,19 +209,58 @@ fn dotenv_files_not_ignored_are_reported_on_their_path() {
 #[test]
 fn the_leaf_call_is_the_related_location() {
     let root = projects().join("package");
-    let messages = check_paths(std::slice::from_ref(&root), &options(&["FAPI106", "FAPI302"])).unwrap();
+    let messages = check_paths(
+        std::slice::from_ref(&root),
+        &options(&["FAPI106", "FAPI302"]),
+    )
+    .unwrap();
     let related = |code: &str| {
-        let message = messages.iter().find(|message| message.code() == code).unwrap();
-        let [related] = message.related.as_slice() else { panic!("{message:#?}") };
-        let file = Path::new(&related.filename).strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        (related.message.clone(), file, (related.location.row, related.location.column), (related.end_location.row, related.end_location.column))
+        let message = messages
+            .iter()
+            .find(|message| message.code() == code)
+            .unwrap();
+        let [related] = message.related.as_slice() else {
+            panic!("{message:#?}")
+        };
+        let file = Path::new(&related.filename)
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        (
+            related.message.clone(),
+            file,
+            (related.location.row, related.location.column),
+            (related.end_location.row, related.end_location.column),
+        )
     };
     assert_eq!(
         related("FAPI106"),
-        ("`app.services.users.load` calls `requests.get`".to_string(), "app/services/users.py".to_string(), (7, 12), (7, 64))
+        (
+            "`app.services.users.load` calls `requests.get`".to_string(),
+            "app/services/users.py".to_string(),
+            (7, 12),
+            (7, 64)
+        )
     );
-    assert_eq!(related("FAPI302"), ("`app.utils.files.poll` calls `time.sleep` in a retry loop".to_string(), "app/utils/files.py".to_string(), (11, 9), (11, 22)));
+    assert_eq!(
+        related("FAPI302"),
+        (
+            "`app.utils.files.poll` calls `time.sleep` in a retry loop".to_string(),
+            "app/utils/files.py".to_string(),
+            (11, 9),
+            (11, 22)
+        )
+    );
     // A finding that is not about a chain has none.
-    let direct = check_source("import time\n\n\nasync def f():\n    time.sleep(1)\n", None, &options(&["FAPI101"])).unwrap();
-    assert!(direct.iter().all(|message| message.related.is_empty()), "{direct:#?}");
+    let direct = check_source(
+        "import time\n\n\nasync def f():\n    time.sleep(1)\n",
+        None,
+        &options(&["FAPI101"]),
+    )
+    .unwrap();
+    assert!(
+        direct.iter().all(|message| message.related.is_empty()),
+        "{direct:#?}"
+    );
 }

@@ -112,7 +112,8 @@ impl<'a> Checker<'a> {
 
     /// The file's code style (line endings, indentation, quotes), for fixes that insert code.
     pub fn stylist(&self) -> &Stylist<'a> {
-        self.stylist.get_or_init(|| Stylist::from_tokens(self.parsed.tokens(), self.source))
+        self.stylist
+            .get_or_init(|| Stylist::from_tokens(self.parsed.tokens(), self.source))
     }
 
     pub fn source(&self) -> &'a str {
@@ -130,7 +131,9 @@ impl<'a> Checker<'a> {
 
     /// Whether the file is a test module (`test_*.py`, `conftest.py`, under `tests/` ...).
     pub fn in_test_module(&self) -> bool {
-        *self.test_module.get_or_init(|| self.path.is_some_and(production::is_test_module))
+        *self
+            .test_module
+            .get_or_init(|| self.path.is_some_and(production::is_test_module))
     }
 
     pub fn settings(&self) -> &'a LinterSettings {
@@ -175,7 +178,11 @@ impl<'a> Checker<'a> {
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
-        debug_assert!(diagnostic.rule().is_none_or(|rule| self.is_enabled(rule)), "{:?} reported while disabled", diagnostic.rule());
+        debug_assert!(
+            diagnostic.rule().is_none_or(|rule| self.is_enabled(rule)),
+            "{:?} reported while disabled",
+            diagnostic.rule()
+        );
         self.diagnostics.push(diagnostic);
     }
 
@@ -214,7 +221,11 @@ impl<'a> Checker<'a> {
     pub fn enclosing_statements(&self, range: TextRange) -> Vec<&'a Stmt> {
         let mut chain = Vec::new();
         let mut blocks: Vec<&'a [Stmt]> = vec![self.module_body()];
-        while let Some(stmt) = blocks.iter().flat_map(|block| block.iter()).find(|stmt| stmt.range().contains_range(range)) {
+        while let Some(stmt) = blocks
+            .iter()
+            .flat_map(|block| block.iter())
+            .find(|stmt| stmt.range().contains_range(range))
+        {
             chain.push(stmt);
             blocks = nested_blocks(stmt);
         }
@@ -224,11 +235,26 @@ impl<'a> Checker<'a> {
     /// Whether `range` lies in the body of a module-level `if __name__ == "__main__":` block:
     /// code that only runs when the file is executed as a script.
     pub fn in_main_block(&self, range: TextRange) -> bool {
-        let Some(Stmt::If(guard)) = self.module_body().iter().find(|stmt| stmt.range().contains_range(range)) else { return false };
-        is_main_guard(&guard.test) && guard.body.iter().any(|stmt| stmt.range().contains_range(range))
+        let Some(Stmt::If(guard)) = self
+            .module_body()
+            .iter()
+            .find(|stmt| stmt.range().contains_range(range))
+        else {
+            return false;
+        };
+        is_main_guard(&guard.test)
+            && guard
+                .body
+                .iter()
+                .any(|stmt| stmt.range().contains_range(range))
     }
 
-    fn with_scope(&mut self, scope: Option<ScopeId>, frame: Option<Frame<'a>>, f: impl FnOnce(&mut Self)) {
+    fn with_scope(
+        &mut self,
+        scope: Option<ScopeId>,
+        frame: Option<Frame<'a>>,
+        f: impl FnOnce(&mut Self),
+    ) {
         let saved = self.scope;
         if let Some(scope) = scope {
             self.scope = scope;
@@ -260,7 +286,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     self.visit_annotation(returns);
                 }
                 let scope = self.semantic.function_scope(function);
-                self.with_scope(scope, Some(Frame::Function(function)), |checker| checker.visit_body(&function.body));
+                self.with_scope(scope, Some(Frame::Function(function)), |checker| {
+                    checker.visit_body(&function.body)
+                });
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -270,7 +298,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     self.visit_arguments(arguments);
                 }
                 let scope = self.semantic.class_scope(class);
-                self.with_scope(scope, Some(Frame::Class(class)), |checker| checker.visit_body(&class.body));
+                self.with_scope(scope, Some(Frame::Class(class)), |checker| {
+                    checker.visit_body(&class.body)
+                });
             }
             _ => visitor::walk_stmt(self, stmt),
         }
@@ -292,7 +322,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     self.visit_parameters(parameters);
                 }
                 let scope = self.semantic.lambda_scope(lambda);
-                self.with_scope(scope, Some(Frame::Lambda(lambda)), |checker| checker.visit_expr(&lambda.body));
+                self.with_scope(scope, Some(Frame::Lambda(lambda)), |checker| {
+                    checker.visit_expr(&lambda.body)
+                });
             }
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
                 let scope = self.semantic.comprehension_scope(expr);
@@ -318,7 +350,14 @@ fn nested_blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
     match stmt {
         Stmt::FunctionDef(function) => vec![&function.body],
         Stmt::ClassDef(class) => vec![&class.body],
-        Stmt::If(if_stmt) => std::iter::once(if_stmt.body.as_slice()).chain(if_stmt.elif_else_clauses.iter().map(|clause| clause.body.as_slice())).collect(),
+        Stmt::If(if_stmt) => std::iter::once(if_stmt.body.as_slice())
+            .chain(
+                if_stmt
+                    .elif_else_clauses
+                    .iter()
+                    .map(|clause| clause.body.as_slice()),
+            )
+            .collect(),
         Stmt::For(for_stmt) => vec![&for_stmt.body, &for_stmt.orelse],
         Stmt::While(while_stmt) => vec![&while_stmt.body, &while_stmt.orelse],
         Stmt::With(with) => vec![&with.body],
@@ -329,15 +368,23 @@ fn nested_blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
             }))
             .chain([try_stmt.orelse.as_slice(), try_stmt.finalbody.as_slice()])
             .collect(),
-        Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|case| case.body.as_slice()).collect(),
+        Stmt::Match(match_stmt) => match_stmt
+            .cases
+            .iter()
+            .map(|case| case.body.as_slice())
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 /// `__name__ == "__main__"`, either way round.
 fn is_main_guard(test: &Expr) -> bool {
-    let Expr::Compare(compare) = test else { return false };
-    let ([ast::CmpOp::Eq], [right]) = (&*compare.ops, &*compare.comparators) else { return false };
+    let Expr::Compare(compare) = test else {
+        return false;
+    };
+    let ([ast::CmpOp::Eq], [right]) = (&*compare.ops, &*compare.comparators) else {
+        return false;
+    };
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__");
     let is_main = |expr: &Expr| matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "__main__");
     (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))

@@ -38,15 +38,24 @@ pub struct Edit {
 
 impl Edit {
     pub fn replacement(content: impl Into<String>, range: TextRange) -> Self {
-        Self { range, content: content.into() }
+        Self {
+            range,
+            content: content.into(),
+        }
     }
 
     pub fn deletion(range: TextRange) -> Self {
-        Self { range, content: String::new() }
+        Self {
+            range,
+            content: String::new(),
+        }
     }
 
     pub fn insertion(content: impl Into<String>, at: TextSize) -> Self {
-        Self { range: TextRange::empty(at), content: content.into() }
+        Self {
+            range: TextRange::empty(at),
+            content: content.into(),
+        }
     }
 }
 
@@ -64,10 +73,17 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(applicability: Applicability, edit: Edit, rest: impl IntoIterator<Item = Edit>) -> Self {
+    pub fn new(
+        applicability: Applicability,
+        edit: Edit,
+        rest: impl IntoIterator<Item = Edit>,
+    ) -> Self {
         let mut edits: Vec<Edit> = std::iter::once(edit).chain(rest).collect();
         edits.sort_by_key(|edit| (edit.range.start(), edit.range.end()));
-        Self { applicability, edits }
+        Self {
+            applicability,
+            edits,
+        }
     }
 
     pub fn safe_edit(edit: Edit) -> Self {

@@ -20,13 +20,22 @@ use crate::settings::LinterSettings;
 /// nothing else here; the caller places the results on rows and columns.
 ///
 /// Diagnostics come back sorted by position, syntax errors included.
-pub fn lint_source(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Vec<Diagnostic> {
+pub fn lint_source(
+    source: &str,
+    path: Option<&Path>,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     lint_module(source, path, None, settings)
 }
 
 /// Like [`lint_source`], with the module's dotted name (`app.routes`) so that relative imports
 /// resolve to qualified names.
-pub fn lint_module(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, settings: &LinterSettings) -> Vec<Diagnostic> {
+pub fn lint_module(
+    source: &str,
+    path: Option<&Path>,
+    module_path: Option<Vec<String>>,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     lint_module_with_warnings(source, path, module_path, settings).0
 }
 
@@ -45,7 +54,11 @@ pub fn lint_module_with_warnings(
 /// Like [`lint_source`], also extracting the module's summary for the project index from the
 /// same parse (`None` when the file does not parse as a module). The module path comes from
 /// `settings.project`; without one the module is named `__main__`.
-pub fn lint_and_summarize(source: &str, path: Option<&Path>, settings: &LinterSettings) -> (Vec<Diagnostic>, Option<ModuleSummary>) {
+pub fn lint_and_summarize(
+    source: &str,
+    path: Option<&Path>,
+    settings: &LinterSettings,
+) -> (Vec<Diagnostic>, Option<ModuleSummary>) {
     let (diagnostics, _, summary) = lint(source, path, None, settings, true);
     (diagnostics, summary)
 }
@@ -53,8 +66,16 @@ pub fn lint_and_summarize(source: &str, path: Option<&Path>, settings: &LinterSe
 /// What one lint produces: diagnostics, `# noqa` warnings and, when asked, the module summary.
 type LintOutput = (Vec<Diagnostic>, Vec<NoqaWarning>, Option<ModuleSummary>);
 
-fn lint(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, settings: &LinterSettings, summarize: bool) -> LintOutput {
-    if source.len() < LARGE_FILE || (source.len() <= WORKER_STACK / STACK_BYTES_PER_SOURCE_BYTE && ON_WORKER.get()) {
+fn lint(
+    source: &str,
+    path: Option<&Path>,
+    module_path: Option<Vec<String>>,
+    settings: &LinterSettings,
+    summarize: bool,
+) -> LintOutput {
+    if source.len() < LARGE_FILE
+        || (source.len() <= WORKER_STACK / STACK_BYTES_PER_SOURCE_BYTE && ON_WORKER.get())
+    {
         return lint_on_this_thread(source, path, module_path, settings, summarize);
     }
     // Parsing and dropping a deeply nested AST recurse once per level (the rules are guarded by
@@ -66,9 +87,13 @@ fn lint(source: &str, path: Option<&Path>, module_path: Option<Vec<String>>, set
         let worker = std::thread::Builder::new()
             .name("fastapi-lint-large-file".to_string())
             .stack_size(stack)
-            .spawn_scoped(scope, move || lint_on_this_thread(source, path, worker_module_path, settings, summarize));
+            .spawn_scoped(scope, move || {
+                lint_on_this_thread(source, path, worker_module_path, settings, summarize)
+            });
         match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had (resource limits): lint here, as for any other file.
             Err(_) => lint_on_this_thread(source, path, module_path, settings, summarize),
         }
@@ -98,7 +123,10 @@ pub fn init_thread_pool() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         // An error means the pool exists, without these workers.
-        let _ = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).start_handler(|_| ON_WORKER.set(true)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .start_handler(|_| ON_WORKER.set(true))
+            .build_global();
     });
 }
 
@@ -119,18 +147,35 @@ fn lint_on_this_thread(
     let mut warnings = Vec::new();
     let mut summary = None;
     if let Some(range) = nesting::too_deep(parsed.tokens()) {
-        let message = format!("File is nested more than {} levels deep here; it was not linted", nesting::MAX_NESTING);
-        diagnostics.push(Diagnostic { range, ..Diagnostic::io_error(message) });
+        let message = format!(
+            "File is nested more than {} levels deep here; it was not linted",
+            nesting::MAX_NESTING
+        );
+        diagnostics.push(Diagnostic {
+            range,
+            ..Diagnostic::io_error(message)
+        });
     } else if !settings.rules.is_empty() || summarize {
         // The summary is wanted even where per-file ignores leave no rule: other files call in.
-        let module_path = module_path.or_else(|| settings.project.as_ref().and_then(|project| project.module_path.clone()));
+        let module_path = module_path.or_else(|| {
+            settings
+                .project
+                .as_ref()
+                .and_then(|project| project.module_path.clone())
+        });
         let semantic = SemanticModel::build(module, module_path);
         let facts = settings.project.as_ref().map(|project| &project.facts);
         let fastapi = FastApiContext::build_in_project(&semantic, facts);
-        let deferred = settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
-        let mut checker = Checker::new(source, path, settings, &semantic, &fastapi, deferred, &parsed);
+        let deferred =
+            settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
+        let mut checker = Checker::new(
+            source, path, settings, &semantic, &fastapi, deferred, &parsed,
+        );
         if summarize {
-            checker = checker.with_summary(SummaryBuilder::new(&semantic, names::module_name_or_main(&semantic)));
+            checker = checker.with_summary(SummaryBuilder::new(
+                &semantic,
+                names::module_name_or_main(&semantic),
+            ));
         }
         let (found, builder) = checker.check_module();
         summary = builder.map(|builder| builder.finish(&semantic, &module.body, source));
@@ -139,7 +184,11 @@ fn lint_on_this_thread(
         // and nothing is fixed in a file that does not parse.
         let parses = parsed.errors().is_empty();
         for diagnostic in &mut suppressed.diagnostics {
-            if !parses || diagnostic.rule().is_some_and(|rule| !settings.fixable.contains(rule)) {
+            if !parses
+                || diagnostic
+                    .rule()
+                    .is_some_and(|rule| !settings.fixable.contains(rule))
+            {
                 diagnostic.fix = None;
             }
         }
@@ -152,7 +201,11 @@ fn lint_on_this_thread(
 
 /// The syntax errors of a source, as [`lint_source`] reports them; the fixer checks its output
 /// with this.
-pub(crate) fn syntax_errors(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Vec<Diagnostic> {
+pub(crate) fn syntax_errors(
+    source: &str,
+    path: Option<&Path>,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     syntax_diagnostics(&parse(source, path, settings))
 }
 
@@ -168,7 +221,12 @@ fn syntax_diagnostics(parsed: &Parsed<Mod>) -> Vec<Diagnostic> {
         .errors()
         .iter()
         .map(|error| Diagnostic::syntax_error(error.error.to_string(), error.location))
-        .chain(parsed.unsupported_syntax_errors().iter().map(|error| Diagnostic::syntax_error(error.to_string(), error.range())))
+        .chain(
+            parsed
+                .unsupported_syntax_errors()
+                .iter()
+                .map(|error| Diagnostic::syntax_error(error.to_string(), error.range())),
+        )
         .collect()
 }
 
@@ -176,8 +234,14 @@ fn syntax_diagnostics(parsed: &Parsed<Mod>) -> Vec<Diagnostic> {
 fn has_future_annotations(body: &[Stmt]) -> bool {
     body.iter().any(|stmt| match stmt {
         Stmt::ImportFrom(import) => {
-            import.module.as_ref().is_some_and(|module| module.id.as_str() == "__future__")
-                && import.names.iter().any(|alias| alias.name.id.as_str() == "annotations")
+            import
+                .module
+                .as_ref()
+                .is_some_and(|module| module.id.as_str() == "__future__")
+                && import
+                    .names
+                    .iter()
+                    .any(|alias| alias.name.id.as_str() == "annotations")
         }
         _ => false,
     })

@@ -16,7 +16,10 @@ pub struct SourceLocation {
 impl SourceLocation {
     pub fn of(offset: TextSize, source: &str, index: &LineIndex) -> Self {
         let at = index.line_column(offset, source);
-        Self { row: at.line.get(), column: at.column.get() }
+        Self {
+            row: at.line.get(),
+            column: at.column.get(),
+        }
     }
 }
 
@@ -64,10 +67,17 @@ pub struct Message {
 }
 
 impl Message {
-    pub fn from_diagnostic(diagnostic: Diagnostic, filename: &str, source: &str, index: &LineIndex) -> Self {
+    pub fn from_diagnostic(
+        diagnostic: Diagnostic,
+        filename: &str,
+        source: &str,
+        index: &LineIndex,
+    ) -> Self {
         let locate = |offset: TextSize| SourceLocation::of(offset, source, index);
         let noqa_row = match diagnostic.kind {
-            DiagnosticKind::Rule(_) => Some(locate(diagnostic.noqa_offset.unwrap_or(diagnostic.range.start())).row),
+            DiagnosticKind::Rule(_) => {
+                Some(locate(diagnostic.noqa_offset.unwrap_or(diagnostic.range.start())).row)
+            }
             DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => None,
         };
         let fix = diagnostic.fix.map(|fix| MessageFix {
@@ -75,7 +85,12 @@ impl Message {
             edits: fix
                 .edits
                 .into_iter()
-                .map(|edit| MessageEdit { location: locate(edit.range.start()), end_location: locate(edit.range.end()), range: edit.range, content: edit.content })
+                .map(|edit| MessageEdit {
+                    location: locate(edit.range.start()),
+                    end_location: locate(edit.range.end()),
+                    range: edit.range,
+                    content: edit.content,
+                })
                 .collect(),
         });
         Self {
@@ -124,11 +139,13 @@ impl Message {
 
     /// Whether the fix would be applied with the given unsafe-fix setting.
     pub fn fix_applies(&self, unsafe_fixes: bool) -> bool {
-        self.fix.as_ref().is_some_and(|fix| match fix.applicability {
-            Applicability::Safe => true,
-            Applicability::Unsafe => unsafe_fixes,
-            Applicability::DisplayOnly => false,
-        })
+        self.fix
+            .as_ref()
+            .is_some_and(|fix| match fix.applicability {
+                Applicability::Safe => true,
+                Applicability::Unsafe => unsafe_fixes,
+                Applicability::DisplayOnly => false,
+            })
     }
 }
 
@@ -139,5 +156,8 @@ pub fn to_messages(diagnostics: Vec<Diagnostic>, filename: &str, source: &str) -
         return Vec::new();
     }
     let index = LineIndex::from_source_text(source);
-    diagnostics.into_iter().map(|diagnostic| Message::from_diagnostic(diagnostic, filename, source, &index)).collect()
+    diagnostics
+        .into_iter()
+        .map(|diagnostic| Message::from_diagnostic(diagnostic, filename, source, &index))
+        .collect()
 }

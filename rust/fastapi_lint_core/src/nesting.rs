@@ -88,7 +88,11 @@ mod tests {
     fn long_operator_chains_and_deep_brackets_are_too_deep() {
         let chain = format!("x = {}\n", vec!["a"; MAX_NESTING + 10].join(" + "));
         assert!(deep(&chain));
-        let brackets = format!("x = {}{}\n", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        let brackets = format!(
+            "x = {}{}\n",
+            "[".repeat(MAX_NESTING),
+            "]".repeat(MAX_NESTING)
+        );
         assert!(deep(&brackets));
         let attributes = format!("x = a{}\n", ".b".repeat(MAX_NESTING + 10));
         assert!(deep(&attributes));
@@ -96,9 +100,21 @@ mod tests {
 
     #[test]
     fn wide_literals_and_ordinary_code_are_not() {
-        let wide = format!("DATA = [{}]\n", (0..50_000).map(|i| format!("-{i}")).collect::<Vec<_>>().join(", "));
+        let wide = format!(
+            "DATA = [{}]\n",
+            (0..50_000)
+                .map(|i| format!("-{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         assert!(!deep(&wide));
-        let mapping = format!("M = {{{}}}\n", (0..20_000).map(|i| format!("'k{i}': f(x.y[{i}])")).collect::<Vec<_>>().join(", "));
+        let mapping = format!(
+            "M = {{{}}}\n",
+            (0..20_000)
+                .map(|i| format!("'k{i}': f(x.y[{i}])"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         assert!(!deep(&mapping));
         let lines = "x = a + b * c\n".repeat(50_000);
         assert!(!deep(&lines));
@@ -112,6 +128,10 @@ mod tests {
         let diagnostics = crate::lint_source(&chain, None, &crate::LinterSettings::default());
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].kind, crate::DiagnosticKind::IoError);
-        assert!(diagnostics[0].message.contains("nested more than 1000 levels"));
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("nested more than 1000 levels")
+        );
     }
 }

@@ -144,7 +144,8 @@ impl serde::Serialize for Rule {
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let code = std::borrow::Cow::<str>::deserialize(deserializer)?;
-        Rule::from_code(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown rule code `{code}`")))
+        Rule::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule code `{code}`")))
     }
 }
 
@@ -156,7 +157,9 @@ impl Rule {
     /// The alphabetic part of the code: `FAST` or `FAPI`.
     pub fn linter(self) -> &'static str {
         let code = self.code();
-        let digits = code.find(|c: char| c.is_ascii_digit()).unwrap_or(code.len());
+        let digits = code
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(code.len());
         &code[..digits]
     }
 
@@ -192,7 +195,10 @@ impl Rule {
         let mut end = words.len();
         for (i, word) in words.iter().enumerate() {
             in_code ^= word.matches('`').count() % 2 == 1;
-            if !in_code && (word.ends_with('.') || word.ends_with(':')) && !matches!(*word, "e.g." | "i.e." | "etc.") {
+            if !in_code
+                && (word.ends_with('.') || word.ends_with(':'))
+                && !matches!(*word, "e.g." | "i.e." | "etc.")
+            {
                 end = i + 1;
                 break;
             }
@@ -257,7 +263,10 @@ impl RuleSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Rule> + '_ {
-        Rule::ALL.iter().copied().filter(|rule| self.contains(*rule))
+        Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| self.contains(*rule))
     }
 
     pub fn intersects(&self, other: &RuleSet) -> bool {
@@ -308,11 +317,24 @@ mod tests {
     fn every_rule_documents_the_required_sections() {
         for rule in Rule::ALL {
             let docs = rule.docs();
-            for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
-                assert!(docs.contains(section), "{} docs lack {section:?}", rule.code());
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "Use instead:",
+            ] {
+                assert!(
+                    docs.contains(section),
+                    "{} docs lack {section:?}",
+                    rule.code()
+                );
             }
             if rule.fix_availability() != FixAvailability::None {
-                assert!(docs.contains("## Fix safety"), "{} has a fix but no `## Fix safety`", rule.code());
+                assert!(
+                    docs.contains("## Fix safety"),
+                    "{} has a fix but no `## Fix safety`",
+                    rule.code()
+                );
             }
             assert!(!rule.summary().is_empty(), "{} has no summary", rule.code());
         }
@@ -323,7 +345,11 @@ mod tests {
         for rule in Rule::ALL {
             let summary = rule.summary();
             assert!(summary.ends_with('.'), "{}: {summary}", rule.code());
-            assert!(!summary[..summary.len() - 1].contains(". "), "{}: {summary}", rule.code());
+            assert!(
+                !summary[..summary.len() - 1].contains(". "),
+                "{}: {summary}",
+                rule.code()
+            );
         }
     }
 
@@ -331,7 +357,9 @@ mod tests {
     fn names_are_kebab_case() {
         for rule in Rule::ALL {
             assert!(
-                rule.name().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                rule.name()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{}",
                 rule.name()
             );

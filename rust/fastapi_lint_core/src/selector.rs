@@ -32,7 +32,11 @@ impl FromStr for RuleSelector {
             return Ok(RuleSelector::All);
         }
         // A selector must be a linter's letters followed by a prefix of a code's digits.
-        if !s.is_empty() && Rule::ALL.iter().any(|rule| rule.code().starts_with(s) && s.len() >= rule.linter().len()) {
+        if !s.is_empty()
+            && Rule::ALL
+                .iter()
+                .any(|rule| rule.code().starts_with(s) && s.len() >= rule.linter().len())
+        {
             Ok(RuleSelector::Prefix(s.to_string()))
         } else {
             Err(UnknownSelector(s.to_string()))
@@ -100,14 +104,20 @@ pub struct RuleSelection {
 /// selection, as Ruff does: within a layer, selectors apply from least to most specific, and at
 /// equal specificity `ignore` wins over `select`.
 pub fn resolve_rules(default: &[RuleSelector], layers: &[RuleSelection], preview: bool) -> RuleSet {
-    let mut enabled: RuleSet = default.iter().fold(RuleSet::empty(), |set, selector| set.union(selector.rules(preview)));
+    let mut enabled: RuleSet = default.iter().fold(RuleSet::empty(), |set, selector| {
+        set.union(selector.rules(preview))
+    });
     for layer in layers {
         let mut selects: Vec<&RuleSelector> = layer.extend_select.iter().collect();
         if let Some(select) = &layer.select {
             enabled = RuleSet::empty();
             selects.extend(select.iter());
         }
-        let mut levels: Vec<Specificity> = selects.iter().chain(layer.ignore.iter().collect::<Vec<_>>().iter()).map(|s| s.specificity()).collect();
+        let mut levels: Vec<Specificity> = selects
+            .iter()
+            .chain(layer.ignore.iter().collect::<Vec<_>>().iter())
+            .map(|s| s.specificity())
+            .collect();
         levels.sort_unstable();
         levels.dedup();
         for level in levels {
@@ -157,8 +167,16 @@ mod tests {
 
     #[test]
     fn ignore_wins_at_equal_specificity_and_later_layers_override() {
-        let file = RuleSelection { select: None, extend_select: vec![], ignore: vec![sel("FAST002")] };
-        let cli = RuleSelection { select: None, extend_select: vec![sel("FAST002")], ignore: vec![] };
+        let file = RuleSelection {
+            select: None,
+            extend_select: vec![],
+            ignore: vec![sel("FAST002")],
+        };
+        let cli = RuleSelection {
+            select: None,
+            extend_select: vec![sel("FAST002")],
+            ignore: vec![],
+        };
         let rules = resolve_rules(&[RuleSelector::All], std::slice::from_ref(&file), false);
         assert!(!rules.contains(Rule::FastApiNonAnnotatedDependency));
         let rules = resolve_rules(&[RuleSelector::All], &[file, cli], false);

@@ -8,8 +8,8 @@ use crate::project::ProjectFile;
 
 use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
-use crate::rules::responsiveness::ResponsivenessOptions;
 use crate::rules::heavy::HeavyOptions;
+use crate::rules::responsiveness::ResponsivenessOptions;
 use crate::rules::settings::SettingsOptions;
 
 /// Everything the linter needs to know about how to check one file. Cheap to clone (every file
@@ -60,6 +60,9 @@ impl Default for LinterSettings {
 impl LinterSettings {
     /// Settings with exactly these rules enabled, as rule fixtures use them.
     pub fn for_rules(rules: impl IntoIterator<Item = crate::registry::Rule>) -> Self {
-        Self { rules: rules.into_iter().collect(), ..Self::default() }
+        Self {
+            rules: rules.into_iter().collect(),
+            ..Self::default()
+        }
     }
 }

@@ -8,18 +8,26 @@ use crate::message::to_messages;
 use crate::settings::LinterSettings;
 
 pub(crate) fn fixture_path(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/test/fixtures").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("resources/test/fixtures")
+        .join(relative)
 }
 
 /// Lints `resources/test/fixtures/<relative>` and renders each finding with its source line,
 /// its fix edits and its noqa row.
 pub(crate) fn render_fixture(relative: &str, settings: &LinterSettings) -> String {
     let path = fixture_path(relative);
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     render_source(&source, Some(&path), relative, settings)
 }
 
-pub(crate) fn render_source(source: &str, path: Option<&Path>, display: &str, settings: &LinterSettings) -> String {
+pub(crate) fn render_source(
+    source: &str,
+    path: Option<&Path>,
+    display: &str,
+    settings: &LinterSettings,
+) -> String {
     let diagnostics = crate::lint_source(source, path, settings);
     let messages = to_messages(diagnostics, display, source);
     let lines: Vec<&str> = source.lines().collect();
@@ -28,9 +36,20 @@ pub(crate) fn render_source(source: &str, path: Option<&Path>, display: &str, se
         let _ = writeln!(
             out,
             "{}:{}:{}: {} {}",
-            display, message.location.row, message.location.column, message.code(), message.message
+            display,
+            message.location.row,
+            message.location.column,
+            message.code(),
+            message.message
         );
-        let _ = writeln!(out, "  range: {}:{}-{}:{}", message.location.row, message.location.column, message.end_location.row, message.end_location.column);
+        let _ = writeln!(
+            out,
+            "  range: {}:{}-{}:{}",
+            message.location.row,
+            message.location.column,
+            message.end_location.row,
+            message.end_location.column
+        );
         if let Some(line) = lines.get(message.location.row - 1) {
             let _ = writeln!(out, "  | {line}");
         }
@@ -43,14 +62,19 @@ pub(crate) fn render_source(source: &str, path: Option<&Path>, display: &str, se
                 let _ = writeln!(
                     out,
                     "    {}:{}-{}:{} -> {:?}",
-                    edit.location.row, edit.location.column, edit.end_location.row, edit.end_location.column, edit.content
+                    edit.location.row,
+                    edit.location.column,
+                    edit.end_location.row,
+                    edit.end_location.column,
+                    edit.content
                 );
             }
         }
         if let Some(row) = message.noqa_row
-            && row != message.location.row {
-                let _ = writeln!(out, "  noqa row: {row}");
-            }
+            && row != message.location.row
+        {
+            let _ = writeln!(out, "  noqa row: {row}");
+        }
     }
     if messages.is_empty() {
         out.push_str("(no findings)\n");
@@ -74,9 +98,14 @@ pub(crate) use assert_fixture;
 /// would have dropped it) or the fixes never settle.
 pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
     let path = fixture_path(relative);
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     let result = crate::fix::fix_source(&source, Some(&path), settings, true);
-    assert!(result.rejected.is_empty(), "fixes broke the syntax: {:?}", result.rejected);
+    assert!(
+        result.rejected.is_empty(),
+        "fixes broke the syntax: {:?}",
+        result.rejected
+    );
     assert!(result.converged, "fixes never settled");
     result.source
 }
@@ -85,7 +114,8 @@ pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
 /// sources: fix tests re-parse them to prove the fixes produce valid Python.
 pub(crate) fn fixed_sources(relative: &str, settings: &LinterSettings) -> Vec<String> {
     let path = fixture_path(relative);
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     crate::lint_source(&source, Some(&path), settings)
         .into_iter()
         .filter_map(|diagnostic| diagnostic.fix)

@@ -11,7 +11,11 @@ use std::process::Command;
 use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, lint_source, to_messages};
 use serde_json::Value;
 
-const TARGET_VERSIONS: &[(&str, PythonVersion)] = &[("py38", PythonVersion::PY38), ("py310", PythonVersion::PY310), ("py314", PythonVersion::PY314)];
+const TARGET_VERSIONS: &[(&str, PythonVersion)] = &[
+    ("py38", PythonVersion::PY38),
+    ("py310", PythonVersion::PY310),
+    ("py314", PythonVersion::PY314),
+];
 
 /// One diagnostic reduced to what both tools must agree on, printed one per line so that a
 /// mismatch shows as a readable diff.
@@ -22,10 +26,17 @@ fn fast_rules_match_ruff() {
     let ruff = std::env::var("RUFF").unwrap_or_else(|_| "ruff".to_string());
     let version = Command::new(&ruff).arg("--version").output();
     let version = match version {
-        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).trim().to_string(),
-        _ => panic!("`{ruff}` was not found: install the reference with `pip install ruff==0.16.4`, or point $RUFF at it"),
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).trim().to_string()
+        }
+        _ => panic!(
+            "`{ruff}` was not found: install the reference with `pip install ruff==0.16.4`, or point $RUFF at it"
+        ),
     };
-    assert_eq!(version, "ruff 0.16.4", "the parity reference is Ruff 0.16.4 (`pip install ruff==0.16.4`)");
+    assert_eq!(
+        version, "ruff 0.16.4",
+        "the parity reference is Ruff 0.16.4 (`pip install ruff==0.16.4`)"
+    );
 
     let fixtures = fixtures();
     assert!(!fixtures.is_empty(), "no FAST fixtures found");
@@ -44,7 +55,11 @@ fn fast_rules_match_ruff() {
             }
         }
     }
-    assert!(failures.is_empty(), "FAST findings differ from Ruff's:\n\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "FAST findings differ from Ruff's:\n\n{}",
+        failures.join("\n\n")
+    );
 }
 
 fn fixtures() -> Vec<PathBuf> {
@@ -60,28 +75,74 @@ fn fixtures() -> Vec<PathBuf> {
 
 fn ruff_findings(ruff: &str, fixture: &Path, target_version: &str) -> Vec<Finding> {
     let output = Command::new(ruff)
-        .args(["check", "--no-cache", "--isolated", "--select", "FAST", "--output-format", "json", "--target-version", target_version])
+        .args([
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--select",
+            "FAST",
+            "--output-format",
+            "json",
+            "--target-version",
+            target_version,
+        ])
         .arg(fixture)
         .output()
         .expect("run ruff");
-    let diagnostics: Vec<Value> = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|err| panic!("ruff's JSON for {}: {err}\n{}", fixture.display(), String::from_utf8_lossy(&output.stderr)));
+    let diagnostics: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "ruff's JSON for {}: {err}\n{}",
+            fixture.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
     let mut findings: Vec<Finding> = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic["code"].as_str().is_some_and(|code| code.starts_with("FAST")))
+        .filter(|diagnostic| {
+            diagnostic["code"]
+                .as_str()
+                .is_some_and(|code| code.starts_with("FAST"))
+        })
         .map(|diagnostic| {
-            let position = |value: &Value| (value["row"].as_u64().unwrap_or(0), value["column"].as_u64().unwrap_or(0));
+            let position = |value: &Value| {
+                (
+                    value["row"].as_u64().unwrap_or(0),
+                    value["column"].as_u64().unwrap_or(0),
+                )
+            };
             let fix = match &diagnostic["fix"] {
                 Value::Null => String::from("no fix"),
                 fix => {
                     let edits: Vec<String> = fix["edits"]
                         .as_array()
-                        .map(|edits| edits.iter().map(|edit| render_edit(position(&edit["location"]), position(&edit["end_location"]), edit["content"].as_str().unwrap_or(""))).collect())
+                        .map(|edits| {
+                            edits
+                                .iter()
+                                .map(|edit| {
+                                    render_edit(
+                                        position(&edit["location"]),
+                                        position(&edit["end_location"]),
+                                        edit["content"].as_str().unwrap_or(""),
+                                    )
+                                })
+                                .collect()
+                        })
                         .unwrap_or_default();
-                    format!("fix {:?} ({}): {}", fix["message"].as_str().unwrap_or(""), fix["applicability"].as_str().unwrap_or(""), edits.join(" "))
+                    format!(
+                        "fix {:?} ({}): {}",
+                        fix["message"].as_str().unwrap_or(""),
+                        fix["applicability"].as_str().unwrap_or(""),
+                        edits.join(" ")
+                    )
                 }
             };
-            render(diagnostic["code"].as_str().unwrap_or(""), position(&diagnostic["location"]), position(&diagnostic["end_location"]), diagnostic["message"].as_str().unwrap_or(""), &fix)
+            render(
+                diagnostic["code"].as_str().unwrap_or(""),
+                position(&diagnostic["location"]),
+                position(&diagnostic["end_location"]),
+                diagnostic["message"].as_str().unwrap_or(""),
+                &fix,
+            )
         })
         .collect();
     findings.sort();
@@ -90,30 +151,59 @@ fn ruff_findings(ruff: &str, fixture: &Path, target_version: &str) -> Vec<Findin
 
 fn our_findings(fixture: &Path, target_version: PythonVersion) -> Vec<Finding> {
     let source = std::fs::read_to_string(fixture).expect("read fixture");
-    let fast_rules = Rule::ALL.iter().copied().filter(|rule| rule.linter() == "FAST");
-    let settings = LinterSettings { target_version, ..LinterSettings::for_rules(fast_rules) };
-    let diagnostics = lint_source(&source, Some(fixture), &settings);
-    let mut findings: Vec<Finding> = to_messages(diagnostics, &fixture.display().to_string(), &source)
+    let fast_rules = Rule::ALL
         .iter()
-        .filter(|message| message.code().starts_with("FAST"))
-        .map(|message| {
-            let at = |location: fastapi_lint_core::SourceLocation| (location.row as u64, location.column as u64);
-            let fix = match &message.fix {
-                None => String::from("no fix"),
-                Some(fix) => {
-                    let edits: Vec<String> = fix.edits.iter().map(|edit| render_edit(at(edit.location), at(edit.end_location), &edit.content)).collect();
-                    format!("fix {:?} ({}): {}", message.fix_title.as_deref().unwrap_or(""), fix.applicability.as_str(), edits.join(" "))
-                }
-            };
-            render(message.code(), at(message.location), at(message.end_location), &message.message, &fix)
-        })
-        .collect();
+        .copied()
+        .filter(|rule| rule.linter() == "FAST");
+    let settings = LinterSettings {
+        target_version,
+        ..LinterSettings::for_rules(fast_rules)
+    };
+    let diagnostics = lint_source(&source, Some(fixture), &settings);
+    let mut findings: Vec<Finding> =
+        to_messages(diagnostics, &fixture.display().to_string(), &source)
+            .iter()
+            .filter(|message| message.code().starts_with("FAST"))
+            .map(|message| {
+                let at = |location: fastapi_lint_core::SourceLocation| {
+                    (location.row as u64, location.column as u64)
+                };
+                let fix = match &message.fix {
+                    None => String::from("no fix"),
+                    Some(fix) => {
+                        let edits: Vec<String> = fix
+                            .edits
+                            .iter()
+                            .map(|edit| {
+                                render_edit(at(edit.location), at(edit.end_location), &edit.content)
+                            })
+                            .collect();
+                        format!(
+                            "fix {:?} ({}): {}",
+                            message.fix_title.as_deref().unwrap_or(""),
+                            fix.applicability.as_str(),
+                            edits.join(" ")
+                        )
+                    }
+                };
+                render(
+                    message.code(),
+                    at(message.location),
+                    at(message.end_location),
+                    &message.message,
+                    &fix,
+                )
+            })
+            .collect();
     findings.sort();
     findings
 }
 
 fn render(code: &str, start: (u64, u64), end: (u64, u64), message: &str, fix: &str) -> Finding {
-    format!("{code} {:>4}:{:<3}-{:>4}:{:<3} {message} | {fix}", start.0, start.1, end.0, end.1)
+    format!(
+        "{code} {:>4}:{:<3}-{:>4}:{:<3} {message} | {fix}",
+        start.0, start.1, end.0, end.1
+    )
 }
 
 fn render_edit(start: (u64, u64), end: (u64, u64), content: &str) -> String {
@@ -124,5 +214,9 @@ fn indent(findings: &[Finding]) -> String {
     if findings.is_empty() {
         return "    (none)".to_string();
     }
-    findings.iter().map(|finding| format!("    {finding}")).collect::<Vec<_>>().join("\n")
+    findings
+        .iter()
+        .map(|finding| format!("    {finding}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

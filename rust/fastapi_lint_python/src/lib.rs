@@ -72,7 +72,8 @@ fn to_json_strings(messages: &[Message]) -> Vec<String> {
         .iter()
         .map(|message| {
             let mut value = fastapi_lint_cli::message_to_json(message);
-            value["related"] = serde_json::to_value(&message.related).expect("related locations serialize to JSON");
+            value["related"] = serde_json::to_value(&message.related)
+                .expect("related locations serialize to JSON");
             value.to_string()
         })
         .collect()
@@ -94,7 +95,10 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<i32> {
 /// With `project_root`, the buffer is linted with the project index of the files under it.
 #[pyfunction]
 #[pyo3(signature = (source, filename=None, select=None, ignore=None, target_version=None, preview=false, project_root=None))]
-#[allow(clippy::too_many_arguments, reason = "one parameter per keyword argument of the Python API")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one parameter per keyword argument of the Python API"
+)]
 fn check_source(
     py: Python<'_>,
     source: String,
@@ -124,7 +128,10 @@ fn check_source(
 /// the fixed source, the number of fixes applied and the remaining diagnostics.
 #[pyfunction]
 #[pyo3(signature = (source, filename=None, unsafe_fixes=false, select=None, ignore=None, target_version=None, preview=false))]
-#[allow(clippy::too_many_arguments, reason = "one parameter per keyword argument of the Python API")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one parameter per keyword argument of the Python API"
+)]
 fn fix_source(
     py: Python<'_>,
     source: String,
@@ -160,7 +167,12 @@ fn check_paths(
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
 ) -> PyResult<Vec<String>> {
-    let options = CheckOptions { config, select, ignore: ignore.unwrap_or_default(), ..CheckOptions::default() };
+    let options = CheckOptions {
+        config,
+        select,
+        ignore: ignore.unwrap_or_default(),
+        ..CheckOptions::default()
+    };
     run_detached(py, move || {
         let messages = fastapi_lint_cli::check_paths(&paths, &options)?;
         Ok(to_json_strings(&messages))
@@ -188,7 +200,10 @@ fn rules(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
             entry.set_item("linter", rule.linter())?;
             entry.set_item("summary", rule.summary())?;
             entry.set_item("docs", rule.docs())?;
-            entry.set_item("fix_availability", fix_availability_name(rule.fix_availability()))?;
+            entry.set_item(
+                "fix_availability",
+                fix_availability_name(rule.fix_availability()),
+            )?;
             entry.set_item("preview", rule.is_preview())?;
             entry.set_item("url", rule.url())?;
             Ok(entry)

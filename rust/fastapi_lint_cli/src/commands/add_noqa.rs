@@ -14,12 +14,23 @@ use crate::write::write_atomically;
 
 /// Adds the directives and prints Ruff's `Added N noqa directives.` on stderr. A file that
 /// cannot be read or written is reported and left as it is; the others still get theirs.
-pub(super) fn add_noqa(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path, log_level: LogLevel) -> Result<i32> {
+pub(super) fn add_noqa(
+    paths: &[PathBuf],
+    resolver: &Arc<Resolver>,
+    cwd: &Path,
+    log_level: LogLevel,
+) -> Result<i32> {
     let files = walk::python_files(paths, resolver, cwd)?;
-    let counts = files.par_iter().map(|path| add_to_file(path, resolver)).collect::<Result<Vec<_>>>()?;
+    let counts = files
+        .par_iter()
+        .map(|path| add_to_file(path, resolver))
+        .collect::<Result<Vec<_>>>()?;
     let added: usize = counts.into_iter().sum();
     if added > 0 && log_level >= LogLevel::Default {
-        eprintln!("Added {added} noqa directive{}.", if added == 1 { "" } else { "s" });
+        eprintln!(
+            "Added {added} noqa directive{}.",
+            if added == 1 { "" } else { "s" }
+        );
     }
     Ok(exit::SUCCESS)
 }
@@ -27,7 +38,9 @@ pub(super) fn add_noqa(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path, 
 fn add_to_file(path: &Path, resolver: &Resolver) -> Result<usize> {
     let settings = resolver.settings_for(path)?;
     let added = std::fs::read_to_string(path).and_then(|source| {
-        let Some(added) = fastapi_lint_core::add_noqa(&source, Some(path), &settings.linter_for(path)) else {
+        let Some(added) =
+            fastapi_lint_core::add_noqa(&source, Some(path), &settings.linter_for(path))
+        else {
             return Ok(0);
         };
         if added.directives > 0 {
@@ -36,7 +49,10 @@ fn add_to_file(path: &Path, resolver: &Resolver) -> Result<usize> {
         Ok(added.directives)
     });
     Ok(added.unwrap_or_else(|error| {
-        eprintln!("error: Failed to add noqa directives to {}: {error}", path.display());
+        eprintln!(
+            "error: Failed to add noqa directives to {}: {error}",
+            path.display()
+        );
         0
     }))
 }

@@ -27,7 +27,11 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
     let run_settings = Arc::clone(resolver.default_settings());
     let unsafe_fixes = UnsafeFixes::from_setting(run_settings.unsafe_fixes);
     let fix_only = flag_pair(command.fix_only, command.no_fix_only).unwrap_or(false);
-    let paths = if command.files.is_empty() { vec![PathBuf::from(".")] } else { command.files.clone() };
+    let paths = if command.files.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        command.files.clone()
+    };
     if command.add_noqa {
         if run_settings.fix || fix_only {
             warn("--fix is incompatible with --add-noqa.");
@@ -41,11 +45,16 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
     } else {
         FixMode::Generate
     };
-    let fixing = Fixing { mode, unsafe_fixes: unsafe_fixes.applies() };
+    let fixing = Fixing {
+        mode,
+        unsafe_fixes: unsafe_fixes.applies(),
+    };
 
-    let reads_stdin = command.stdin_filename.is_some() || command.files.iter().any(|path| path.as_os_str() == STDIN);
+    let reads_stdin = command.stdin_filename.is_some()
+        || command.files.iter().any(|path| path.as_os_str() == STDIN);
     let (diagnostics, stdin) = if reads_stdin {
-        let (diagnostics, bytes) = lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd, fixing)?;
+        let (diagnostics, bytes) =
+            lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd, fixing)?;
         (diagnostics, Some(bytes))
     } else {
         let walked = walk::walk_files(&paths, &resolver, &cwd)?;
@@ -63,8 +72,23 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         if files.is_empty() {
             warn("No Python files found under the given path(s)");
         }
-        let cache_dir = (!command.no_cache).then(|| command.cache_dir.as_ref().map_or_else(|| run_settings.cache_dir.clone(), |dir| absolute(dir, &cwd)));
-        (lint::lint_files(&files, &walked.dotenv, &resolver, fixing, crate::lint_scope(&options), cache_dir.as_deref())?, None)
+        let cache_dir = (!command.no_cache).then(|| {
+            command
+                .cache_dir
+                .as_ref()
+                .map_or_else(|| run_settings.cache_dir.clone(), |dir| absolute(dir, &cwd))
+        });
+        (
+            lint::lint_files(
+                &files,
+                &walked.dotenv,
+                &resolver,
+                fixing,
+                crate::lint_scope(&options),
+                cache_dir.as_deref(),
+            )?,
+            None,
+        )
     };
     for warning in resolver.warnings() {
         warn(&warning);
@@ -76,18 +100,31 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         warn(warning);
     }
 
-    let context = Context { cwd: &cwd, unsafe_fixes: unsafe_fixes.applies(), sources: &diagnostics.sources };
+    let context = Context {
+        cwd: &cwd,
+        unsafe_fixes: unsafe_fixes.applies(),
+        sources: &diagnostics.sources,
+    };
     match (mode, stdin) {
         (FixMode::Apply, Some(bytes)) => write_fixed_stdin(&diagnostics, &bytes)?,
         (FixMode::Diff, _) => write_diffs(&diagnostics, &context)?,
         _ => {}
     }
 
-    let report = Report { command: &command, show_violations: !(command.diff || fix_only), show_fixes: run_settings.show_fixes, unsafe_fixes, log_level };
+    let report = Report {
+        command: &command,
+        show_violations: !(command.diff || fix_only),
+        show_fixes: run_settings.show_fixes,
+        unsafe_fixes,
+        log_level,
+    };
     if log_level > LogLevel::Silent {
         // Fixed source or a diff may be on stdout already: the report of stdin goes to stderr.
         let mut out: Box<dyn Write> = match &command.output_file {
-            Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("Failed to create {}", path.display()))?),
+            Some(path) => Box::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("Failed to create {}", path.display()))?,
+            ),
             None if reads_stdin && mode != FixMode::Generate => Box::new(std::io::stderr().lock()),
             None => Box::new(std::io::stdout().lock()),
         };
@@ -110,12 +147,20 @@ fn exit_code(command: &CheckCommand, fix_only: bool, diagnostics: &Diagnostics) 
     } else {
         !diagnostics.messages.is_empty() || (command.exit_non_zero_on_fix && fixed)
     };
-    if failed { exit::DIAGNOSTICS } else { exit::SUCCESS }
+    if failed {
+        exit::DIAGNOSTICS
+    } else {
+        exit::SUCCESS
+    }
 }
 
 /// `--fix` on stdin: the fixed source (or the input as it came) goes to stdout.
 fn write_fixed_stdin(diagnostics: &Diagnostics, input: &[u8]) -> Result<()> {
-    let fixed = diagnostics.sources.values().next().map_or(input, |source| source.as_bytes());
+    let fixed = diagnostics
+        .sources
+        .values()
+        .next()
+        .map_or(input, |source| source.as_bytes());
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(fixed)?;
     stdout.flush()?;
@@ -126,7 +171,9 @@ fn write_fixed_stdin(diagnostics: &Diagnostics, input: &[u8]) -> Result<()> {
 fn write_diffs(diagnostics: &Diagnostics, context: &Context<'_>) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     for file in &diagnostics.fixed {
-        let Some(fixed) = diagnostics.sources.get(&file.filename) else { continue };
+        let Some(fixed) = diagnostics.sources.get(&file.filename) else {
+            continue;
+        };
         let name = (file.filename != STDIN).then(|| context.relative_path(&file.filename));
         stdout.write_all(diff::unified_diff(&file.original, fixed, name.as_deref()).as_bytes())?;
     }
@@ -145,7 +192,12 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn write(&self, diagnostics: &Diagnostics, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
+    fn write(
+        &self,
+        diagnostics: &Diagnostics,
+        context: &Context<'_>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
         let messages = &diagnostics.messages;
         let format = self.command.output_format;
         let summary = self.log_level >= LogLevel::Default;
@@ -154,7 +206,13 @@ impl Report<'_> {
             if format.is_human() {
                 self.write_fix_table(diagnostics, context, out)?;
                 if summary {
-                    output::write_fix_only_summary(messages, fixed, self.unsafe_fixes, !self.command.diff, out)?;
+                    output::write_fix_only_summary(
+                        messages,
+                        fixed,
+                        self.unsafe_fixes,
+                        !self.command.diff,
+                        out,
+                    )?;
                 }
             }
             return Ok(());
@@ -176,9 +234,19 @@ impl Report<'_> {
         Ok(())
     }
 
-    fn write_fix_table(&self, diagnostics: &Diagnostics, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
+    fn write_fix_table(
+        &self,
+        diagnostics: &Diagnostics,
+        context: &Context<'_>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
         if self.show_fixes {
-            let files = diagnostics.fixed.iter().map(|file| (context.relative_path(&file.filename).into_owned(), &file.fixes));
+            let files = diagnostics.fixed.iter().map(|file| {
+                (
+                    context.relative_path(&file.filename).into_owned(),
+                    &file.fixes,
+                )
+            });
             output::write_fix_table(files, out)?;
         }
         Ok(())
@@ -187,21 +255,31 @@ impl Report<'_> {
 
 /// Lints (and fixes) stdin; `filename` (from `--stdin-filename`) drives discovery, ignores and
 /// display. Returns the input too, for `--fix` to pass through what it could not lint.
-fn lint_stdin(filename: Option<&Path>, resolver: &Resolver, cwd: &Path, fixing: Fixing) -> Result<(Diagnostics, Vec<u8>)> {
+fn lint_stdin(
+    filename: Option<&Path>,
+    resolver: &Resolver,
+    cwd: &Path,
+    fixing: Fixing,
+) -> Result<(Diagnostics, Vec<u8>)> {
     let path = filename.map(|filename| absolute(filename, cwd));
     let settings = match &path {
         Some(path) => resolver.settings_for(path)?,
         None => Arc::clone(resolver.default_settings()),
     };
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).context("Failed to read from stdin")?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("Failed to read from stdin")?;
     if let Some(path) = &path
         && settings.force_exclude
         && walk::is_excluded_with_ancestors(path, resolver)?
     {
         return Ok((Diagnostics::default(), bytes));
     }
-    Ok((lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, None), bytes))
+    Ok((
+        lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, None),
+        bytes,
+    ))
 }
 
 fn show_settings(path: &Path, resolver: &Resolver) -> Result<i32> {
@@ -214,7 +292,10 @@ fn show_settings(path: &Path, resolver: &Resolver) -> Result<i32> {
 
 fn check_options(command: &CheckCommand) -> CheckOptions {
     let pairs = |pairs: &[PatternCode]| -> Vec<(String, Vec<String>)> {
-        pairs.iter().map(|pair| (pair.pattern.clone(), vec![pair.code.clone()])).collect()
+        pairs
+            .iter()
+            .map(|pair| (pair.pattern.clone(), vec![pair.code.clone()]))
+            .collect()
     };
     CheckOptions {
         config: command.config.clone(),

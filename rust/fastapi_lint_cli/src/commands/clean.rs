@@ -13,7 +13,10 @@ use crate::cache::{self, Removal};
 pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
     let resolver = crate::resolver(&crate::CheckOptions::default(), &cwd)?;
-    let configured = std::env::var_os(cache::DIR_ENV).map_or_else(|| resolver.default_settings().cache_dir.clone(), |dir| cwd.join(dir));
+    let configured = std::env::var_os(cache::DIR_ENV).map_or_else(
+        || resolver.default_settings().cache_dir.clone(),
+        |dir| cwd.join(dir),
+    );
     let mut caches = vec![configured];
     caches.extend(caches_below(&cwd));
     caches.sort();
@@ -21,10 +24,16 @@ pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
     for dir in caches.iter().filter(|dir| dir.is_dir()) {
         let shown = relative(dir, &cwd);
         // A setting can name any directory: only one that is provably a cache is removed.
-        match cache::remove(dir).with_context(|| format!("Failed to remove the cache at `{shown}`"))? {
-            Removal::Removed if log_level >= LogLevel::Default => eprintln!("Removing cache at: {shown}"),
+        match cache::remove(dir)
+            .with_context(|| format!("Failed to remove the cache at `{shown}`"))?
+        {
+            Removal::Removed if log_level >= LogLevel::Default => {
+                eprintln!("Removing cache at: {shown}")
+            }
             Removal::Removed => {}
-            Removal::Kept(reason) if log_level >= LogLevel::Default => eprintln!("warning: Not removing `{shown}`: not a fastapi-lint cache ({reason})"),
+            Removal::Kept(reason) if log_level >= LogLevel::Default => {
+                eprintln!("warning: Not removing `{shown}`: not a fastapi-lint cache ({reason})")
+            }
             Removal::Kept(_) => {}
         }
     }
@@ -47,7 +56,10 @@ fn caches_below(root: &Path) -> Vec<PathBuf> {
         .standard_filters(false)
         .build()
         .flatten()
-        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_dir()) && entry.file_name() == cache::DEFAULT_DIR)
+        .filter(|entry| {
+            entry.file_type().is_some_and(|kind| kind.is_dir())
+                && entry.file_name() == cache::DEFAULT_DIR
+        })
         .map(ignore::DirEntry::into_path)
         .collect()
 }

@@ -26,7 +26,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Err(error) => {
             // `--help` and `--version` arrive here too, destined for stdout with status 0.
             let _ = error.print();
-            return if error.use_stderr() { exit::FAILURE } else { exit::SUCCESS };
+            return if error.use_stderr() {
+                exit::FAILURE
+            } else {
+                exit::SUCCESS
+            };
         }
     };
     let result = match cli.command {

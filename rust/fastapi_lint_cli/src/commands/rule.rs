@@ -52,7 +52,12 @@ impl From<Rule> for RuleJson {
 
 /// The Markdown page of one rule.
 pub(crate) fn rule_text(rule: Rule) -> String {
-    let mut text = format!("# {} ({})\n\nDerived from the **{}** linter.\n\n", rule.name(), rule.code(), linter_name(rule));
+    let mut text = format!(
+        "# {} ({})\n\nDerived from the **{}** linter.\n\n",
+        rule.name(),
+        rule.code(),
+        linter_name(rule)
+    );
     if rule.fix_availability() != FixAvailability::None {
         text.push_str(fix_sentence(rule));
         text.push_str("\n\n");
@@ -68,7 +73,11 @@ pub(super) fn rule(command: &RuleCommand) -> anyhow::Result<i32> {
     let mut stdout = std::io::stdout().lock();
     match (command.rule, command.output_format) {
         (Some(rule), HelpFormat::Text) => write!(stdout, "{}", rule_text(rule))?,
-        (Some(rule), HelpFormat::Json) => write!(stdout, "{}", serde_json::to_string_pretty(&RuleJson::from(rule))?)?,
+        (Some(rule), HelpFormat::Json) => write!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&RuleJson::from(rule))?
+        )?,
         (None, HelpFormat::Text) => {
             for rule in Rule::ALL {
                 writeln!(stdout, "{}", rule_text(*rule))?;

@@ -41,13 +41,28 @@ impl Resolver {
             Discovery::Isolated => (Configuration::defaults(cwd), false),
             Discovery::Fixed(path) => (Configuration::load(path)?, false),
             Discovery::Hierarchical => {
-                let found = cwd.ancestors().find_map(|dir| file::config_in_dir(dir).transpose()).transpose()?;
-                (found.map(|path| Configuration::load(&path)).transpose()?.unwrap_or_else(|| Configuration::defaults(cwd)), true)
+                let found = cwd
+                    .ancestors()
+                    .find_map(|dir| file::config_in_dir(dir).transpose())
+                    .transpose()?;
+                (
+                    found
+                        .map(|path| Configuration::load(&path))
+                        .transpose()?
+                        .unwrap_or_else(|| Configuration::defaults(cwd)),
+                    true,
+                )
             }
         };
         let default = Arc::new(with_overrides(base, &overrides).into_settings()?);
-        let hierarchical = hierarchical.then(|| Hierarchy { overrides, by_dir: Mutex::new(HashMap::new()) });
-        Ok(Self { default, hierarchical })
+        let hierarchical = hierarchical.then(|| Hierarchy {
+            overrides,
+            by_dir: Mutex::new(HashMap::new()),
+        });
+        Ok(Self {
+            default,
+            hierarchical,
+        })
     }
 
     /// The settings used when no file is closer (also the run-wide ones, e.g. gitignore).
@@ -72,8 +87,16 @@ impl Resolver {
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings: BTreeSet<String> = self.default.warnings.iter().cloned().collect();
         if let Some(hierarchy) = &self.hierarchical {
-            let by_dir = hierarchy.by_dir.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            warnings.extend(by_dir.values().flatten().flat_map(|settings| settings.warnings.iter().cloned()));
+            let by_dir = hierarchy
+                .by_dir
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            warnings.extend(
+                by_dir
+                    .values()
+                    .flatten()
+                    .flat_map(|settings| settings.warnings.iter().cloned()),
+            );
         }
         warnings.into_iter().collect()
     }
@@ -85,7 +108,9 @@ impl Hierarchy {
             return Ok(cached.clone());
         }
         let settings = match file::config_in_dir(dir)? {
-            Some(path) => Some(Arc::new(with_overrides(Configuration::load(&path)?, &self.overrides).into_settings()?)),
+            Some(path) => Some(Arc::new(
+                with_overrides(Configuration::load(&path)?, &self.overrides).into_settings()?,
+            )),
             None => None,
         };
         self.lock().insert(dir.to_path_buf(), settings.clone());
@@ -93,12 +118,17 @@ impl Hierarchy {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Option<Arc<Settings>>>> {
-        self.by_dir.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.by_dir
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 /// The CLI layer on top of a file's configuration, keeping the file's project root.
 fn with_overrides(base: Configuration, overrides: &Configuration) -> Configuration {
     let project_root = base.project_root.clone();
-    Configuration { project_root, ..overrides.clone().combine(base) }
+    Configuration {
+        project_root,
+        ..overrides.clone().combine(base)
+    }
 }

@@ -21,7 +21,12 @@ pub fn config_in_dir(dir: &Path) -> Result<Option<PathBuf>> {
         }
     }
     let pyproject = dir.join(PYPROJECT);
-    if pyproject.is_file() && read_pyproject(&pyproject)?.tool.and_then(|tool| tool.fastapi_lint).is_some() {
+    if pyproject.is_file()
+        && read_pyproject(&pyproject)?
+            .tool
+            .and_then(|tool| tool.fastapi_lint)
+            .is_some()
+    {
         return Ok(Some(pyproject));
     }
     Ok(None)
@@ -30,7 +35,10 @@ pub fn config_in_dir(dir: &Path) -> Result<Option<PathBuf>> {
 /// The options a configuration file holds (`[tool.fastapi-lint]` for a `pyproject.toml`).
 pub fn load_options(path: &Path) -> Result<Options> {
     if is_pyproject(path) {
-        Ok(read_pyproject(path)?.tool.and_then(|tool| tool.fastapi_lint).unwrap_or_default())
+        Ok(read_pyproject(path)?
+            .tool
+            .and_then(|tool| tool.fastapi_lint)
+            .unwrap_or_default())
     } else {
         let text = read(path)?;
         toml::from_str(&text).with_context(|| format!("Failed to parse {}", path.display()))
@@ -43,7 +51,9 @@ pub fn requires_python_near(config: &Path) -> Result<Option<TargetVersion>> {
     if !pyproject.is_file() {
         return Ok(None);
     }
-    let requires = read_pyproject(&pyproject)?.project.and_then(|project| project.requires_python);
+    let requires = read_pyproject(&pyproject)?
+        .project
+        .and_then(|project| project.requires_python);
     Ok(requires.as_deref().and_then(lower_bound))
 }
 
@@ -67,10 +77,14 @@ fn lower_bound(specifiers: &str) -> Option<TargetVersion> {
         .split(',')
         .filter_map(|clause| {
             let clause = clause.trim();
-            let version = ["~=", ">=", "==", ">"].iter().find_map(|operator| clause.strip_prefix(operator))?;
+            let version = ["~=", ">=", "==", ">"]
+                .iter()
+                .find_map(|operator| clause.strip_prefix(operator))?;
             let mut parts = version.trim().split('.');
             let major: u8 = parts.next()?.trim().parse().ok()?;
-            let minor: u8 = parts.next().map_or(Some(0), |minor| minor.trim().parse().ok())?;
+            let minor: u8 = parts
+                .next()
+                .map_or(Some(0), |minor| minor.trim().parse().ok())?;
             (major == 3).then(|| TargetVersion::from_minor(minor))
         })
         .min()
@@ -93,13 +107,26 @@ mod tests {
     #[test]
     fn dedicated_files_win_and_pyproject_needs_our_table() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("pyproject.toml"), "[tool.ruff]\nline-length = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.ruff]\nline-length = 1\n",
+        )
+        .unwrap();
         assert_eq!(config_in_dir(dir.path()).unwrap(), None);
         std::fs::write(dir.path().join("pyproject.toml"), "[tool.fastapi-lint]\n").unwrap();
-        assert_eq!(config_in_dir(dir.path()).unwrap(), Some(dir.path().join("pyproject.toml")));
+        assert_eq!(
+            config_in_dir(dir.path()).unwrap(),
+            Some(dir.path().join("pyproject.toml"))
+        );
         std::fs::write(dir.path().join("fastapi-lint.toml"), "").unwrap();
-        assert_eq!(config_in_dir(dir.path()).unwrap(), Some(dir.path().join("fastapi-lint.toml")));
+        assert_eq!(
+            config_in_dir(dir.path()).unwrap(),
+            Some(dir.path().join("fastapi-lint.toml"))
+        );
         std::fs::write(dir.path().join(".fastapi-lint.toml"), "").unwrap();
-        assert_eq!(config_in_dir(dir.path()).unwrap(), Some(dir.path().join(".fastapi-lint.toml")));
+        assert_eq!(
+            config_in_dir(dir.path()).unwrap(),
+            Some(dir.path().join(".fastapi-lint.toml"))
+        );
     }
 }

@@ -17,10 +17,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use fastapi_lint_core::rules::blocking::BlockingOptions;
-use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::heavy::HeavyOptions;
+use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::settings::SettingsOptions;
-use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules};
+use fastapi_lint_core::{
+    LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules,
+};
 
 use self::options::{BlockingTable, Options, TargetVersion};
 use self::patterns::{FilePattern, PathMatcher};
@@ -28,9 +30,31 @@ pub use self::per_file_ignores::{PerFileIgnore, PerFileIgnores};
 
 /// Ruff's default `exclude`: directories no one wants linted.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
-    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
-    "__pypackages__", "_build", "buck-out", "dist", "node_modules", "site-packages", "venv",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
 ];
 
 const DEFAULT_TARGET_VERSION: TargetVersion = TargetVersion::Py310;
@@ -55,7 +79,11 @@ impl fmt::Display for Origin {
 pub fn parse_selectors(values: &[String], key: &str, origin: &Origin) -> Result<Vec<RuleSelector>> {
     values
         .iter()
-        .map(|value| value.parse().map_err(|_| anyhow::anyhow!("Unknown rule selector `{value}` in `{key}` from {origin}")))
+        .map(|value| {
+            value.parse().map_err(|_| {
+                anyhow::anyhow!("Unknown rule selector `{value}` in `{key}` from {origin}")
+            })
+        })
         .collect()
 }
 
@@ -90,7 +118,10 @@ pub struct Configuration {
 impl Configuration {
     /// The defaults, anchored at `project_root`.
     pub fn defaults(project_root: &Path) -> Self {
-        Self { project_root: project_root.to_path_buf(), ..Self::default() }
+        Self {
+            project_root: project_root.to_path_buf(),
+            ..Self::default()
+        }
     }
 
     /// Loads a configuration file and the chain of files it `extend`s.
@@ -103,22 +134,54 @@ impl Configuration {
         let root = config_path.parent().unwrap_or(Path::new("/"));
         let origin = Origin::File(config_path.to_path_buf());
         let lint = options.lint_options();
-        let per_file = |table: &Option<std::collections::BTreeMap<String, Vec<String>>>, key: &str| -> Result<Option<Vec<PerFileIgnore>>> {
+        let per_file = |table: &Option<std::collections::BTreeMap<String, Vec<String>>>,
+                        key: &str|
+         -> Result<Option<Vec<PerFileIgnore>>> {
             table
                 .as_ref()
-                .map(|table| table.iter().map(|(pattern, codes)| PerFileIgnore::new(pattern, codes, root, key, &origin)).collect())
+                .map(|table| {
+                    table
+                        .iter()
+                        .map(|(pattern, codes)| {
+                            PerFileIgnore::new(pattern, codes, root, key, &origin)
+                        })
+                        .collect()
+                })
                 .transpose()
         };
-        let patterns = |globs: &Option<Vec<String>>| globs.as_ref().map(|globs| globs.iter().map(|glob| FilePattern::new(glob, root)).collect::<Vec<_>>());
+        let patterns = |globs: &Option<Vec<String>>| {
+            globs.as_ref().map(|globs| {
+                globs
+                    .iter()
+                    .map(|glob| FilePattern::new(glob, root))
+                    .collect::<Vec<_>>()
+            })
+        };
         Ok(Self {
             project_root: root.to_path_buf(),
             selections: vec![RuleSelection {
-                select: lint.select.as_deref().map(|values| parse_selectors(values, "select", &origin)).transpose()?,
-                extend_select: parse_selectors(lint.extend_select.as_deref().unwrap_or_default(), "extend-select", &origin)?,
-                ignore: parse_selectors(lint.ignore.as_deref().unwrap_or_default(), "ignore", &origin)?,
+                select: lint
+                    .select
+                    .as_deref()
+                    .map(|values| parse_selectors(values, "select", &origin))
+                    .transpose()?,
+                extend_select: parse_selectors(
+                    lint.extend_select.as_deref().unwrap_or_default(),
+                    "extend-select",
+                    &origin,
+                )?,
+                ignore: parse_selectors(
+                    lint.ignore.as_deref().unwrap_or_default(),
+                    "ignore",
+                    &origin,
+                )?,
             }],
             per_file_ignores: per_file(&lint.per_file_ignores, "per-file-ignores")?,
-            extend_per_file_ignores: per_file(&lint.extend_per_file_ignores, "extend-per-file-ignores")?.unwrap_or_default(),
+            extend_per_file_ignores: per_file(
+                &lint.extend_per_file_ignores,
+                "extend-per-file-ignores",
+            )?
+            .unwrap_or_default(),
             exclude: patterns(&options.exclude),
             extend_exclude: patterns(&options.extend_exclude).unwrap_or_default(),
             respect_gitignore: options.respect_gitignore,
@@ -129,12 +192,31 @@ impl Configuration {
             responsiveness: lint.responsiveness,
             heavy: lint.heavy,
             settings: lint.settings.clone(),
-            src: options.src.as_ref().map(|dirs| dirs.iter().map(|dir| patterns::normalize(&root.join(dir))).collect()),
-            cache_dir: options.cache_dir.as_ref().map(|dir| patterns::normalize(&root.join(dir))),
+            src: options.src.as_ref().map(|dirs| {
+                dirs.iter()
+                    .map(|dir| patterns::normalize(&root.join(dir)))
+                    .collect()
+            }),
+            cache_dir: options
+                .cache_dir
+                .as_ref()
+                .map(|dir| patterns::normalize(&root.join(dir))),
             fixable: vec![RuleSelection {
-                select: lint.fixable.as_deref().map(|values| parse_selectors(values, "fixable", &origin)).transpose()?,
-                extend_select: parse_selectors(lint.extend_fixable.as_deref().unwrap_or_default(), "extend-fixable", &origin)?,
-                ignore: parse_selectors(lint.unfixable.as_deref().unwrap_or_default(), "unfixable", &origin)?,
+                select: lint
+                    .fixable
+                    .as_deref()
+                    .map(|values| parse_selectors(values, "fixable", &origin))
+                    .transpose()?,
+                extend_select: parse_selectors(
+                    lint.extend_fixable.as_deref().unwrap_or_default(),
+                    "extend-fixable",
+                    &origin,
+                )?,
+                ignore: parse_selectors(
+                    lint.unfixable.as_deref().unwrap_or_default(),
+                    "unfixable",
+                    &origin,
+                )?,
             }],
             fix: options.fix,
             unsafe_fixes: options.unsafe_fixes,
@@ -185,7 +267,10 @@ impl Configuration {
         let exclude = match &self.exclude {
             Some(patterns) => PathMatcher::new(patterns.iter().chain(&self.extend_exclude))?,
             None => {
-                let defaults: Vec<FilePattern> = DEFAULT_EXCLUDES.iter().map(|name| FilePattern::new(name, &self.project_root)).collect();
+                let defaults: Vec<FilePattern> = DEFAULT_EXCLUDES
+                    .iter()
+                    .map(|name| FilePattern::new(name, &self.project_root))
+                    .collect();
                 PathMatcher::new(defaults.iter().chain(&self.extend_exclude))?
             }
         };
@@ -193,8 +278,13 @@ impl Configuration {
         per_file_ignores.extend(self.extend_per_file_ignores);
         let linter = LinterSettings {
             rules,
-            target_version: self.target_version.unwrap_or(DEFAULT_TARGET_VERSION).python_version(),
-            parser_version: self.target_version.map_or_else(PythonVersion::latest, TargetVersion::python_version),
+            target_version: self
+                .target_version
+                .unwrap_or(DEFAULT_TARGET_VERSION)
+                .python_version(),
+            parser_version: self
+                .target_version
+                .map_or_else(PythonVersion::latest, TargetVersion::python_version),
             preview,
             fixable: resolve_rules(&[RuleSelector::All], &self.fixable, preview),
             blocking: Arc::new(self.blocking.unwrap_or_default()),
@@ -214,8 +304,12 @@ impl Configuration {
             respect_gitignore: self.respect_gitignore.unwrap_or(true),
             force_exclude: self.force_exclude.unwrap_or(false),
             // Ruff's default: the project root and `src/` under it.
-            src: self.src.unwrap_or_else(|| vec![self.project_root.clone(), self.project_root.join("src")]),
-            cache_dir: self.cache_dir.unwrap_or_else(|| self.project_root.join(crate::cache::DEFAULT_DIR)),
+            src: self
+                .src
+                .unwrap_or_else(|| vec![self.project_root.clone(), self.project_root.join("src")]),
+            cache_dir: self
+                .cache_dir
+                .unwrap_or_else(|| self.project_root.join(crate::cache::DEFAULT_DIR)),
             project_root: self.project_root,
             warnings,
             fix: self.fix.unwrap_or(false),
@@ -238,26 +332,44 @@ fn load_chain(path: &Path) -> Result<Configuration> {
         seen.insert(path.clone());
         let link = load_link(&path);
         let (configuration, extend) = match extended_by {
-            Some(child) => link.with_context(|| format!("Failed to load extended configuration `{}` (`{}` extends `{}`)", path.display(), child.display(), path.display()))?,
+            Some(child) => link.with_context(|| {
+                format!(
+                    "Failed to load extended configuration `{}` (`{}` extends `{}`)",
+                    path.display(),
+                    child.display(),
+                    path.display()
+                )
+            })?,
             None => link?,
         };
         if let Some(extend) = extend {
             let base_path = patterns::normalize(&configuration.project_root.join(extend));
             if seen.contains(&base_path) {
-                let cycle: Vec<String> = chain.iter().chain([&base_path]).map(|path| format!("`{}`", path.display())).collect();
-                bail!("Circular configuration detected: {}", cycle.join(" extends "));
+                let cycle: Vec<String> = chain
+                    .iter()
+                    .chain([&base_path])
+                    .map(|path| format!("`{}`", path.display()))
+                    .collect();
+                bail!(
+                    "Circular configuration detected: {}",
+                    cycle.join(" extends ")
+                );
             }
             next = Some(base_path);
         }
         layers.push(configuration);
     }
     let base = layers.pop().expect("the chain starts with `path`");
-    Ok(layers.into_iter().rev().fold(base, |base, layer| layer.combine(base)))
+    Ok(layers
+        .into_iter()
+        .rev()
+        .fold(base, |base, layer| layer.combine(base)))
 }
 
 /// One file of a chain as a layer, and the file it extends.
 fn load_link(path: &Path) -> Result<(Configuration, Option<String>)> {
-    let options = file::load_options(path).with_context(|| format!("Failed to load configuration `{}`", path.display()))?;
+    let options = file::load_options(path)
+        .with_context(|| format!("Failed to load configuration `{}`", path.display()))?;
     let mut configuration = Configuration::from_options(&options, path)?;
     if configuration.target_version.is_none() {
         configuration.target_version = file::requires_python_near(path)?;
@@ -284,7 +396,9 @@ fn preview_warnings(selections: &[RuleSelection], preview: bool) -> Vec<String> 
         .iter()
         .flat_map(|layer| layer.select.iter().flatten().chain(&layer.extend_select))
         .filter(|selector| selector.exact_rule().is_some_and(Rule::is_preview))
-        .map(|selector| format!("Selection `{selector}` has no effect because preview is not enabled."))
+        .map(|selector| {
+            format!("Selection `{selector}` has no effect because preview is not enabled.")
+        })
         .collect()
 }
 
@@ -317,7 +431,10 @@ impl Settings {
     /// The linter settings for one file: the selection minus its per-file ignores.
     pub fn linter_for(&self, path: &Path) -> LinterSettings {
         let ignored = self.per_file_ignores.ignored_rules(path);
-        LinterSettings { rules: self.linter.rules.difference(ignored), ..self.linter.clone() }
+        LinterSettings {
+            rules: self.linter.rules.difference(ignored),
+            ..self.linter.clone()
+        }
     }
 
     /// Whether `exclude`/`extend-exclude` match this absolute path.

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use fastapi_lint_core::PythonVersion;
-use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::heavy::HeavyOptions;
+use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::settings::SettingsOptions;
 use serde::Deserialize;
 
@@ -41,7 +41,10 @@ impl TargetVersion {
     ];
 
     pub fn python_version(self) -> PythonVersion {
-        PythonVersion { major: 3, minor: self.minor() }
+        PythonVersion {
+            major: 3,
+            minor: self.minor(),
+        }
     }
 
     fn minor(self) -> u8 {
@@ -50,11 +53,19 @@ impl TargetVersion {
 
     /// The closest supported version to `3.minor` (older ones clamp to py37, newer to py315).
     pub fn from_minor(minor: u8) -> TargetVersion {
-        Self::ALL.iter().copied().rev().find(|version| version.minor() <= minor).unwrap_or(TargetVersion::Py37)
+        Self::ALL
+            .iter()
+            .copied()
+            .rev()
+            .find(|version| version.minor() <= minor)
+            .unwrap_or(TargetVersion::Py37)
     }
 
     pub fn parse(value: &str) -> Option<TargetVersion> {
-        Self::ALL.iter().copied().find(|version| version.name() == value)
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|version| version.name() == value)
     }
 
     pub fn name(self) -> String {
@@ -123,8 +134,12 @@ impl Options {
             select: lint.select.or_else(|| self.select.clone()),
             extend_select: lint.extend_select.or_else(|| self.extend_select.clone()),
             ignore: lint.ignore.or_else(|| self.ignore.clone()),
-            per_file_ignores: lint.per_file_ignores.or_else(|| self.per_file_ignores.clone()),
-            extend_per_file_ignores: lint.extend_per_file_ignores.or_else(|| self.extend_per_file_ignores.clone()),
+            per_file_ignores: lint
+                .per_file_ignores
+                .or_else(|| self.per_file_ignores.clone()),
+            extend_per_file_ignores: lint
+                .extend_per_file_ignores
+                .or_else(|| self.extend_per_file_ignores.clone()),
             fixable: lint.fixable.or_else(|| self.fixable.clone()),
             unfixable: lint.unfixable.or_else(|| self.unfixable.clone()),
             extend_fixable: lint.extend_fixable.or_else(|| self.extend_fixable.clone()),
@@ -182,7 +197,10 @@ mod tests {
 
     #[test]
     fn lint_table_wins_over_top_level_keys() {
-        let options: Options = toml::from_str("select = [\"FAST\"]\nignore = [\"FAPI\"]\n[lint]\nselect = [\"FAPI\"]\n").unwrap();
+        let options: Options = toml::from_str(
+            "select = [\"FAST\"]\nignore = [\"FAPI\"]\n[lint]\nselect = [\"FAPI\"]\n",
+        )
+        .unwrap();
         let lint = options.lint_options();
         assert_eq!(lint.select, Some(vec!["FAPI".to_string()]));
         assert_eq!(lint.ignore, Some(vec!["FAPI".to_string()]));
@@ -191,8 +209,14 @@ mod tests {
     #[test]
     fn unknown_keys_are_rejected() {
         let error = toml::from_str::<Options>("[lint]\nselct = []\n").unwrap_err();
-        assert!(error.to_string().contains("unknown field `selct`"), "{error}");
+        assert!(
+            error.to_string().contains("unknown field `selct`"),
+            "{error}"
+        );
         let error = toml::from_str::<Options>("[lint.blocking]\nextra-calls = []\n").unwrap_err();
-        assert!(error.to_string().contains("unknown field `extra-calls`"), "{error}");
+        assert!(
+            error.to_string().contains("unknown field `extra-calls`"),
+            "{error}"
+        );
     }
 }

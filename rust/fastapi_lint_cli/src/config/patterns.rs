@@ -18,11 +18,16 @@ pub struct FilePattern {
 impl FilePattern {
     pub fn new(pattern: &str, project_root: &Path) -> Self {
         let anchored = normalize(&project_root.join(pattern));
-        Self { written: pattern.to_string(), anchored: anchored.to_string_lossy().into_owned() }
+        Self {
+            written: pattern.to_string(),
+            anchored: anchored.to_string_lossy().into_owned(),
+        }
     }
 
     fn globs(&self) -> Result<[Glob; 2]> {
-        let glob = |text: &str| Glob::new(text).with_context(|| format!("Invalid glob `{}`", self.written));
+        let glob = |text: &str| {
+            Glob::new(text).with_context(|| format!("Invalid glob `{}`", self.written))
+        };
         Ok([glob(&self.written)?, glob(&self.anchored)?])
     }
 }
@@ -80,7 +85,8 @@ mod tests {
 
     fn matcher(patterns: &[&str]) -> PathMatcher {
         let root = Path::new("/project");
-        let patterns: Vec<FilePattern> = patterns.iter().map(|p| FilePattern::new(p, root)).collect();
+        let patterns: Vec<FilePattern> =
+            patterns.iter().map(|p| FilePattern::new(p, root)).collect();
         PathMatcher::new(&patterns).unwrap()
     }
 
@@ -103,6 +109,9 @@ mod tests {
     #[test]
     fn normalizes_dots() {
         assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
-        assert_eq!(absolute(Path::new("x.py"), Path::new("/cwd")), PathBuf::from("/cwd/x.py"));
+        assert_eq!(
+            absolute(Path::new("x.py"), Path::new("/cwd")),
+            PathBuf::from("/cwd/x.py")
+        );
     }
 }

@@ -19,14 +19,28 @@ pub struct PerFileIgnore {
 
 impl PerFileIgnore {
     /// `pattern` anchored at `project_root`; `codes` are selectors (`FAST`, `FAPI101`).
-    pub fn new(pattern: &str, codes: &[String], project_root: &Path, key: &str, origin: &Origin) -> Result<Self> {
+    pub fn new(
+        pattern: &str,
+        codes: &[String],
+        project_root: &Path,
+        key: &str,
+        origin: &Origin,
+    ) -> Result<Self> {
         let (negated, pattern) = match pattern.strip_prefix('!') {
             Some(rest) => (true, rest),
             None => (false, pattern),
         };
         // Ignoring reaches preview rules too: ignoring one is never a surprise.
-        let rules = parse_selectors(codes, key, origin)?.iter().fold(RuleSet::empty(), |set, selector| set.union(selector.rules(true)));
-        Ok(Self { pattern: FilePattern::new(pattern, project_root), negated, rules })
+        let rules = parse_selectors(codes, key, origin)?
+            .iter()
+            .fold(RuleSet::empty(), |set, selector| {
+                set.union(selector.rules(true))
+            });
+        Ok(Self {
+            pattern: FilePattern::new(pattern, project_root),
+            negated,
+            rules,
+        })
     }
 }
 
@@ -38,7 +52,13 @@ impl PerFileIgnores {
     pub fn new(entries: Vec<PerFileIgnore>) -> Result<Self> {
         entries
             .into_iter()
-            .map(|entry| Ok((PathMatcher::new([&entry.pattern])?, entry.negated, entry.rules)))
+            .map(|entry| {
+                Ok((
+                    PathMatcher::new([&entry.pattern])?,
+                    entry.negated,
+                    entry.rules,
+                ))
+            })
             .collect::<Result<_>>()
             .map(Self)
     }
@@ -64,7 +84,8 @@ mod tests {
                 .iter()
                 .map(|(pattern, codes)| {
                     let codes: Vec<String> = codes.iter().map(ToString::to_string).collect();
-                    PerFileIgnore::new(pattern, &codes, root, "per-file-ignores", &Origin::Cli).unwrap()
+                    PerFileIgnore::new(pattern, &codes, root, "per-file-ignores", &Origin::Cli)
+                        .unwrap()
                 })
                 .collect(),
         )
@@ -80,19 +101,41 @@ mod tests {
         let conftest = ignores.ignored_rules(Path::new("/project/pkg/conftest.py"));
         assert!(conftest.contains(Rule::BlockingSleepInAsync));
         assert!(!conftest.contains(Rule::FastApiRedundantResponseModel));
-        assert!(ignores.ignored_rules(Path::new("/project/app.py")).is_empty());
+        assert!(
+            ignores
+                .ignored_rules(Path::new("/project/app.py"))
+                .is_empty()
+        );
     }
 
     #[test]
     fn negated_globs_apply_to_everything_else() {
         let ignores = ignores(&[("!app/**", &["FAPI1"])]);
-        assert!(ignores.ignored_rules(Path::new("/project/app/main.py")).is_empty());
-        assert!(ignores.ignored_rules(Path::new("/project/scripts/run.py")).contains(Rule::BlockingHttpInAsync));
+        assert!(
+            ignores
+                .ignored_rules(Path::new("/project/app/main.py"))
+                .is_empty()
+        );
+        assert!(
+            ignores
+                .ignored_rules(Path::new("/project/scripts/run.py"))
+                .contains(Rule::BlockingHttpInAsync)
+        );
     }
 
     #[test]
     fn unknown_codes_are_errors_naming_the_key() {
-        let error = PerFileIgnore::new("x.py", &["FAST9".to_string()], Path::new("/p"), "per-file-ignores", &Origin::Cli).unwrap_err();
-        assert_eq!(error.to_string(), "Unknown rule selector `FAST9` in `per-file-ignores` from the CLI");
+        let error = PerFileIgnore::new(
+            "x.py",
+            &["FAST9".to_string()],
+            Path::new("/p"),
+            "per-file-ignores",
+            &Origin::Cli,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Unknown rule selector `FAST9` in `per-file-ignores` from the CLI"
+        );
     }
 }

@@ -6,7 +6,11 @@ use fastapi_lint_core::Message;
 
 use super::Context;
 
-pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    messages: &[Message],
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for message in messages {
         writeln!(
             out,

@@ -29,8 +29,17 @@ impl<'a> Lines<'a> {
             None => (source, 0),
         };
         let mut starts = vec![0];
-        starts.extend(source.match_indices('\n').map(|(at, _)| at + 1).filter(|&at| at < source.len()));
-        Self { source, bom, starts }
+        starts.extend(
+            source
+                .match_indices('\n')
+                .map(|(at, _)| at + 1)
+                .filter(|&at| at < source.len()),
+        );
+        Self {
+            source,
+            bom,
+            starts,
+        }
     }
 
     fn len(&self) -> usize {
@@ -39,7 +48,11 @@ impl<'a> Lines<'a> {
 
     /// The text of the 0-based line `row`, without its terminator.
     fn text(&self, row: usize) -> &'a str {
-        let end = self.starts.get(row + 1).copied().unwrap_or(self.source.len());
+        let end = self
+            .starts
+            .get(row + 1)
+            .copied()
+            .unwrap_or(self.source.len());
         self.source[self.starts[row]..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -63,19 +76,32 @@ enum Mark {
     Carets { start: usize, width: usize },
     /// A range spanning rows `first..=last`; `start`/`end` are the display columns of its first
     /// and last characters.
-    Span { first: usize, last: usize, start: usize, end: usize, opens_line: bool },
+    Span {
+        first: usize,
+        last: usize,
+        start: usize,
+        end: usize,
+        opens_line: bool,
+    },
 }
 
 /// Draws the frame for the byte range `start..end` of the source `lines` were split from.
 pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
-    let (source, start, end) = (lines.source, start.saturating_sub(lines.bom), end.saturating_sub(lines.bom));
+    let (source, start, end) = (
+        lines.source,
+        start.saturating_sub(lines.bom),
+        end.saturating_sub(lines.bom),
+    );
     // A range at the very end of a file that ends with a newline sits on the virtual line after
     // it; Ruff draws it just after the last line's text and reports the column one further on.
     let at_virtual_line = start >= source.len() && source.ends_with('\n');
     let (start_row, start_col, end_row, end_col, location) = if at_virtual_line {
         let row = lines.len() - 1;
         let text = lines.text(row);
-        let location = SourceLocation { row: row + 1, column: text.chars().count() + 2 };
+        let location = SourceLocation {
+            row: row + 1,
+            column: text.chars().count() + 2,
+        };
         (row, text.len(), row, text.len(), location)
     } else {
         let (start_row, start_col) = lines.position(start);
@@ -86,11 +112,26 @@ pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
             end_col = lines.text(end_row).len();
         }
         let text = lines.text(start_row);
-        let column = text[..start_col.min(text.len())].chars().count() + 1 + start_col.saturating_sub(text.len());
-        (start_row, start_col, end_row, end_col, SourceLocation { row: start_row + 1, column })
+        let column = text[..start_col.min(text.len())].chars().count()
+            + 1
+            + start_col.saturating_sub(text.len());
+        (
+            start_row,
+            start_col,
+            end_row,
+            end_col,
+            SourceLocation {
+                row: start_row + 1,
+                column,
+            },
+        )
     };
 
-    let anchor_row = if at_virtual_line { lines.len() } else { start_row };
+    let anchor_row = if at_virtual_line {
+        lines.len()
+    } else {
+        start_row
+    };
     let mut first = anchor_row.saturating_sub(CONTEXT);
     let mut last = (end_row + CONTEXT).min(lines.len() - 1);
     while first < start_row && lines.text(first).trim().is_empty() {
@@ -105,7 +146,10 @@ pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
         let from = display_width(&text[..start_col.min(text.len())]);
         let to = display_width(&text[..end_col.min(text.len())]);
         // An empty range (or one covering only the newline) still gets one caret.
-        Mark::Carets { start: from, width: to.saturating_sub(from).max(1) }
+        Mark::Carets {
+            start: from,
+            width: to.saturating_sub(from).max(1),
+        }
     } else {
         let first_text = lines.text(start_row);
         let last_text = lines.text(end_row);
@@ -127,16 +171,33 @@ pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
         let text = expand_tabs(lines.text(row));
         let rail = match &mark {
             Mark::Carets { .. } => "",
-            Mark::Span { first, opens_line: true, .. } if row == *first => "/ ",
+            Mark::Span {
+                first,
+                opens_line: true,
+                ..
+            } if row == *first => "/ ",
             Mark::Span { first, last, .. } if row > *first && row <= *last => "| ",
             Mark::Span { .. } => "  ",
         };
-        out.push(format!("{:>gutter$} | {rail}{text}", row + 1).trim_end().to_string());
+        out.push(
+            format!("{:>gutter$} | {rail}{text}", row + 1)
+                .trim_end()
+                .to_string(),
+        );
         ends_with_source = true;
         let marker = match &mark {
-            Mark::Carets { start, width } if row == start_row => Some(format!("{}{}", " ".repeat(*start), "^".repeat(*width))),
-            Mark::Span { first, start, opens_line: false, .. } if row == *first => Some(format!(" {}^", "_".repeat(start + 1))),
-            Mark::Span { last, end, .. } if row == *last => Some(format!("|{}^", "_".repeat(end + 1))),
+            Mark::Carets { start, width } if row == start_row => {
+                Some(format!("{}{}", " ".repeat(*start), "^".repeat(*width)))
+            }
+            Mark::Span {
+                first,
+                start,
+                opens_line: false,
+                ..
+            } if row == *first => Some(format!(" {}^", "_".repeat(start + 1))),
+            Mark::Span { last, end, .. } if row == *last => {
+                Some(format!("|{}^", "_".repeat(end + 1)))
+            }
             _ => None,
         };
         if let Some(marker) = marker {
@@ -147,7 +208,11 @@ pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
     if ends_with_source {
         out.push(format!("{blank}|"));
     }
-    Frame { location, gutter, lines: out }
+    Frame {
+        location,
+        gutter,
+        lines: out,
+    }
 }
 
 /// Tabs are drawn as four spaces, as Ruff's renderer does.
@@ -157,5 +222,7 @@ fn expand_tabs(text: &str) -> String {
 
 /// Terminal columns of `text` with tabs as four spaces.
 fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if c == '\t' { 4 } else { c.width().unwrap_or(0) }).sum()
+    text.chars()
+        .map(|c| if c == '\t' { 4 } else { c.width().unwrap_or(0) })
+        .sum()
 }

@@ -6,12 +6,19 @@ use fastapi_lint_core::Message;
 
 use super::{Context, TOOL_NAME};
 
-pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    messages: &[Message],
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for message in messages {
         let (start, end) = (message.location, message.end_location);
         // GitHub rejects column ranges that span lines, so Ruff drops them.
         let position = if start.row == end.row {
-            format!("line={},col={},endLine={},endColumn={}", start.row, start.column, end.row, end.column)
+            format!(
+                "line={},col={},endLine={},endColumn={}",
+                start.row, start.column, end.row, end.column
+            )
         } else {
             format!("line={},endLine={}", start.row, end.row)
         };

@@ -35,7 +35,11 @@ struct Position {
     column: usize,
 }
 
-pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    messages: &[Message],
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut fingerprints = HashSet::new();
     let issues: Vec<Issue<'_>> = messages
         .iter()
@@ -43,18 +47,29 @@ pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn W
             let path = context.relative_path(&message.filename).into_owned();
             let description = match message.kind {
                 DiagnosticKind::Rule(_) => format!("{}: {}", message.code(), message.message),
-                DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => format!("{}: {}", message.name(), message.message),
+                DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => {
+                    format!("{}: {}", message.name(), message.message)
+                }
             };
             Issue {
                 check_name: message.code(),
-                fingerprint: unique_fingerprint(&mut fingerprints, &[message.code(), &path, &message.message]),
+                fingerprint: unique_fingerprint(
+                    &mut fingerprints,
+                    &[message.code(), &path, &message.message],
+                ),
                 description,
                 severity: "major",
                 location: Location {
                     path,
                     positions: Positions {
-                        begin: Position { line: message.location.row, column: message.location.column },
-                        end: Position { line: message.end_location.row, column: message.end_location.column },
+                        begin: Position {
+                            line: message.location.row,
+                            column: message.location.column,
+                        },
+                        end: Position {
+                            line: message.end_location.row,
+                            column: message.end_location.column,
+                        },
                     },
                 },
             }

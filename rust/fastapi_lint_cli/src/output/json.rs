@@ -44,13 +44,20 @@ pub(super) struct JsonLocation {
 
 impl From<SourceLocation> for JsonLocation {
     fn from(location: SourceLocation) -> Self {
-        Self { column: location.column, row: location.row }
+        Self {
+            column: location.column,
+            row: location.row,
+        }
     }
 }
 
 impl<'a> From<&'a MessageEdit> for JsonEdit<'a> {
     fn from(edit: &'a MessageEdit) -> Self {
-        Self { content: &edit.content, end_location: edit.end_location.into(), location: edit.location.into() }
+        Self {
+            content: &edit.content,
+            end_location: edit.end_location.into(),
+            location: edit.location.into(),
+        }
     }
 }
 

@@ -50,7 +50,10 @@ pub enum OutputFormat {
 impl OutputFormat {
     /// Whether the format is for people: it gets the `Found N errors.` summary.
     pub fn is_human(self) -> bool {
-        matches!(self, OutputFormat::Concise | OutputFormat::Full | OutputFormat::Grouped)
+        matches!(
+            self,
+            OutputFormat::Concise | OutputFormat::Full | OutputFormat::Grouped
+        )
     }
 }
 
@@ -73,15 +76,23 @@ impl Context<'_> {
         if let Some(source) = self.sources.get(filename) {
             return Some(Arc::clone(source));
         }
-        (filename != crate::lint::STDIN).then(|| std::fs::read_to_string(filename).ok().map(Arc::from)).flatten()
+        (filename != crate::lint::STDIN)
+            .then(|| std::fs::read_to_string(filename).ok().map(Arc::from))
+            .flatten()
     }
 
     /// The filename as people read it: relative to the working directory when inside it.
     pub fn relative_path<'m>(&self, filename: &'m str) -> std::borrow::Cow<'m, str> {
         // What `strip_prefix` gives, found without parsing both paths into components: the
         // walk's files are the working directory joined with the rest, byte for byte.
-        let below_cwd = self.cwd.to_str().and_then(|cwd| filename.strip_prefix(cwd)).and_then(|rest| rest.strip_prefix(std::path::MAIN_SEPARATOR));
-        if let Some(relative) = below_cwd.filter(|relative| !relative.is_empty() && !relative.starts_with(std::path::is_separator)) {
+        let below_cwd = self
+            .cwd
+            .to_str()
+            .and_then(|cwd| filename.strip_prefix(cwd))
+            .and_then(|rest| rest.strip_prefix(std::path::MAIN_SEPARATOR));
+        if let Some(relative) = below_cwd.filter(|relative| {
+            !relative.is_empty() && !relative.starts_with(std::path::is_separator)
+        }) {
             return relative.into();
         }
         match Path::new(filename).strip_prefix(self.cwd) {
@@ -95,16 +106,27 @@ impl Context<'_> {
     pub fn code_and_message(&self, message: &Message, show_fix_marker: bool) -> String {
         match message.kind {
             DiagnosticKind::Rule(_) => {
-                let marker = if show_fix_marker && message.fix_applies(self.unsafe_fixes) { "[*] " } else { "" };
+                let marker = if show_fix_marker && message.fix_applies(self.unsafe_fixes) {
+                    "[*] "
+                } else {
+                    ""
+                };
                 format!("{} {marker}{}", message.code(), message.message)
             }
-            DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => format!("{}: {}", message.name(), message.message),
+            DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => {
+                format!("{}: {}", message.name(), message.message)
+            }
         }
     }
 }
 
 /// Writes `messages` (already sorted by file and position) in `format`.
-pub fn write_messages(format: OutputFormat, messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_messages(
+    format: OutputFormat,
+    messages: &[Message],
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         OutputFormat::Concise => concise::write(messages, context, out),
         OutputFormat::Full => full::write(messages, context, out),

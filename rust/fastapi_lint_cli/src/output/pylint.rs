@@ -6,9 +6,20 @@ use fastapi_lint_core::Message;
 
 use super::Context;
 
-pub(super) fn write(messages: &[Message], context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    messages: &[Message],
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for message in messages {
-        writeln!(out, "{}:{}: [{}] {}", context.relative_path(&message.filename), message.location.row, message.code(), message.message)?;
+        writeln!(
+            out,
+            "{}:{}: [{}] {}",
+            context.relative_path(&message.filename),
+            message.location.row,
+            message.code(),
+            message.message
+        )?;
     }
     Ok(())
 }

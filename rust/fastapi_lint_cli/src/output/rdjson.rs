@@ -40,7 +40,10 @@ fn diagnostic(message: &Message) -> Value {
     diagnostic
 }
 
-fn range(start: fastapi_lint_core::SourceLocation, end: fastapi_lint_core::SourceLocation) -> Value {
+fn range(
+    start: fastapi_lint_core::SourceLocation,
+    end: fastapi_lint_core::SourceLocation,
+) -> Value {
     json!({
         "end": { "column": end.column, "line": end.row },
         "start": { "column": start.column, "line": start.row },

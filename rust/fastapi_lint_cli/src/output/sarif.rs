@@ -10,7 +10,10 @@ use super::TOOL_NAME;
 use crate::commands::rule::linter_name;
 
 pub(super) fn write(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
-    let rules: BTreeSet<Rule> = messages.iter().filter_map(|message| message.kind.rule()).collect();
+    let rules: BTreeSet<Rule> = messages
+        .iter()
+        .filter_map(|message| message.kind.rule())
+        .collect();
     let report = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "runs": [{
@@ -64,7 +67,8 @@ fn result(message: &Message) -> Value {
             .edits
             .iter()
             .map(|edit| {
-                let mut replacement = json!({ "deletedRegion": region(edit.location, edit.end_location) });
+                let mut replacement =
+                    json!({ "deletedRegion": region(edit.location, edit.end_location) });
                 if !edit.content.is_empty() {
                     replacement["insertedContent"] = json!({ "text": edit.content });
                 }
@@ -106,5 +110,9 @@ fn region(start: SourceLocation, end: SourceLocation) -> Value {
 
 /// `file:///abs/path` (stdin stays `-`).
 fn file_uri(filename: &str) -> String {
-    if filename.starts_with('/') { format!("file://{filename}") } else { filename.to_string() }
+    if filename.starts_with('/') {
+        format!("file://{filename}")
+    } else {
+        filename.to_string()
+    }
 }

@@ -18,8 +18,16 @@ struct Statistic<'a> {
 }
 
 /// Writes the table (`full`, `concise`) or JSON array (`json`); nothing when clean, as Ruff.
-pub fn write_statistics(messages: &[Message], format: OutputFormat, unsafe_fixes: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    if !matches!(format, OutputFormat::Full | OutputFormat::Concise | OutputFormat::Json) {
+pub fn write_statistics(
+    messages: &[Message],
+    format: OutputFormat,
+    unsafe_fixes: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if !matches!(
+        format,
+        OutputFormat::Full | OutputFormat::Concise | OutputFormat::Json
+    ) {
         anyhow::bail!("Unsupported serialization format for statistics: {format:?}");
     }
     if messages.is_empty() {
@@ -30,7 +38,10 @@ pub fn write_statistics(messages: &[Message], format: OutputFormat, unsafe_fixes
     let mut statistics: Vec<Statistic<'_>> = sorted
         .chunk_by(|a, b| a.code() == b.code())
         .map(|group| {
-            let fixable_count = group.iter().filter(|message| message.fix_applies(unsafe_fixes)).count();
+            let fixable_count = group
+                .iter()
+                .filter(|message| message.fix_applies(unsafe_fixes))
+                .count();
             Statistic {
                 code: matches!(group[0].kind, DiagnosticKind::Rule(_)).then(|| group[0].code()),
                 name: group[0].name(),
@@ -48,8 +59,16 @@ pub fn write_statistics(messages: &[Message], format: OutputFormat, unsafe_fixes
         writeln!(out)?;
         return Ok(());
     }
-    let count_width = statistics.iter().map(|s| s.count.to_string().len()).max().unwrap_or(0);
-    let code_width = statistics.iter().map(|s| s.code.unwrap_or_default().len()).max().unwrap_or(0);
+    let count_width = statistics
+        .iter()
+        .map(|s| s.count.to_string().len())
+        .max()
+        .unwrap_or(0);
+    let code_width = statistics
+        .iter()
+        .map(|s| s.code.unwrap_or_default().len())
+        .max()
+        .unwrap_or(0);
     let any_fixable = statistics.iter().any(|s| s.fixable);
     for statistic in &statistics {
         let marker = match (any_fixable, statistic.fixable) {
@@ -57,7 +76,13 @@ pub fn write_statistics(messages: &[Message], format: OutputFormat, unsafe_fixes
             (true, true) => "[*] ",
             (true, false) => "[ ] ",
         };
-        writeln!(out, "{:>count_width$}\t{:<code_width$}\t{marker}{}", statistic.count, statistic.code.unwrap_or_default(), statistic.name)?;
+        writeln!(
+            out,
+            "{:>count_width$}\t{:<code_width$}\t{marker}{}",
+            statistic.count,
+            statistic.code.unwrap_or_default(),
+            statistic.name
+        )?;
     }
     Ok(())
 }

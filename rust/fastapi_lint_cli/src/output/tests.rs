@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fastapi_lint_core::message::{MessageEdit, MessageFix};
-use fastapi_lint_core::{Applicability, DiagnosticKind, FixTable, Message, RelatedLocation, Rule, SourceLocation};
+use fastapi_lint_core::{
+    Applicability, DiagnosticKind, FixTable, Message, RelatedLocation, Rule, SourceLocation,
+};
 use ruff_text_size::{TextRange, TextSize};
 use serde_json::Value;
 
@@ -29,7 +31,8 @@ fn expected(name: &str) -> String {
 /// Where we deliberately differ from Ruff: our tool name.
 fn known_divergences(ruff: &str) -> String {
     let text = ruff.replace("title=ruff (", &format!("title={TOOL_NAME} ("));
-    text.replace("\"ruff\"", &format!("\"{TOOL_NAME}\"")).replace("org.ruff", &format!("org.{TOOL_NAME}"))
+    text.replace("\"ruff\"", &format!("\"{TOOL_NAME}\""))
+        .replace("org.ruff", &format!("org.{TOOL_NAME}"))
 }
 
 fn sources() -> Sources {
@@ -45,13 +48,24 @@ fn sources() -> Sources {
 
 /// The byte offset of a 1-based row and character column.
 fn offset(source: &str, location: SourceLocation) -> TextSize {
-    let line_start: usize = source.split_inclusive('\n').take(location.row - 1).map(str::len).sum();
-    let in_line: usize = source[line_start..].chars().take(location.column - 1).map(char::len_utf8).sum();
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(location.row - 1)
+        .map(str::len)
+        .sum();
+    let in_line: usize = source[line_start..]
+        .chars()
+        .take(location.column - 1)
+        .map(char::len_utf8)
+        .sum();
     TextSize::try_from(line_start + in_line).unwrap()
 }
 
 fn location(value: &Value) -> SourceLocation {
-    SourceLocation { row: value["row"].as_u64().unwrap() as usize, column: value["column"].as_u64().unwrap() as usize }
+    SourceLocation {
+        row: value["row"].as_u64().unwrap() as usize,
+        column: value["column"].as_u64().unwrap() as usize,
+    }
 }
 
 /// Ruff's diagnostics as our messages.
@@ -63,12 +77,15 @@ fn ruff_messages(sources: &Sources) -> Vec<Message> {
             let json: Value = serde_json::from_str(line).unwrap();
             let filename = json["filename"].as_str().unwrap().to_string();
             let source = &sources[&filename];
-            let range = |start: SourceLocation, end: SourceLocation| TextRange::new(offset(source, start), offset(source, end));
+            let range = |start: SourceLocation, end: SourceLocation| {
+                TextRange::new(offset(source, start), offset(source, end))
+            };
             let code = json["code"].as_str().unwrap();
             let (start, end) = (location(&json["location"]), location(&json["end_location"]));
             let fix = &json["fix"];
             Message {
-                kind: Rule::from_code(code).map_or(DiagnosticKind::InvalidSyntax, DiagnosticKind::Rule),
+                kind: Rule::from_code(code)
+                    .map_or(DiagnosticKind::InvalidSyntax, DiagnosticKind::Rule),
                 message: json["message"].as_str().unwrap().to_string(),
                 filename,
                 location: start,
@@ -86,8 +103,14 @@ fn ruff_messages(sources: &Sources) -> Vec<Message> {
                         .unwrap()
                         .iter()
                         .map(|edit| {
-                            let (start, end) = (location(&edit["location"]), location(&edit["end_location"]));
-                            MessageEdit { content: edit["content"].as_str().unwrap().to_string(), location: start, end_location: end, range: range(start, end) }
+                            let (start, end) =
+                                (location(&edit["location"]), location(&edit["end_location"]));
+                            MessageEdit {
+                                content: edit["content"].as_str().unwrap().to_string(),
+                                location: start,
+                                end_location: end,
+                                range: range(start, end),
+                            }
                         })
                         .collect(),
                 }),
@@ -102,7 +125,11 @@ fn ruff_messages(sources: &Sources) -> Vec<Message> {
 fn render(format: OutputFormat, unsafe_fixes: bool) -> String {
     let sources = sources();
     let messages = ruff_messages(&sources);
-    let context = Context { cwd: Path::new(RUFF_CWD), unsafe_fixes, sources: &sources };
+    let context = Context {
+        cwd: Path::new(RUFF_CWD),
+        unsafe_fixes,
+        sources: &sources,
+    };
     let mut out = Vec::new();
     write_messages(format, &messages, &context, &mut out).unwrap();
     if format.is_human() {
@@ -118,7 +145,10 @@ fn hint_or_enabled(unsafe_fixes: bool) -> UnsafeFixes {
 
 fn assert_same(ours: &str, ruff: &str) {
     if ours != ruff {
-        let diff = similar::TextDiff::from_lines(ruff, ours).unified_diff().header("ruff", "fastapi-lint").to_string();
+        let diff = similar::TextDiff::from_lines(ruff, ours)
+            .unified_diff()
+            .header("ruff", "fastapi-lint")
+            .to_string();
         panic!("output differs from Ruff's:\n{diff}");
     }
 }
@@ -153,17 +183,31 @@ matches_ruff! {
 fn gitlab_matches_ruff_but_for_fingerprints() {
     let mask = |text: &str| -> String {
         text.lines()
-            .map(|line| if line.trim_start().starts_with("\"fingerprint\"") { "    \"fingerprint\": \"…\"," } else { line })
+            .map(|line| {
+                if line.trim_start().starts_with("\"fingerprint\"") {
+                    "    \"fingerprint\": \"…\","
+                } else {
+                    line
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert_same(&mask(&render(OutputFormat::Gitlab, false)), &mask(&expected("gitlab.txt")));
+    assert_same(
+        &mask(&render(OutputFormat::Gitlab, false)),
+        &mask(&expected("gitlab.txt")),
+    );
 }
 
 #[test]
 fn gitlab_fingerprints_are_unique() {
     let report: Value = serde_json::from_str(&render(OutputFormat::Gitlab, false)).unwrap();
-    let mut fingerprints: Vec<&str> = report.as_array().unwrap().iter().map(|issue| issue["fingerprint"].as_str().unwrap()).collect();
+    let mut fingerprints: Vec<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().unwrap())
+        .collect();
     let count = fingerprints.len();
     fingerprints.sort_unstable();
     fingerprints.dedup();
@@ -179,7 +223,12 @@ fn sarif_results_match_ruff() {
     assert_eq!(ours["runs"][0]["results"], ruff["runs"][0]["results"]);
     assert_eq!(ours["version"], ruff["version"]);
     let ids = |report: &Value| -> Vec<String> {
-        report["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|rule| rule["id"].to_string()).collect()
+        report["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|rule| rule["id"].to_string())
+            .collect()
     };
     assert_eq!(ids(&ours), ids(&ruff));
 }
@@ -213,7 +262,10 @@ fn statistics_match_ruff() {
 #[test]
 fn statistics_reject_other_formats_and_stay_silent_when_clean() {
     let error = write_statistics(&[], OutputFormat::JsonLines, false, &mut Vec::new()).unwrap_err();
-    assert_eq!(error.to_string(), "Unsupported serialization format for statistics: JsonLines");
+    assert_eq!(
+        error.to_string(),
+        "Unsupported serialization format for statistics: JsonLines"
+    );
     let mut out = Vec::new();
     write_statistics(&[], OutputFormat::Json, false, &mut out).unwrap();
     assert!(out.is_empty());
@@ -237,15 +289,27 @@ fn summary_wording() {
     };
     assert_eq!(summary(&[], false), "All checks passed!\n");
     let mut safe = Message::io_error("/x.py", "boom");
-    assert_eq!(summary(std::slice::from_ref(&safe), false), "Found 1 error.\n");
-    safe.fix = Some(MessageFix { applicability: Applicability::Safe, edits: Vec::new() });
+    assert_eq!(
+        summary(std::slice::from_ref(&safe), false),
+        "Found 1 error.\n"
+    );
+    safe.fix = Some(MessageFix {
+        applicability: Applicability::Safe,
+        edits: Vec::new(),
+    });
     let mut unsafe_one = safe.clone();
-    unsafe_one.fix = Some(MessageFix { applicability: Applicability::Unsafe, edits: Vec::new() });
+    unsafe_one.fix = Some(MessageFix {
+        applicability: Applicability::Unsafe,
+        edits: Vec::new(),
+    });
     assert_eq!(
         summary(&[safe.clone(), unsafe_one.clone()], false),
         "Found 2 errors.\n[*] 1 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
     );
-    assert_eq!(summary(&[safe, unsafe_one.clone()], true), "Found 2 errors.\n[*] 2 fixable with the `--fix` option.\n");
+    assert_eq!(
+        summary(&[safe, unsafe_one.clone()], true),
+        "Found 2 errors.\n[*] 2 fixable with the `--fix` option.\n"
+    );
     assert_eq!(
         summary(&[unsafe_one.clone(), unsafe_one], false),
         "Found 2 errors.\nNo fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
@@ -255,17 +319,32 @@ fn summary_wording() {
 #[test]
 fn fix_summaries_word_what_was_fixed() {
     let mut unsafe_one = Message::io_error("/x.py", "boom");
-    unsafe_one.fix = Some(MessageFix { applicability: Applicability::Unsafe, edits: Vec::new() });
+    unsafe_one.fix = Some(MessageFix {
+        applicability: Applicability::Unsafe,
+        edits: Vec::new(),
+    });
     let render = |write: &dyn Fn(&mut Vec<u8>) -> io::Result<()>| {
         let mut out = Vec::new();
         write(&mut out).unwrap();
         String::from_utf8(out).unwrap()
     };
     let hidden = std::slice::from_ref(&unsafe_one);
-    assert_eq!(render(&|out| write_summary(&[], 3, UnsafeFixes::Hint, out)), "Found 3 errors (3 fixed, 0 remaining).\n");
-    assert_eq!(render(&|out| write_summary(hidden, 0, UnsafeFixes::Disabled, out)), "Found 1 error.\n");
-    assert_eq!(render(&|out| write_fix_only_summary(&[], 1, UnsafeFixes::Hint, true, out)), "Fixed 1 error.\n");
-    assert_eq!(render(&|out| write_fix_only_summary(&[], 0, UnsafeFixes::Hint, true, out)), "");
+    assert_eq!(
+        render(&|out| write_summary(&[], 3, UnsafeFixes::Hint, out)),
+        "Found 3 errors (3 fixed, 0 remaining).\n"
+    );
+    assert_eq!(
+        render(&|out| write_summary(hidden, 0, UnsafeFixes::Disabled, out)),
+        "Found 1 error.\n"
+    );
+    assert_eq!(
+        render(&|out| write_fix_only_summary(&[], 1, UnsafeFixes::Hint, true, out)),
+        "Fixed 1 error.\n"
+    );
+    assert_eq!(
+        render(&|out| write_fix_only_summary(&[], 0, UnsafeFixes::Hint, true, out)),
+        ""
+    );
     assert_eq!(
         render(&|out| write_fix_only_summary(hidden, 2, UnsafeFixes::Hint, false, out)),
         "Would fix 2 errors (1 additional fix available with `--unsafe-fixes`).\n"
@@ -274,7 +353,10 @@ fn fix_summaries_word_what_was_fixed() {
         render(&|out| write_fix_only_summary(hidden, 0, UnsafeFixes::Disabled, true, out)),
         "No errors fixed (1 fix available with `--unsafe-fixes`).\n"
     );
-    let table = FixTable::from([(Rule::FastApiUnusedPathParameter, 1), (Rule::FastApiNonAnnotatedDependency, 12)]);
+    let table = FixTable::from([
+        (Rule::FastApiUnusedPathParameter, 1),
+        (Rule::FastApiNonAnnotatedDependency, 12),
+    ]);
     assert_eq!(
         render(&|out| write_fix_table([("app.py".to_string(), &table)], out)),
         "\nFixed 13 errors:\n- app.py:\n    12 × FAST002 (fast-api-non-annotated-dependency)\n     1 × FAST003 (fast-api-unused-path-parameter)\n\n"
@@ -284,20 +366,37 @@ fn fix_summaries_word_what_was_fixed() {
 #[test]
 fn io_errors_render_without_a_frame() {
     let sources = Sources::new();
-    let context = Context { cwd: Path::new("/p"), unsafe_fixes: false, sources: &sources };
-    let messages = [Message::io_error("/p/a.py", "No such file or directory (os error 2)")];
+    let context = Context {
+        cwd: Path::new("/p"),
+        unsafe_fixes: false,
+        sources: &sources,
+    };
+    let messages = [Message::io_error(
+        "/p/a.py",
+        "No such file or directory (os error 2)",
+    )];
     let mut out = Vec::new();
     write_messages(OutputFormat::Full, &messages, &context, &mut out).unwrap();
-    assert_eq!(String::from_utf8(out).unwrap(), "io-error: No such file or directory (os error 2)\n--> a.py:1:1\n\n");
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "io-error: No such file or directory (os error 2)\n--> a.py:1:1\n\n"
+    );
     let mut out = Vec::new();
     write_messages(OutputFormat::Concise, &messages, &context, &mut out).unwrap();
-    assert_eq!(String::from_utf8(out).unwrap(), "a.py:1:1: io-error: No such file or directory (os error 2)\n");
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "a.py:1:1: io-error: No such file or directory (os error 2)\n"
+    );
 }
 
 #[test]
 fn paths_outside_the_working_directory_stay_absolute() {
     let sources = Sources::new();
-    let context = Context { cwd: Path::new("/p"), unsafe_fixes: false, sources: &sources };
+    let context = Context {
+        cwd: Path::new("/p"),
+        unsafe_fixes: false,
+        sources: &sources,
+    };
     assert_eq!(context.relative_path("/p/sub/a.py"), "sub/a.py");
     assert_eq!(context.relative_path("/elsewhere/a.py"), "/elsewhere/a.py");
     assert_eq!(context.relative_path("-"), "-");
@@ -313,7 +412,11 @@ fn paths_outside_the_working_directory_stay_absolute() {
 #[test]
 fn related_locations() {
     let sources = Sources::new();
-    let context = Context { cwd: Path::new("/p"), unsafe_fixes: false, sources: &sources };
+    let context = Context {
+        cwd: Path::new("/p"),
+        unsafe_fixes: false,
+        sources: &sources,
+    };
     let mut message = Message::io_error("/p/app/routes.py", "Sync helper `load` blocks");
     message.kind = DiagnosticKind::Rule(Rule::BlockingCallThroughHelper);
     message.related.push(RelatedLocation {
@@ -326,15 +429,27 @@ fn related_locations() {
     let mut out = Vec::new();
     write_messages(OutputFormat::Full, &messages, &context, &mut out).unwrap();
     let full = String::from_utf8(out).unwrap();
-    assert!(full.contains("\ninfo: `app.services.load` calls `requests.get` at app/services.py:7:12\n"), "{full}");
+    assert!(
+        full.contains("\ninfo: `app.services.load` calls `requests.get` at app/services.py:7:12\n"),
+        "{full}"
+    );
 
     let mut out = Vec::new();
     write_messages(OutputFormat::Sarif, &messages, &context, &mut out).unwrap();
     let sarif: Value = serde_json::from_slice(&out).unwrap();
     let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
-    assert_eq!(related["message"]["text"], "`app.services.load` calls `requests.get`");
-    assert_eq!(related["physicalLocation"]["artifactLocation"]["uri"], "file:///p/app/services.py");
-    assert_eq!(related["physicalLocation"]["region"], serde_json::json!({"startLine": 7, "startColumn": 12, "endLine": 7, "endColumn": 30}));
+    assert_eq!(
+        related["message"]["text"],
+        "`app.services.load` calls `requests.get`"
+    );
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "file:///p/app/services.py"
+    );
+    assert_eq!(
+        related["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 7, "startColumn": 12, "endLine": 7, "endColumn": 30})
+    );
 
     let json = message_to_json(&messages[0]);
     assert!(json.get("related").is_none(), "{json}");
@@ -348,7 +463,11 @@ fn full_format_reads_quoted_files_from_disk() {
     let path = dir.path().join("a.py");
     std::fs::write(&path, "x = 1\né = 2\n").unwrap();
     let sources = Sources::new();
-    let context = Context { cwd: dir.path(), unsafe_fixes: false, sources: &sources };
+    let context = Context {
+        cwd: dir.path(),
+        unsafe_fixes: false,
+        sources: &sources,
+    };
     let filename = path.to_string_lossy().into_owned();
     let mut message = Message::io_error(&filename, "something");
     message.kind = DiagnosticKind::Rule(Rule::BlockingCallThroughHelper);
@@ -360,6 +479,9 @@ fn full_format_reads_quoted_files_from_disk() {
     let mut out = Vec::new();
     write_messages(OutputFormat::Full, &[message, stale], &context, &mut out).unwrap();
     let full = String::from_utf8(out).unwrap();
-    assert!(full.contains(" --> a.py:1:5\n  |\n1 | x = 1\n  |     ^\n"), "{full}");
+    assert!(
+        full.contains(" --> a.py:1:5\n  |\n1 | x = 1\n  |     ^\n"),
+        "{full}"
+    );
     assert!(full.contains("\n--> a.py:1:5\n"), "{full}");
 }

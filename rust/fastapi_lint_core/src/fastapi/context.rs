@@ -27,7 +27,10 @@ impl<'a> RouteDecorator<'a> {
     }
 
     pub fn keyword(&self, name: &str) -> Option<&'a Expr> {
-        self.call.arguments.find_keyword(name).map(|keyword| &keyword.value)
+        self.call
+            .arguments
+            .find_keyword(name)
+            .map(|keyword| &keyword.value)
     }
 }
 
@@ -49,20 +52,31 @@ impl<'a> FastApiContext<'a> {
     /// Like [`Self::build`], adding what other modules of the project say: roles of this
     /// module's functions (`Depends(f)` elsewhere) and routers imported from another module.
     pub fn build_in_project(semantic: &SemanticModel<'a>, facts: Option<&FileFacts>) -> Self {
-        let mut context = Self { imports_fastapi: semantic.imports_module("fastapi"), ..Self::default() };
+        let mut context = Self {
+            imports_fastapi: semantic.imports_module("fastapi"),
+            ..Self::default()
+        };
         if let Some(facts) = facts {
             context.project_apps = facts.apps.iter().cloned().collect();
             if !facts.roles.is_empty() {
                 let module = module_name_or_main(semantic);
                 for (function, scope) in semantic.functions() {
-                    let roles = definition_name(semantic, &module, function.name.as_str(), *scope).and_then(|name| facts.roles.get(&name));
+                    let roles = definition_name(semantic, &module, function.name.as_str(), *scope)
+                        .and_then(|name| facts.roles.get(&name));
                     if let Some(roles) = roles {
-                        context.roles.entry(function.start()).or_default().extend(*roles);
+                        context
+                            .roles
+                            .entry(function.start())
+                            .or_default()
+                            .extend(*roles);
                     }
                 }
             }
         }
-        if !context.imports_fastapi && !semantic.imports_module("starlette") && context.project_apps.is_empty() {
+        if !context.imports_fastapi
+            && !semantic.imports_module("starlette")
+            && context.project_apps.is_empty()
+        {
             return context;
         }
         for (function, scope) in semantic.functions() {
@@ -78,7 +92,10 @@ impl<'a> FastApiContext<'a> {
     /// creates it.
     fn is_app_or_router(&self, semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> bool {
         is_app_or_router(semantic, expr, scope)
-            || (!self.project_apps.is_empty() && semantic.qualified_name(expr, scope).is_some_and(|name| self.project_apps.contains(&name)))
+            || (!self.project_apps.is_empty()
+                && semantic
+                    .qualified_name(expr, scope)
+                    .is_some_and(|name| self.project_apps.contains(&name)))
     }
 
     /// Whether the module imports `fastapi` (Ruff's FAST rules stay silent otherwise).
@@ -88,12 +105,17 @@ impl<'a> FastApiContext<'a> {
 
     /// The roles a function plays in this module.
     pub fn roles(&self, function: &ast::StmtFunctionDef) -> Roles {
-        self.roles.get(&function.start()).copied().unwrap_or_default()
+        self.roles
+            .get(&function.start())
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The route decorators on a function (`@app.get`, `@router.api_route`, `@app.websocket`).
     pub fn route_decorators(&self, function: &ast::StmtFunctionDef) -> &[RouteDecorator<'a>] {
-        self.route_decorators.get(&function.start()).map_or(&[], Vec::as_slice)
+        self.route_decorators
+            .get(&function.start())
+            .map_or(&[], Vec::as_slice)
     }
 
     fn mark(&mut self, function: &ast::StmtFunctionDef, role: FunctionRole) {
@@ -101,12 +123,24 @@ impl<'a> FastApiContext<'a> {
     }
 
     /// Marks the function a callback argument refers to (a plain name bound to a `def` here).
-    fn mark_callback(&mut self, semantic: &SemanticModel<'a>, callback: &Expr, scope: ScopeId, role: FunctionRole) {
-        match semantic.binding_of_name(callback, scope).map(|binding| &binding.kind) {
+    fn mark_callback(
+        &mut self,
+        semantic: &SemanticModel<'a>,
+        callback: &Expr,
+        scope: ScopeId,
+        role: FunctionRole,
+    ) {
+        match semantic
+            .binding_of_name(callback, scope)
+            .map(|binding| &binding.kind)
+        {
             Some(BindingKind::FunctionDef(function)) => self.mark(function, role),
             // A callable class instance used as a dependency: its `__call__` plays the role.
-            Some(BindingKind::Assignment { value: Expr::Call(call) }) => {
-                if let Some(BindingKind::ClassDef(class)) = semantic.binding_of_name(&call.func, scope).map(|b| &b.kind)
+            Some(BindingKind::Assignment {
+                value: Expr::Call(call),
+            }) => {
+                if let Some(BindingKind::ClassDef(class)) =
+                    semantic.binding_of_name(&call.func, scope).map(|b| &b.kind)
                     && let Some(method) = class_method(class, "__call__")
                 {
                     self.mark(method, role);
@@ -116,10 +150,19 @@ impl<'a> FastApiContext<'a> {
         }
     }
 
-    fn classify_decorators(&mut self, semantic: &SemanticModel<'a>, function: &'a ast::StmtFunctionDef, scope: ScopeId) {
+    fn classify_decorators(
+        &mut self,
+        semantic: &SemanticModel<'a>,
+        function: &'a ast::StmtFunctionDef,
+        scope: ScopeId,
+    ) {
         for decorator in &function.decorator_list {
-            let Expr::Call(call) = &decorator.expression else { continue };
-            let Expr::Attribute(attribute) = call.func.as_ref() else { continue };
+            let Expr::Call(call) = &decorator.expression else {
+                continue;
+            };
+            let Expr::Attribute(attribute) = call.func.as_ref() else {
+                continue;
+            };
             if !self.is_app_or_router(semantic, &attribute.value, scope) {
                 continue;
             }
@@ -134,12 +177,20 @@ impl<'a> FastApiContext<'a> {
             };
             self.mark(function, role);
             if matches!(role, FunctionRole::Route | FunctionRole::WebSocket) {
-                self.route_decorators.entry(function.start()).or_default().push(RouteDecorator { call, method });
+                self.route_decorators
+                    .entry(function.start())
+                    .or_default()
+                    .push(RouteDecorator { call, method });
             }
         }
     }
 
-    fn classify_call(&mut self, semantic: &SemanticModel<'a>, call: &'a ast::ExprCall, scope: ScopeId) {
+    fn classify_call(
+        &mut self,
+        semantic: &SemanticModel<'a>,
+        call: &'a ast::ExprCall,
+        scope: ScopeId,
+    ) {
         let arguments = &call.arguments;
         if let Some(qualified) = semantic.callee_name(call) {
             if DEPENDS.contains(&qualified) || SECURITY.contains(&qualified) {
@@ -155,7 +206,12 @@ impl<'a> FastApiContext<'a> {
                 for key in ["on_startup", "on_shutdown"] {
                     if let Some(Expr::List(list)) = arguments.find_keyword(key).map(|k| &k.value) {
                         for handler in &list.elts {
-                            self.mark_callback(semantic, handler, scope, FunctionRole::EventHandler);
+                            self.mark_callback(
+                                semantic,
+                                handler,
+                                scope,
+                                FunctionRole::EventHandler,
+                            );
                         }
                     }
                 }
@@ -168,10 +224,16 @@ impl<'a> FastApiContext<'a> {
                 return;
             }
         }
-        let Expr::Attribute(attribute) = call.func.as_ref() else { return };
+        let Expr::Attribute(attribute) = call.func.as_ref() else {
+            return;
+        };
         let receiver = &attribute.value;
         match attribute.attr.id.as_str() {
-            "add_task" if semantic.instance_type(receiver, scope).is_some_and(|t| BACKGROUND_TASKS.contains(&t.as_str())) => {
+            "add_task"
+                if semantic
+                    .instance_type(receiver, scope)
+                    .is_some_and(|t| BACKGROUND_TASKS.contains(&t.as_str())) =>
+            {
                 if let Some(task) = arguments.find_argument_value("func", 0) {
                     self.mark_callback(semantic, task, scope, FunctionRole::BackgroundTask);
                 }
@@ -179,7 +241,9 @@ impl<'a> FastApiContext<'a> {
             method if self.is_app_or_router(semantic, receiver, scope) => {
                 let (role, position, keyword) = match method {
                     "add_api_route" => (FunctionRole::Route, 1, "endpoint"),
-                    "add_api_websocket_route" | "add_websocket_route" => (FunctionRole::WebSocket, 1, "endpoint"),
+                    "add_api_websocket_route" | "add_websocket_route" => {
+                        (FunctionRole::WebSocket, 1, "endpoint")
+                    }
                     "add_exception_handler" => (FunctionRole::ExceptionHandler, 1, "handler"),
                     "add_event_handler" => (FunctionRole::EventHandler, 1, "func"),
                     _ => return,
@@ -196,9 +260,9 @@ impl<'a> FastApiContext<'a> {
 /// Whether `expr` is a name the code proves to hold a `FastAPI()` app or an `APIRouter()`:
 /// bound to a call of the class, or annotated with it.
 pub fn is_app_or_router(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> bool {
-    semantic
-        .instance_type(expr, scope)
-        .is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str()))
+    semantic.instance_type(expr, scope).is_some_and(|class| {
+        APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())
+    })
 }
 
 fn class_method<'a>(class: &'a ast::StmtClassDef, name: &str) -> Option<&'a ast::StmtFunctionDef> {

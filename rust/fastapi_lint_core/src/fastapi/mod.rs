@@ -12,11 +12,25 @@ pub use role::{FunctionRole, Roles};
 pub const APP_CLASSES: &[&str] = &["fastapi.FastAPI", "fastapi.applications.FastAPI"];
 pub const ROUTER_CLASSES: &[&str] = &["fastapi.APIRouter", "fastapi.routing.APIRouter"];
 /// `Depends` and `Security`, from where FastAPI exports them.
-pub const DEPENDS: &[&str] = &["fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"];
-pub const SECURITY: &[&str] = &["fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"];
-pub const BACKGROUND_TASKS: &[&str] = &["fastapi.BackgroundTasks", "fastapi.background.BackgroundTasks", "starlette.background.BackgroundTasks"];
+pub const DEPENDS: &[&str] = &[
+    "fastapi.Depends",
+    "fastapi.params.Depends",
+    "fastapi.param_functions.Depends",
+];
+pub const SECURITY: &[&str] = &[
+    "fastapi.Security",
+    "fastapi.params.Security",
+    "fastapi.param_functions.Security",
+];
+pub const BACKGROUND_TASKS: &[&str] = &[
+    "fastapi.BackgroundTasks",
+    "fastapi.background.BackgroundTasks",
+    "starlette.background.BackgroundTasks",
+];
 /// The HTTP method decorators (`@app.get`), as FastAPI's app and router define them.
-pub const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "options", "head", "trace"];
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "options", "head", "trace",
+];
 
 #[cfg(test)]
 mod tests;

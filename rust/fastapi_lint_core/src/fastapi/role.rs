@@ -49,7 +49,9 @@ impl fmt::Display for FunctionRole {
 }
 
 /// The roles one function plays (a function can be both a route and a dependency elsewhere).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Roles(u8);
 
 impl Roles {
@@ -87,6 +89,8 @@ impl Roles {
 
     /// Whether FastAPI calls this function while serving a request (route or dependency).
     pub const fn in_request_path(self) -> bool {
-        self.contains(FunctionRole::Route) || self.contains(FunctionRole::WebSocket) || self.contains(FunctionRole::Dependency)
+        self.contains(FunctionRole::Route)
+            || self.contains(FunctionRole::WebSocket)
+            || self.contains(FunctionRole::Dependency)
     }
 }

@@ -13,12 +13,20 @@ fn roles(source: &str) -> Vec<(String, Option<FunctionRole>)> {
     semantic
         .functions()
         .iter()
-        .map(|(function, _)| (function.name.id.to_string(), context.roles(function).primary()))
+        .map(|(function, _)| {
+            (
+                function.name.id.to_string(),
+                context.roles(function).primary(),
+            )
+        })
         .collect()
 }
 
 fn role_of(source: &str, name: &str) -> Option<FunctionRole> {
-    roles(source).into_iter().find(|(n, _)| n == name).and_then(|(_, role)| role)
+    roles(source)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, role)| role)
 }
 
 #[test]
@@ -105,7 +113,11 @@ async def unused(): ...
 async def index(db=Depends(get_db), user: Annotated[str, Security(get_user)] = "", k=params.Depends(dependency=verify_key), c=Depends(checker)): ...
 "#;
     for name in ["get_db", "get_user", "verify_key", "audit", "__call__"] {
-        assert_eq!(role_of(source, name), Some(FunctionRole::Dependency), "{name}");
+        assert_eq!(
+            role_of(source, name),
+            Some(FunctionRole::Dependency),
+            "{name}"
+        );
     }
     assert_eq!(role_of(source, "unused"), None);
 }
@@ -134,9 +146,15 @@ async def register(tasks: BackgroundTasks):
 "#;
     assert_eq!(role_of(source, "lifespan"), Some(FunctionRole::Lifespan));
     assert_eq!(role_of(source, "ping"), Some(FunctionRole::Route));
-    assert_eq!(role_of(source, "boom"), Some(FunctionRole::ExceptionHandler));
+    assert_eq!(
+        role_of(source, "boom"),
+        Some(FunctionRole::ExceptionHandler)
+    );
     assert_eq!(role_of(source, "warm"), Some(FunctionRole::EventHandler));
-    assert_eq!(role_of(source, "send_email"), Some(FunctionRole::BackgroundTask));
+    assert_eq!(
+        role_of(source, "send_email"),
+        Some(FunctionRole::BackgroundTask)
+    );
 }
 
 #[test]

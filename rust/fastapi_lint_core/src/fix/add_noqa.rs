@@ -28,18 +28,25 @@ pub struct AddedNoqa {
 /// findings get no directive: they point at a directive, not at code.
 pub fn add_noqa(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Option<AddedNoqa> {
     let diagnostics = lint_source(source, path, settings);
-    if diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::InvalidSyntax) {
+    if diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.kind == DiagnosticKind::InvalidSyntax)
+    {
         return None;
     }
     let mut codes_by_line: BTreeMap<TextSize, BTreeSet<&str>> = BTreeMap::new();
     for diagnostic in &diagnostics {
         if let Some(rule) = diagnostic.rule().filter(|&rule| rule != Rule::UnusedNoqa) {
-            let line = source.line_start(diagnostic.noqa_offset.unwrap_or(diagnostic.range.start()));
+            let line =
+                source.line_start(diagnostic.noqa_offset.unwrap_or(diagnostic.range.start()));
             codes_by_line.entry(line).or_default().insert(rule.code());
         }
     }
     if codes_by_line.is_empty() {
-        return Some(AddedNoqa { source: source.to_string(), directives: 0 });
+        return Some(AddedNoqa {
+            source: source.to_string(),
+            directives: 0,
+        });
     }
 
     let parsed = parse(source, path, settings);
@@ -47,7 +54,14 @@ pub fn add_noqa(source: &str, path: Option<&Path>, settings: &LinterSettings) ->
         .tokens()
         .iter()
         .filter(|token| token.kind() == TokenKind::Comment)
-        .filter_map(|token| Some((source.line_start(token.start()), lex_line_directive(&source[token.range()], token.start())?.ok()?.directive)))
+        .filter_map(|token| {
+            Some((
+                source.line_start(token.start()),
+                lex_line_directive(&source[token.range()], token.start())?
+                    .ok()?
+                    .directive,
+            ))
+        })
         .collect();
     // Ruff writes the file's line ending (that of its first line) after every directive.
     let line_ending = match source.find('\n') {
@@ -61,15 +75,28 @@ pub fn add_noqa(source: &str, path: Option<&Path>, settings: &LinterSettings) ->
     for (line_start, mut codes) in codes_by_line {
         let line = source.full_line_range(line_start);
         let (replaced_from, own_line) = match existing.get(&line_start) {
-            Some(Directive { codes: DirectiveCodes::All, .. }) => continue,
-            Some(Directive { range, codes: DirectiveCodes::Codes(listed) }) => {
+            Some(Directive {
+                codes: DirectiveCodes::All,
+                ..
+            }) => continue,
+            Some(Directive {
+                range,
+                codes: DirectiveCodes::Codes(listed),
+            }) => {
                 codes.extend(listed.iter().map(|code| code.code));
                 let before = &source[TextRange::new(line.start(), range.start())];
-                if before.trim().is_empty() { (range.start(), true) } else { (line.start() + TextSize::of(before.trim_end()), false) }
+                if before.trim().is_empty() {
+                    (range.start(), true)
+                } else {
+                    (line.start() + TextSize::of(before.trim_end()), false)
+                }
             }
             None => {
                 let kept = source[line].trim_end();
-                (line.start() + TextSize::of(kept), kept.trim_start().is_empty())
+                (
+                    line.start() + TextSize::of(kept),
+                    kept.trim_start().is_empty(),
+                )
             }
         };
         output.push_str(&source[TextRange::new(last_end, replaced_from)]);
@@ -80,7 +107,10 @@ pub fn add_noqa(source: &str, path: Option<&Path>, settings: &LinterSettings) ->
         directives += 1;
     }
     output.push_str(&source[usize::from(last_end)..]);
-    Some(AddedNoqa { source: output, directives })
+    Some(AddedNoqa {
+        source: output,
+        directives,
+    })
 }
 
 #[cfg(test)]
@@ -88,7 +118,15 @@ mod tests {
     use super::*;
 
     fn add(source: &str) -> Option<AddedNoqa> {
-        add_noqa(source, None, &LinterSettings::for_rules([Rule::FastApiNonAnnotatedDependency, Rule::FastApiUnusedPathParameter, Rule::UnusedNoqa]))
+        add_noqa(
+            source,
+            None,
+            &LinterSettings::for_rules([
+                Rule::FastApiNonAnnotatedDependency,
+                Rule::FastApiUnusedPathParameter,
+                Rule::UnusedNoqa,
+            ]),
+        )
     }
 
     #[test]
@@ -117,19 +155,34 @@ async def d(q: int = Depends(dict)):  # some comment
     return q"#;
         let added = add(source).unwrap();
         let expected = source
-            .replace("# noqa: Z999,A1 trailing words", "# noqa: A1, FAST002, Z999")
-            .replace("# type: ignore # noqa: E501", "# type: ignore  # noqa: E501, FAST002")
+            .replace(
+                "# noqa: Z999,A1 trailing words",
+                "# noqa: A1, FAST002, Z999",
+            )
+            .replace(
+                "# type: ignore # noqa: E501",
+                "# type: ignore  # noqa: E501, FAST002",
+            )
             .replace("# some comment", "# some comment  # noqa: FAST002");
         assert_eq!(added.source, expected);
         assert_eq!(added.directives, 3);
-        assert_eq!(add(&added.source).unwrap(), AddedNoqa { source: added.source.clone(), directives: 0 });
+        assert_eq!(
+            add(&added.source).unwrap(),
+            AddedNoqa {
+                source: added.source.clone(),
+                directives: 0
+            }
+        );
     }
 
     #[test]
     fn multi_line_strings_get_the_directive_on_their_last_line() {
         let source = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"\"\"/d/{x}\n\"\"\")\nasync def d(q: int):\n    return q";
         let added = add(source).unwrap();
-        assert_eq!(added.source, source.replace("\"\"\")\n", "\"\"\")  # noqa: FAST003\n"));
+        assert_eq!(
+            added.source,
+            source.replace("\"\"\")\n", "\"\"\")  # noqa: FAST003\n")
+        );
     }
 
     #[test]

@@ -22,21 +22,33 @@ pub(super) struct Applied {
 /// skipped, to be retried by the next pass on the re-linted text.
 pub(super) fn apply_fixes(source: &str, fixes: &[&Fix]) -> Applied {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
-    order.sort_by_key(|&index| fixes[index].edits.iter().map(|edit| edit.range.start()).min());
+    order.sort_by_key(|&index| {
+        fixes[index]
+            .edits
+            .iter()
+            .map(|edit| edit.range.start())
+            .min()
+    });
 
     let mut output = String::with_capacity(source.len());
     let mut last_end: Option<TextSize> = None;
     let mut applied_edits: HashSet<&Edit> = HashSet::new();
     let mut applied_fixes = Vec::new();
     for index in order {
-        let new_edits: Vec<&Edit> = fixes[index].edits.iter().filter(|edit| !applied_edits.contains(edit)).collect();
+        let new_edits: Vec<&Edit> = fixes[index]
+            .edits
+            .iter()
+            .filter(|edit| !applied_edits.contains(edit))
+            .collect();
         if let (Some(first), Some(last_end)) = (new_edits.first(), last_end)
             && first.range.start() <= last_end
         {
             continue;
         }
         for edit in new_edits {
-            output.push_str(&source[TextRange::new(last_end.unwrap_or_default(), edit.range.start())]);
+            output.push_str(
+                &source[TextRange::new(last_end.unwrap_or_default(), edit.range.start())],
+            );
             output.push_str(&edit.content);
             last_end = Some(edit.range.end());
             applied_edits.insert(edit);
@@ -44,7 +56,10 @@ pub(super) fn apply_fixes(source: &str, fixes: &[&Fix]) -> Applied {
         applied_fixes.push(index);
     }
     output.push_str(&source[usize::from(last_end.unwrap_or_default())..]);
-    Applied { source: output, fixes: applied_fixes }
+    Applied {
+        source: output,
+        fixes: applied_fixes,
+    }
 }
 
 #[cfg(test)]

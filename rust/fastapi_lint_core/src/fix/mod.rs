@@ -56,8 +56,17 @@ pub struct RejectedFix {
 /// Lints `source` and applies its fixes until it stabilises: safe fixes, and unsafe ones too
 /// when `unsafe_fixes`; never display-only ones, nor fixes of rules `settings.fixable` leaves
 /// out (the linter strips those). `# noqa`-suppressed diagnostics are never fixed.
-pub fn fix_source(source: &str, path: Option<&Path>, settings: &LinterSettings, unsafe_fixes: bool) -> FixResult {
-    let required = if unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
+pub fn fix_source(
+    source: &str,
+    path: Option<&Path>,
+    settings: &LinterSettings,
+    unsafe_fixes: bool,
+) -> FixResult {
+    let required = if unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
     let mut source = source.to_string();
     let mut diagnostics = lint_source(&source, path, settings);
     // A file that does not parse can still be fixed, as long as no pass adds syntax errors.
@@ -71,7 +80,10 @@ pub fn fix_source(source: &str, path: Option<&Path>, settings: &LinterSettings, 
         let candidates: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|diagnostic| {
-                diagnostic.fix.as_ref().is_some_and(|fix| fix.applicability >= required)
+                diagnostic
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability >= required)
                     && !rejected_keys.contains(&FixKey::new(diagnostic, &source))
             })
             .collect();
@@ -82,24 +94,42 @@ pub fn fix_source(source: &str, path: Option<&Path>, settings: &LinterSettings, 
                     diagnostic.fix = None;
                 }
             }
-            return FixResult { source, fixed, diagnostics, rejected, converged };
+            return FixResult {
+                source,
+                fixed,
+                diagnostics,
+                rejected,
+                converged,
+            };
         }
         passes += 1;
 
-        let fixes: Vec<&Fix> = candidates.iter().filter_map(|diagnostic| diagnostic.fix.as_ref()).collect();
+        let fixes: Vec<&Fix> = candidates
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fix.as_ref())
+            .collect();
         let mut pass = apply_fixes(&source, &fixes);
         let mut relinted = lint_source(&pass.source, path, settings);
         if count_syntax_errors(&relinted) > allowed_syntax_errors {
             let breaks_syntax = |fixed: &str| {
                 let errors = syntax_errors(fixed, path, settings);
-                (errors.len() > allowed_syntax_errors).then(|| errors.into_iter().next().map(|error| error.message).unwrap_or_default())
+                (errors.len() > allowed_syntax_errors).then(|| {
+                    errors
+                        .into_iter()
+                        .next()
+                        .map(|error| error.message)
+                        .unwrap_or_default()
+                })
             };
-            let (kept, broken) = without_breaking_fixes(&source, &fixes, &pass.fixes, breaks_syntax);
+            let (kept, broken) =
+                without_breaking_fixes(&source, &fixes, &pass.fixes, breaks_syntax);
             for (index, syntax_error) in broken {
                 let diagnostic = candidates[index];
                 rejected_keys.insert(FixKey::new(diagnostic, &source));
                 rejected.push(RejectedFix {
-                    rule: diagnostic.rule().expect("only rule diagnostics carry fixes"),
+                    rule: diagnostic
+                        .rule()
+                        .expect("only rule diagnostics carry fixes"),
                     message: diagnostic.message.clone(),
                     syntax_error,
                 });
@@ -118,7 +148,10 @@ pub fn fix_source(source: &str, path: Option<&Path>, settings: &LinterSettings, 
 }
 
 fn count_syntax_errors(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics.iter().filter(|diagnostic| diagnostic.kind == DiagnosticKind::InvalidSyntax).count()
+    diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.kind == DiagnosticKind::InvalidSyntax)
+        .count()
 }
 
 /// Re-applies a pass's fixes one at a time, keeping each that leaves the syntax intact
@@ -133,7 +166,11 @@ fn without_breaking_fixes(
     let mut kept: Vec<usize> = Vec::new();
     let mut broken = Vec::new();
     for &index in applied {
-        let trial: Vec<&Fix> = kept.iter().chain([&index]).map(|&kept| fixes[kept]).collect();
+        let trial: Vec<&Fix> = kept
+            .iter()
+            .chain([&index])
+            .map(|&kept| fixes[kept])
+            .collect();
         match breaks_syntax(&apply_fixes(source, &trial).source) {
             Some(error) => broken.push((index, error)),
             None => kept.push(index),
@@ -141,7 +178,10 @@ fn without_breaking_fixes(
     }
     let kept_fixes: Vec<&Fix> = kept.iter().map(|&index| fixes[index]).collect();
     let pass = apply_fixes(source, &kept_fixes);
-    let pass = Applied { fixes: pass.fixes.iter().map(|&index| kept[index]).collect(), source: pass.source };
+    let pass = Applied {
+        fixes: pass.fixes.iter().map(|&index| kept[index]).collect(),
+        source: pass.source,
+    };
     (pass, broken)
 }
 
@@ -156,7 +196,12 @@ struct FixKey {
 impl FixKey {
     fn new(diagnostic: &Diagnostic, source: &str) -> Self {
         let edits = diagnostic.fix.iter().flat_map(|fix| &fix.edits);
-        Self { rule: diagnostic.rule(), edits: edits.map(|edit| (source[edit.range].to_string(), edit.content.clone())).collect() }
+        Self {
+            rule: diagnostic.rule(),
+            edits: edits
+                .map(|edit| (source[edit.range].to_string(), edit.content.clone()))
+                .collect(),
+        }
     }
 }
 

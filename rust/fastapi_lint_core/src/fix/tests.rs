@@ -29,10 +29,19 @@ fn unsafe_fixes_apply_only_when_asked_and_share_their_import() {
     let result = fix_source(NON_ANNOTATED, None, &settings, true);
     // Ruff 0.16.4's output for the same file (`ruff check --select FAST002 --fix --unsafe-fixes`).
     let expected = NON_ANNOTATED
-        .replace("from fastapi import Depends, FastAPI\n", "from fastapi import Depends, FastAPI\nfrom typing import Annotated\n")
-        .replace("db: int = Depends(dict), q: str = Depends(str)", "db: Annotated[int, Depends(dict)], q: Annotated[str, Depends(str)]");
+        .replace(
+            "from fastapi import Depends, FastAPI\n",
+            "from fastapi import Depends, FastAPI\nfrom typing import Annotated\n",
+        )
+        .replace(
+            "db: int = Depends(dict), q: str = Depends(str)",
+            "db: Annotated[int, Depends(dict)], q: Annotated[str, Depends(str)]",
+        );
     assert_eq!(result.source, expected);
-    assert_eq!(result.fixed, FixTable::from([(Rule::FastApiNonAnnotatedDependency, 2)]));
+    assert_eq!(
+        result.fixed,
+        FixTable::from([(Rule::FastApiNonAnnotatedDependency, 2)])
+    );
     assert_eq!(result.diagnostics, []);
     assert!(result.converged && result.rejected.is_empty());
 }
@@ -40,28 +49,53 @@ fn unsafe_fixes_apply_only_when_asked_and_share_their_import() {
 #[test]
 fn touching_fixes_wait_for_the_next_pass() {
     let source = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/things/{a}/{b}\")\nasync def things(q: int):\n    return q\n";
-    let result = fix_source(source, None, &settings([Rule::FastApiUnusedPathParameter]), true);
+    let result = fix_source(
+        source,
+        None,
+        &settings([Rule::FastApiUnusedPathParameter]),
+        true,
+    );
     // Both insertions land at the end of the parameters: one per pass, as in Ruff.
     assert_eq!(result.source, source.replace("(q: int)", "(q: int, a, b)"));
-    assert_eq!(result.fixed, FixTable::from([(Rule::FastApiUnusedPathParameter, 2)]));
+    assert_eq!(
+        result.fixed,
+        FixTable::from([(Rule::FastApiUnusedPathParameter, 2)])
+    );
 }
 
 #[test]
 fn safe_fixes_remove_unused_noqa_codes_and_suppressed_findings_stay() {
     let source = "import time\n\n\nasync def f():\n    time.sleep(1)  # noqa: FAPI101\n    return 1  # noqa: FAPI101\n";
-    let result = fix_source(source, None, &settings([Rule::BlockingSleepInAsync, Rule::UnusedNoqa]), true);
-    assert_eq!(result.source, source.replace("return 1  # noqa: FAPI101", "return 1"));
+    let result = fix_source(
+        source,
+        None,
+        &settings([Rule::BlockingSleepInAsync, Rule::UnusedNoqa]),
+        true,
+    );
+    assert_eq!(
+        result.source,
+        source.replace("return 1  # noqa: FAPI101", "return 1")
+    );
     assert_eq!(result.fixed, FixTable::from([(Rule::UnusedNoqa, 1)]));
     assert_eq!(result.diagnostics, []);
 }
 
 #[test]
 fn unfixable_rules_report_without_a_fix() {
-    let settings = LinterSettings { fixable: RuleSet::all().difference([Rule::FastApiNonAnnotatedDependency].into_iter().collect()), ..settings([Rule::FastApiNonAnnotatedDependency]) };
+    let settings = LinterSettings {
+        fixable: RuleSet::all()
+            .difference([Rule::FastApiNonAnnotatedDependency].into_iter().collect()),
+        ..settings([Rule::FastApiNonAnnotatedDependency])
+    };
     let result = fix_source(NON_ANNOTATED, None, &settings, true);
     assert_eq!(result.source, NON_ANNOTATED);
     assert_eq!(result.diagnostics.len(), 2);
-    assert!(result.diagnostics.iter().all(|diagnostic| diagnostic.fix.is_none() && diagnostic.fix_title.is_some()));
+    assert!(
+        result
+            .diagnostics
+            .iter()
+            .all(|diagnostic| diagnostic.fix.is_none() && diagnostic.fix_title.is_some())
+    );
 }
 
 #[test]
@@ -70,7 +104,11 @@ fn nothing_is_fixed_in_a_file_that_does_not_parse() {
     let result = fix_source(source, None, &settings([Rule::BlockingSleepInAsync]), true);
     assert_eq!(result.source, source);
     assert_eq!(result.fixed_count(), 0);
-    let sleep = result.diagnostics.iter().find(|diagnostic| diagnostic.rule().is_some()).unwrap();
+    let sleep = result
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.rule().is_some())
+        .unwrap();
     assert!(sleep.fix.is_none() && sleep.fix_title.is_some());
 }
 
@@ -84,7 +122,12 @@ fn breaking_fixes_are_dropped_and_the_rest_kept() {
     let fixes = [&rename, &breaks, &renumber];
     let applied = apply_fixes(source, &fixes);
     let settings = LinterSettings::default();
-    let breaks_syntax = |fixed: &str| syntax_errors(fixed, None, &settings).into_iter().next().map(|error| error.message);
+    let breaks_syntax = |fixed: &str| {
+        syntax_errors(fixed, None, &settings)
+            .into_iter()
+            .next()
+            .map(|error| error.message)
+    };
     assert!(breaks_syntax(&applied.source).is_some());
 
     let (kept, broken) = without_breaking_fixes(source, &fixes, &applied.fixes, breaks_syntax);

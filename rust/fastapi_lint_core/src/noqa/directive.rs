@@ -113,13 +113,20 @@ impl ExemptionTool {
         }
     }
 
-    const ALL: [ExemptionTool; 3] = [ExemptionTool::FastapiLint, ExemptionTool::Ruff, ExemptionTool::Flake8];
+    const ALL: [ExemptionTool; 3] = [
+        ExemptionTool::FastapiLint,
+        ExemptionTool::Ruff,
+        ExemptionTool::Flake8,
+    ];
 }
 
 /// Lexes an end-of-line directive (`# noqa`, `# noqa: FAPI101`) from one comment token. The
 /// directive may follow other text in the same comment (`# type: ignore # noqa: FAPI101`); the
 /// first `#` that is followed by `noqa` decides.
-pub(crate) fn lex_line_directive(comment: &str, comment_start: TextSize) -> Option<Result<Lexed<'_>, LexError>> {
+pub(crate) fn lex_line_directive(
+    comment: &str,
+    comment_start: TextSize,
+) -> Option<Result<Lexed<'_>, LexError>> {
     let mut cursor = Cursor::new(comment, comment_start);
     while let Some(hash) = cursor.find_hash() {
         cursor.skip_whitespace();
@@ -132,11 +139,17 @@ pub(crate) fn lex_line_directive(comment: &str, comment_start: TextSize) -> Opti
 
 /// Lexes a file-level exemption (`# ruff: noqa`, `# fastapi-lint: noqa: FAPI101`) from one
 /// comment token, returning the tool it names.
-pub(crate) fn lex_file_exemption(comment: &str, comment_start: TextSize) -> Option<(ExemptionTool, Result<Lexed<'_>, LexError>)> {
+pub(crate) fn lex_file_exemption(
+    comment: &str,
+    comment_start: TextSize,
+) -> Option<(ExemptionTool, Result<Lexed<'_>, LexError>)> {
     let mut cursor = Cursor::new(comment, comment_start);
     while let Some(hash) = cursor.find_hash() {
         cursor.skip_whitespace();
-        let Some(tool) = ExemptionTool::ALL.into_iter().find(|tool| cursor.eat_str(tool.prefix())) else {
+        let Some(tool) = ExemptionTool::ALL
+            .into_iter()
+            .find(|tool| cursor.eat_str(tool.prefix()))
+        else {
             continue;
         };
         cursor.skip_whitespace();
@@ -204,7 +217,10 @@ impl<'a> Cursor<'a> {
 
     /// `noqa` in any case (Ruff compares the four bytes case-insensitively).
     fn eat_noqa(&mut self) -> bool {
-        let found = self.rest().get(..4).is_some_and(|word| word.eq_ignore_ascii_case("noqa"));
+        let found = self
+            .rest()
+            .get(..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case("noqa"));
         if found {
             self.pos += 4;
         }
@@ -232,7 +248,13 @@ impl<'a> Cursor<'a> {
 
     /// After `noqa`: decides between blanket and codes. `start` is the directive's `#`.
     fn lex_directive(mut self, start: TextSize) -> Result<Lexed<'a>, LexError> {
-        let blanket = Lexed { directive: Directive { range: TextRange::new(start, self.offset(self.pos)), codes: DirectiveCodes::All }, warnings: Vec::new() };
+        let blanket = Lexed {
+            directive: Directive {
+                range: TextRange::new(start, self.offset(self.pos)),
+                codes: DirectiveCodes::All,
+            },
+            warnings: Vec::new(),
+        };
         let has_codes = match self.bump() {
             None | Some('#') => false,
             Some(':') => true,
@@ -251,7 +273,10 @@ impl<'a> Cursor<'a> {
         }
         let last = codes.codes.last().ok_or(LexError::MissingCodes)?;
         Ok(Lexed {
-            directive: Directive { range: TextRange::new(start, last.range.end()), codes: DirectiveCodes::Codes(codes.codes) },
+            directive: Directive {
+                range: TextRange::new(start, last.range.end()),
+                codes: DirectiveCodes::Codes(codes.codes),
+            },
             warnings: codes.warnings,
         })
     }
@@ -278,7 +303,10 @@ impl<'a> Cursor<'a> {
                     return Ok(());
                 }
                 self.eat_while(|c| c.is_ascii_digit());
-                list.codes.push(Code { code: &self.text[start..self.pos], range: TextRange::new(self.offset(start), self.offset(self.pos)) });
+                list.codes.push(Code {
+                    code: &self.text[start..self.pos],
+                    range: TextRange::new(self.offset(start), self.offset(self.pos)),
+                });
                 list.missing_delimiter = match self.peek() {
                     None | Some('#') => false,
                     Some(',') => {

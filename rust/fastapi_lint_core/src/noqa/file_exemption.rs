@@ -23,7 +23,11 @@ pub(crate) struct FileExemption<'a> {
 pub(crate) struct FileExemptions<'a>(Vec<FileExemption<'a>>);
 
 impl<'a> FileExemptions<'a> {
-    pub(crate) fn extract(source: &'a str, comments: &[TextRange], warnings: &mut Vec<PendingWarning>) -> Self {
+    pub(crate) fn extract(
+        source: &'a str,
+        comments: &[TextRange],
+        warnings: &mut Vec<PendingWarning>,
+    ) -> Self {
         let mut exemptions = Vec::new();
         for &comment in comments {
             let Some((tool, lexed)) = lex_file_exemption(&source[comment], comment.start()) else {
@@ -31,14 +35,28 @@ impl<'a> FileExemptions<'a> {
             };
             match lexed {
                 Ok(lexed) => {
-                    warnings.extend(lexed.warnings.into_iter().map(|warning| (comment.start(), NoqaWarningKind::MissingOrJoinedCodes(warning))));
+                    warnings.extend(lexed.warnings.into_iter().map(|warning| {
+                        (
+                            comment.start(),
+                            NoqaWarningKind::MissingOrJoinedCodes(warning),
+                        )
+                    }));
                     if indentation_at_offset(comment.start(), source).is_none() {
-                        warnings.push((comment.start(), NoqaWarningKind::MisplacedFileExemption(tool)));
+                        warnings.push((
+                            comment.start(),
+                            NoqaWarningKind::MisplacedFileExemption(tool),
+                        ));
                         continue;
                     }
-                    exemptions.push(FileExemption { tool, directive: lexed.directive });
+                    exemptions.push(FileExemption {
+                        tool,
+                        directive: lexed.directive,
+                    });
                 }
-                Err(error) => warnings.push((comment.start(), NoqaWarningKind::InvalidFileExemption(tool, error))),
+                Err(error) => warnings.push((
+                    comment.start(),
+                    NoqaWarningKind::InvalidFileExemption(tool, error),
+                )),
             }
         }
         Self(exemptions)
@@ -46,7 +64,9 @@ impl<'a> FileExemptions<'a> {
 
     /// Whether the whole file is exempt from `rule`.
     pub(crate) fn exempts(&self, rule: Rule) -> bool {
-        self.0.iter().any(|exemption| exemption.directive.suppresses(rule.code()))
+        self.0
+            .iter()
+            .any(|exemption| exemption.directive.suppresses(rule.code()))
     }
 
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, FileExemption<'a>> {

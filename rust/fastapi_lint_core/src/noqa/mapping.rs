@@ -40,7 +40,9 @@ impl NoqaMapping {
 
     /// The offset whose line holds the `# noqa` for a diagnostic starting at `offset`.
     pub(crate) fn resolve(&self, offset: TextSize) -> TextSize {
-        let index = self.regions.partition_point(|region| region.end() <= offset);
+        let index = self
+            .regions
+            .partition_point(|region| region.end() <= offset);
         match self.regions.get(index) {
             Some(region) if region.contains(offset) => region.end(),
             _ => offset,
@@ -68,7 +70,10 @@ fn multi_line_strings(tokens: &Tokens, source: &str) -> Vec<TextRange> {
             _ => continue,
         };
         if source.contains_line_break(string) {
-            regions.push(TextRange::new(source.line_start(string.start()), string.end()));
+            regions.push(TextRange::new(
+                source.line_start(string.start()),
+                string.end(),
+            ));
         }
     }
     regions

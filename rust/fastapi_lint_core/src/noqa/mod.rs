@@ -15,8 +15,8 @@ use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_source_file::{LineIndex, LineRanges};
 use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
-pub(crate) use directive::{Code, Directive, DirectiveCodes};
 pub(crate) use directive::lex_line_directive;
+pub(crate) use directive::{Code, Directive, DirectiveCodes};
 use directive::{ExemptionTool, LexError, LexWarning};
 pub(crate) use file_exemption::FileExemptions;
 use mapping::NoqaMapping;
@@ -37,15 +37,28 @@ pub(crate) struct Suppressed {
 /// FAPI900 is in `enabled`.
 ///
 /// Syntax errors pass through untouched: they cannot be suppressed.
-pub(crate) fn apply(diagnostics: Vec<Diagnostic>, source: &str, tokens: &Tokens, enabled: &RuleSet) -> Suppressed {
-    let comments: Vec<TextRange> = tokens.iter().filter(|token| token.kind() == TokenKind::Comment).map(Ranged::range).collect();
+pub(crate) fn apply(
+    diagnostics: Vec<Diagnostic>,
+    source: &str,
+    tokens: &Tokens,
+    enabled: &RuleSet,
+) -> Suppressed {
+    let comments: Vec<TextRange> = tokens
+        .iter()
+        .filter(|token| token.kind() == TokenKind::Comment)
+        .map(Ranged::range)
+        .collect();
     let mut warnings = Vec::new();
     let exemptions = FileExemptions::extract(source, &comments, &mut warnings);
     let mut lines = LineDirectives::extract(source, &comments, &mut warnings);
     // Most files report nothing: the mapping (a scan of every token) is built for the first
     // diagnostic that needs its directive's line.
     let mapping = std::cell::OnceCell::new();
-    let resolve = |offset| mapping.get_or_init(|| NoqaMapping::from_tokens(tokens, source)).resolve(offset);
+    let resolve = |offset| {
+        mapping
+            .get_or_init(|| NoqaMapping::from_tokens(tokens, source))
+            .resolve(offset)
+    };
 
     // File-level codes count as used when their rule reported anything, suppressed or not.
     let reported: RuleSet = diagnostics.iter().filter_map(Diagnostic::rule).collect();
@@ -77,7 +90,10 @@ pub(crate) fn apply(diagnostics: Vec<Diagnostic>, source: &str, tokens: &Tokens,
         }));
     }
 
-    Suppressed { diagnostics: kept, warnings: NoqaWarning::place(warnings, source) }
+    Suppressed {
+        diagnostics: kept,
+        warnings: NoqaWarning::place(warnings, source),
+    }
 }
 
 /// An end-of-line directive and the rules it suppressed.
@@ -94,15 +110,30 @@ pub(crate) struct LineDirective<'a> {
 struct LineDirectives<'a>(Vec<LineDirective<'a>>);
 
 impl<'a> LineDirectives<'a> {
-    fn extract(source: &'a str, comments: &[TextRange], warnings: &mut Vec<PendingWarning>) -> Self {
+    fn extract(
+        source: &'a str,
+        comments: &[TextRange],
+        warnings: &mut Vec<PendingWarning>,
+    ) -> Self {
         let mut directives = Vec::new();
         for &comment in comments {
             match lex_line_directive(&source[comment], comment.start()) {
                 Some(Ok(lexed)) => {
-                    warnings.extend(lexed.warnings.into_iter().map(|warning| (comment.start(), NoqaWarningKind::MissingOrJoinedCodes(warning))));
-                    directives.push(LineDirective { line: source.line_range(comment.start()), directive: lexed.directive, matches: Vec::new() });
+                    warnings.extend(lexed.warnings.into_iter().map(|warning| {
+                        (
+                            comment.start(),
+                            NoqaWarningKind::MissingOrJoinedCodes(warning),
+                        )
+                    }));
+                    directives.push(LineDirective {
+                        line: source.line_range(comment.start()),
+                        directive: lexed.directive,
+                        matches: Vec::new(),
+                    });
                 }
-                Some(Err(error)) => warnings.push((comment.start(), NoqaWarningKind::InvalidDirective(error))),
+                Some(Err(error)) => {
+                    warnings.push((comment.start(), NoqaWarningKind::InvalidDirective(error)))
+                }
                 None => {}
             }
         }
@@ -111,10 +142,17 @@ impl<'a> LineDirectives<'a> {
 
     /// The directive on the line holding `offset`. As in Ruff, an offset at a line's break
     /// belongs to the next line, except at the very end of the file.
-    fn find_mut(&mut self, offset: TextSize, source_len: TextSize) -> Option<&mut LineDirective<'a>> {
-        let index = self.0.partition_point(|directive| directive.line.end() < offset);
+    fn find_mut(
+        &mut self,
+        offset: TextSize,
+        source_len: TextSize,
+    ) -> Option<&mut LineDirective<'a>> {
+        let index = self
+            .0
+            .partition_point(|directive| directive.line.end() < offset);
         let directive = self.0.get_mut(index)?;
-        let on_line = directive.line.start() <= offset && (offset < directive.line.end() || directive.line.end() == source_len);
+        let on_line = directive.line.start() <= offset
+            && (offset < directive.line.end() || directive.line.end() == source_len);
         on_line.then_some(directive)
     }
 }
@@ -149,7 +187,13 @@ impl NoqaWarning {
             return Vec::new();
         }
         let index = LineIndex::from_source_text(source);
-        pending.into_iter().map(|(offset, kind)| NoqaWarning { row: index.line_index(offset).get(), kind }).collect()
+        pending
+            .into_iter()
+            .map(|(offset, kind)| NoqaWarning {
+                row: index.line_index(offset).get(),
+                kind,
+            })
+            .collect()
     }
 
     /// The 1-based row of the comment.
@@ -162,15 +206,22 @@ impl NoqaWarning {
     pub fn message(&self, path: &str) -> String {
         let row = self.row;
         match self.kind {
-            NoqaWarningKind::InvalidDirective(error) => format!("Invalid `# noqa` directive on {path}:{row}: {error}"),
+            NoqaWarningKind::InvalidDirective(error) => {
+                format!("Invalid `# noqa` directive on {path}:{row}: {error}")
+            }
             NoqaWarningKind::InvalidFileExemption(tool, error) => {
-                format!("Invalid `# {}: noqa` directive at {path}:{row}: {error}", tool.prefix())
+                format!(
+                    "Invalid `# {}: noqa` directive at {path}:{row}: {error}",
+                    tool.prefix()
+                )
             }
             NoqaWarningKind::MisplacedFileExemption(tool) => format!(
                 "Unexpected `# {tool}: noqa` directive at {path}:{row}. File-level suppression comments must appear on their own line. For line-level suppression, omit the `{tool}:` prefix.",
                 tool = tool.prefix()
             ),
-            NoqaWarningKind::MissingOrJoinedCodes(warning) => format!("Missing or joined rule code(s) at {path}:{row}: {warning}"),
+            NoqaWarningKind::MissingOrJoinedCodes(warning) => {
+                format!("Missing or joined rule code(s) at {path}:{row}: {warning}")
+            }
         }
     }
 }

@@ -29,8 +29,18 @@ impl Chain {
     /// `` `get_user` -> `app.services.users.load` -> `requests.get` (app.services.users:7) ``,
     /// starting at `caller` when given.
     pub fn render(&self, caller: Option<&str>) -> String {
-        let hops: Vec<String> = caller.into_iter().chain(self.functions.iter().map(String::as_str)).map(|hop| format!("`{hop}`")).collect();
-        format!("{} -> {} ({}:{})", hops.join(" -> "), self.what, self.module, self.location.row)
+        let hops: Vec<String> = caller
+            .into_iter()
+            .chain(self.functions.iter().map(String::as_str))
+            .map(|hop| format!("`{hop}`"))
+            .collect();
+        format!(
+            "{} -> {} ({}:{})",
+            hops.join(" -> "),
+            self.what,
+            self.module,
+            self.location.row
+        )
     }
 
     /// The leaf call, for the diagnostic's related information.
@@ -67,7 +77,11 @@ pub struct FileFacts {
 
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.blocking_helpers.is_empty() && self.heavy_tasks.is_empty() && self.roles.is_empty() && self.apps.is_empty() && self.base_models.is_empty()
+        self.blocking_helpers.is_empty()
+            && self.heavy_tasks.is_empty()
+            && self.roles.is_empty()
+            && self.apps.is_empty()
+            && self.base_models.is_empty()
     }
 }
 

@@ -52,7 +52,10 @@ impl ItemId {
     /// Module and item numbers come from the lengths of in-memory lists of files and of a
     /// file's definitions, which stay far below 2^32.
     fn new(module: usize, item: usize) -> Self {
-        ItemId { module: module as u32, item: item as u32 }
+        ItemId {
+            module: module as u32,
+            item: item as u32,
+        }
     }
 
     fn module(self) -> usize {
@@ -71,12 +74,19 @@ type CalledBy = Vec<(ItemId, ItemId)>;
 pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     let index = Index::new(modules);
     let calls = index.calls();
-    let blocking = index.propagate(&calls, |function| function.blocking.as_deref(), |function| !function.is_async);
+    let blocking = index.propagate(
+        &calls,
+        |function| function.blocking.as_deref(),
+        |function| !function.is_async,
+    );
     let heavy = index.propagate(&calls, |function| function.heavy.as_deref(), |_| true);
     // Each module's own facts in parallel (they are most of the work); the roles its uses give
     // functions of other modules are handed over after.
-    let (mut facts, roles): (Vec<FileFacts>, Vec<Vec<RoleGiven>>) =
-        modules.par_iter().enumerate().map(|(id, module)| index.module_facts(id, module, &blocking, &heavy)).unzip();
+    let (mut facts, roles): (Vec<FileFacts>, Vec<Vec<RoleGiven>>) = modules
+        .par_iter()
+        .enumerate()
+        .map(|(id, module)| index.module_facts(id, module, &blocking, &heavy))
+        .unzip();
     for (target, name, role) in roles.into_iter().flatten() {
         facts[target].roles.entry(name).or_default().insert(role);
     }
@@ -95,7 +105,10 @@ struct Table<K> {
 
 impl<K: Hash + Eq + Clone + Borrow<str>> Table<K> {
     fn with_capacity(capacity: usize) -> Self {
-        Table { first: sized(capacity), several: HashMap::default() }
+        Table {
+            first: sized(capacity),
+            several: HashMap::default(),
+        }
     }
 
     fn insert(&mut self, name: K, item: ItemId) {
@@ -103,7 +116,11 @@ impl<K: Hash + Eq + Clone + Borrow<str>> Table<K> {
             Entry::Vacant(entry) => {
                 entry.insert(item);
             }
-            Entry::Occupied(entry) => self.several.entry(entry.key().clone()).or_insert_with(|| vec![*entry.get()]).push(item),
+            Entry::Occupied(entry) => self
+                .several
+                .entry(entry.key().clone())
+                .or_insert_with(|| vec![*entry.get()])
+                .push(item),
         }
     }
 
@@ -144,7 +161,9 @@ impl<'m> Index<'m> {
         });
         // Sized up front: growing a table holds the old and the new one at once, the run's
         // peak of memory.
-        let count = |items: fn(&ModuleSummary) -> usize| modules.iter().map(|module| items(&module.summary)).sum();
+        let count = |items: fn(&ModuleSummary) -> usize| {
+            modules.iter().map(|module| items(&module.summary)).sum()
+        };
         let mut index = Index {
             modules,
             roots: roots.collect(),
@@ -157,16 +176,29 @@ impl<'m> Index<'m> {
         };
         for (id, module) in modules.iter().enumerate() {
             let summary = &module.summary;
-            index.modules_by_name.entry(summary.module.as_str()).or_default().push(id);
-            index.packages.insert((index.roots[id], top_package(&summary.module)));
+            index
+                .modules_by_name
+                .entry(summary.module.as_str())
+                .or_default()
+                .push(id);
+            index
+                .packages
+                .insert((index.roots[id], top_package(&summary.module)));
             for (item, function) in summary.functions.iter().enumerate() {
-                index.functions.insert(summary.name(function.name), ItemId::new(id, item));
+                index
+                    .functions
+                    .insert(summary.name(function.name), ItemId::new(id, item));
             }
             for (item, class) in summary.classes.iter().enumerate() {
-                index.classes.insert(summary.name(class.name), ItemId::new(id, item));
+                index
+                    .classes
+                    .insert(summary.name(class.name), ItemId::new(id, item));
             }
             for (item, app) in summary.apps.iter().enumerate() {
-                index.apps.insert([summary.module.as_str(), ".", summary.name(*app)].concat(), ItemId::new(id, item));
+                index.apps.insert(
+                    [summary.module.as_str(), ".", summary.name(*app)].concat(),
+                    ItemId::new(id, item),
+                );
             }
         }
         index
@@ -174,30 +206,71 @@ impl<'m> Index<'m> {
 
     /// What module `id` learns from the project, and the roles its uses give functions of
     /// other modules.
-    fn module_facts(&self, id: usize, module: &IndexedModule, blocking: &HashMap<ItemId, Chain>, heavy: &HashMap<ItemId, Chain>) -> (FileFacts, Vec<RoleGiven>) {
+    fn module_facts(
+        &self,
+        id: usize,
+        module: &IndexedModule,
+        blocking: &HashMap<ItemId, Chain>,
+        heavy: &HashMap<ItemId, Chain>,
+    ) -> (FileFacts, Vec<RoleGiven>) {
         let mut facts = FileFacts::default();
         let summary = &module.summary;
-        for function in summary.functions.iter().filter(|function| function.is_async) {
+        for function in summary
+            .functions
+            .iter()
+            .filter(|function| function.is_async)
+        {
             for call in function.calls.iter().map(|call| summary.name(*call)) {
-                if let Some(chain) = self.resolve(&self.functions, call, id).and_then(|callee| blocking.get(&callee)) {
-                    facts.blocking_helpers.insert(call.to_string(), chain.clone());
+                if let Some(chain) = self
+                    .resolve(&self.functions, call, id)
+                    .and_then(|callee| blocking.get(&callee))
+                {
+                    facts
+                        .blocking_helpers
+                        .insert(call.to_string(), chain.clone());
                 }
             }
         }
         for task in summary.tasks.iter().map(|task| summary.name(*task)) {
-            if let Some(chain) = self.resolve(&self.functions, task, id).and_then(|callee| heavy.get(&callee)) {
+            if let Some(chain) = self
+                .resolve(&self.functions, task, id)
+                .and_then(|callee| heavy.get(&callee))
+            {
                 facts.heavy_tasks.insert(task.to_string(), chain.clone());
             }
         }
-        let uses = summary.dependencies.iter().map(|name| (name, FunctionRole::Dependency)).chain(summary.tasks.iter().map(|name| (name, FunctionRole::BackgroundTask)));
+        let uses = summary
+            .dependencies
+            .iter()
+            .map(|name| (name, FunctionRole::Dependency))
+            .chain(
+                summary
+                    .tasks
+                    .iter()
+                    .map(|name| (name, FunctionRole::BackgroundTask)),
+            );
         let mut roles = Vec::new();
         for (name, role) in uses {
-            if let Some(function) = self.resolve(&self.functions, summary.name(*name), id).filter(|function| function.module() != id) {
-                roles.push((function.module(), self.function_name(function).to_string(), role));
+            if let Some(function) = self
+                .resolve(&self.functions, summary.name(*name), id)
+                .filter(|function| function.module() != id)
+            {
+                roles.push((
+                    function.module(),
+                    self.function_name(function).to_string(),
+                    role,
+                ));
             }
         }
-        for qualified in summary.imports.iter().map(|import| summary.name(import.qualified)) {
-            if self.resolve(&self.apps, qualified, id).is_some_and(|app| app.module() != id) {
+        for qualified in summary
+            .imports
+            .iter()
+            .map(|import| summary.name(import.qualified))
+        {
+            if self
+                .resolve(&self.apps, qualified, id)
+                .is_some_and(|app| app.module() != id)
+            {
                 facts.apps.insert(qualified.to_string());
             }
         }
@@ -214,34 +287,76 @@ impl<'m> Index<'m> {
     }
 
     /// The item `name` refers to when used in module `from`, following re-exports.
-    fn resolve<K: Hash + Eq + Clone + Borrow<str>>(&self, table: &Table<K>, name: &str, from: usize) -> Option<ItemId> {
+    fn resolve<K: Hash + Eq + Clone + Borrow<str>>(
+        &self,
+        table: &Table<K>,
+        name: &str,
+        from: usize,
+    ) -> Option<ItemId> {
         self.resolve_within(table, name, from, MAX_REEXPORTS)
     }
 
-    fn resolve_within<K: Hash + Eq + Clone + Borrow<str>>(&self, table: &Table<K>, name: &str, from: usize, depth: u8) -> Option<ItemId> {
+    fn resolve_within<K: Hash + Eq + Clone + Borrow<str>>(
+        &self,
+        table: &Table<K>,
+        name: &str,
+        from: usize,
+        depth: u8,
+    ) -> Option<ItemId> {
         if let Some(candidates) = table.get(name) {
-            return self.pick(candidates, |item| item.module(), name, from).copied();
+            return self
+                .pick(candidates, |item| item.module(), name, from)
+                .copied();
         }
         // `from app.services import load` where `app/services/__init__.py` re-exports `load`.
         let (module_name, attribute) = name.rsplit_once('.')?;
-        let module = *self.pick(self.modules_by_name.get(module_name)?, |module| *module, name, from)?;
+        let module = *self.pick(
+            self.modules_by_name.get(module_name)?,
+            |module| *module,
+            name,
+            from,
+        )?;
         let summary = &self.modules[module].summary;
         // The first import of a name binds it (a table is collected from the last: the first
         // stays).
         let import = if summary.imports.len() <= SCANNED_IMPORTS {
-            summary.imports.iter().find(|import| summary.binds(import, attribute))?
+            summary
+                .imports
+                .iter()
+                .find(|import| summary.binds(import, attribute))?
         } else {
-            let imports = self.imports_by_name[module].get_or_init(|| summary.imports.iter().rev().map(|import| (summary.bound_name(import), import)).collect());
+            let imports = self.imports_by_name[module].get_or_init(|| {
+                summary
+                    .imports
+                    .iter()
+                    .rev()
+                    .map(|import| (summary.bound_name(import), import))
+                    .collect()
+            });
             *imports.get(attribute)?
         };
-        self.resolve_within(table, summary.name(import.qualified), module, depth.checked_sub(1)?)
+        self.resolve_within(
+            table,
+            summary.name(import.qualified),
+            module,
+            depth.checked_sub(1)?,
+        )
     }
 
     /// The candidate in the root of `from`; one in another root only when it is the only one
     /// and `from`'s root has no package of that name.
-    fn pick<'c, T>(&self, candidates: &'c [T], module_of: impl Fn(&T) -> usize, name: &str, from: usize) -> Option<&'c T> {
+    fn pick<'c, T>(
+        &self,
+        candidates: &'c [T],
+        module_of: impl Fn(&T) -> usize,
+        name: &str,
+        from: usize,
+    ) -> Option<&'c T> {
         let root = self.roots[from];
-        if let Some(local) = candidates.iter().find(|candidate| self.roots[module_of(candidate)] == root) {
+        if let Some(local) = candidates
+            .iter()
+            .find(|candidate| self.roots[module_of(candidate)] == root)
+        {
             return Some(local);
         }
         match candidates {
@@ -258,10 +373,21 @@ impl<'m> Index<'m> {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(id, module)| {
-                module.summary.functions.iter().enumerate().flat_map(move |(item, function)| {
-                    let caller = ItemId::new(id, item);
-                    function.calls.iter().filter_map(move |call| self.resolve(&self.functions, module.summary.name(*call), id)).map(move |callee| (callee, caller))
-                })
+                module
+                    .summary
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .flat_map(move |(item, function)| {
+                        let caller = ItemId::new(id, item);
+                        function
+                            .calls
+                            .iter()
+                            .filter_map(move |call| {
+                                self.resolve(&self.functions, module.summary.name(*call), id)
+                            })
+                            .map(move |callee| (callee, caller))
+                    })
             })
             .collect();
         calls.par_sort_unstable();
@@ -271,12 +397,19 @@ impl<'m> Index<'m> {
 
     /// The shortest chain from each function to a leaf, through functions `follows` accepts
     /// (breadth-first from the leaves backwards, so cycles end by themselves).
-    fn propagate(&self, calls: &CalledBy, leaf: impl Fn(&FunctionSummary) -> Option<&Leaf>, follows: impl Fn(&FunctionSummary) -> bool) -> HashMap<ItemId, Chain> {
+    fn propagate(
+        &self,
+        calls: &CalledBy,
+        leaf: impl Fn(&FunctionSummary) -> Option<&Leaf>,
+        follows: impl Fn(&FunctionSummary) -> bool,
+    ) -> HashMap<ItemId, Chain> {
         let mut chains: HashMap<ItemId, Chain> = HashMap::default();
         let mut queue = VecDeque::new();
         for (id, module) in self.modules.iter().enumerate() {
             for (item, function) in module.summary.functions.iter().enumerate() {
-                let Some(leaf) = leaf(function).filter(|_| follows(function)) else { continue };
+                let Some(leaf) = leaf(function).filter(|_| follows(function)) else {
+                    continue;
+                };
                 let chain = Chain {
                     functions: vec![module.summary.name(function.name).to_string()],
                     rule: leaf.rule,
@@ -293,13 +426,18 @@ impl<'m> Index<'m> {
         }
         while let Some(callee) = queue.pop_front() {
             let start = calls.partition_point(|(called, _)| *called < callee);
-            let callers = calls[start..].iter().take_while(|(called, _)| *called == callee).map(|(_, caller)| *caller);
+            let callers = calls[start..]
+                .iter()
+                .take_while(|(called, _)| *called == callee)
+                .map(|(_, caller)| *caller);
             for caller in callers {
                 if chains.contains_key(&caller) || !follows(self.function(caller)) {
                     continue;
                 }
                 let mut chain = chains[&callee].clone();
-                chain.functions.insert(0, self.function_name(caller).to_string());
+                chain
+                    .functions
+                    .insert(0, self.function_name(caller).to_string());
                 chains.insert(caller, chain);
                 queue.push_back(caller);
             }
@@ -309,7 +447,10 @@ impl<'m> Index<'m> {
 
     /// The source root and top-level package a module belongs to.
     fn package_of(&self, module: usize) -> (usize, &str) {
-        (self.roots[module], top_package(&self.modules[module].summary.module))
+        (
+            self.roots[module],
+            top_package(&self.modules[module].summary.module),
+        )
     }
 
     /// A project base model is a direct `BaseModel` subclass that configures models and has no
@@ -317,12 +458,18 @@ impl<'m> Index<'m> {
     /// `app.models`; not the project's `tests` or `docs`) with other direct subclasses learn
     /// of it.
     fn add_base_models(&self, facts: &mut [FileFacts]) {
-        let direct = |summary: &ModuleSummary, class: &ClassSummary| class.bases.iter().any(|base| BASE_MODEL.contains(&summary.name(*base)));
+        let direct = |summary: &ModuleSummary, class: &ClassSummary| {
+            class
+                .bases
+                .iter()
+                .any(|base| BASE_MODEL.contains(&summary.name(*base)))
+        };
         let mut extended: HashMap<ItemId, usize> = HashMap::default();
         for (id, module) in self.modules.iter().enumerate() {
             for class in &module.summary.classes {
                 for base in &class.bases {
-                    if let Some(base) = self.resolve(&self.classes, module.summary.name(*base), id) {
+                    if let Some(base) = self.resolve(&self.classes, module.summary.name(*base), id)
+                    {
                         *extended.entry(base).or_default() += 1;
                     }
                 }
@@ -335,7 +482,9 @@ impl<'m> Index<'m> {
                 let summary = &self.modules[class.module()].summary;
                 (class.module(), summary, &summary.classes[class.item()])
             })
-            .filter(|(_, summary, class)| direct(summary, class) && class.configures && !class.declares_fields)
+            .filter(|(_, summary, class)| {
+                direct(summary, class) && class.configures && !class.declares_fields
+            })
             .map(|(module, summary, class)| (self.package_of(module), summary.name(class.name)))
             .collect();
         if bases.is_empty() {
@@ -345,8 +494,15 @@ impl<'m> Index<'m> {
         for (id, module) in self.modules.iter().enumerate() {
             let package = self.package_of(id);
             let summary = &module.summary;
-            let own: Vec<&str> = bases.iter().filter(|(base_package, _)| *base_package == package).map(|(_, name)| *name).collect();
-            let subclasses_directly = summary.classes.iter().any(|class| direct(summary, class) && !own.contains(&summary.name(class.name)));
+            let own: Vec<&str> = bases
+                .iter()
+                .filter(|(base_package, _)| *base_package == package)
+                .map(|(_, name)| *name)
+                .collect();
+            let subclasses_directly = summary
+                .classes
+                .iter()
+                .any(|class| direct(summary, class) && !own.contains(&summary.name(class.name)));
             if subclasses_directly && !own.is_empty() {
                 facts[id].base_models = own.into_iter().map(str::to_string).collect();
             }

@@ -35,7 +35,11 @@ impl NameTable {
 fn text_of<'t>(text: &'t str, ends: &[u32], Name(index): Name) -> &'t str {
     let index = index as usize;
     let span = || -> Option<Range<usize>> {
-        let start = if index == 0 { 0 } else { *ends.get(index - 1)? as usize };
+        let start = if index == 0 {
+            0
+        } else {
+            *ends.get(index - 1)? as usize
+        };
         Some(start..*ends.get(index)? as usize)
     };
     span().and_then(|span| text.get(span)).unwrap_or_default()
@@ -53,7 +57,11 @@ pub(crate) struct NameTableBuilder {
 impl NameTableBuilder {
     /// Room for about `names` names: growing the lookup hashes every name again.
     pub(crate) fn with_capacity(names: usize) -> Self {
-        Self { text: String::with_capacity(names * 24), ends: Vec::with_capacity(names), lookup: HashTable::with_capacity(names) }
+        Self {
+            text: String::with_capacity(names * 24),
+            ends: Vec::with_capacity(names),
+            lookup: HashTable::with_capacity(names),
+        }
     }
 
     pub(crate) fn intern(&mut self, name: &str) -> Name {
@@ -64,17 +72,25 @@ impl NameTableBuilder {
         }
         // Offsets are `u32` like the parser's own (`TextSize`): a module's names do not reach
         // 4 GiB. Should they, the names past the limit all read as the first one.
-        let (Ok(end), Ok(index)) = (u32::try_from(text.len() + name.len()), u32::try_from(ends.len())) else {
+        let (Ok(end), Ok(index)) = (
+            u32::try_from(text.len() + name.len()),
+            u32::try_from(ends.len()),
+        ) else {
             return Name(0);
         };
         text.push_str(name);
         ends.push(end);
-        lookup.insert_unique(hash, Name(index), |known| FxBuildHasher.hash_one(text_of(text, ends, *known)));
+        lookup.insert_unique(hash, Name(index), |known| {
+            FxBuildHasher.hash_one(text_of(text, ends, *known))
+        });
         Name(index)
     }
 
     pub(crate) fn finish(self) -> NameTable {
-        NameTable { text: self.text.into_boxed_str(), ends: self.ends.into_boxed_slice() }
+        NameTable {
+            text: self.text.into_boxed_str(),
+            ends: self.ends.into_boxed_slice(),
+        }
     }
 }
 
@@ -91,12 +107,25 @@ mod tests {
         let empty = builder.intern("");
         assert_ne!(load, get);
         let table = builder.finish();
-        assert_eq!((table.get(load), table.get(get), table.get(empty)), ("app.services.users.load", "requests.get", ""));
+        assert_eq!(
+            (table.get(load), table.get(get), table.get(empty)),
+            ("app.services.users.load", "requests.get", "")
+        );
     }
 
     #[test]
     fn a_damaged_table_reads_as_empty_names_instead_of_panicking() {
-        let damaged = NameTable { text: "é".into(), ends: Box::new([1, 9]) };
-        assert_eq!((damaged.get(Name(0)), damaged.get(Name(1)), damaged.get(Name(7))), ("", "", ""));
+        let damaged = NameTable {
+            text: "é".into(),
+            ends: Box::new([1, 9]),
+        };
+        assert_eq!(
+            (
+                damaged.get(Name(0)),
+                damaged.get(Name(1)),
+                damaged.get(Name(7))
+            ),
+            ("", "", "")
+        );
     }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::name_table::{Name, NameTable, NameTableBuilder};
 use super::names::{callee_reference_name, definition_name, reference_name};
 use crate::checker::{Checker, Frame};
-use crate::fastapi::{APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY};
+use crate::fastapi::{
+    APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY,
+};
 use crate::message::SourceLocation;
 use crate::registry::Rule;
 use crate::rules::{blocking, heavy};
@@ -107,7 +109,11 @@ impl ModuleSummary {
     pub fn bound_name(&self, import: &Import) -> &str {
         match import.alias {
             Some(alias) => self.name(alias),
-            None => self.name(import.qualified).rsplit('.').next().unwrap_or_default(),
+            None => self
+                .name(import.qualified)
+                .rsplit('.')
+                .next()
+                .unwrap_or_default(),
         }
     }
 }
@@ -132,14 +138,33 @@ impl SummaryBuilder {
         // Every name is a function's, a callee's or a binding's (an import one or two, most
         // bindings none): an estimate that is rarely short, and the builder is dropped with
         // the lint.
-        let names = NameTableBuilder::with_capacity(semantic.functions().len() + semantic.calls().len() + semantic.bindings().len());
-        let mut builder =
-            Self { module, names, functions: Vec::new(), calls: Vec::new(), by_start: HashMap::new(), blocking: Vec::new(), heavy: Vec::new() };
+        let names = NameTableBuilder::with_capacity(
+            semantic.functions().len() + semantic.calls().len() + semantic.bindings().len(),
+        );
+        let mut builder = Self {
+            module,
+            names,
+            functions: Vec::new(),
+            calls: Vec::new(),
+            by_start: HashMap::new(),
+            blocking: Vec::new(),
+            heavy: Vec::new(),
+        };
         for (function, scope) in semantic.functions() {
-            let Some(name) = definition_name(semantic, &builder.module, function.name.as_str(), *scope) else { continue };
-            builder.by_start.insert(function.start(), builder.functions.len());
+            let Some(name) =
+                definition_name(semantic, &builder.module, function.name.as_str(), *scope)
+            else {
+                continue;
+            };
+            builder
+                .by_start
+                .insert(function.start(), builder.functions.len());
             let name = builder.names.intern(&name);
-            builder.functions.push(FunctionSummary { name, is_async: function.is_async, ..FunctionSummary::default() });
+            builder.functions.push(FunctionSummary {
+                name,
+                is_async: function.is_async,
+                ..FunctionSummary::default()
+            });
             builder.calls.push(Vec::new());
         }
         builder
@@ -150,7 +175,12 @@ impl SummaryBuilder {
     }
 
     /// The summary, once the checker has visited every call.
-    pub(crate) fn finish(mut self, semantic: &SemanticModel, body: &[Stmt], source: &str) -> ModuleSummary {
+    pub(crate) fn finish(
+        mut self,
+        semantic: &SemanticModel,
+        body: &[Stmt],
+        source: &str,
+    ) -> ModuleSummary {
         if !self.blocking.is_empty() || !self.heavy.is_empty() {
             let index = LineIndex::from_source_text(source);
             let leaf = |rule: Rule, what: String, range: TextRange| {
@@ -162,20 +192,31 @@ impl SummaryBuilder {
                 })
             };
             for (function, rule, what, range) in self.blocking.drain(..) {
-                self.functions[function].blocking.get_or_insert_with(|| leaf(rule, what, range));
+                self.functions[function]
+                    .blocking
+                    .get_or_insert_with(|| leaf(rule, what, range));
             }
             for (function, rule, what, range) in self.heavy.drain(..) {
-                self.functions[function].heavy.get_or_insert_with(|| leaf(rule, what, range));
+                self.functions[function]
+                    .heavy
+                    .get_or_insert_with(|| leaf(rule, what, range));
             }
         }
         for (function, calls) in self.functions.iter_mut().zip(self.calls) {
             function.calls = calls.into_boxed_slice();
         }
-        let mut summary = ModuleSummary { functions: self.functions.into_boxed_slice(), ..ModuleSummary::default() };
+        let mut summary = ModuleSummary {
+            functions: self.functions.into_boxed_slice(),
+            ..ModuleSummary::default()
+        };
         let (names, module) = (&mut self.names, self.module.as_str());
         collect_module_bindings(semantic, names, &mut summary);
         collect_uses(semantic, module, names, &mut summary);
-        summary.classes = body.iter().filter_map(|stmt| stmt.as_class_def_stmt()).map(|class| summarize_class(semantic, module, names, class)).collect();
+        summary.classes = body
+            .iter()
+            .filter_map(|stmt| stmt.as_class_def_stmt())
+            .map(|class| summarize_class(semantic, module, names, class))
+            .collect();
         summary.names = self.names.finish();
         summary.module = self.module;
         summary
@@ -185,9 +226,15 @@ impl SummaryBuilder {
 /// Records what a call tells the index about the function it is made in (not nested
 /// functions, lambdas or class bodies: those run elsewhere).
 pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(Frame::Function(function)) = checker.innermost_frame() else { return };
-    let Some(builder) = checker.summary() else { return };
-    let Some(&index) = builder.by_start.get(&function.start()) else { return };
+    let Some(Frame::Function(function)) = checker.innermost_frame() else {
+        return;
+    };
+    let Some(builder) = checker.summary() else {
+        return;
+    };
+    let Some(&index) = builder.by_start.get(&function.start()) else {
+        return;
+    };
     let callee = callee_reference_name(checker.semantic(), builder.module(), call, checker.scope());
     let heavy = heavy::heavy_work(checker, call);
     // Only sync functions pass "may block" on (async ones are checked by FAPI101–105 directly).
@@ -195,10 +242,16 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     let blocking = if function.is_async {
         None
     } else {
-        blocking::blocking_call(checker, call).or_else(|| heavy.clone().filter(|(rule, _)| *rule == Rule::CpuHeavyCallInRoute))
+        blocking::blocking_call(checker, call).or_else(|| {
+            heavy
+                .clone()
+                .filter(|(rule, _)| *rule == Rule::CpuHeavyCallInRoute)
+        })
     };
     let heavy = heavy.or_else(|| sleep_in_loop(checker, call, function));
-    let Some(builder) = checker.summary_mut() else { return };
+    let Some(builder) = checker.summary_mut() else {
+        return;
+    };
     if let Some(callee) = callee {
         let callee = builder.names.intern(&callee);
         let calls = &mut builder.calls[index];
@@ -215,28 +268,56 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
 }
 
 /// `time.sleep`/`asyncio.sleep` inside a `for`/`while` of the function: a retry or polling loop.
-fn sleep_in_loop(checker: &Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) -> Option<(Rule, String)> {
-    let name = checker.callee_name(call).filter(|name| *name == "time.sleep" || *name == "asyncio.sleep")?;
+fn sleep_in_loop(
+    checker: &Checker,
+    call: &ast::ExprCall,
+    function: &ast::StmtFunctionDef,
+) -> Option<(Rule, String)> {
+    let name = checker
+        .callee_name(call)
+        .filter(|name| *name == "time.sleep" || *name == "asyncio.sleep")?;
     let in_loop = checker
         .enclosing_statements(call.range())
         .iter()
         .skip_while(|stmt| stmt.range() != function.range())
         .any(|stmt| matches!(stmt, Stmt::For(_) | Stmt::While(_)));
-    in_loop.then(|| (Rule::BlockingSleepInAsync, format!("`{name}` in a retry loop")))
+    in_loop.then(|| {
+        (
+            Rule::BlockingSleepInAsync,
+            format!("`{name}` in a retry loop"),
+        )
+    })
 }
 
 /// Module-level imports and app/router objects.
-fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilder, summary: &mut ModuleSummary) {
+fn collect_module_bindings(
+    semantic: &SemanticModel,
+    names: &mut NameTableBuilder,
+    summary: &mut ModuleSummary,
+) {
     let mut imports = Vec::new();
     let mut apps = Vec::new();
-    for (_, binding) in semantic.bindings().filter(|(_, binding)| binding.scope == ScopeId::MODULE) {
+    for (_, binding) in semantic
+        .bindings()
+        .filter(|(_, binding)| binding.scope == ScopeId::MODULE)
+    {
         match &binding.kind {
             BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => {
-                let alias = (!is_last_part(qualified, binding.name)).then(|| names.intern(binding.name));
-                imports.push(Import { qualified: names.intern(qualified), alias });
+                let alias =
+                    (!is_last_part(qualified, binding.name)).then(|| names.intern(binding.name));
+                imports.push(Import {
+                    qualified: names.intern(qualified),
+                    alias,
+                });
             }
-            BindingKind::Assignment { value: Expr::Call(call) }
-                if semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|class| APP_CLASSES.contains(&class.as_str()) || ROUTER_CLASSES.contains(&class.as_str())) =>
+            BindingKind::Assignment {
+                value: Expr::Call(call),
+            } if semantic
+                .qualified_name(&call.func, ScopeId::MODULE)
+                .is_some_and(|class| {
+                    APP_CLASSES.contains(&class.as_str())
+                        || ROUTER_CLASSES.contains(&class.as_str())
+                }) =>
             {
                 apps.push(names.intern(binding.name));
             }
@@ -249,18 +330,33 @@ fn collect_module_bindings(semantic: &SemanticModel, names: &mut NameTableBuilde
 
 /// Whether `name` is the last dotted part of `qualified`.
 fn is_last_part(qualified: &str, name: &str) -> bool {
-    qualified.strip_suffix(name).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    qualified
+        .strip_suffix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 /// Functions handed to FastAPI as dependencies and as background tasks.
-fn collect_uses(semantic: &SemanticModel, module: &str, names: &mut NameTableBuilder, summary: &mut ModuleSummary) {
+fn collect_uses(
+    semantic: &SemanticModel,
+    module: &str,
+    names: &mut NameTableBuilder,
+    summary: &mut ModuleSummary,
+) {
     let mut dependencies = Vec::new();
     let mut tasks = Vec::new();
     for (call, scope) in semantic.calls() {
-        let Some((target, role)) = handed_function(semantic, call, *scope) else { continue };
-        let Some(name) = reference_name(semantic, module, target, *scope) else { continue };
+        let Some((target, role)) = handed_function(semantic, call, *scope) else {
+            continue;
+        };
+        let Some(name) = reference_name(semantic, module, target, *scope) else {
+            continue;
+        };
         let name = names.intern(&name);
-        if role == FunctionRole::BackgroundTask { tasks.push(name) } else { dependencies.push(name) }
+        if role == FunctionRole::BackgroundTask {
+            tasks.push(name)
+        } else {
+            dependencies.push(name)
+        }
     }
     summary.dependencies = dependencies.into_boxed_slice();
     summary.tasks = tasks.into_boxed_slice();
@@ -268,23 +364,51 @@ fn collect_uses(semantic: &SemanticModel, module: &str, names: &mut NameTableBui
 
 /// The function a call hands to FastAPI: `Depends(f)` / `Security(f)` a dependency,
 /// `background_tasks.add_task(f, ...)` / `BackgroundTask(f)` a background task.
-pub(crate) fn handed_function<'e>(semantic: &SemanticModel, call: &'e ast::ExprCall, scope: ScopeId) -> Option<(&'e Expr, FunctionRole)> {
+pub(crate) fn handed_function<'e>(
+    semantic: &SemanticModel,
+    call: &'e ast::ExprCall,
+    scope: ScopeId,
+) -> Option<(&'e Expr, FunctionRole)> {
     match semantic.callee_name(call) {
         Some(name) if DEPENDS.contains(&name) || SECURITY.contains(&name) => {
-            return Some((call.arguments.find_argument_value("dependency", 0)?, FunctionRole::Dependency));
+            return Some((
+                call.arguments.find_argument_value("dependency", 0)?,
+                FunctionRole::Dependency,
+            ));
         }
         Some("starlette.background.BackgroundTask" | "fastapi.background.BackgroundTask") => {
-            return Some((call.arguments.find_argument_value("func", 0)?, FunctionRole::BackgroundTask));
+            return Some((
+                call.arguments.find_argument_value("func", 0)?,
+                FunctionRole::BackgroundTask,
+            ));
         }
         _ => {}
     }
-    let Expr::Attribute(method) = call.func.as_ref() else { return None };
-    let adds_task = method.attr.as_str() == "add_task" && semantic.instance_type(&method.value, scope).is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str()));
-    adds_task.then(|| call.arguments.find_argument_value("func", 0)).flatten().map(|target| (target, FunctionRole::BackgroundTask))
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return None;
+    };
+    let adds_task = method.attr.as_str() == "add_task"
+        && semantic
+            .instance_type(&method.value, scope)
+            .is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str()));
+    adds_task
+        .then(|| call.arguments.find_argument_value("func", 0))
+        .flatten()
+        .map(|target| (target, FunctionRole::BackgroundTask))
 }
 
-fn summarize_class(semantic: &SemanticModel, module: &str, names: &mut NameTableBuilder, class: &ast::StmtClassDef) -> ClassSummary {
-    let bases = class.bases().iter().filter_map(|base| reference_name(semantic, module, base, ScopeId::MODULE)).map(|base| names.intern(&base)).collect();
+fn summarize_class(
+    semantic: &SemanticModel,
+    module: &str,
+    names: &mut NameTableBuilder,
+    class: &ast::StmtClassDef,
+) -> ClassSummary {
+    let bases = class
+        .bases()
+        .iter()
+        .filter_map(|base| reference_name(semantic, module, base, ScopeId::MODULE))
+        .map(|base| names.intern(&base))
+        .collect();
     let scope = semantic.class_scope(class).unwrap_or(ScopeId::MODULE);
     let declares_fields = class.body.iter().any(|stmt| match stmt {
         Stmt::AnnAssign(assign) => {
@@ -298,10 +422,20 @@ fn summarize_class(semantic: &SemanticModel, module: &str, names: &mut NameTable
         _ => false,
     });
     let configures = class.body.iter().any(|stmt| match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
-        Stmt::AnnAssign(assign) => matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config"),
+        Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
+        Stmt::AnnAssign(assign) => {
+            matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config")
+        }
         Stmt::ClassDef(inner) => inner.name.as_str() == "Config",
         _ => false,
     });
-    ClassSummary { name: names.intern(&[module, ".", class.name.as_str()].concat()), bases, declares_fields, configures }
+    ClassSummary {
+        name: names.intern(&[module, ".", class.name.as_str()].concat()),
+        bases,
+        declares_fields,
+        configures,
+    }
 }

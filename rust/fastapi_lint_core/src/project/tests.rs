@@ -8,10 +8,22 @@ use crate::settings::LinterSettings;
 
 fn module(path: &str, source: &str) -> IndexedModule {
     let module_path = path.split('.').map(ToString::to_string).collect();
-    let settings = LinterSettings { project: Some(Arc::new(ProjectFile { module_path: Some(module_path), facts: FileFacts::default() })), ..LinterSettings::default() };
-    let summary = crate::lint_and_summarize(source, None, &settings).1.unwrap();
+    let settings = LinterSettings {
+        project: Some(Arc::new(ProjectFile {
+            module_path: Some(module_path),
+            facts: FileFacts::default(),
+        })),
+        ..LinterSettings::default()
+    };
+    let summary = crate::lint_and_summarize(source, None, &settings)
+        .1
+        .unwrap();
     let filename = format!("/project/{}.py", path.replace('.', "/"));
-    IndexedModule { root: std::path::Path::new("/project").into(), filename: filename.into(), summary }
+    IndexedModule {
+        root: std::path::Path::new("/project").into(),
+        filename: filename.into(),
+        summary,
+    }
 }
 
 fn facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
@@ -60,10 +72,26 @@ async def route():
     // `loop_x` never blocks; `sleeper` is async and checked on its own.
     assert_eq!(names, ["pkg.helpers.a", "pkg.helpers.nap"]);
     let chain = &blocking["pkg.helpers.a"];
-    assert_eq!(chain.functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
-    assert_eq!((chain.what.as_str(), chain.module.as_str(), chain.filename.as_str()), ("`time.sleep`", "pkg.helpers", "/project/pkg/helpers.py"));
+    assert_eq!(
+        chain.functions,
+        ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]
+    );
+    assert_eq!(
+        (
+            chain.what.as_str(),
+            chain.module.as_str(),
+            chain.filename.as_str()
+        ),
+        ("`time.sleep`", "pkg.helpers", "/project/pkg/helpers.py")
+    );
     // The whole `time.sleep(1)` call, on its line of `HELPERS`.
-    assert_eq!((chain.location, chain.end_location), (SourceLocation { row: 5, column: 5 }, SourceLocation { row: 5, column: 18 }));
+    assert_eq!(
+        (chain.location, chain.end_location),
+        (
+            SourceLocation { row: 5, column: 5 },
+            SourceLocation { row: 5, column: 18 }
+        )
+    );
     // The helpers module's own async function calls `nap` too.
     assert!(facts[0].blocking_helpers.contains_key("pkg.helpers.nap"));
 }
@@ -76,16 +104,36 @@ fn re_exports_are_followed_by_the_name_they_bind() {
         // `nap` binds the last part of its qualified name; `a as renamed` binds an alias. The
         // first import of a name is the one followed (the second is a fallback's, as after
         // `except ImportError:`).
-        let others: String = (0..padding).map(|n| format!("from pkg.others import name{n}\n")).collect();
-        let init = format!("from pkg.helpers import nap\n{others}from pkg.helpers import a as renamed\nfrom pkg.quiet import nap\n");
+        let others: String = (0..padding)
+            .map(|n| format!("from pkg.others import name{n}\n"))
+            .collect();
+        let init = format!(
+            "from pkg.helpers import nap\n{others}from pkg.helpers import a as renamed\nfrom pkg.quiet import nap\n"
+        );
         let caller = "from pkg import nap, renamed, a\n\nasync def route():\n    nap()\n    renamed()\n    a()\n";
-        let modules = [module("pkg.helpers", HELPERS), module("pkg.__init__", &init), module("app.routes", caller), module("pkg.quiet", "def nap():\n    return 1\n")];
+        let modules = [
+            module("pkg.helpers", HELPERS),
+            module("pkg.__init__", &init),
+            module("app.routes", caller),
+            module("pkg.quiet", "def nap():\n    return 1\n"),
+        ];
         let facts = facts(&modules);
-        let mut names: Vec<&str> = facts[2].blocking_helpers.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = facts[2]
+            .blocking_helpers
+            .keys()
+            .map(String::as_str)
+            .collect();
         names.sort_unstable();
         // `pkg.a` is not bound in the package: only the names it binds lead on.
-        assert_eq!(names, ["pkg.nap", "pkg.renamed"], "with {padding} other imports");
-        assert_eq!(facts[2].blocking_helpers["pkg.renamed"].functions, ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]);
+        assert_eq!(
+            names,
+            ["pkg.nap", "pkg.renamed"],
+            "with {padding} other imports"
+        );
+        assert_eq!(
+            facts[2].blocking_helpers["pkg.renamed"].functions,
+            ["pkg.helpers.a", "pkg.helpers.b", "pkg.helpers.nap"]
+        );
     }
 }
 

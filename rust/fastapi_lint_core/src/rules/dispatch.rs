@@ -3,7 +3,10 @@
 
 use ruff_python_ast::{Expr, Stmt};
 
-use super::{blocking, fast, heavy, lifecycle, logging, production, project, pydantic, responsiveness, settings, validation};
+use super::{
+    blocking, fast, heavy, lifecycle, logging, production, project, pydantic, responsiveness,
+    settings, validation,
+};
 use crate::checker::Checker;
 use crate::registry::Rule;
 

@@ -12,7 +12,11 @@ use crate::checker::Checker;
 
 /// The names a configuration entry can match a call by: the callee's qualified name, and
 /// `Class.method` when the call is a method on an instance of a known class.
-pub(crate) fn names_of(checker: &Checker, call: &ast::ExprCall, qualified: Option<String>) -> impl Iterator<Item = String> {
+pub(crate) fn names_of(
+    checker: &Checker,
+    call: &ast::ExprCall,
+    qualified: Option<String>,
+) -> impl Iterator<Item = String> {
     let method = match call.func.as_ref() {
         Expr::Attribute(method) => checker
             .semantic()
@@ -30,7 +34,9 @@ pub(crate) fn any_matches(entries: &[String], name: &str) -> bool {
 
 fn entry_matches(entry: &str, qualified: &str) -> bool {
     match entry.strip_suffix(".*") {
-        Some(module) => qualified.strip_prefix(module).is_some_and(|rest| rest.starts_with('.')),
+        Some(module) => qualified
+            .strip_prefix(module)
+            .is_some_and(|rest| rest.starts_with('.')),
         None => entry == qualified,
     }
 }

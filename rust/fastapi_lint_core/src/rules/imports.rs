@@ -23,25 +23,45 @@ pub(crate) struct Unavailable;
 ///
 /// When an import is reused, the edit rewrites that import to itself: it changes nothing but
 /// makes the fix conflict with any other fix that would remove the import.
-pub(crate) fn import_member(checker: &Checker, module: &str, member: &str, at: TextSize) -> Result<(Edit, String), Unavailable> {
+pub(crate) fn import_member(
+    checker: &Checker,
+    module: &str,
+    member: &str,
+    at: TextSize,
+) -> Result<(Edit, String), Unavailable> {
     if let Some((name, binding)) = imported_in_scope(checker, module, member, at) {
-        let (statement, type_checking_only) = find_import_statement(checker.module_body(), binding.range, false).ok_or(Unavailable)?;
+        let (statement, type_checking_only) =
+            find_import_statement(checker.module_body(), binding.range, false)
+                .ok_or(Unavailable)?;
         if statement.start() > at || type_checking_only {
             return Err(Unavailable);
         }
         let edit = Edit::replacement(checker.slice(statement.range()), statement.range());
         return Ok((edit, name));
     }
-    if checker.semantic().resolve_name(member, checker.scope(), at).is_some() {
+    if checker
+        .semantic()
+        .resolve_name(member, checker.scope(), at)
+        .is_some()
+    {
         return Err(Unavailable);
     }
-    let top_level_imports: Vec<&Stmt> =
-        checker.module_body().iter().filter(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) && stmt.start() < at).collect();
+    let top_level_imports: Vec<&Stmt> = checker
+        .module_body()
+        .iter()
+        .filter(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) && stmt.start() < at)
+        .collect();
     let existing_from = top_level_imports.iter().rev().find_map(|stmt| match stmt {
         Stmt::ImportFrom(import)
             if import.level == 0
-                && import.module.as_ref().is_some_and(|name| name.id.as_str() == module)
-                && import.names.iter().all(|alias| alias.name.id.as_str() != "*") =>
+                && import
+                    .module
+                    .as_ref()
+                    .is_some_and(|name| name.id.as_str() == module)
+                && import
+                    .names
+                    .iter()
+                    .all(|alias| alias.name.id.as_str() != "*") =>
         {
             Some(import)
         }
@@ -52,8 +72,15 @@ pub(crate) fn import_member(checker: &Checker, module: &str, member: &str, at: T
         None => {
             let statement = format!("from {module} import {member}");
             let insertion = match top_level_imports.last() {
-                Some(last) => Insertion::end_of_statement(last, checker.source(), checker.stylist()),
-                None => Insertion::start_of_file(checker.module_body(), checker.source(), checker.stylist(), None),
+                Some(last) => {
+                    Insertion::end_of_statement(last, checker.source(), checker.stylist())
+                }
+                None => Insertion::start_of_file(
+                    checker.module_body(),
+                    checker.source(),
+                    checker.stylist(),
+                    None,
+                ),
             };
             let edit = insertion.into_edit(&statement);
             Edit::replacement(edit.content().unwrap_or_default(), edit.range())
@@ -66,16 +93,28 @@ pub(crate) fn import_member(checker: &Checker, module: &str, member: &str, at: T
 /// the member: `from typing import Annotated as A` gives `A`, `import typing as t` gives
 /// `t.Annotated`. Scopes are searched from the innermost out; within a scope the latest import
 /// wins; a name rebound in an inner scope does not count.
-fn imported_in_scope<'a>(checker: &Checker<'a>, module: &str, member: &str, at: TextSize) -> Option<(String, &'a Binding<'a>)> {
+fn imported_in_scope<'a>(
+    checker: &Checker<'a>,
+    module: &str,
+    member: &str,
+    at: TextSize,
+) -> Option<(String, &'a Binding<'a>)> {
     let semantic = checker.semantic();
-    let chain: Vec<ScopeId> = std::iter::successors(Some(checker.scope()), |id| semantic.scope(*id).parent).collect();
+    let chain: Vec<ScopeId> =
+        std::iter::successors(Some(checker.scope()), |id| semantic.scope(*id).parent).collect();
     // The scope being read only holds the bindings made before `at`; enclosing scopes are
     // complete by the time a function body runs.
     let current = |scope: ScopeId, ids: &[crate::semantic::BindingId]| {
         let mut bindings = ids.iter().map(|id| semantic.binding(*id));
-        if scope == checker.scope() { bindings.rfind(|binding| binding.visible_from <= at) } else { bindings.next_back() }
+        if scope == checker.scope() {
+            bindings.rfind(|binding| binding.visible_from <= at)
+        } else {
+            bindings.next_back()
+        }
     };
-    let is_bound = |scope: ScopeId, name: &str| current(scope, semantic.scope(scope).bindings_of(name)).is_some();
+    let is_bound = |scope: ScopeId, name: &str| {
+        current(scope, semantic.scope(scope).bindings_of(name)).is_some()
+    };
     let member_path = format!("{module}.{member}");
     chain.iter().enumerate().find_map(|(depth, &scope)| {
         semantic
@@ -84,11 +123,18 @@ fn imported_in_scope<'a>(checker: &Checker<'a>, module: &str, member: &str, at: 
             .filter_map(|(name, ids)| {
                 let binding = current(scope, ids)?;
                 let reference = match &binding.kind {
-                    BindingKind::Import { qualified } if qualified == module => format!("{name}.{member}"),
-                    BindingKind::FromImport { qualified } if *qualified == member_path => name.to_string(),
+                    BindingKind::Import { qualified } if qualified == module => {
+                        format!("{name}.{member}")
+                    }
+                    BindingKind::FromImport { qualified } if *qualified == member_path => {
+                        name.to_string()
+                    }
                     _ => return None,
                 };
-                chain[..depth].iter().all(|inner| !is_bound(*inner, name)).then_some((reference, binding))
+                chain[..depth]
+                    .iter()
+                    .all(|inner| !is_bound(*inner, name))
+                    .then_some((reference, binding))
             })
             .max_by_key(|(_, binding)| binding.range.start())
     })
@@ -96,12 +142,22 @@ fn imported_in_scope<'a>(checker: &Checker<'a>, module: &str, member: &str, at: 
 
 /// The import statement whose alias spans `alias`, and whether it sits in an
 /// `if TYPE_CHECKING:` block.
-fn find_import_statement(body: &[Stmt], alias: TextRange, type_checking: bool) -> Option<(&Stmt, bool)> {
-    let stmt = body.iter().find(|stmt| stmt.range().contains_range(alias))?;
+fn find_import_statement(
+    body: &[Stmt],
+    alias: TextRange,
+    type_checking: bool,
+) -> Option<(&Stmt, bool)> {
+    let stmt = body
+        .iter()
+        .find(|stmt| stmt.range().contains_range(alias))?;
     if matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) {
         return Some((stmt, type_checking));
     }
-    child_bodies(stmt).into_iter().find_map(|(body, in_type_checking)| find_import_statement(body, alias, type_checking || in_type_checking))
+    child_bodies(stmt)
+        .into_iter()
+        .find_map(|(body, in_type_checking)| {
+            find_import_statement(body, alias, type_checking || in_type_checking)
+        })
 }
 
 /// The statement blocks nested in a compound statement, each with whether it is the body of an
@@ -118,7 +174,12 @@ fn child_bodies(stmt: &Stmt) -> Vec<(&[Stmt], bool)> {
                 _ => false,
             };
             std::iter::once((if_stmt.body.as_slice(), type_checking))
-                .chain(if_stmt.elif_else_clauses.iter().map(|clause| plain(&clause.body)))
+                .chain(
+                    if_stmt
+                        .elif_else_clauses
+                        .iter()
+                        .map(|clause| plain(&clause.body)),
+                )
                 .collect()
         }
         Stmt::FunctionDef(function) => vec![plain(&function.body)],
@@ -133,7 +194,11 @@ fn child_bodies(stmt: &Stmt) -> Vec<(&[Stmt], bool)> {
             }))
             .chain([plain(&try_stmt.orelse), plain(&try_stmt.finalbody)])
             .collect(),
-        Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|case| plain(&case.body)).collect(),
+        Stmt::Match(match_stmt) => match_stmt
+            .cases
+            .iter()
+            .map(|case| plain(&case.body))
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -48,7 +48,10 @@ impl ByteSet {
     /// False when [`matches`] is false for `pattern` and every text whose bytes are in this set:
     /// some byte the pattern spells out literally is missing.
     pub(crate) fn may_match(self, pattern: &str) -> bool {
-        pattern.bytes().filter(|byte| !matches!(byte, b'*' | b'?')).all(|byte| self.0 & bit(byte) != 0)
+        pattern
+            .bytes()
+            .filter(|byte| !matches!(byte, b'*' | b'?'))
+            .all(|byte| self.0 & bit(byte) != 0)
     }
 }
 
@@ -86,9 +89,18 @@ mod tests {
 
     #[test]
     fn byte_sets_never_rule_out_a_match() {
-        let cases = [("*API_KEY*", "stripe_api_key"), ("*secret*", "CLIENT_SECRET"), ("v?", "v1"), ("*", ""), ("*é*", "café")];
+        let cases = [
+            ("*API_KEY*", "stripe_api_key"),
+            ("*secret*", "CLIENT_SECRET"),
+            ("v?", "v1"),
+            ("*", ""),
+            ("*é*", "café"),
+        ];
         for (pattern, text) in cases {
-            assert!(matches(pattern, text) && ByteSet::of(text).may_match(pattern), "{pattern} {text}");
+            assert!(
+                matches(pattern, text) && ByteSet::of(text).may_match(pattern),
+                "{pattern} {text}"
+            );
         }
         assert!(!ByteSet::of("username").may_match("*secret*"));
         assert!(!ByteSet::of("apikey").may_match("*api_key*"));

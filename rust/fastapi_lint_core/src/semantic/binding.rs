@@ -11,20 +11,34 @@ pub struct BindingId(pub(crate) u32);
 #[derive(Clone, Debug)]
 pub enum BindingKind<'a> {
     /// `import a.b` binds `a` (qualified `a`); `import a.b as c` binds `c` (qualified `a.b`).
-    Import { qualified: String },
+    Import {
+        qualified: String,
+    },
     /// `from a import b as c` binds `c` (qualified `a.b`); relative imports keep their dots
     /// (`.services.load`) unless the module's own name is known.
-    FromImport { qualified: String },
+    FromImport {
+        qualified: String,
+    },
     /// `x = value`, `(x := value)`, or `x` unpacked from a literal (`x, y = value, other`).
-    Assignment { value: &'a Expr },
+    Assignment {
+        value: &'a Expr,
+    },
     /// `x: T = value` / `x: T`.
-    AnnAssign { annotation: &'a Expr, value: Option<&'a Expr> },
+    AnnAssign {
+        annotation: &'a Expr,
+        value: Option<&'a Expr>,
+    },
     /// A function parameter, with its annotation and default.
-    Parameter { parameter: &'a Parameter, default: Option<&'a Expr> },
+    Parameter {
+        parameter: &'a Parameter,
+        default: Option<&'a Expr>,
+    },
     FunctionDef(&'a StmtFunctionDef),
     ClassDef(&'a StmtClassDef),
     /// `with ctx as x` / `async with ctx as x`.
-    WithItem { context: &'a Expr },
+    WithItem {
+        context: &'a Expr,
+    },
     /// A `global`/`nonlocal` declaration: the name lives in another scope.
     Declaration,
     /// Anything else that binds a name (loop targets, unpacking, `except ... as`, walrus,

@@ -8,7 +8,11 @@ use super::binding::{Binding, BindingId, BindingKind};
 use super::model::{NodeTag, Scope, ScopeId, ScopeKind, SemanticModel};
 
 pub(super) fn collect<'a>(model: &mut SemanticModel<'a>, module: &'a ModModule) {
-    let mut builder = Builder { model, stack: vec![ScopeId::MODULE], statement_end: TextSize::default() };
+    let mut builder = Builder {
+        model,
+        stack: vec![ScopeId::MODULE],
+        statement_end: TextSize::default(),
+    };
     builder.visit_body(&module.body);
 }
 
@@ -24,16 +28,30 @@ impl<'a> Builder<'_, 'a> {
         *self.stack.last().unwrap_or(&ScopeId::MODULE)
     }
 
-    fn bind(&mut self, name: &'a str, kind: BindingKind<'a>, range: TextRange, visible_from: TextSize) {
+    fn bind(
+        &mut self,
+        name: &'a str,
+        kind: BindingKind<'a>,
+        range: TextRange,
+        visible_from: TextSize,
+    ) {
         let scope = self.current();
         let id = BindingId(u32::try_from(self.model.bindings.len()).unwrap_or(u32::MAX));
-        self.model.bindings.push(Binding { name, kind, range, visible_from, scope });
+        self.model.bindings.push(Binding {
+            name,
+            kind,
+            range,
+            visible_from,
+            scope,
+        });
         self.model.scopes[scope.0 as usize].bind(name, id);
     }
 
     fn push_scope(&mut self, kind: ScopeKind<'a>, key: (TextSize, NodeTag)) {
         let id = ScopeId(u32::try_from(self.model.scopes.len()).unwrap_or(u32::MAX));
-        self.model.scopes.push(Scope::new(kind, Some(self.current())));
+        self.model
+            .scopes
+            .push(Scope::new(kind, Some(self.current())));
         self.model.scope_by_node.insert(key, id);
         self.stack.push(id);
     }
@@ -66,8 +84,11 @@ impl<'a> Builder<'_, 'a> {
         match (target, value) {
             (Expr::Name(_), _) => self.bind_target(target, Some(BindingKind::Assignment { value })),
             (
-                Expr::Tuple(ast::ExprTuple { elts: targets, .. }) | Expr::List(ast::ExprList { elts: targets, .. }),
-                Expr::Tuple(ast::ExprTuple { elts: values, .. }) | Expr::List(ast::ExprList { elts: values, .. }) | Expr::Set(ast::ExprSet { elts: values, .. }),
+                Expr::Tuple(ast::ExprTuple { elts: targets, .. })
+                | Expr::List(ast::ExprList { elts: targets, .. }),
+                Expr::Tuple(ast::ExprTuple { elts: values, .. })
+                | Expr::List(ast::ExprList { elts: values, .. })
+                | Expr::Set(ast::ExprSet { elts: values, .. }),
             ) if targets.len() == values.len() && !targets.iter().any(Expr::is_starred_expr) => {
                 for (target, value) in targets.iter().zip(values) {
                     self.bind_assignment(target, value);
@@ -82,13 +103,27 @@ impl<'a> Builder<'_, 'a> {
             let parameter = &param.parameter;
             self.bind(
                 parameter.name.id.as_str(),
-                BindingKind::Parameter { parameter, default: param.default.as_deref() },
+                BindingKind::Parameter {
+                    parameter,
+                    default: param.default.as_deref(),
+                },
                 parameter.name.range,
                 visible_from,
             );
         }
-        for parameter in [parameters.vararg.as_deref(), parameters.kwarg.as_deref()].into_iter().flatten() {
-            self.bind(parameter.name.id.as_str(), BindingKind::Parameter { parameter, default: None }, parameter.name.range, visible_from);
+        for parameter in [parameters.vararg.as_deref(), parameters.kwarg.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            self.bind(
+                parameter.name.id.as_str(),
+                BindingKind::Parameter {
+                    parameter,
+                    default: None,
+                },
+                parameter.name.range,
+                visible_from,
+            );
         }
     }
 
@@ -101,19 +136,30 @@ impl<'a> Builder<'_, 'a> {
                 self.visit_expr(annotation);
             }
         }
-        for parameter in [parameters.vararg.as_deref(), parameters.kwarg.as_deref()].into_iter().flatten() {
+        for parameter in [parameters.vararg.as_deref(), parameters.kwarg.as_deref()]
+            .into_iter()
+            .flatten()
+        {
             if let Some(annotation) = &parameter.annotation {
                 self.visit_expr(annotation);
             }
         }
     }
 
-    fn visit_comprehension_expr(&mut self, expr: &'a Expr, generators: &'a [ast::Comprehension], elements: &[&'a Expr]) {
+    fn visit_comprehension_expr(
+        &mut self,
+        expr: &'a Expr,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
+    ) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
             self.visit_expr(&first.iter);
         }
-        self.push_scope(ScopeKind::Comprehension, (expr.start(), NodeTag::Comprehension));
+        self.push_scope(
+            ScopeKind::Comprehension,
+            (expr.start(), NodeTag::Comprehension),
+        );
         let saved = std::mem::replace(&mut self.statement_end, expr.start());
         for (i, generator) in generators.iter().enumerate() {
             if i > 0 {
@@ -145,8 +191,16 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                 if let Some(returns) = &function.returns {
                     self.visit_expr(returns);
                 }
-                self.bind(function.name.id.as_str(), BindingKind::FunctionDef(function), function.name.range, stmt.end());
-                self.push_scope(ScopeKind::Function(function), (function.start(), NodeTag::Function));
+                self.bind(
+                    function.name.id.as_str(),
+                    BindingKind::FunctionDef(function),
+                    function.name.range,
+                    stmt.end(),
+                );
+                self.push_scope(
+                    ScopeKind::Function(function),
+                    (function.start(), NodeTag::Function),
+                );
                 self.bind_parameters(&function.parameters, function.start());
                 self.visit_body(&function.body);
                 self.pop_scope();
@@ -161,31 +215,64 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                 self.push_scope(ScopeKind::Class(class), (class.start(), NodeTag::Class));
                 self.visit_body(&class.body);
                 self.pop_scope();
-                self.bind(class.name.id.as_str(), BindingKind::ClassDef(class), class.name.range, stmt.end());
+                self.bind(
+                    class.name.id.as_str(),
+                    BindingKind::ClassDef(class),
+                    class.name.range,
+                    stmt.end(),
+                );
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let full = alias.name.id.as_str();
                     match &alias.asname {
-                        Some(asname) => self.bind(asname.id.as_str(), BindingKind::Import { qualified: full.to_string() }, alias.range, stmt.end()),
+                        Some(asname) => self.bind(
+                            asname.id.as_str(),
+                            BindingKind::Import {
+                                qualified: full.to_string(),
+                            },
+                            alias.range,
+                            stmt.end(),
+                        ),
                         None => {
                             let top = full.split('.').next().unwrap_or(full);
-                            self.bind(top, BindingKind::Import { qualified: top.to_string() }, alias.range, stmt.end());
+                            self.bind(
+                                top,
+                                BindingKind::Import {
+                                    qualified: top.to_string(),
+                                },
+                                alias.range,
+                                stmt.end(),
+                            );
                         }
                     }
                 }
             }
             Stmt::ImportFrom(import) => {
-                let module = self.model.absolute_module(import.level, import.module.as_ref().map(|m| m.id.as_str()));
+                let module = self
+                    .model
+                    .absolute_module(import.level, import.module.as_ref().map(|m| m.id.as_str()));
                 for alias in &import.names {
                     let name = alias.name.id.as_str();
                     if name == "*" {
                         continue;
                     }
                     // `concat`, not `format!`: this runs for every imported name of every file.
-                    let qualified = if module.is_empty() || module.ends_with('.') { [module.as_str(), name].concat() } else { [module.as_str(), ".", name].concat() };
-                    let bound = alias.asname.as_ref().map_or(name, |asname| asname.id.as_str());
-                    self.bind(bound, BindingKind::FromImport { qualified }, alias.range, stmt.end());
+                    let qualified = if module.is_empty() || module.ends_with('.') {
+                        [module.as_str(), name].concat()
+                    } else {
+                        [module.as_str(), ".", name].concat()
+                    };
+                    let bound = alias
+                        .asname
+                        .as_ref()
+                        .map_or(name, |asname| asname.id.as_str());
+                    self.bind(
+                        bound,
+                        BindingKind::FromImport { qualified },
+                        alias.range,
+                        stmt.end(),
+                    );
                 }
             }
             Stmt::Assign(assign) => {
@@ -199,7 +286,10 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                     self.visit_expr(value);
                 }
                 self.visit_expr(&assign.annotation);
-                let kind = BindingKind::AnnAssign { annotation: &assign.annotation, value: assign.value.as_deref() };
+                let kind = BindingKind::AnnAssign {
+                    annotation: &assign.annotation,
+                    value: assign.value.as_deref(),
+                };
                 // A bare `x: int` in a function declares a local but binds nothing at run time;
                 // it still shadows outer names for the rest of the function, which is what we want.
                 self.bind_target(&assign.target, Some(kind));
@@ -224,17 +314,31 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                     self.visit_expr(&item.context_expr);
                     if let Some(vars) = &item.optional_vars {
                         self.statement_end = vars.end();
-                        let single = matches!(vars.as_ref(), Expr::Name(_)).then_some(BindingKind::WithItem { context: &item.context_expr });
+                        let single = matches!(vars.as_ref(), Expr::Name(_)).then_some(
+                            BindingKind::WithItem {
+                                context: &item.context_expr,
+                            },
+                        );
                         self.bind_target(vars, single);
                     }
                 }
                 self.visit_body(&with.body);
             }
-            Stmt::Global(ast::StmtGlobal { names, .. }) | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+            Stmt::Global(ast::StmtGlobal { names, .. })
+            | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
                 for name in names {
-                    self.bind(name.id.as_str(), BindingKind::Declaration, name.range, stmt.start());
+                    self.bind(
+                        name.id.as_str(),
+                        BindingKind::Declaration,
+                        name.range,
+                        stmt.start(),
+                    );
                     let scope = self.current();
-                    self.model.declaring_scopes.entry(name.id.as_str()).or_default().push(scope);
+                    self.model
+                        .declaring_scopes
+                        .entry(name.id.as_str())
+                        .or_default()
+                        .push(scope);
                 }
             }
             _ => visitor::walk_stmt(self, stmt),
@@ -255,17 +359,35 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                 self.visit_expr(&lambda.body);
                 self.pop_scope();
             }
-            Expr::ListComp(comp) => self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt]),
-            Expr::SetComp(comp) => self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt]),
-            Expr::Generator(comp) => self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt]),
+            Expr::ListComp(comp) => {
+                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt])
+            }
+            Expr::SetComp(comp) => {
+                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt])
+            }
+            Expr::Generator(comp) => {
+                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt])
+            }
             Expr::DictComp(comp) => {
-                let elements: Vec<&Expr> = comp.key.as_deref().into_iter().chain([comp.value.as_ref()]).collect();
+                let elements: Vec<&Expr> = comp
+                    .key
+                    .as_deref()
+                    .into_iter()
+                    .chain([comp.value.as_ref()])
+                    .collect();
                 self.visit_comprehension_expr(expr, &comp.generators, &elements);
             }
             Expr::Named(named) => {
                 self.visit_expr(&named.value);
                 if let Expr::Name(name) = named.target.as_ref() {
-                    self.bind(name.id.as_str(), BindingKind::Assignment { value: &named.value }, name.range, named.end());
+                    self.bind(
+                        name.id.as_str(),
+                        BindingKind::Assignment {
+                            value: &named.value,
+                        },
+                        name.range,
+                        named.end(),
+                    );
                 }
             }
             Expr::Call(call) => {
@@ -273,7 +395,12 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                 visitor::walk_expr(self, expr);
             }
             Expr::Name(name) if name.ctx == ExprContext::Store => {
-                self.bind(name.id.as_str(), BindingKind::Other, name.range, self.statement_end);
+                self.bind(
+                    name.id.as_str(),
+                    BindingKind::Other,
+                    name.range,
+                    self.statement_end,
+                );
             }
             _ => visitor::walk_expr(self, expr),
         }

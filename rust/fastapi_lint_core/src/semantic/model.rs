@@ -47,7 +47,11 @@ fn name_hash(name: &str) -> u64 {
 
 impl<'a> Scope<'a> {
     pub(crate) fn new(kind: ScopeKind<'a>, parent: Option<ScopeId>) -> Self {
-        Self { kind, parent, bindings: HashTable::new() }
+        Self {
+            kind,
+            parent,
+            bindings: HashTable::new(),
+        }
     }
 
     /// Bindings of `name` in this scope, in source order.
@@ -57,16 +61,24 @@ impl<'a> Scope<'a> {
 
     /// [`Self::bindings_of`] with the name's [`name_hash`] already computed.
     fn bindings_hashed(&self, name: &str, hash: u64) -> &[BindingId] {
-        self.bindings.find(hash, |(key, _)| *key == name).map_or(&[], |(_, ids)| ids.as_slice())
+        self.bindings
+            .find(hash, |(key, _)| *key == name)
+            .map_or(&[], |(_, ids)| ids.as_slice())
     }
 
     /// Every name bound in this scope, with its bindings in source order.
     pub(crate) fn names(&self) -> impl Iterator<Item = (&'a str, &[BindingId])> {
-        self.bindings.iter().map(|(name, ids)| (*name, ids.as_slice()))
+        self.bindings
+            .iter()
+            .map(|(name, ids)| (*name, ids.as_slice()))
     }
 
     pub(crate) fn bind(&mut self, name: &'a str, id: BindingId) {
-        match self.bindings.entry(name_hash(name), |(key, _)| *key == name, |(key, _)| name_hash(key)) {
+        match self.bindings.entry(
+            name_hash(name),
+            |(key, _)| *key == name,
+            |(key, _)| name_hash(key),
+        ) {
             Entry::Occupied(mut entry) => entry.get_mut().1.push(id),
             Entry::Vacant(entry) => {
                 entry.insert((name, SmallVec::from_elem(id, 1)));
@@ -120,14 +132,27 @@ impl<'a> SemanticModel<'a> {
             callee_names: FxHashMap::default(),
         };
         builder::collect(&mut model, module);
-        model.callee_names = model.calls.iter().map(|(call, scope)| (address(call), model.qualified_name(&call.func, *scope).map(String::into_boxed_str))).collect();
+        model.callee_names = model
+            .calls
+            .iter()
+            .map(|(call, scope)| {
+                (
+                    address(call),
+                    model
+                        .qualified_name(&call.func, *scope)
+                        .map(String::into_boxed_str),
+                )
+            })
+            .collect();
         model
     }
 
     /// The qualified name of a call's callee, as [`Self::qualified_name`] gives it in the
     /// call's scope; `None` also for a call that is not part of this module.
     pub fn callee_name(&self, call: &ast::ExprCall) -> Option<&str> {
-        self.callee_names.get(&address(call)).and_then(Option::as_deref)
+        self.callee_names
+            .get(&address(call))
+            .and_then(Option::as_deref)
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
@@ -154,27 +179,40 @@ impl<'a> SemanticModel<'a> {
 
     /// The scope a function definition opens.
     pub fn function_scope(&self, function: &ast::StmtFunctionDef) -> Option<ScopeId> {
-        self.scope_by_node.get(&(function.start(), NodeTag::Function)).copied()
+        self.scope_by_node
+            .get(&(function.start(), NodeTag::Function))
+            .copied()
     }
 
     pub fn class_scope(&self, class: &ast::StmtClassDef) -> Option<ScopeId> {
-        self.scope_by_node.get(&(class.start(), NodeTag::Class)).copied()
+        self.scope_by_node
+            .get(&(class.start(), NodeTag::Class))
+            .copied()
     }
 
     pub fn lambda_scope(&self, lambda: &ast::ExprLambda) -> Option<ScopeId> {
-        self.scope_by_node.get(&(lambda.start(), NodeTag::Lambda)).copied()
+        self.scope_by_node
+            .get(&(lambda.start(), NodeTag::Lambda))
+            .copied()
     }
 
     /// The scope of a comprehension (list/set/dict/generator), keyed by the expression's start.
     pub fn comprehension_scope(&self, expr: &Expr) -> Option<ScopeId> {
-        self.scope_by_node.get(&(expr.start(), NodeTag::Comprehension)).copied()
+        self.scope_by_node
+            .get(&(expr.start(), NodeTag::Comprehension))
+            .copied()
     }
 
     /// The binding `name` refers to when read at `offset` in `scope`, following Python's rules:
     /// class scopes are skipped from nested scopes; in the reading scope only bindings made
     /// before `offset` count; enclosing scopes are seen as they end up (function bodies run
     /// after the module has been executed); `global`/`nonlocal` jump scopes.
-    pub fn resolve_name(&self, name: &str, scope: ScopeId, offset: TextSize) -> Option<&Binding<'a>> {
+    pub fn resolve_name(
+        &self,
+        name: &str,
+        scope: ScopeId,
+        offset: TextSize,
+    ) -> Option<&Binding<'a>> {
         let hash = name_hash(name);
         let mut current = Some(scope);
         let mut reading_scope = true;
@@ -184,7 +222,9 @@ impl<'a> SemanticModel<'a> {
             if !skip {
                 let ids = scope_ref.bindings_hashed(name, hash);
                 let chosen = if reading_scope {
-                    ids.iter().rev().find(|b| self.binding(**b).visible_from <= offset)
+                    ids.iter()
+                        .rev()
+                        .find(|b| self.binding(**b).visible_from <= offset)
                 } else {
                     ids.last()
                 };
@@ -195,7 +235,10 @@ impl<'a> SemanticModel<'a> {
                     }
                     return Some(binding);
                 }
-                if reading_scope && !ids.is_empty() && matches!(scope_ref.kind, ScopeKind::Function(_)) {
+                if reading_scope
+                    && !ids.is_empty()
+                    && matches!(scope_ref.kind, ScopeKind::Function(_))
+                {
                     // Bound later in the same function: a local read before assignment.
                     return None;
                 }
@@ -212,7 +255,12 @@ impl<'a> SemanticModel<'a> {
         let mut current = self.scope(from).parent;
         while let Some(id) = current {
             let scope = self.scope(id);
-            if let Some(last) = scope.bindings_of(name).iter().rev().find(|b| !matches!(self.binding(**b).kind, BindingKind::Declaration)) {
+            if let Some(last) = scope
+                .bindings_of(name)
+                .iter()
+                .rev()
+                .find(|b| !matches!(self.binding(**b).kind, BindingKind::Declaration))
+            {
                 return Some(self.binding(*last));
             }
             current = scope.parent;
@@ -235,7 +283,9 @@ impl<'a> SemanticModel<'a> {
         let id = name.id.as_str();
         let (prefix, base) = match self.resolve_name(id, scope, name.start()) {
             Some(binding) => match &binding.kind {
-                BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => ("", qualified.as_str()),
+                BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => {
+                    ("", qualified.as_str())
+                }
                 _ => return None,
             },
             None if is_python_builtin(id, 14, false) => ("builtins.", id),
@@ -250,7 +300,8 @@ impl<'a> SemanticModel<'a> {
 
     /// Like [`Self::qualified_name`], then tests membership in a list of dotted names.
     pub fn resolves_to(&self, expr: &Expr, scope: ScopeId, candidates: &[&str]) -> bool {
-        self.qualified_name(expr, scope).is_some_and(|name| candidates.contains(&name.as_str()))
+        self.qualified_name(expr, scope)
+            .is_some_and(|name| candidates.contains(&name.as_str()))
     }
 
     /// The binding a plain name refers to (for `Depends(get_db)`, `add_task(send_email)` …).
@@ -269,19 +320,26 @@ impl<'a> SemanticModel<'a> {
                 let binding = self.binding_of_name(expr, scope)?;
                 let binding_scope = binding.scope;
                 match &binding.kind {
-                    BindingKind::Assignment { value: Expr::Call(call) } | BindingKind::WithItem { context: Expr::Call(call) } => {
-                        self.qualified_name(&call.func, binding_scope)
+                    BindingKind::Assignment {
+                        value: Expr::Call(call),
                     }
+                    | BindingKind::WithItem {
+                        context: Expr::Call(call),
+                    } => self.qualified_name(&call.func, binding_scope),
                     BindingKind::AnnAssign { annotation, value } => self
                         .annotation_type(annotation, binding_scope)
                         .or_else(|| match value {
-                            Some(Expr::Call(call)) => self.qualified_name(&call.func, binding_scope),
+                            Some(Expr::Call(call)) => {
+                                self.qualified_name(&call.func, binding_scope)
+                            }
                             _ => None,
                         }),
                     BindingKind::Parameter { parameter, .. } => {
                         // Annotations of a parameter are evaluated in the enclosing scope.
                         let outer = self.scope(binding_scope).parent.unwrap_or(ScopeId::MODULE);
-                        parameter.annotation().and_then(|annotation| self.annotation_type(annotation, outer))
+                        parameter
+                            .annotation()
+                            .and_then(|annotation| self.annotation_type(annotation, outer))
                     }
                     _ => None,
                 }
@@ -293,7 +351,8 @@ impl<'a> SemanticModel<'a> {
     /// The qualified type of an annotation, seeing through `Annotated[T, ...]`, `Optional[T]`
     /// and `T | None`.
     pub fn annotation_type(&self, annotation: &Expr, scope: ScopeId) -> Option<String> {
-        let inner = super::typing::unwrap_annotation(annotation, |e| self.qualified_name(e, scope))?;
+        let inner =
+            super::typing::unwrap_annotation(annotation, |e| self.qualified_name(e, scope))?;
         self.qualified_name(inner, scope)
     }
 
@@ -328,7 +387,10 @@ impl<'a> SemanticModel<'a> {
     pub fn imports_module(&self, module: &str) -> bool {
         self.bindings.iter().any(|binding| match &binding.kind {
             BindingKind::Import { qualified } | BindingKind::FromImport { qualified } => {
-                qualified == module || qualified.strip_prefix(module).is_some_and(|rest| rest.starts_with('.'))
+                qualified == module
+                    || qualified
+                        .strip_prefix(module)
+                        .is_some_and(|rest| rest.starts_with('.'))
             }
             _ => false,
         })
@@ -343,7 +405,10 @@ impl<'a> SemanticModel<'a> {
     }
 
     pub fn bindings(&self) -> impl ExactSizeIterator<Item = (BindingId, &Binding<'a>)> {
-        self.bindings.iter().enumerate().map(|(i, b)| (BindingId(u32::try_from(i).unwrap_or(u32::MAX)), b))
+        self.bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (BindingId(u32::try_from(i).unwrap_or(u32::MAX)), b))
     }
 
     /// Resolves a relative import (`level` dots, then `module`) against this module's path.

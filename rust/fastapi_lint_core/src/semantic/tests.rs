@@ -17,7 +17,11 @@ fn callee_names_in(source: &str, module_path: Option<&str>) -> Vec<Option<String
     let module: &ModModule = parsed.syntax();
     let path = module_path.map(|p| p.split('.').map(str::to_string).collect());
     let semantic = SemanticModel::build(module, path);
-    semantic.calls().iter().map(|(call, scope)| semantic.qualified_name(&call.func, *scope)).collect()
+    semantic
+        .calls()
+        .iter()
+        .map(|(call, scope)| semantic.qualified_name(&call.func, *scope))
+        .collect()
 }
 
 #[test]
@@ -34,7 +38,12 @@ ur.urlopen('x')
 ";
     assert_eq!(
         callee_names(source),
-        vec![Some("time.sleep".into()), Some("time.sleep".into()), Some("os.path.join".into()), Some("urllib.request.urlopen".into())]
+        vec![
+            Some("time.sleep".into()),
+            Some("time.sleep".into()),
+            Some("os.path.join".into()),
+            Some("urllib.request.urlopen".into())
+        ]
     );
 }
 
@@ -50,7 +59,10 @@ def open(x): ...
 open('d')
 ";
     // Inside `f`, the module's later `def open` is what the name holds when `f` runs.
-    assert_eq!(callee_names(source), vec![Some("builtins.open".into()), None, None, None]);
+    assert_eq!(
+        callee_names(source),
+        vec![Some("builtins.open".into()), None, None, None]
+    );
 }
 
 #[test]
@@ -62,7 +74,10 @@ async def other():
     import requests
     requests.get('y')
 ";
-    assert_eq!(callee_names(source), vec![None, Some("requests.get".into())]);
+    assert_eq!(
+        callee_names(source),
+        vec![None, Some("requests.get".into())]
+    );
 }
 
 #[test]
@@ -73,7 +88,10 @@ requests.get('a')
 requests = None
 requests.get('b')
 ";
-    assert_eq!(callee_names(source), vec![Some("requests.get".into()), None]);
+    assert_eq!(
+        callee_names(source),
+        vec![Some("requests.get".into()), None]
+    );
 }
 
 #[test]
@@ -98,9 +116,18 @@ util.run()
 ";
     assert_eq!(
         callee_names_in(source, Some("app.api.routes")),
-        vec![Some("app.api.services.load".into()), Some("app.core.util.run".into())]
+        vec![
+            Some("app.api.services.load".into()),
+            Some("app.core.util.run".into())
+        ]
     );
-    assert_eq!(callee_names(source), vec![Some(".services.load".into()), Some("..core.util.run".into())]);
+    assert_eq!(
+        callee_names(source),
+        vec![
+            Some(".services.load".into()),
+            Some("..core.util.run".into())
+        ]
+    );
 }
 
 #[test]
@@ -162,7 +189,10 @@ import time
 [time.sleep(x) for time in range(3)]
 (lambda time: time.sleep(1))
 ";
-    assert_eq!(callee_names(source), vec![Some("builtins.range".into()), None, None]);
+    assert_eq!(
+        callee_names(source),
+        vec![Some("builtins.range".into()), None, None]
+    );
 }
 
 /// Counts call expressions independently of the model, to check none is missed or repeated.
@@ -201,7 +231,15 @@ class Unknown(mystery): ...
     let parsed = parse_module(source).expect("parses");
     let semantic = SemanticModel::build(parsed.syntax(), None);
     let ancestors = |name: &str| {
-        let class = parsed.syntax().body.iter().find_map(|stmt| stmt.as_class_def_stmt().filter(|class| class.name.as_str() == name)).unwrap();
+        let class = parsed
+            .syntax()
+            .body
+            .iter()
+            .find_map(|stmt| {
+                stmt.as_class_def_stmt()
+                    .filter(|class| class.name.as_str() == name)
+            })
+            .unwrap();
         let mut found = semantic.external_ancestors(class, super::ScopeId::MODULE);
         found.sort();
         found

@@ -8,8 +8,8 @@ use rustc_hash::FxHashMap;
 use super::BlockingOptions;
 use super::resource::{self, Resource};
 use crate::checker::Checker;
-use crate::rules::extra_calls;
 use crate::registry::Rule;
+use crate::rules::extra_calls;
 
 /// A call found to block the event loop.
 #[derive(Debug, PartialEq, Eq)]
@@ -31,7 +31,11 @@ struct FunctionGroup {
 }
 
 const FUNCTION_GROUPS: &[FunctionGroup] = &[
-    FunctionGroup { rule: Rule::BlockingSleepInAsync, alternative: "`await asyncio.sleep(...)`", names: &["time.sleep"] },
+    FunctionGroup {
+        rule: Rule::BlockingSleepInAsync,
+        alternative: "`await asyncio.sleep(...)`",
+        names: &["time.sleep"],
+    },
     FunctionGroup {
         rule: Rule::BlockingHttpInAsync,
         alternative: "`httpx.AsyncClient`",
@@ -66,7 +70,11 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
             "urllib3.request",
         ],
     },
-    FunctionGroup { rule: Rule::BlockingFileIoInAsync, alternative: "`aiofiles.open` or `anyio.open_file`", names: &["builtins.open", "io.open", "codecs.open"] },
+    FunctionGroup {
+        rule: Rule::BlockingFileIoInAsync,
+        alternative: "`aiofiles.open` or `anyio.open_file`",
+        names: &["builtins.open", "io.open", "codecs.open"],
+    },
     FunctionGroup {
         rule: Rule::BlockingFileIoInAsync,
         alternative: "`await run_in_threadpool(...)` or `anyio.Path`",
@@ -118,7 +126,11 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
             "os.waitpid",
         ],
     },
-    FunctionGroup { rule: Rule::BlockingSubprocessInAsync, alternative: "`asyncio.create_subprocess_shell`", names: &["os.system", "os.popen"] },
+    FunctionGroup {
+        rule: Rule::BlockingSubprocessInAsync,
+        alternative: "`asyncio.create_subprocess_shell`",
+        names: &["os.system", "os.popen"],
+    },
 ];
 
 /// The generic replacement for calls a project declares blocking.
@@ -134,7 +146,13 @@ const fn configured_alternative(rule: Rule) -> &'static str {
 /// [`FUNCTION_GROUPS`] by name: asked for every call, one lookup instead of a scan. Built from
 /// the last group to the first, so a name listed twice belongs to its first group.
 static FUNCTION_BY_NAME: LazyLock<FxHashMap<&'static str, &'static FunctionGroup>> =
-    LazyLock::new(|| FUNCTION_GROUPS.iter().rev().flat_map(|group| group.names.iter().map(move |name| (*name, group))).collect());
+    LazyLock::new(|| {
+        FUNCTION_GROUPS
+            .iter()
+            .rev()
+            .flat_map(|group| group.names.iter().map(move |name| (*name, group)))
+            .collect()
+    });
 
 /// What the call blocks on, if anything: a known function, a blocking construction, a method on
 /// a known resource, or a call the project configured.
@@ -144,15 +162,27 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
     let qualified = checker.callee_name(call);
     if let Some(qualified) = qualified {
         if let Some(group) = FUNCTION_BY_NAME.get(qualified) {
-            return Some(BlockingCall { rule: group.rule, what: code(qualified), phrase: None, alternative: group.alternative });
+            return Some(BlockingCall {
+                rule: group.rule,
+                what: code(qualified),
+                phrase: None,
+                alternative: group.alternative,
+            });
         }
         if let Some((resource, true)) = resource::constructed_by(semantic, qualified, call, scope) {
-            return Some(BlockingCall { rule: resource.rule(), what: code(qualified), phrase: resource.phrase(), alternative: resource.alternative() });
+            return Some(BlockingCall {
+                rule: resource.rule(),
+                what: code(qualified),
+                phrase: resource.phrase(),
+                alternative: resource.alternative(),
+            });
         }
     }
     if let Expr::Attribute(method) = call.func.as_ref() {
         let name = method.attr.as_str();
-        if let Some(resource) = resource::resource_of(semantic, &method.value, scope).filter(|resource| resource.blocks(name)) {
+        if let Some(resource) = resource::resource_of(semantic, &method.value, scope)
+            .filter(|resource| resource.blocks(name))
+        {
             return Some(on_resource(resource, name));
         }
     }
@@ -163,7 +193,12 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
     }
     extra_calls::names_of(checker, call, qualified.map(ToString::to_string)).find_map(|name| {
         let rule = options.rule_for(&name)?;
-        Some(BlockingCall { rule, what: code(&name), phrase: None, alternative: configured_alternative(rule) })
+        Some(BlockingCall {
+            rule,
+            what: code(&name),
+            phrase: None,
+            alternative: configured_alternative(rule),
+        })
     })
 }
 
@@ -178,7 +213,10 @@ fn on_resource(resource: Resource, method: &str) -> BlockingCall {
 
 /// A qualified name as the user writes it: builtins lose their module.
 fn code(qualified: &str) -> String {
-    format!("`{}`", qualified.strip_prefix("builtins.").unwrap_or(qualified))
+    format!(
+        "`{}`",
+        qualified.strip_prefix("builtins.").unwrap_or(qualified)
+    )
 }
 
 impl BlockingOptions {
@@ -188,16 +226,24 @@ impl BlockingOptions {
             (Rule::BlockingHttpInAsync, &self.extra_http_calls),
             (Rule::BlockingFileIoInAsync, &self.extra_file_calls),
             (Rule::BlockingDbInAsync, &self.extra_db_calls),
-            (Rule::BlockingSubprocessInAsync, &self.extra_subprocess_calls),
+            (
+                Rule::BlockingSubprocessInAsync,
+                &self.extra_subprocess_calls,
+            ),
         ]
     }
 
     fn has_extra_calls(&self) -> bool {
-        self.extra_calls().iter().any(|(_, entries)| !entries.is_empty())
+        self.extra_calls()
+            .iter()
+            .any(|(_, entries)| !entries.is_empty())
     }
 
     /// The rule a configured extra call belongs to.
     fn rule_for(&self, qualified: &str) -> Option<Rule> {
-        self.extra_calls().into_iter().find(|(_, entries)| extra_calls::any_matches(entries, qualified)).map(|(rule, _)| rule)
+        self.extra_calls()
+            .into_iter()
+            .find(|(_, entries)| extra_calls::any_matches(entries, qualified))
+            .map(|(rule, _)| rule)
     }
 }

@@ -78,6 +78,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("blocking/FAPI104.py", LinterSettings::for_rules([Rule::BlockingDbInAsync]));
+        assert_fixture!(
+            "blocking/FAPI104.py",
+            LinterSettings::for_rules([Rule::BlockingDbInAsync])
+        );
     }
 }

@@ -68,6 +68,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("blocking/FAPI103.py", LinterSettings::for_rules([Rule::BlockingFileIoInAsync]));
+        assert_fixture!(
+            "blocking/FAPI103.py",
+            LinterSettings::for_rules([Rule::BlockingFileIoInAsync])
+        );
     }
 }

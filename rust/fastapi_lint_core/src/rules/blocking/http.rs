@@ -68,6 +68,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("blocking/FAPI102.py", LinterSettings::for_rules([Rule::BlockingHttpInAsync]));
+        assert_fixture!(
+            "blocking/FAPI102.py",
+            LinterSettings::for_rules([Rule::BlockingHttpInAsync])
+        );
     }
 }

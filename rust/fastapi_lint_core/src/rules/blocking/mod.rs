@@ -51,20 +51,32 @@ pub struct BlockingOptions {
 }
 
 pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(function) = checker.enclosing_async_function() else { return };
+    let Some(function) = checker.enclosing_async_function() else {
+        return;
+    };
     if checker.is_enabled(Rule::SyncPrimitiveInAsync) {
         sync_primitive::check_call(checker, call, function);
     }
     if checker.is_awaited(call) {
         return;
     }
-    let Some(blocking) = catalogue::classify(checker, call) else { return };
+    let Some(blocking) = catalogue::classify(checker, call) else {
+        return;
+    };
     if !checker.is_enabled(blocking.rule) {
         return;
     }
     let role = checker.fastapi().roles(function).primary();
-    let diagnostic = Diagnostic::new(blocking.rule, message(&blocking, function, role), call.func.range());
-    let diagnostic = if blocking.rule == Rule::BlockingSleepInAsync { sleep::with_fix(checker, call, function, diagnostic) } else { diagnostic };
+    let diagnostic = Diagnostic::new(
+        blocking.rule,
+        message(&blocking, function, role),
+        call.func.range(),
+    );
+    let diagnostic = if blocking.rule == Rule::BlockingSleepInAsync {
+        sleep::with_fix(checker, call, function, diagnostic)
+    } else {
+        diagnostic
+    };
     checker.report(diagnostic);
 }
 
@@ -77,28 +89,53 @@ pub(crate) fn blocking_call(checker: &Checker, call: &ast::ExprCall) -> Option<(
 /// Called for every statement when a rule of this family is enabled: `with lock:` waits too.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     if let Stmt::With(with) = stmt
-        && let Some(function) = checker.enclosing_async_function().filter(|_| checker.is_enabled(Rule::SyncPrimitiveInAsync))
+        && let Some(function) = checker
+            .enclosing_async_function()
+            .filter(|_| checker.is_enabled(Rule::SyncPrimitiveInAsync))
     {
         sync_primitive::check_with(checker, with, function);
     }
 }
 
 /// Reports a blocking call classified outside the catalogue (FAPI107), at `range`.
-fn report(checker: &mut Checker, blocking: &catalogue::BlockingCall, range: TextRange, function: &ast::StmtFunctionDef) {
+fn report(
+    checker: &mut Checker,
+    blocking: &catalogue::BlockingCall,
+    range: TextRange,
+    function: &ast::StmtFunctionDef,
+) {
     let role = checker.fastapi().roles(function).primary();
-    checker.report(Diagnostic::new(blocking.rule, message(blocking, function, role), range));
+    checker.report(Diagnostic::new(
+        blocking.rule,
+        message(blocking, function, role),
+        range,
+    ));
 }
 
 /// ``Blocking HTTP call `requests.get` in async route `get_user` stalls the event loop; use
 /// `httpx.AsyncClient`, or make the route a plain `def` ``.
-fn message(blocking: &catalogue::BlockingCall, function: &ast::StmtFunctionDef, role: Option<FunctionRole>) -> String {
-    let phrase = blocking.phrase.or_else(|| default_phrase(blocking.rule)).map(|phrase| format!("{phrase} ")).unwrap_or_default();
+fn message(
+    blocking: &catalogue::BlockingCall,
+    function: &ast::StmtFunctionDef,
+    role: Option<FunctionRole>,
+) -> String {
+    let phrase = blocking
+        .phrase
+        .or_else(|| default_phrase(blocking.rule))
+        .map(|phrase| format!("{phrase} "))
+        .unwrap_or_default();
     let context = context(function, role);
     let tail = match role {
-        Some(role) if runs_sync_in_threadpool(role) => format!(", or make the {role} a plain `def`"),
+        Some(role) if runs_sync_in_threadpool(role) => {
+            format!(", or make the {role} a plain `def`")
+        }
         _ => String::new(),
     };
-    format!("Blocking {phrase}{what} in {context} stalls the event loop; use {alternative}{tail}", what = blocking.what, alternative = blocking.alternative)
+    format!(
+        "Blocking {phrase}{what} in {context} stalls the event loop; use {alternative}{tail}",
+        what = blocking.what,
+        alternative = blocking.alternative
+    )
 }
 
 /// How a message names the function: "async route `get_user`", "async function `helper`".
@@ -125,7 +162,13 @@ const fn default_phrase(rule: Rule) -> Option<&'static str> {
 /// dropping `async` is a fix. Middleware, lifespans, websocket routes and startup handlers
 /// must stay async or would run on the event loop anyway.
 pub(crate) const fn runs_sync_in_threadpool(role: FunctionRole) -> bool {
-    matches!(role, FunctionRole::Route | FunctionRole::Dependency | FunctionRole::BackgroundTask | FunctionRole::ExceptionHandler)
+    matches!(
+        role,
+        FunctionRole::Route
+            | FunctionRole::Dependency
+            | FunctionRole::BackgroundTask
+            | FunctionRole::ExceptionHandler
+    )
 }
 
 #[cfg(test)]
@@ -154,7 +197,10 @@ def sync_handler():
 "#;
 
     fn render(options: BlockingOptions) -> String {
-        let settings = LinterSettings { blocking: std::sync::Arc::new(options), ..LinterSettings::for_rules(super::RULES.iter().copied()) };
+        let settings = LinterSettings {
+            blocking: std::sync::Arc::new(options),
+            ..LinterSettings::for_rules(super::RULES.iter().copied())
+        };
         render_source(SOURCE, None, "test.py", &settings)
     }
 
@@ -190,9 +236,15 @@ def sync_handler():
     #[test]
     fn disabled_rules_stay_silent() {
         let settings = LinterSettings {
-            blocking: std::sync::Arc::new(BlockingOptions { extra_http_calls: vec!["mylib.fetch".to_string()], ..BlockingOptions::default() }),
+            blocking: std::sync::Arc::new(BlockingOptions {
+                extra_http_calls: vec!["mylib.fetch".to_string()],
+                ..BlockingOptions::default()
+            }),
             ..LinterSettings::for_rules([Rule::BlockingSleepInAsync])
         };
-        assert_eq!(render_source(SOURCE, None, "test.py", &settings), "(no findings)\n");
+        assert_eq!(
+            render_source(SOURCE, None, "test.py", &settings),
+            "(no findings)\n"
+        );
     }
 }

@@ -45,7 +45,10 @@ impl Driver {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[expect(clippy::enum_variant_names, reason = "`BotoResource` is what boto3 calls a service resource")]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "`BotoResource` is what boto3 calls a service resource"
+)]
 pub(super) enum Resource {
     RequestsSession,
     HttpxClient,
@@ -85,11 +88,19 @@ struct Constructor {
 }
 
 const fn quiet(name: &'static str, resource: Resource) -> Constructor {
-    Constructor { name, resource, blocks: ConstructionBlocks::Never }
+    Constructor {
+        name,
+        resource,
+        blocks: ConstructionBlocks::Never,
+    }
 }
 
 const fn connects(name: &'static str, resource: Resource) -> Constructor {
-    Constructor { name, resource, blocks: ConstructionBlocks::Always }
+    Constructor {
+        name,
+        resource,
+        blocks: ConstructionBlocks::Always,
+    }
 }
 
 /// Classes whose instances are resources: constructed by calling them, or named in a
@@ -104,7 +115,10 @@ const CLASSES: &[(&str, Resource)] = &[
     ("urllib3.HTTPSConnectionPool", Resource::Urllib3Pool),
     ("urllib3.poolmanager.PoolManager", Resource::Urllib3Pool),
     ("http.client.HTTPConnection", Resource::HttpClientConnection),
-    ("http.client.HTTPSConnection", Resource::HttpClientConnection),
+    (
+        "http.client.HTTPSConnection",
+        Resource::HttpClientConnection,
+    ),
     ("smtplib.SMTP", Resource::Smtp),
     ("smtplib.SMTP_SSL", Resource::Smtp),
     ("smtplib.LMTP", Resource::Smtp),
@@ -116,14 +130,32 @@ const CLASSES: &[(&str, Resource)] = &[
     ("pymongo.mongo_client.MongoClient", Resource::MongoClient),
     ("pymongo.database.Database", Resource::MongoDatabase),
     ("pymongo.collection.Collection", Resource::MongoCollection),
-    ("sqlite3.Connection", Resource::DbConnection(Driver::Sqlite3)),
+    (
+        "sqlite3.Connection",
+        Resource::DbConnection(Driver::Sqlite3),
+    ),
     ("sqlite3.Cursor", Resource::DbCursor(Driver::Sqlite3)),
-    ("psycopg2.extensions.connection", Resource::DbConnection(Driver::Psycopg2)),
-    ("psycopg2.extensions.cursor", Resource::DbCursor(Driver::Psycopg2)),
-    ("psycopg.Connection", Resource::DbConnection(Driver::Psycopg)),
+    (
+        "psycopg2.extensions.connection",
+        Resource::DbConnection(Driver::Psycopg2),
+    ),
+    (
+        "psycopg2.extensions.cursor",
+        Resource::DbCursor(Driver::Psycopg2),
+    ),
+    (
+        "psycopg.Connection",
+        Resource::DbConnection(Driver::Psycopg),
+    ),
     ("psycopg.Cursor", Resource::DbCursor(Driver::Psycopg)),
-    ("pymysql.connections.Connection", Resource::DbConnection(Driver::PyMySql)),
-    ("pymysql.cursors.Cursor", Resource::DbCursor(Driver::PyMySql)),
+    (
+        "pymysql.connections.Connection",
+        Resource::DbConnection(Driver::PyMySql),
+    ),
+    (
+        "pymysql.cursors.Cursor",
+        Resource::DbCursor(Driver::PyMySql),
+    ),
     ("redis.Redis", Resource::Redis),
     ("redis.StrictRedis", Resource::Redis),
     ("redis.client.Redis", Resource::Redis),
@@ -139,16 +171,34 @@ const CLASSES: &[(&str, Resource)] = &[
 const FACTORIES: &[Constructor] = &[
     quiet("requests.session", Resource::RequestsSession),
     quiet("urllib3.connection_from_url", Resource::Urllib3Pool),
-    Constructor { name: "smtplib.SMTP", resource: Resource::Smtp, blocks: ConstructionBlocks::WithArguments },
-    Constructor { name: "smtplib.SMTP_SSL", resource: Resource::Smtp, blocks: ConstructionBlocks::WithArguments },
-    Constructor { name: "smtplib.LMTP", resource: Resource::Smtp, blocks: ConstructionBlocks::WithArguments },
+    Constructor {
+        name: "smtplib.SMTP",
+        resource: Resource::Smtp,
+        blocks: ConstructionBlocks::WithArguments,
+    },
+    Constructor {
+        name: "smtplib.SMTP_SSL",
+        resource: Resource::Smtp,
+        blocks: ConstructionBlocks::WithArguments,
+    },
+    Constructor {
+        name: "smtplib.LMTP",
+        resource: Resource::Smtp,
+        blocks: ConstructionBlocks::WithArguments,
+    },
     connects("psycopg2.connect", Resource::DbConnection(Driver::Psycopg2)),
     connects("psycopg.connect", Resource::DbConnection(Driver::Psycopg)),
-    connects("psycopg.Connection.connect", Resource::DbConnection(Driver::Psycopg)),
+    connects(
+        "psycopg.Connection.connect",
+        Resource::DbConnection(Driver::Psycopg),
+    ),
     connects("sqlite3.connect", Resource::DbConnection(Driver::Sqlite3)),
     connects("pymysql.connect", Resource::DbConnection(Driver::PyMySql)),
     connects("pymysql.Connect", Resource::DbConnection(Driver::PyMySql)),
-    connects("mysql.connector.connect", Resource::DbConnection(Driver::MySqlConnector)),
+    connects(
+        "mysql.connector.connect",
+        Resource::DbConnection(Driver::MySqlConnector),
+    ),
     connects("MySQLdb.connect", Resource::DbConnection(Driver::MySqlDb)),
     quiet("redis.from_url", Resource::Redis),
     quiet("redis.Redis.from_url", Resource::Redis),
@@ -161,9 +211,17 @@ const FACTORIES: &[Constructor] = &[
 ];
 
 /// Attributes every PyMongo client, database and collection has: never a database or collection.
-const MONGO_SETTINGS: &[&str] = &["codec_options", "read_preference", "write_concern", "read_concern"];
+const MONGO_SETTINGS: &[&str] = &[
+    "codec_options",
+    "read_preference",
+    "write_concern",
+    "read_concern",
+];
 
-const SESSIONMAKERS: &[&str] = &["sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"];
+const SESSIONMAKERS: &[&str] = &[
+    "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.session.sessionmaker",
+];
 
 /// How deep name bindings and derivations are followed (`a = b.c; d = a[0]; …`).
 const MAX_DEPTH: u8 = 8;
@@ -172,9 +230,11 @@ impl Resource {
     /// The rule a blocking call on this resource belongs to.
     pub(super) const fn rule(self) -> Rule {
         match self {
-            Resource::RequestsSession | Resource::HttpxClient | Resource::Urllib3Pool | Resource::HttpClientConnection | Resource::Smtp => {
-                Rule::BlockingHttpInAsync
-            }
+            Resource::RequestsSession
+            | Resource::HttpxClient
+            | Resource::Urllib3Pool
+            | Resource::HttpClientConnection
+            | Resource::Smtp => Rule::BlockingHttpInAsync,
             Resource::Path => Rule::BlockingFileIoInAsync,
             _ => Rule::BlockingDbInAsync,
         }
@@ -188,7 +248,9 @@ impl Resource {
             Resource::Urllib3Pool => "a `urllib3` pool".to_string(),
             Resource::HttpClientConnection => "an `http.client` connection".to_string(),
             Resource::Smtp => "an `smtplib` connection".to_string(),
-            Resource::SqlSession | Resource::SessionFactory => "a sync SQLAlchemy `Session`".to_string(),
+            Resource::SqlSession | Resource::SessionFactory => {
+                "a sync SQLAlchemy `Session`".to_string()
+            }
             Resource::MongoClient => "a `pymongo.MongoClient`".to_string(),
             Resource::MongoDatabase => "a `pymongo` database".to_string(),
             Resource::MongoCollection => "a `pymongo` collection".to_string(),
@@ -206,10 +268,17 @@ impl Resource {
     /// The non-blocking replacement to suggest.
     pub(super) const fn alternative(self) -> &'static str {
         match self {
-            Resource::RequestsSession | Resource::HttpxClient | Resource::Urllib3Pool | Resource::HttpClientConnection => "`httpx.AsyncClient`",
+            Resource::RequestsSession
+            | Resource::HttpxClient
+            | Resource::Urllib3Pool
+            | Resource::HttpClientConnection => "`httpx.AsyncClient`",
             Resource::Smtp => "`aiosmtplib` (or send from `BackgroundTasks`)",
-            Resource::SqlSession | Resource::SessionFactory => "`AsyncSession` with an async engine",
-            Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection => "`pymongo.AsyncMongoClient` or `motor`",
+            Resource::SqlSession | Resource::SessionFactory => {
+                "`AsyncSession` with an async engine"
+            }
+            Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection => {
+                "`pymongo.AsyncMongoClient` or `motor`"
+            }
             Resource::DbConnection(driver) | Resource::DbCursor(driver) => driver.alternative(),
             Resource::Redis | Resource::RedisPipeline => "`redis.asyncio`",
             Resource::BotoSession | Resource::BotoClient | Resource::BotoResource => "`aioboto3`",
@@ -221,7 +290,9 @@ impl Resource {
     pub(super) const fn phrase(self) -> Option<&'static str> {
         match self {
             Resource::Smtp => Some("mail call"),
-            Resource::BotoSession | Resource::BotoClient | Resource::BotoResource => Some("AWS call"),
+            Resource::BotoSession | Resource::BotoClient | Resource::BotoResource => {
+                Some("AWS call")
+            }
             _ => None,
         }
     }
@@ -229,39 +300,125 @@ impl Resource {
     /// Whether calling `method` on the resource does blocking I/O.
     pub(super) fn blocks(self, method: &str) -> bool {
         match self {
-            Resource::RequestsSession => matches!(method, "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "request" | "send"),
+            Resource::RequestsSession => matches!(
+                method,
+                "get"
+                    | "post"
+                    | "put"
+                    | "patch"
+                    | "delete"
+                    | "head"
+                    | "options"
+                    | "request"
+                    | "send"
+            ),
             Resource::HttpxClient => {
-                matches!(method, "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "request" | "send" | "stream")
+                matches!(
+                    method,
+                    "get"
+                        | "post"
+                        | "put"
+                        | "patch"
+                        | "delete"
+                        | "head"
+                        | "options"
+                        | "request"
+                        | "send"
+                        | "stream"
+                )
             }
-            Resource::Urllib3Pool => matches!(method, "request" | "urlopen" | "request_encode_url" | "request_encode_body"),
-            Resource::HttpClientConnection => matches!(method, "request" | "getresponse" | "connect" | "send" | "endheaders"),
+            Resource::Urllib3Pool => matches!(
+                method,
+                "request" | "urlopen" | "request_encode_url" | "request_encode_body"
+            ),
+            Resource::HttpClientConnection => matches!(
+                method,
+                "request" | "getresponse" | "connect" | "send" | "endheaders"
+            ),
             Resource::Smtp => !matches!(method, "set_debuglevel" | "has_extn" | "close"),
             Resource::SqlSession => matches!(
                 method,
-                "execute" | "exec" | "scalar" | "scalars" | "get" | "get_one" | "commit" | "flush" | "refresh" | "query" | "merge" | "delete" | "rollback" | "close"
+                "execute"
+                    | "exec"
+                    | "scalar"
+                    | "scalars"
+                    | "get"
+                    | "get_one"
+                    | "commit"
+                    | "flush"
+                    | "refresh"
+                    | "query"
+                    | "merge"
+                    | "delete"
+                    | "rollback"
+                    | "close"
             ),
             Resource::SessionFactory => false,
-            Resource::MongoClient => !matches!(method, "get_database" | "get_default_database" | "with_options"),
+            Resource::MongoClient => !matches!(
+                method,
+                "get_database" | "get_default_database" | "with_options"
+            ),
             Resource::MongoDatabase => !matches!(method, "get_collection" | "with_options"),
             Resource::MongoCollection => method != "with_options",
             Resource::DbConnection(_) => method != "cursor",
             Resource::DbCursor(_) => matches!(
                 method,
-                "execute" | "executemany" | "executescript" | "callproc" | "fetchone" | "fetchmany" | "fetchall" | "copy_expert" | "copy_from" | "copy_to" | "nextset" | "scroll"
+                "execute"
+                    | "executemany"
+                    | "executescript"
+                    | "callproc"
+                    | "fetchone"
+                    | "fetchmany"
+                    | "fetchall"
+                    | "copy_expert"
+                    | "copy_from"
+                    | "copy_to"
+                    | "nextset"
+                    | "scroll"
             ),
             Resource::Redis => !matches!(
                 method,
-                "pipeline" | "pubsub" | "lock" | "register_script" | "get_encoder" | "get_connection_kwargs" | "get_retry" | "set_retry" | "set_response_callback"
+                "pipeline"
+                    | "pubsub"
+                    | "lock"
+                    | "register_script"
+                    | "get_encoder"
+                    | "get_connection_kwargs"
+                    | "get_retry"
+                    | "set_retry"
+                    | "set_response_callback"
             ),
             Resource::RedisPipeline => matches!(method, "execute" | "reset" | "watch" | "unwatch"),
             Resource::BotoSession => matches!(method, "client" | "resource"),
-            Resource::BotoClient => !matches!(method, "get_paginator" | "get_waiter" | "can_paginate" | "generate_presigned_url" | "generate_presigned_post" | "close"),
+            Resource::BotoClient => !matches!(
+                method,
+                "get_paginator"
+                    | "get_waiter"
+                    | "can_paginate"
+                    | "generate_presigned_url"
+                    | "generate_presigned_post"
+                    | "close"
+            ),
             // Service resources create sub-resources (`s3.Bucket(name)`) without I/O; their
             // lower-case methods are API actions (`s3.create_bucket(...)`).
-            Resource::BotoResource => method.starts_with(|c: char| c.is_ascii_lowercase()) && method != "get_available_subresources",
+            Resource::BotoResource => {
+                method.starts_with(|c: char| c.is_ascii_lowercase())
+                    && method != "get_available_subresources"
+            }
             Resource::Path => matches!(
                 method,
-                "read_text" | "read_bytes" | "write_text" | "write_bytes" | "open" | "touch" | "mkdir" | "rmdir" | "unlink" | "rename" | "replace" | "iterdir"
+                "read_text"
+                    | "read_bytes"
+                    | "write_text"
+                    | "write_bytes"
+                    | "open"
+                    | "touch"
+                    | "mkdir"
+                    | "rmdir"
+                    | "unlink"
+                    | "rename"
+                    | "replace"
+                    | "iterdir"
             ),
         }
     }
@@ -269,14 +426,23 @@ impl Resource {
     /// The resource a method call returns: `client.get_database()`, `conn.cursor()`, …
     fn method_result(self, method: &str) -> Option<Resource> {
         match (self, method) {
-            (Resource::MongoClient, "get_database" | "get_default_database") => Some(Resource::MongoDatabase),
+            (Resource::MongoClient, "get_database" | "get_default_database") => {
+                Some(Resource::MongoDatabase)
+            }
             (Resource::MongoDatabase, "get_collection") => Some(Resource::MongoCollection),
-            (Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection, "with_options") => Some(self),
+            (
+                Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection,
+                "with_options",
+            ) => Some(self),
             (Resource::DbConnection(driver), "cursor") => Some(Resource::DbCursor(driver)),
             (Resource::Redis, "pipeline") => Some(Resource::RedisPipeline),
             (Resource::BotoSession, "client") => Some(Resource::BotoClient),
             (Resource::BotoSession, "resource") => Some(Resource::BotoResource),
-            (Resource::Path, "with_name" | "with_suffix" | "with_stem" | "joinpath" | "absolute" | "resolve" | "expanduser") => Some(Resource::Path),
+            (
+                Resource::Path,
+                "with_name" | "with_suffix" | "with_stem" | "joinpath" | "absolute" | "resolve"
+                | "expanduser",
+            ) => Some(Resource::Path),
             _ => None,
         }
     }
@@ -288,20 +454,38 @@ impl Resource {
             return None;
         }
         match (self, name) {
-            (Resource::MongoDatabase | Resource::MongoCollection, "client") => Some(Resource::MongoClient),
+            (Resource::MongoDatabase | Resource::MongoCollection, "client") => {
+                Some(Resource::MongoClient)
+            }
             (Resource::MongoCollection, "database") => Some(Resource::MongoDatabase),
             (Resource::MongoCollection, "name" | "full_name") => None,
-            (Resource::MongoClient, "address" | "primary" | "secondaries" | "arbiters" | "is_primary" | "is_mongos" | "nodes" | "options" | "topology_description") => None,
+            (
+                Resource::MongoClient,
+                "address"
+                | "primary"
+                | "secondaries"
+                | "arbiters"
+                | "is_primary"
+                | "is_mongos"
+                | "nodes"
+                | "options"
+                | "topology_description",
+            ) => None,
             (Resource::MongoDatabase, "name") => None,
             (Resource::MongoClient, _) => Some(Resource::MongoDatabase),
-            (Resource::MongoDatabase | Resource::MongoCollection, _) => Some(Resource::MongoCollection),
+            (Resource::MongoDatabase | Resource::MongoCollection, _) => {
+                Some(Resource::MongoCollection)
+            }
             (Resource::Path, "parent") => Some(Resource::Path),
             _ => None,
         }
     }
 
     const fn is_mongo(self) -> bool {
-        matches!(self, Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection)
+        matches!(
+            self,
+            Resource::MongoClient | Resource::MongoDatabase | Resource::MongoCollection
+        )
     }
 
     /// The resource a subscript holds: `client["shop"]`, `db["users"]`.
@@ -315,11 +499,19 @@ impl Resource {
 }
 
 fn class_resource(qualified: &str) -> Option<Resource> {
-    CLASSES.iter().find(|(name, _)| *name == qualified).map(|(_, resource)| *resource)
+    CLASSES
+        .iter()
+        .find(|(name, _)| *name == qualified)
+        .map(|(_, resource)| *resource)
 }
 
 /// The resource a call of `qualified` builds, and whether building it blocks.
-pub(super) fn constructed_by(semantic: &SemanticModel, qualified: &str, call: &ast::ExprCall, scope: ScopeId) -> Option<(Resource, bool)> {
+pub(super) fn constructed_by(
+    semantic: &SemanticModel,
+    qualified: &str,
+    call: &ast::ExprCall,
+    scope: ScopeId,
+) -> Option<(Resource, bool)> {
     if let Some(factory) = FACTORIES.iter().find(|factory| factory.name == qualified) {
         let blocks = match factory.blocks {
             ConstructionBlocks::Never => false,
@@ -329,7 +521,8 @@ pub(super) fn constructed_by(semantic: &SemanticModel, qualified: &str, call: &a
         return Some((factory.resource, blocks));
     }
     if SESSIONMAKERS.contains(&qualified) {
-        return makes_sync_sessions(semantic, call, scope).then_some((Resource::SessionFactory, false));
+        return makes_sync_sessions(semantic, call, scope)
+            .then_some((Resource::SessionFactory, false));
     }
     class_resource(qualified).map(|resource| (resource, false))
 }
@@ -339,12 +532,18 @@ pub(super) fn constructed_by(semantic: &SemanticModel, qualified: &str, call: &a
 fn makes_sync_sessions(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> bool {
     match call.arguments.find_keyword("class_") {
         None => true,
-        Some(keyword) => semantic.qualified_name(&keyword.value, scope).is_some_and(|class| class_resource(&class) == Some(Resource::SqlSession)),
+        Some(keyword) => semantic
+            .qualified_name(&keyword.value, scope)
+            .is_some_and(|class| class_resource(&class) == Some(Resource::SqlSession)),
     }
 }
 
 /// The resource `expr` evaluates to in `scope`, when the code proves it.
-pub(super) fn resource_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> Option<Resource> {
+pub(super) fn resource_of(
+    semantic: &SemanticModel,
+    expr: &Expr,
+    scope: ScopeId,
+) -> Option<Resource> {
     resolve(semantic, expr, scope, 0)
 }
 
@@ -357,12 +556,18 @@ fn resolve(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> 
         Expr::Name(_) => {
             let binding = semantic.binding_of_name(expr, scope)?;
             match &binding.kind {
-                BindingKind::Assignment { value } | BindingKind::WithItem { context: value } => resolve(semantic, value, binding.scope, next),
+                BindingKind::Assignment { value } | BindingKind::WithItem { context: value } => {
+                    resolve(semantic, value, binding.scope, next)
+                }
                 BindingKind::AnnAssign { annotation, value } => semantic
                     .annotation_type(annotation, binding.scope)
                     .and_then(|class| class_resource(&class))
-                    .or_else(|| value.and_then(|value| resolve(semantic, value, binding.scope, next))),
-                BindingKind::Parameter { .. } => semantic.instance_type(expr, scope).and_then(|class| class_resource(&class)),
+                    .or_else(|| {
+                        value.and_then(|value| resolve(semantic, value, binding.scope, next))
+                    }),
+                BindingKind::Parameter { .. } => semantic
+                    .instance_type(expr, scope)
+                    .and_then(|class| class_resource(&class)),
                 _ => None,
             }
         }
@@ -377,19 +582,24 @@ fn resolve(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> 
                 }
             }
             match call.func.as_ref() {
-                Expr::Attribute(method) => resolve(semantic, &method.value, scope, next)?.method_result(method.attr.as_str()),
+                Expr::Attribute(method) => resolve(semantic, &method.value, scope, next)?
+                    .method_result(method.attr.as_str()),
                 func => match resolve(semantic, func, scope, next)? {
                     Resource::SessionFactory => Some(Resource::SqlSession),
                     _ => None,
                 },
             }
         }
-        Expr::Attribute(attribute) => resolve(semantic, &attribute.value, scope, next)?.attribute(attribute.attr.as_str()),
+        Expr::Attribute(attribute) => {
+            resolve(semantic, &attribute.value, scope, next)?.attribute(attribute.attr.as_str())
+        }
         Expr::Subscript(subscript) => resolve(semantic, &subscript.value, scope, next)?.item(),
-        Expr::BinOp(binop) if binop.op == Operator::Div => match resolve(semantic, &binop.left, scope, next)? {
-            Resource::Path => Some(Resource::Path),
-            _ => None,
-        },
+        Expr::BinOp(binop) if binop.op == Operator::Div => {
+            match resolve(semantic, &binop.left, scope, next)? {
+                Resource::Path => Some(Resource::Path),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -74,12 +74,20 @@ const FIX_TITLE: &str = "Replace with `await asyncio.sleep(...)`";
 
 /// Attaches the `await asyncio.sleep(...)` fix when the `time.sleep(...)` call is an
 /// expression statement of `function`, where prefixing `await` keeps the code valid.
-pub(super) fn with_fix(checker: &Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef, diagnostic: Diagnostic) -> Diagnostic {
+pub(super) fn with_fix(
+    checker: &Checker,
+    call: &ast::ExprCall,
+    function: &ast::StmtFunctionDef,
+    diagnostic: Diagnostic,
+) -> Diagnostic {
     if !call.arguments.keywords.is_empty() || !is_expression_statement(function, call) {
         return diagnostic;
     }
     let semantic = checker.semantic();
-    let import = match semantic.resolve_name("asyncio", checker.scope(), call.start()).map(|binding| &binding.kind) {
+    let import = match semantic
+        .resolve_name("asyncio", checker.scope(), call.start())
+        .map(|binding| &binding.kind)
+    {
         Some(BindingKind::Import { qualified }) if qualified == "asyncio" => None,
         // `asyncio` names something else here: the fix cannot refer to the module.
         Some(_) => return diagnostic,
@@ -87,7 +95,10 @@ pub(super) fn with_fix(checker: &Checker, call: &ast::ExprCall, function: &ast::
     };
     let replace_func = Edit::replacement("asyncio.sleep", call.func.range());
     let add_await = Edit::insertion("await ", call.start());
-    diagnostic.with_fix(FIX_TITLE, Fix::unsafe_edits(add_await, [replace_func].into_iter().chain(import)))
+    diagnostic.with_fix(
+        FIX_TITLE,
+        Fix::unsafe_edits(add_await, [replace_func].into_iter().chain(import)),
+    )
 }
 
 /// Whether `call` is the whole of an expression statement in `function`'s body.
@@ -107,7 +118,10 @@ fn is_expression_statement(function: &ast::StmtFunctionDef, call: &ast::ExprCall
             }
         }
     }
-    let mut finder = Finder { call: call.range(), found: false };
+    let mut finder = Finder {
+        call: call.range(),
+        found: false,
+    };
     finder.visit_body(&function.body);
     finder.found
 }
@@ -117,12 +131,21 @@ fn is_expression_statement(function: &ast::StmtFunctionDef, call: &ast::ExprCall
 fn import_asyncio(checker: &Checker) -> Edit {
     let source = checker.source();
     let body = checker.module_body();
-    let anchor = body.iter().rev().find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_))).or_else(|| {
-        body.first().filter(|stmt| matches!(stmt, Stmt::Expr(expr) if expr.value.is_string_literal_expr()))
-    });
+    let anchor = body
+        .iter()
+        .rev()
+        .find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+        .or_else(|| {
+            body.first().filter(
+                |stmt| matches!(stmt, Stmt::Expr(expr) if expr.value.is_string_literal_expr()),
+            )
+        });
     match anchor {
         Some(stmt) => match source[stmt.end().to_usize()..].find('\n') {
-            Some(newline) => Edit::insertion("import asyncio\n", stmt.end() + TextSize::try_from(newline + 1).unwrap_or_default()),
+            Some(newline) => Edit::insertion(
+                "import asyncio\n",
+                stmt.end() + TextSize::try_from(newline + 1).unwrap_or_default(),
+            ),
             None => Edit::insertion("\nimport asyncio", stmt.end()),
         },
         None => Edit::insertion("import asyncio\n", after_leading_comments(source)),
@@ -151,25 +174,39 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("blocking/FAPI101.py", LinterSettings::for_rules([Rule::BlockingSleepInAsync]));
+        assert_fixture!(
+            "blocking/FAPI101.py",
+            LinterSettings::for_rules([Rule::BlockingSleepInAsync])
+        );
     }
 
     fn fix_edits(source: &str) -> String {
-        render_source(source, None, "test.py", &LinterSettings::for_rules([Rule::BlockingSleepInAsync]))
+        render_source(
+            source,
+            None,
+            "test.py",
+            &LinterSettings::for_rules([Rule::BlockingSleepInAsync]),
+        )
     }
 
     #[test]
     fn import_goes_after_the_docstring_without_imports_at_module_level() {
         let source = "#!/usr/bin/env python\n\"\"\"Docs.\"\"\"\n\nasync def f():\n    import time\n    time.sleep(1)\n";
         let rendered = fix_edits(source);
-        assert!(rendered.contains("3:1-3:1 -> \"import asyncio\\n\""), "{rendered}");
+        assert!(
+            rendered.contains("3:1-3:1 -> \"import asyncio\\n\""),
+            "{rendered}"
+        );
     }
 
     #[test]
     fn import_goes_below_leading_comments_in_a_file_without_docstring_or_imports() {
         let source = "# -*- coding: utf-8 -*-\n# header\nasync def f():\n    from time import sleep\n    sleep(1)\n";
         let rendered = fix_edits(source);
-        assert!(rendered.contains("3:1-3:1 -> \"import asyncio\\n\""), "{rendered}");
+        assert!(
+            rendered.contains("3:1-3:1 -> \"import asyncio\\n\""),
+            "{rendered}"
+        );
     }
 
     #[test]

@@ -64,6 +64,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("blocking/FAPI105.py", LinterSettings::for_rules([Rule::BlockingSubprocessInAsync]));
+        assert_fixture!(
+            "blocking/FAPI105.py",
+            LinterSettings::for_rules([Rule::BlockingSubprocessInAsync])
+        );
     }
 }

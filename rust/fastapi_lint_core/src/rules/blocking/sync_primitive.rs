@@ -119,45 +119,174 @@ struct Class {
     alternative: &'static str,
 }
 
-const fn class(name: &'static str, kind: Kind, noun: &'static str, alternative: &'static str) -> Class {
-    Class { name, kind, noun, alternative }
+const fn class(
+    name: &'static str,
+    kind: Kind,
+    noun: &'static str,
+    alternative: &'static str,
+) -> Class {
+    Class {
+        name,
+        kind,
+        noun,
+        alternative,
+    }
 }
 
 const TO_THREAD: &str = "`await asyncio.to_thread(...)`";
 
 const CLASSES: &[Class] = &[
-    class("threading.Lock", Kind::Lock, "a `threading.Lock`", "`asyncio.Lock` with `async with`"),
-    class("threading.RLock", Kind::Lock, "a `threading.RLock`", "`asyncio.Lock` with `async with`"),
-    class("threading.Semaphore", Kind::Lock, "a `threading.Semaphore`", "`asyncio.Semaphore` with `async with`"),
-    class("threading.BoundedSemaphore", Kind::Lock, "a `threading.BoundedSemaphore`", "`asyncio.BoundedSemaphore` with `async with`"),
-    class("threading.Condition", Kind::Condition, "a `threading.Condition`", "`asyncio.Condition`"),
-    class("threading.Event", Kind::Event, "a `threading.Event`", "`asyncio.Event`"),
-    class("threading.Barrier", Kind::Event, "a `threading.Barrier`", "`asyncio.Barrier`"),
-    class("queue.Queue", Kind::Queue, "a `queue.Queue`", "`asyncio.Queue`"),
-    class("queue.LifoQueue", Kind::Queue, "a `queue.LifoQueue`", "`asyncio.LifoQueue`"),
-    class("queue.PriorityQueue", Kind::Queue, "a `queue.PriorityQueue`", "`asyncio.PriorityQueue`"),
-    class("queue.SimpleQueue", Kind::Queue, "a `queue.SimpleQueue`", "`asyncio.Queue`"),
-    class("threading.Thread", Kind::Thread, "a `threading.Thread`", "`await asyncio.to_thread(thread.join)`"),
-    class("threading.Timer", Kind::Thread, "a `threading.Timer`", "`await asyncio.to_thread(timer.join)`"),
-    class("concurrent.futures.ThreadPoolExecutor", Kind::Executor, "an executor", TO_THREAD),
-    class("concurrent.futures.ProcessPoolExecutor", Kind::Executor, "an executor", TO_THREAD),
-    class("concurrent.futures.thread.ThreadPoolExecutor", Kind::Executor, "an executor", TO_THREAD),
-    class("concurrent.futures.process.ProcessPoolExecutor", Kind::Executor, "an executor", TO_THREAD),
-    class("concurrent.futures.Future", Kind::Future, "a `concurrent.futures.Future`", FUTURE_ALTERNATIVE),
-    class("asyncio.new_event_loop", Kind::EventLoop, "an event loop", AWAIT),
-    class("asyncio.get_event_loop", Kind::EventLoop, "an event loop", AWAIT),
-    class("asyncio.get_running_loop", Kind::EventLoop, "an event loop", AWAIT),
-    class("asyncio.AbstractEventLoop", Kind::EventLoop, "an event loop", AWAIT),
+    class(
+        "threading.Lock",
+        Kind::Lock,
+        "a `threading.Lock`",
+        "`asyncio.Lock` with `async with`",
+    ),
+    class(
+        "threading.RLock",
+        Kind::Lock,
+        "a `threading.RLock`",
+        "`asyncio.Lock` with `async with`",
+    ),
+    class(
+        "threading.Semaphore",
+        Kind::Lock,
+        "a `threading.Semaphore`",
+        "`asyncio.Semaphore` with `async with`",
+    ),
+    class(
+        "threading.BoundedSemaphore",
+        Kind::Lock,
+        "a `threading.BoundedSemaphore`",
+        "`asyncio.BoundedSemaphore` with `async with`",
+    ),
+    class(
+        "threading.Condition",
+        Kind::Condition,
+        "a `threading.Condition`",
+        "`asyncio.Condition`",
+    ),
+    class(
+        "threading.Event",
+        Kind::Event,
+        "a `threading.Event`",
+        "`asyncio.Event`",
+    ),
+    class(
+        "threading.Barrier",
+        Kind::Event,
+        "a `threading.Barrier`",
+        "`asyncio.Barrier`",
+    ),
+    class(
+        "queue.Queue",
+        Kind::Queue,
+        "a `queue.Queue`",
+        "`asyncio.Queue`",
+    ),
+    class(
+        "queue.LifoQueue",
+        Kind::Queue,
+        "a `queue.LifoQueue`",
+        "`asyncio.LifoQueue`",
+    ),
+    class(
+        "queue.PriorityQueue",
+        Kind::Queue,
+        "a `queue.PriorityQueue`",
+        "`asyncio.PriorityQueue`",
+    ),
+    class(
+        "queue.SimpleQueue",
+        Kind::Queue,
+        "a `queue.SimpleQueue`",
+        "`asyncio.Queue`",
+    ),
+    class(
+        "threading.Thread",
+        Kind::Thread,
+        "a `threading.Thread`",
+        "`await asyncio.to_thread(thread.join)`",
+    ),
+    class(
+        "threading.Timer",
+        Kind::Thread,
+        "a `threading.Timer`",
+        "`await asyncio.to_thread(timer.join)`",
+    ),
+    class(
+        "concurrent.futures.ThreadPoolExecutor",
+        Kind::Executor,
+        "an executor",
+        TO_THREAD,
+    ),
+    class(
+        "concurrent.futures.ProcessPoolExecutor",
+        Kind::Executor,
+        "an executor",
+        TO_THREAD,
+    ),
+    class(
+        "concurrent.futures.thread.ThreadPoolExecutor",
+        Kind::Executor,
+        "an executor",
+        TO_THREAD,
+    ),
+    class(
+        "concurrent.futures.process.ProcessPoolExecutor",
+        Kind::Executor,
+        "an executor",
+        TO_THREAD,
+    ),
+    class(
+        "concurrent.futures.Future",
+        Kind::Future,
+        "a `concurrent.futures.Future`",
+        FUTURE_ALTERNATIVE,
+    ),
+    class(
+        "asyncio.new_event_loop",
+        Kind::EventLoop,
+        "an event loop",
+        AWAIT,
+    ),
+    class(
+        "asyncio.get_event_loop",
+        Kind::EventLoop,
+        "an event loop",
+        AWAIT,
+    ),
+    class(
+        "asyncio.get_running_loop",
+        Kind::EventLoop,
+        "an event loop",
+        AWAIT,
+    ),
+    class(
+        "asyncio.AbstractEventLoop",
+        Kind::EventLoop,
+        "an event loop",
+        AWAIT,
+    ),
 ];
 
 /// What `executor.submit(...)` returns.
-const SUBMITTED: Class = class("concurrent.futures.Future", Kind::Future, "a `concurrent.futures.Future`", FUTURE_ALTERNATIVE);
+const SUBMITTED: Class = class(
+    "concurrent.futures.Future",
+    Kind::Future,
+    "a `concurrent.futures.Future`",
+    FUTURE_ALTERNATIVE,
+);
 
-const FUTURE_ALTERNATIVE: &str = "`await asyncio.wrap_future(future)` or `loop.run_in_executor(...)`";
+const FUTURE_ALTERNATIVE: &str =
+    "`await asyncio.wrap_future(future)` or `loop.run_in_executor(...)`";
 const AWAIT: &str = "`await` the coroutine";
 
 /// Module functions that wait.
-const FUNCTIONS: &[(&str, &str)] = &[("concurrent.futures.wait", "`await asyncio.wait(...)` on `asyncio.wrap_future(...)` futures")];
+const FUNCTIONS: &[(&str, &str)] = &[(
+    "concurrent.futures.wait",
+    "`await asyncio.wait(...)` on `asyncio.wrap_future(...)` futures",
+)];
 
 /// A method that waits, and the arguments that make it return at once (`block=False`,
 /// `timeout=0`), by keyword and position.
@@ -168,12 +297,24 @@ struct Wait {
     timeout: Option<(&'static str, usize)>,
 }
 
-const fn wait(method: &'static str, block: Option<(&'static str, usize)>, timeout: Option<(&'static str, usize)>) -> Wait {
-    Wait { method, block, timeout }
+const fn wait(
+    method: &'static str,
+    block: Option<(&'static str, usize)>,
+    timeout: Option<(&'static str, usize)>,
+) -> Wait {
+    Wait {
+        method,
+        block,
+        timeout,
+    }
 }
 
 const LOCK_WAITS: &[Wait] = &[wait("acquire", Some(("blocking", 0)), Some(("timeout", 1)))];
-const CONDITION_WAITS: &[Wait] = &[LOCK_WAITS[0], wait("wait", None, Some(("timeout", 0))), wait("wait_for", None, Some(("timeout", 1)))];
+const CONDITION_WAITS: &[Wait] = &[
+    LOCK_WAITS[0],
+    wait("wait", None, Some(("timeout", 0))),
+    wait("wait_for", None, Some(("timeout", 1))),
+];
 const EVENT_WAITS: &[Wait] = &[wait("wait", None, Some(("timeout", 0)))];
 const QUEUE_WAITS: &[Wait] = &[
     wait("get", Some(("block", 0)), Some(("timeout", 1))),
@@ -181,7 +322,10 @@ const QUEUE_WAITS: &[Wait] = &[
     wait("join", None, None),
 ];
 const THREAD_WAITS: &[Wait] = &[wait("join", None, Some(("timeout", 0)))];
-const FUTURE_WAITS: &[Wait] = &[wait("result", None, Some(("timeout", 0))), wait("exception", None, Some(("timeout", 0)))];
+const FUTURE_WAITS: &[Wait] = &[
+    wait("result", None, Some(("timeout", 0))),
+    wait("exception", None, Some(("timeout", 0))),
+];
 
 impl Kind {
     const fn waits(self) -> &'static [Wait] {
@@ -207,54 +351,107 @@ const MAX_DEPTH: u8 = 8;
 
 /// Reports a call in `function` (the enclosing `async def`) that waits on a thread primitive
 /// or runs a nested event loop.
-pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) {
+pub(super) fn check_call(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    function: &ast::StmtFunctionDef,
+) {
     let semantic = checker.semantic();
     let scope = checker.scope();
     if let Some(qualified) = checker.callee_name(call) {
         if qualified == "asyncio.run" {
-            report_nested_loop(checker, "`asyncio.run`", "fails because an event loop is already running", call.func.range(), function);
+            report_nested_loop(
+                checker,
+                "`asyncio.run`",
+                "fails because an event loop is already running",
+                call.func.range(),
+                function,
+            );
             return;
         }
         if let Some((name, alternative)) = FUNCTIONS.iter().find(|(name, _)| *name == qualified) {
-            let blocking = BlockingCall { rule: Rule::SyncPrimitiveInAsync, what: format!("`{name}`"), phrase: None, alternative };
+            let blocking = BlockingCall {
+                rule: Rule::SyncPrimitiveInAsync,
+                what: format!("`{name}`"),
+                phrase: None,
+                alternative,
+            };
             super::report(checker, &blocking, call.func.range(), function);
             return;
         }
     }
-    let Expr::Attribute(method) = call.func.as_ref() else { return };
-    let Some(class) = class_of(semantic, &method.value, scope, 0) else { return };
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return;
+    };
+    let Some(class) = class_of(semantic, &method.value, scope, 0) else {
+        return;
+    };
     let name = method.attr.as_str();
     if class.kind == Kind::EventLoop {
         if name == "run_until_complete" {
-            let why = "blocks the running loop until it finishes, or fails when it is the running loop";
-            report_nested_loop(checker, "`run_until_complete` on an event loop", why, call.func.range(), function);
+            let why =
+                "blocks the running loop until it finishes, or fails when it is the running loop";
+            report_nested_loop(
+                checker,
+                "`run_until_complete` on an event loop",
+                why,
+                call.func.range(),
+                function,
+            );
         }
         return;
     }
-    let Some(wait) = class.kind.waits().iter().find(|wait| wait.method == name) else { return };
-    if returns_at_once(call, wait) || (class.kind.acquired_by_with() && made_in_this_scope(semantic, &method.value, scope)) {
+    let Some(wait) = class.kind.waits().iter().find(|wait| wait.method == name) else {
+        return;
+    };
+    if returns_at_once(call, wait)
+        || (class.kind.acquired_by_with() && made_in_this_scope(semantic, &method.value, scope))
+    {
         return;
     }
-    let blocking = BlockingCall { rule: Rule::SyncPrimitiveInAsync, what: format!("`{name}` on {}", class.noun), phrase: None, alternative: class.alternative };
+    let blocking = BlockingCall {
+        rule: Rule::SyncPrimitiveInAsync,
+        what: format!("`{name}` on {}", class.noun),
+        phrase: None,
+        alternative: class.alternative,
+    };
     super::report(checker, &blocking, call.func.range(), function);
 }
 
 /// Reports `with lock:` over a threading lock or condition in `function`.
-pub(super) fn check_with(checker: &mut Checker, with: &ast::StmtWith, function: &ast::StmtFunctionDef) {
+pub(super) fn check_with(
+    checker: &mut Checker,
+    with: &ast::StmtWith,
+    function: &ast::StmtFunctionDef,
+) {
     if with.is_async {
         return;
     }
     for item in &with.items {
         let (semantic, scope) = (checker.semantic(), checker.scope());
-        let Some(class) = class_of(semantic, &item.context_expr, scope, 0) else { continue };
-        if class.kind.acquired_by_with() && !made_in_this_scope(semantic, &item.context_expr, scope) {
-            let blocking = BlockingCall { rule: Rule::SyncPrimitiveInAsync, what: format!("`with` on {}", class.noun), phrase: None, alternative: class.alternative };
+        let Some(class) = class_of(semantic, &item.context_expr, scope, 0) else {
+            continue;
+        };
+        if class.kind.acquired_by_with() && !made_in_this_scope(semantic, &item.context_expr, scope)
+        {
+            let blocking = BlockingCall {
+                rule: Rule::SyncPrimitiveInAsync,
+                what: format!("`with` on {}", class.noun),
+                phrase: None,
+                alternative: class.alternative,
+            };
             super::report(checker, &blocking, item.range(), function);
         }
     }
 }
 
-fn report_nested_loop(checker: &mut Checker, what: &str, why: &str, range: ruff_text_size::TextRange, function: &ast::StmtFunctionDef) {
+fn report_nested_loop(
+    checker: &mut Checker,
+    what: &str,
+    why: &str,
+    range: ruff_text_size::TextRange,
+    function: &ast::StmtFunctionDef,
+) {
     let context = super::context(function, checker.fastapi().roles(function).primary());
     let message = format!("{what} in {context} {why}; `await` the coroutine instead");
     checker.report(Diagnostic::new(Rule::SyncPrimitiveInAsync, message, range));
@@ -267,16 +464,35 @@ fn made_in_this_scope(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> 
     if expr.is_call_expr() {
         return true;
     }
-    let Some(binding) = semantic.binding_of_name(expr, scope) else { return false };
-    let declared_elsewhere = semantic.scope(scope).bindings_of(binding.name).iter().any(|id| matches!(semantic.binding(*id).kind, BindingKind::Declaration));
-    binding.scope == scope && !declared_elsewhere && matches!(binding.kind, BindingKind::Assignment { value: Expr::Call(_) })
+    let Some(binding) = semantic.binding_of_name(expr, scope) else {
+        return false;
+    };
+    let declared_elsewhere = semantic
+        .scope(scope)
+        .bindings_of(binding.name)
+        .iter()
+        .any(|id| matches!(semantic.binding(*id).kind, BindingKind::Declaration));
+    binding.scope == scope
+        && !declared_elsewhere
+        && matches!(
+            binding.kind,
+            BindingKind::Assignment {
+                value: Expr::Call(_)
+            }
+        )
 }
 
 /// Whether the call's arguments make the wait return immediately.
 fn returns_at_once(call: &ast::ExprCall, wait: &Wait) -> bool {
     let arguments = &call.arguments;
-    let block_off = wait.block.and_then(|(name, position)| arguments.find_argument_value(name, position)).is_some_and(is_falsy_literal);
-    let no_timeout = wait.timeout.and_then(|(name, position)| arguments.find_argument_value(name, position)).is_some_and(is_falsy_literal);
+    let block_off = wait
+        .block
+        .and_then(|(name, position)| arguments.find_argument_value(name, position))
+        .is_some_and(is_falsy_literal);
+    let no_timeout = wait
+        .timeout
+        .and_then(|(name, position)| arguments.find_argument_value(name, position))
+        .is_some_and(is_falsy_literal);
     block_off || no_timeout
 }
 
@@ -294,7 +510,12 @@ fn is_falsy_literal(expr: &Expr) -> bool {
 }
 
 /// The recognised class `expr` is an instance of, when the code proves it.
-fn class_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> Option<&'static Class> {
+fn class_of(
+    semantic: &SemanticModel,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: u8,
+) -> Option<&'static Class> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -305,7 +526,8 @@ fn class_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) ->
             }
             match call.func.as_ref() {
                 Expr::Attribute(method) if method.attr.as_str() == "submit" => {
-                    (class_of(semantic, &method.value, scope, depth + 1)?.kind == Kind::Executor).then_some(&SUBMITTED)
+                    (class_of(semantic, &method.value, scope, depth + 1)?.kind == Kind::Executor)
+                        .then_some(&SUBMITTED)
                 }
                 _ => None,
             }
@@ -313,12 +535,18 @@ fn class_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) ->
         Expr::Name(_) => {
             let binding = semantic.binding_of_name(expr, scope)?;
             match &binding.kind {
-                BindingKind::Assignment { value } | BindingKind::WithItem { context: value } => class_of(semantic, value, binding.scope, depth + 1),
+                BindingKind::Assignment { value } | BindingKind::WithItem { context: value } => {
+                    class_of(semantic, value, binding.scope, depth + 1)
+                }
                 BindingKind::AnnAssign { annotation, value } => semantic
                     .annotation_type(annotation, binding.scope)
                     .and_then(|class| known_class(&class))
-                    .or_else(|| value.and_then(|value| class_of(semantic, value, binding.scope, depth + 1))),
-                BindingKind::Parameter { .. } => semantic.instance_type(expr, scope).and_then(|class| known_class(&class)),
+                    .or_else(|| {
+                        value.and_then(|value| class_of(semantic, value, binding.scope, depth + 1))
+                    }),
+                BindingKind::Parameter { .. } => semantic
+                    .instance_type(expr, scope)
+                    .and_then(|class| known_class(&class)),
                 _ => None,
             }
         }
@@ -338,6 +566,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("blocking/FAPI107.py", LinterSettings::for_rules([Rule::SyncPrimitiveInAsync]));
+        assert_fixture!(
+            "blocking/FAPI107.py",
+            LinterSettings::for_rules([Rule::SyncPrimitiveInAsync])
+        );
     }
 }

@@ -2,11 +2,11 @@ use ruff_python_ast::helpers::map_callable;
 use ruff_python_ast::{self as ast, Expr, PythonVersion};
 use ruff_text_size::Ranged;
 
-use crate::rules::imports::import_member;
 use super::is_route;
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{Rule, rule_docs};
+use crate::rules::imports::import_member;
 
 rule_docs! {
     /// ## What it does
@@ -91,13 +91,28 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     // Whether a parameter with a default precedes: a fix must not make a later parameter
     // required then. Positional-only parameters are not looked at, as in Ruff.
     let mut seen_default = false;
-    for parameter in function.parameters.args.iter().chain(&function.parameters.kwonlyargs) {
-        let (Some(annotation), Some(default)) = (parameter.annotation(), parameter.default()) else {
+    for parameter in function
+        .parameters
+        .args
+        .iter()
+        .chain(&function.parameters.kwonlyargs)
+    {
+        let (Some(annotation), Some(default)) = (parameter.annotation(), parameter.default())
+        else {
             seen_default |= parameter.default.is_some();
             continue;
         };
         match marker(checker, default) {
-            Some(marker) => seen_default = report(checker, parameter, annotation, default, marker, seen_default),
+            Some(marker) => {
+                seen_default = report(
+                    checker,
+                    parameter,
+                    annotation,
+                    default,
+                    marker,
+                    seen_default,
+                )
+            }
             None => seen_default = true,
         }
     }
@@ -116,20 +131,38 @@ fn marker(checker: &Checker, default: &Expr) -> Option<Marker> {
 }
 
 /// Reports one parameter and returns the updated `seen_default`.
-fn report(checker: &mut Checker, parameter: &ast::ParameterWithDefault, annotation: &Expr, default: &Expr, marker: Marker, mut seen_default: bool) -> bool {
+fn report(
+    checker: &mut Checker,
+    parameter: &ast::ParameterWithDefault,
+    annotation: &Expr,
+    default: &Expr,
+    marker: Marker,
+    mut seen_default: bool,
+) -> bool {
     let (module, title) = if checker.target_version() >= PythonVersion::PY39 {
         ("typing", "Replace with `typing.Annotated`")
     } else {
-        ("typing_extensions", "Replace with `typing_extensions.Annotated`")
+        (
+            "typing_extensions",
+            "Replace with `typing_extensions.Annotated`",
+        )
     };
-    let mut diagnostic = Diagnostic::new(Rule::FastApiNonAnnotatedDependency, MESSAGE, parameter.range()).with_fix_title(title);
+    let mut diagnostic = Diagnostic::new(
+        Rule::FastApiNonAnnotatedDependency,
+        MESSAGE,
+        parameter.range(),
+    )
+    .with_fix_title(title);
     match import_member(checker, module, "Annotated", parameter.start()) {
         // Ruff counts a failed fix as a default seen, to stay on the safe side.
         Err(_) => seen_default = true,
         Ok((import_edit, annotated)) => {
             let annotation = checker.slice(annotation.range());
             let name = parameter.name().as_str();
-            let replacement = match (marker, default.as_call_expr().and_then(split_default_argument)) {
+            let replacement = match (
+                marker,
+                default.as_call_expr().and_then(split_default_argument),
+            ) {
                 (Marker::Parameter, Some((value, keywords))) => {
                     // `...` keeps the parameter required; a real value stays its default.
                     let required = value.is_ellipsis_literal_expr();
@@ -137,17 +170,39 @@ fn report(checker: &mut Checker, parameter: &ast::ParameterWithDefault, annotati
                         None
                     } else {
                         seen_default |= !required;
-                        let keywords: Vec<&str> = keywords.iter().map(|keyword| checker.slice(keyword.range())).collect();
-                        let marker_call = format!("{}({})", checker.slice(map_callable(default).range()), keywords.join(", "));
+                        let keywords: Vec<&str> = keywords
+                            .iter()
+                            .map(|keyword| checker.slice(keyword.range()))
+                            .collect();
+                        let marker_call = format!(
+                            "{}({})",
+                            checker.slice(map_callable(default).range()),
+                            keywords.join(", ")
+                        );
                         let annotated = format!("{name}: {annotated}[{annotation}, {marker_call}]");
-                        Some(if required { annotated } else { format!("{annotated} = {}", checker.slice(value.range())) })
+                        Some(if required {
+                            annotated
+                        } else {
+                            format!("{annotated} = {}", checker.slice(value.range()))
+                        })
                     }
                 }
                 // The whole default moves into `Annotated`, leaving the parameter required.
-                _ => (!seen_default).then(|| format!("{name}: {annotated}[{annotation}, {}]", checker.slice(default.range()))),
+                _ => (!seen_default).then(|| {
+                    format!(
+                        "{name}: {annotated}[{annotation}, {}]",
+                        checker.slice(default.range())
+                    )
+                }),
             };
             if let Some(replacement) = replacement {
-                diagnostic = diagnostic.with_fix(title, Fix::unsafe_edits(import_edit, [Edit::replacement(replacement, parameter.range())]));
+                diagnostic = diagnostic.with_fix(
+                    title,
+                    Fix::unsafe_edits(
+                        import_edit,
+                        [Edit::replacement(replacement, parameter.range())],
+                    ),
+                );
             }
         }
     }
@@ -159,6 +214,16 @@ fn report(checker: &mut Checker, parameter: &ast::ParameterWithDefault, annotati
 /// other keyword arguments; `None` without a default value.
 fn split_default_argument(call: &ast::ExprCall) -> Option<(&Expr, Vec<&ast::Keyword>)> {
     let value = call.arguments.find_argument_value("default", 0)?;
-    let keywords = call.arguments.keywords.iter().filter(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() != "default")).collect();
+    let keywords = call
+        .arguments
+        .keywords
+        .iter()
+        .filter(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .is_some_and(|arg| arg.as_str() != "default")
+        })
+        .collect();
     Some((value, keywords))
 }

@@ -1,5 +1,5 @@
-use ruff_python_ast::{self as ast, Expr};
 use ruff_python_ast::token::{Tokens, parenthesized_range};
+use ruff_python_ast::{self as ast, Expr};
 use ruff_python_stdlib::builtins::is_python_builtin;
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer};
 use ruff_text_size::{Ranged, TextRange};
@@ -64,15 +64,28 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     if !checker.fastapi().imports_fastapi() {
         return;
     }
-    let Some(returns) = function.returns.as_deref() else { return };
+    let Some(returns) = function.returns.as_deref() else {
+        return;
+    };
     for decorator in &function.decorator_list {
-        let Some(call) = route_decorator_call(checker, decorator) else { continue };
-        let Some(keyword) = call.arguments.find_keyword("response_model") else { continue };
+        let Some(call) = route_decorator_call(checker, decorator) else {
+            continue;
+        };
+        let Some(keyword) = call.arguments.find_keyword("response_model") else {
+            continue;
+        };
         if !is_same_type(checker, &keyword.value, returns) {
             continue;
         }
-        let mut diagnostic = Diagnostic::new(Rule::FastApiRedundantResponseModel, MESSAGE, keyword.range()).with_fix_title(FIX_TITLE);
-        if let Some(edit) = remove_keyword(keyword, &call.arguments, checker.source(), checker.tokens()) {
+        let mut diagnostic = Diagnostic::new(
+            Rule::FastApiRedundantResponseModel,
+            MESSAGE,
+            keyword.range(),
+        )
+        .with_fix_title(FIX_TITLE);
+        if let Some(edit) =
+            remove_keyword(keyword, &call.arguments, checker.source(), checker.tokens())
+        {
             diagnostic = diagnostic.with_fix(FIX_TITLE, Fix::unsafe_edit(edit));
         }
         checker.report(diagnostic);
@@ -84,16 +97,23 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
 fn is_same_type(checker: &Checker, response_model: &Expr, returns: &Expr) -> bool {
     match (response_model, returns) {
         (Expr::Name(left), Expr::Name(right)) => {
-            let (Some(left), Some(right)) = (resolve(checker, left, false), resolve(checker, right, true)) else {
+            let (Some(left), Some(right)) =
+                (resolve(checker, left, false), resolve(checker, right, true))
+            else {
                 return false;
             };
             left.is_same(right)
         }
         (Expr::Subscript(left), Expr::Subscript(right)) => {
-            is_same_type(checker, &left.value, &right.value) && is_same_type(checker, &left.slice, &right.slice)
+            is_same_type(checker, &left.value, &right.value)
+                && is_same_type(checker, &left.slice, &right.slice)
         }
         (Expr::Tuple(left), Expr::Tuple(right)) => {
-            left.len() == right.len() && left.iter().zip(right).all(|(left, right)| is_same_type(checker, left, right))
+            left.len() == right.len()
+                && left
+                    .iter()
+                    .zip(right)
+                    .all(|(left, right)| is_same_type(checker, left, right))
         }
         _ => false,
     }
@@ -118,31 +138,58 @@ impl Resolved<'_, '_> {
 /// Resolves a name where the `def` statement evaluates it. Ruff checks the route before it
 /// resolves deferred annotations (`from __future__ import annotations`, Python 3.14+), so a
 /// name in the return annotation is unresolved then.
-fn resolve<'a, 'n>(checker: &Checker<'a>, name: &'n ast::ExprName, in_annotation: bool) -> Option<Resolved<'a, 'n>> {
+fn resolve<'a, 'n>(
+    checker: &Checker<'a>,
+    name: &'n ast::ExprName,
+    in_annotation: bool,
+) -> Option<Resolved<'a, 'n>> {
     if in_annotation && checker.deferred_annotations() {
         return None;
     }
     let id = name.id.as_str();
-    match checker.semantic().resolve_name(id, checker.scope(), name.start()) {
+    match checker
+        .semantic()
+        .resolve_name(id, checker.scope(), name.start())
+    {
         Some(binding) => Some(Resolved::Binding(binding)),
-        None => is_python_builtin(id, checker.target_version().minor, false).then_some(Resolved::Builtin(id)),
+        None => is_python_builtin(id, checker.target_version().minor, false)
+            .then_some(Resolved::Builtin(id)),
     }
 }
 
 /// Deletes a keyword argument with its separating comma, keeping the call's parentheses.
-fn remove_keyword(keyword: &ast::Keyword, arguments: &ast::Arguments, source: &str, tokens: &Tokens) -> Option<Edit> {
-    let ranges: Vec<TextRange> = arguments.iter_source_order().map(|argument| argument.range()).filter(|range| *range != keyword.range()).collect();
+fn remove_keyword(
+    keyword: &ast::Keyword,
+    arguments: &ast::Arguments,
+    source: &str,
+    tokens: &Tokens,
+) -> Option<Edit> {
+    let ranges: Vec<TextRange> = arguments
+        .iter_source_order()
+        .map(|argument| argument.range())
+        .filter(|range| *range != keyword.range())
+        .collect();
     // Like Ruff, the deletion starts at the value's parentheses when it has some.
-    let removed = parenthesized_range((&keyword.value).into(), arguments.into(), tokens).unwrap_or(keyword.range());
+    let removed = parenthesized_range((&keyword.value).into(), arguments.into(), tokens)
+        .unwrap_or(keyword.range());
     if ranges.iter().any(|range| range.start() > keyword.start()) {
         // Not the last argument: delete up to the first token after the following comma.
         let mut tokens = SimpleTokenizer::starts_at(keyword.end(), source);
         tokens.find(|token| token.kind == SimpleTokenKind::Comma)?;
-        let next = tokens.find(|token| !matches!(token.kind, SimpleTokenKind::Whitespace | SimpleTokenKind::Newline))?;
-        Some(Edit::deletion(TextRange::new(removed.start(), next.start())))
+        let next = tokens.find(|token| {
+            !matches!(
+                token.kind,
+                SimpleTokenKind::Whitespace | SimpleTokenKind::Newline
+            )
+        })?;
+        Some(Edit::deletion(TextRange::new(
+            removed.start(),
+            next.start(),
+        )))
     } else if let Some(previous) = ranges.iter().map(|range| range.end()).max() {
         // The last argument: delete from the preceding comma.
-        let comma = SimpleTokenizer::starts_at(previous, source).find(|token| token.kind == SimpleTokenKind::Comma)?;
+        let comma = SimpleTokenizer::starts_at(previous, source)
+            .find(|token| token.kind == SimpleTokenKind::Comma)?;
         Some(Edit::deletion(TextRange::new(comma.start(), removed.end())))
     } else {
         Some(Edit::replacement("()", arguments.range()))

@@ -61,28 +61,50 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     if !checker.fastapi().imports_fastapi() {
         return;
     }
-    let Some(route) = function.decorator_list.iter().find_map(|decorator| route_decorator_call(checker, decorator)) else {
+    let Some(route) = function
+        .decorator_list
+        .iter()
+        .find_map(|decorator| route_decorator_call(checker, decorator))
+    else {
         return;
     };
     // Only a literal first positional argument is read, not `path=`.
-    let Some(Expr::StringLiteral(path_literal)) = route.arguments.args.first() else { return };
-    let Some(accepted) = accepted_names(checker, function) else { return };
+    let Some(Expr::StringLiteral(path_literal)) = route.arguments.args.first() else {
+        return;
+    };
+    let Some(accepted) = accepted_names(checker, function) else {
+        return;
+    };
     let path = path_literal.value.to_str();
     for (name, placeholder) in path_parameters(path) {
         if accepted.contains(&name) {
             continue;
         }
-        let Some(range) = placeholder_range(path_literal.range(), path.len(), placeholder) else { continue };
-        let positional_only = function.parameters.posonlyargs.iter().any(|parameter| parameter.name().as_str() == name);
+        let Some(range) = placeholder_range(path_literal.range(), path.len(), placeholder) else {
+            continue;
+        };
+        let positional_only = function
+            .parameters
+            .posonlyargs
+            .iter()
+            .any(|parameter| parameter.name().as_str() == name);
         let function_name = function.name.as_str();
         let diagnostic = if positional_only {
-            let message = format!("Parameter `{name}` appears in route path, but only as a positional-only argument in `{function_name}` signature");
+            let message = format!(
+                "Parameter `{name}` appears in route path, but only as a positional-only argument in `{function_name}` signature"
+            );
             Diagnostic::new(Rule::FastApiUnusedPathParameter, message, range)
         } else {
-            let message = format!("Parameter `{name}` appears in route path, but not in `{function_name}` signature");
+            let message = format!(
+                "Parameter `{name}` appears in route path, but not in `{function_name}` signature"
+            );
             let title = format!("Add `{name}` to function signature");
-            let diagnostic = Diagnostic::new(Rule::FastApiUnusedPathParameter, message, range).with_fix_title(title.clone());
-            match (is_identifier(name) && name != "__debug__").then(|| add_parameter(name, &function.parameters, checker.source())).flatten() {
+            let diagnostic = Diagnostic::new(Rule::FastApiUnusedPathParameter, message, range)
+                .with_fix_title(title.clone());
+            match (is_identifier(name) && name != "__debug__")
+                .then(|| add_parameter(name, &function.parameters, checker.source()))
+                .flatten()
+            {
                 Some(edit) => diagnostic.with_fix(title, Fix::unsafe_edit(edit)),
                 None => diagnostic,
             }
@@ -93,7 +115,10 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
 
 /// The names under which the route receives values: its parameters (or their `Path` alias)
 /// and the parameters of its same-file dependencies. `None` when a dependency cannot be read.
-fn accepted_names<'a: 'f, 'f>(checker: &Checker<'a>, function: &'f ast::StmtFunctionDef) -> Option<Vec<&'f str>> {
+fn accepted_names<'a: 'f, 'f>(
+    checker: &Checker<'a>,
+    function: &'f ast::StmtFunctionDef,
+) -> Option<Vec<&'f str>> {
     let mut names = Vec::new();
     for parameter in keyword_parameters(function) {
         names.push(path_alias(checker, &parameter.parameter).unwrap_or(parameter.name().as_str()));
@@ -107,25 +132,42 @@ fn accepted_names<'a: 'f, 'f>(checker: &Checker<'a>, function: &'f ast::StmtFunc
 }
 
 /// The parameters FastAPI can fill by name: neither positional-only nor variadic.
-fn keyword_parameters(function: &ast::StmtFunctionDef) -> impl Iterator<Item = &ast::ParameterWithDefault> {
-    function.parameters.args.iter().chain(&function.parameters.kwonlyargs)
+fn keyword_parameters(
+    function: &ast::StmtFunctionDef,
+) -> impl Iterator<Item = &ast::ParameterWithDefault> {
+    function
+        .parameters
+        .args
+        .iter()
+        .chain(&function.parameters.kwonlyargs)
 }
 
 /// `documentId` for `document_id: Annotated[str, Path(alias="documentId")]` (the `Path` call
 /// must be the first metadata element).
 fn path_alias<'a>(checker: &Checker, parameter: &'a ast::Parameter) -> Option<&'a str> {
     let subscript = parameter.annotation()?.as_subscript_expr()?;
-    let Expr::Tuple(elements) = subscript.slice.as_ref() else { return None };
-    let Some(Expr::Call(path)) = elements.elts.get(1) else { return None };
-    let Expr::StringLiteral(alias) = &path.arguments.find_keyword("alias")?.value else { return None };
-    if !is_typing_annotated(checker, &subscript.value) || checker.qualified_name(&path.func).as_deref() != Some("fastapi.Path") {
+    let Expr::Tuple(elements) = subscript.slice.as_ref() else {
+        return None;
+    };
+    let Some(Expr::Call(path)) = elements.elts.get(1) else {
+        return None;
+    };
+    let Expr::StringLiteral(alias) = &path.arguments.find_keyword("alias")?.value else {
+        return None;
+    };
+    if !is_typing_annotated(checker, &subscript.value)
+        || checker.qualified_name(&path.func).as_deref() != Some("fastapi.Path")
+    {
         return None;
     }
     Some(alias.value.to_str())
 }
 
 fn is_typing_annotated(checker: &Checker, expr: &Expr) -> bool {
-    matches!(checker.qualified_name(expr).as_deref(), Some("typing.Annotated" | "typing_extensions.Annotated" | "_typeshed.Annotated"))
+    matches!(
+        checker.qualified_name(expr).as_deref(),
+        Some("typing.Annotated" | "typing_extensions.Annotated" | "_typeshed.Annotated")
+    )
 }
 
 /// What a parameter's `Depends(...)` tells about the names it receives.
@@ -139,15 +181,24 @@ enum Dependency<'a> {
 impl<'f> Dependency<'f> {
     /// The dependency in the parameter's default (`= Depends(f)`), else in its `Annotated`
     /// metadata. `None` when there is none that can be followed.
-    fn of_parameter<'a: 'f>(checker: &Checker<'a>, parameter: &'f ast::ParameterWithDefault) -> Option<Self> {
-        if let Some(dependency) = parameter.default().and_then(|default| depends_arguments(checker, default)).and_then(|arguments| Self::of_call(checker, arguments, false)) {
+    fn of_parameter<'a: 'f>(
+        checker: &Checker<'a>,
+        parameter: &'f ast::ParameterWithDefault,
+    ) -> Option<Self> {
+        if let Some(dependency) = parameter
+            .default()
+            .and_then(|default| depends_arguments(checker, default))
+            .and_then(|arguments| Self::of_call(checker, arguments, false))
+        {
             return Some(dependency);
         }
         let subscript = parameter.annotation()?.as_subscript_expr()?;
         if !is_typing_annotated(checker, &subscript.value) {
             return None;
         }
-        let Expr::Tuple(elements) = subscript.slice.as_ref() else { return None };
+        let Expr::Tuple(elements) = subscript.slice.as_ref() else {
+            return None;
+        };
         let mut dependencies = elements.elts.iter().skip(1).filter_map(|metadata| {
             let arguments = depends_arguments(checker, metadata)?;
             if arguments.is_empty() {
@@ -158,18 +209,30 @@ impl<'f> Dependency<'f> {
             }
         });
         let first = dependencies.next()?;
-        Some(if dependencies.next().is_some() { Dependency::Unknown } else { first })
+        Some(if dependencies.next().is_some() {
+            Dependency::Unknown
+        } else {
+            first
+        })
     }
 
     /// `Depends(f)` names a function or class; `Depends(Factory())` passes an instance, whose
     /// `__call__` FastAPI invokes.
-    fn of_call<'a: 'f>(checker: &Checker<'a>, arguments: &'f ast::Arguments, in_annotation: bool) -> Option<Self> {
+    fn of_call<'a: 'f>(
+        checker: &Checker<'a>,
+        arguments: &'f ast::Arguments,
+        in_annotation: bool,
+    ) -> Option<Self> {
         match arguments.find_argument_value("dependency", 0)? {
             Expr::Name(name) => Self::of_name(checker, name, in_annotation),
             Expr::Call(call) => {
                 let name = call.func.as_name_expr()?;
                 match only_binding(checker, name, in_annotation) {
-                    Some(Binding { kind: BindingKind::ClassDef(class), scope, .. }) => class_parameters(checker, *scope, class, "__call__"),
+                    Some(Binding {
+                        kind: BindingKind::ClassDef(class),
+                        scope,
+                        ..
+                    }) => class_parameters(checker, *scope, class, "__call__"),
                     _ => Some(Dependency::Unknown),
                 }
             }
@@ -177,12 +240,25 @@ impl<'f> Dependency<'f> {
         }
     }
 
-    fn of_name<'a: 'f>(checker: &Checker<'a>, name: &ast::ExprName, in_annotation: bool) -> Option<Self> {
+    fn of_name<'a: 'f>(
+        checker: &Checker<'a>,
+        name: &ast::ExprName,
+        in_annotation: bool,
+    ) -> Option<Self> {
         match only_binding(checker, name, in_annotation) {
-            Some(Binding { kind: BindingKind::FunctionDef(function), .. }) => {
-                Some(Dependency::Parameters(keyword_parameters(function).map(|parameter| parameter.name().as_str()).collect()))
-            }
-            Some(Binding { kind: BindingKind::ClassDef(class), scope, .. }) => class_parameters(checker, *scope, class, "__init__"),
+            Some(Binding {
+                kind: BindingKind::FunctionDef(function),
+                ..
+            }) => Some(Dependency::Parameters(
+                keyword_parameters(function)
+                    .map(|parameter| parameter.name().as_str())
+                    .collect(),
+            )),
+            Some(Binding {
+                kind: BindingKind::ClassDef(class),
+                scope,
+                ..
+            }) => class_parameters(checker, *scope, class, "__init__"),
             _ => Some(Dependency::Unknown),
         }
     }
@@ -191,30 +267,56 @@ impl<'f> Dependency<'f> {
 /// The binding a dependency name refers to, when it is the first binding of that name in its
 /// scope (a redefined name is not followed). Names in annotations are unresolved when Ruff
 /// checks the route under deferred annotations.
-fn only_binding<'a>(checker: &Checker<'a>, name: &ast::ExprName, in_annotation: bool) -> Option<&'a Binding<'a>> {
+fn only_binding<'a>(
+    checker: &Checker<'a>,
+    name: &ast::ExprName,
+    in_annotation: bool,
+) -> Option<&'a Binding<'a>> {
     if in_annotation && checker.deferred_annotations() {
         return None;
     }
     let semantic = checker.semantic();
     let binding = semantic.resolve_name(name.id.as_str(), checker.scope(), name.start())?;
-    let first = *semantic.scope(binding.scope).bindings_of(binding.name).first()?;
+    let first = *semantic
+        .scope(binding.scope)
+        .bindings_of(binding.name)
+        .first()?;
     std::ptr::eq(semantic.binding(first), binding).then_some(binding)
 }
 
 /// The names a class dependency takes: a pydantic model's annotated fields, else the
 /// parameters of `method` after `self`. `None` when the class has no such method.
 /// `scope` is where the class statement is, in which its bases are evaluated.
-fn class_parameters<'a>(checker: &Checker, scope: ScopeId, class: &'a ast::StmtClassDef, method: &str) -> Option<Dependency<'a>> {
-    let is_model = class.bases().iter().any(|base| checker.semantic().qualified_name(base, scope).as_deref() == Some("pydantic.BaseModel"));
+fn class_parameters<'a>(
+    checker: &Checker,
+    scope: ScopeId,
+    class: &'a ast::StmtClassDef,
+    method: &str,
+) -> Option<Dependency<'a>> {
+    let is_model = class.bases().iter().any(|base| {
+        checker.semantic().qualified_name(base, scope).as_deref() == Some("pydantic.BaseModel")
+    });
     let names = if is_model {
         class
             .body
             .iter()
-            .filter_map(|stmt| stmt.as_ann_assign_stmt()?.target.as_name_expr().map(|name| name.id.as_str()))
+            .filter_map(|stmt| {
+                stmt.as_ann_assign_stmt()?
+                    .target
+                    .as_name_expr()
+                    .map(|name| name.id.as_str())
+            })
             .collect()
     } else {
-        let method = class.body.iter().filter_map(ast::Stmt::as_function_def_stmt).find(|function| function.name.as_str() == method)?;
-        keyword_parameters(method).skip(1).map(|parameter| parameter.name().as_str()).collect()
+        let method = class
+            .body
+            .iter()
+            .filter_map(ast::Stmt::as_function_def_stmt)
+            .find(|function| function.name.as_str() == method)?;
+        keyword_parameters(method)
+            .skip(1)
+            .map(|parameter| parameter.name().as_str())
+            .collect()
     };
     Some(Dependency::Parameters(names))
 }
@@ -222,7 +324,8 @@ fn class_parameters<'a>(checker: &Checker, scope: ScopeId, class: &'a ast::StmtC
 /// The arguments of a `fastapi.Depends(...)` call.
 fn depends_arguments<'a>(checker: &Checker, expr: &'a Expr) -> Option<&'a ast::Arguments> {
     let call = expr.as_call_expr()?;
-    (checker.qualified_name(&call.func).as_deref() == Some("fastapi.Depends")).then_some(&call.arguments)
+    (checker.qualified_name(&call.func).as_deref() == Some("fastapi.Depends"))
+        .then_some(&call.arguments)
 }
 
 /// The `{name}` / `{name:converter}` placeholders of a route path, as Starlette recognises
@@ -230,15 +333,24 @@ fn depends_arguments<'a>(checker: &Checker, expr: &'a Expr) -> Option<&'a ast::A
 fn path_parameters(path: &str) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> {
     let bytes = path.as_bytes();
     let identifier_end = |from: usize| {
-        let starts = bytes.get(from).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-        starts.then(|| from + bytes[from..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count())
+        let starts = bytes
+            .get(from)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+        starts.then(|| {
+            from + bytes[from..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count()
+        })
     };
     let mut at = 0;
     std::iter::from_fn(move || {
         while let Some(offset) = path[at..].find('{') {
             let open = at + offset;
             at = open + 1;
-            let Some(name_end) = identifier_end(open + 1) else { continue };
+            let Some(name_end) = identifier_end(open + 1) else {
+                continue;
+            };
             let close = match bytes.get(name_end) {
                 Some(b':') => match identifier_end(name_end + 1) {
                     Some(converter_end) => converter_end,
@@ -259,18 +371,31 @@ fn path_parameters(path: &str) -> impl Iterator<Item = (&str, std::ops::Range<us
 /// the string's *value* plus one quote character on each side. This is exact for plain
 /// one-quote literals and shifted for prefixes, triple quotes, escapes or concatenations,
 /// as in Ruff.
-fn placeholder_range(literal: TextRange, value_len: usize, placeholder: std::ops::Range<usize>) -> Option<TextRange> {
+fn placeholder_range(
+    literal: TextRange,
+    value_len: usize,
+    placeholder: std::ops::Range<usize>,
+) -> Option<TextRange> {
     let start = literal.start() + TextSize::try_from(placeholder.start + 1).ok()?;
-    let end = literal.end().checked_sub(TextSize::try_from(value_len - placeholder.end + 1).ok()?)?;
+    let end = literal
+        .end()
+        .checked_sub(TextSize::try_from(value_len - placeholder.end + 1).ok()?)?;
     (start <= end).then(|| TextRange::new(start, end))
 }
 
 /// Adds `name` to the signature as a parameter without default, where that is valid Python.
 fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Option<Edit> {
-    if let Some(last) = parameters.args.iter().rfind(|parameter| parameter.default.is_none()) {
+    if let Some(last) = parameters
+        .args
+        .iter()
+        .rfind(|parameter| parameter.default.is_none())
+    {
         return Some(Edit::insertion(format!(", {name}"), last.end()));
     }
-    let posonly_default = parameters.posonlyargs.last().is_some_and(|parameter| parameter.default.is_some());
+    let posonly_default = parameters
+        .posonlyargs
+        .last()
+        .is_some_and(|parameter| parameter.default.is_some());
     if let Some(first) = parameters.args.first() {
         // Every regular parameter has a default: the new one goes first, unless a default
         // before the `/` forces defaults on everything after it.
@@ -282,13 +407,16 @@ fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Opti
         }
         let mut tokens = SimpleTokenizer::starts_at(last.end(), source);
         let slash = tokens.find(|token| token.kind == SimpleTokenKind::Slash)?;
-        return Some(match tokens.find(|token| token.kind == SimpleTokenKind::Comma) {
-            Some(comma) => Edit::insertion(format!(" {name},"), comma.end()),
-            None => Edit::insertion(format!(", {name}"), slash.end()),
-        });
+        return Some(
+            match tokens.find(|token| token.kind == SimpleTokenKind::Comma) {
+                Some(comma) => Edit::insertion(format!(" {name},"), comma.end()),
+                None => Edit::insertion(format!(", {name}"), slash.end()),
+            },
+        );
     }
     let before_token = |kind: SimpleTokenKind| {
-        let token = SimpleTokenizer::starts_at(parameters.start(), source).find(|token| token.kind == kind)?;
+        let token = SimpleTokenizer::starts_at(parameters.start(), source)
+            .find(|token| token.kind == kind)?;
         Some(Edit::insertion(format!("{name}, "), token.start()))
     };
     if parameters.vararg.is_some() || !parameters.kwonlyargs.is_empty() {
@@ -296,6 +424,9 @@ fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Opti
     } else if parameters.kwarg.is_some() {
         before_token(SimpleTokenKind::DoubleStar)
     } else {
-        Some(Edit::insertion(name, parameters.start() + TextSize::from(1)))
+        Some(Edit::insertion(
+            name,
+            parameters.start() + TextSize::from(1),
+        ))
     }
 }

@@ -36,7 +36,15 @@ const LOADERS: &[&str] = &[
 /// Loaders of classic estimators and small pipelines (pickled scikit-learn models, spaCy,
 /// fastText): their inference usually takes milliseconds, fine in a `def` route's worker thread.
 /// Everything else in [`LOADERS`] loads a deep-learning model.
-const LIGHT_LOADERS: &[&str] = &["joblib.load", "pickle.load", "pickle.loads", "dill.load", "cloudpickle.load", "spacy.load", "fasttext.load_model"];
+const LIGHT_LOADERS: &[&str] = &[
+    "joblib.load",
+    "pickle.load",
+    "pickle.loads",
+    "dill.load",
+    "cloudpickle.load",
+    "spacy.load",
+    "fasttext.load_model",
+];
 
 /// Packages whose classes load weights through `Class.from_pretrained(...)`.
 const PRETRAINED_PACKAGES: &[&str] = &["transformers", "diffusers", "peft"];
@@ -45,11 +53,29 @@ const PRETRAINED_PACKAGES: &[&str] = &["transformers", "diffusers", "peft"];
 const PREPROCESSORS: &[&str] = &["Tokenizer", "Processor", "FeatureExtractor", "Config"];
 
 /// Methods that return the same model, moved or switched to evaluation mode.
-const MODEL_PASSTHROUGH: &[&str] = &["to", "eval", "cuda", "cpu", "half", "float", "requires_grad_"];
+const MODEL_PASSTHROUGH: &[&str] = &[
+    "to",
+    "eval",
+    "cuda",
+    "cpu",
+    "half",
+    "float",
+    "requires_grad_",
+];
 
 /// Methods that run a loaded model.
-const INFERENCE_METHODS: &[&str] =
-    &["predict", "predict_proba", "predict_on_batch", "generate", "encode", "transcribe", "forward", "run", "detect", "track"];
+const INFERENCE_METHODS: &[&str] = &[
+    "predict",
+    "predict_proba",
+    "predict_on_batch",
+    "generate",
+    "encode",
+    "transcribe",
+    "forward",
+    "run",
+    "detect",
+    "track",
+];
 
 /// A call that loads a model.
 pub(super) struct Loader {
@@ -72,32 +98,53 @@ pub(super) struct LoadedModel {
 pub(super) fn loader(semantic: &SemanticModel, call: &ast::ExprCall) -> Option<Loader> {
     let name = semantic.callee_name(call)?;
     if LOADERS.contains(&name) || (name == "pickle.loads" && reads_a_file(call)) {
-        return Some(Loader { name: name.to_string(), is_model: true });
+        return Some(Loader {
+            name: name.to_string(),
+            is_model: true,
+        });
     }
     let class = name.strip_suffix(".from_pretrained")?;
     let package = class.split('.').next()?;
     if !PRETRAINED_PACKAGES.contains(&package) {
         return None;
     }
-    let is_model = !PREPROCESSORS.iter().any(|suffix| class.rsplit('.').next().is_some_and(|class| class.contains(suffix)));
-    Some(Loader { name: name.to_string(), is_model })
+    let is_model = !PREPROCESSORS.iter().any(|suffix| {
+        class
+            .rsplit('.')
+            .next()
+            .is_some_and(|class| class.contains(suffix))
+    });
+    Some(Loader {
+        name: name.to_string(),
+        is_model,
+    })
 }
 
 /// `pickle.loads(f.read())`, `pickle.loads(path.read_bytes())`: a file's contents, not bytes
 /// from a cache or a request.
 fn reads_a_file(call: &ast::ExprCall) -> bool {
-    let Some(Expr::Call(argument)) = call.arguments.find_positional(0) else { return false };
+    let Some(Expr::Call(argument)) = call.arguments.find_positional(0) else {
+        return false;
+    };
     matches!(argument.func.as_ref(), Expr::Attribute(method) if matches!(method.attr.as_str(), "read" | "read_bytes"))
 }
 
 /// Inference on a loaded model, `model.predict(x)` or `pipe(text)`: the model, and how the
 /// message names the call.
-pub(super) fn inference(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> Option<(LoadedModel, String)> {
+pub(super) fn inference(
+    semantic: &SemanticModel,
+    call: &ast::ExprCall,
+    scope: ScopeId,
+) -> Option<(LoadedModel, String)> {
     let (model, call_name) = match call.func.as_ref() {
-        Expr::Attribute(method) if INFERENCE_METHODS.contains(&method.attr.as_str()) => {
-            (model_of(semantic, &method.value, scope, 0)?, method.attr.to_string())
-        }
-        func @ Expr::Name(name) => (model_of(semantic, func, scope, 0)?, format!("{}(...)", name.id.as_str())),
+        Expr::Attribute(method) if INFERENCE_METHODS.contains(&method.attr.as_str()) => (
+            model_of(semantic, &method.value, scope, 0)?,
+            method.attr.to_string(),
+        ),
+        func @ Expr::Name(name) => (
+            model_of(semantic, func, scope, 0)?,
+            format!("{}(...)", name.id.as_str()),
+        ),
         _ => return None,
     };
     let what = format!("`{call_name}` on the model from `{}`", model.loader);
@@ -105,7 +152,12 @@ pub(super) fn inference(semantic: &SemanticModel, call: &ast::ExprCall, scope: S
 }
 
 /// The model `expr` holds.
-fn model_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> Option<LoadedModel> {
+fn model_of(
+    semantic: &SemanticModel,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: u8,
+) -> Option<LoadedModel> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -113,14 +165,21 @@ fn model_of(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) ->
         Expr::Call(call) => {
             if let Some(loader) = loader(semantic, call) {
                 let deep = !LIGHT_LOADERS.contains(&loader.name.as_str());
-                return loader.is_model.then_some(LoadedModel { loader: loader.name, deep });
+                return loader.is_model.then_some(LoadedModel {
+                    loader: loader.name,
+                    deep,
+                });
             }
             match call.func.as_ref() {
-                Expr::Attribute(method) if MODEL_PASSTHROUGH.contains(&method.attr.as_str()) => model_of(semantic, &method.value, scope, depth + 1),
+                Expr::Attribute(method) if MODEL_PASSTHROUGH.contains(&method.attr.as_str()) => {
+                    model_of(semantic, &method.value, scope, depth + 1)
+                }
                 _ => None,
             }
         }
-        Expr::Name(_) => bound_values(semantic, expr, scope).into_iter().find_map(|(value, scope)| model_of(semantic, value, scope, depth + 1)),
+        Expr::Name(_) => bound_values(semantic, expr, scope)
+            .into_iter()
+            .find_map(|(value, scope)| model_of(semantic, value, scope, depth + 1)),
         _ => None,
     }
 }
@@ -151,12 +210,22 @@ const HASHER_METHODS: &[&str] = &["hash", "verify", "verify_and_update", "encryp
 /// Password hashing or verification, and how the message names it. `passlib.hash.<scheme>`
 /// handlers are module attributes: `passlib.hash.bcrypt.hash(pw)`,
 /// `passlib.hash.bcrypt.using(rounds=12).hash(pw)`.
-pub(super) fn password_hashing(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId, qualified: Option<&str>) -> Option<String> {
-    if let Some(qualified) = qualified.filter(|qualified| HASH_FUNCTIONS.contains(qualified) || is_passlib_handler_method(qualified)) {
+pub(super) fn password_hashing(
+    semantic: &SemanticModel,
+    call: &ast::ExprCall,
+    scope: ScopeId,
+    qualified: Option<&str>,
+) -> Option<String> {
+    if let Some(qualified) = qualified.filter(|qualified| {
+        HASH_FUNCTIONS.contains(qualified) || is_passlib_handler_method(qualified)
+    }) {
         return Some(format!("`{qualified}`"));
     }
     match call.func.as_ref() {
-        Expr::Attribute(method) if HASHER_METHODS.contains(&method.attr.as_str()) && is_hasher(semantic, &method.value, scope, 0) => {
+        Expr::Attribute(method)
+            if HASHER_METHODS.contains(&method.attr.as_str())
+                && is_hasher(semantic, &method.value, scope, 0) =>
+        {
             Some(format!("`{}` on a password hasher", method.attr.as_str()))
         }
         _ => None,
@@ -175,7 +244,10 @@ fn is_hasher(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -
         return false;
     }
     if let Some(qualified) = semantic.qualified_name(expr, scope) {
-        return HASHER_CLASSES.contains(&qualified.as_str()) || qualified.strip_prefix("passlib.hash.").is_some_and(|scheme| !scheme.contains('.'));
+        return HASHER_CLASSES.contains(&qualified.as_str())
+            || qualified
+                .strip_prefix("passlib.hash.")
+                .is_some_and(|scheme| !scheme.contains('.'));
     }
     match expr {
         Expr::Call(call) => {
@@ -184,37 +256,78 @@ fn is_hasher(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -
                 || matches!(call.func.as_ref(), Expr::Attribute(method) if method.attr.as_str() == "using" && is_hasher(semantic, &method.value, scope, depth + 1))
         }
         Expr::Name(_) => {
-            if let Some(BindingKind::Parameter { .. }) = semantic.binding_of_name(expr, scope).map(|binding| &binding.kind) {
-                return semantic.instance_type(expr, scope).is_some_and(|class| HASHER_CLASSES.contains(&class.as_str()));
+            if let Some(BindingKind::Parameter { .. }) = semantic
+                .binding_of_name(expr, scope)
+                .map(|binding| &binding.kind)
+            {
+                return semantic
+                    .instance_type(expr, scope)
+                    .is_some_and(|class| HASHER_CLASSES.contains(&class.as_str()));
             }
-            bound_values(semantic, expr, scope).into_iter().any(|(value, scope)| is_hasher(semantic, value, scope, depth + 1))
+            bound_values(semantic, expr, scope)
+                .into_iter()
+                .any(|(value, scope)| is_hasher(semantic, value, scope, depth + 1))
         }
         _ => false,
     }
 }
 
 /// `PIL` calls that build an image from data.
-const IMAGE_FACTORIES: &[&str] = &["PIL.Image.open", "PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.frombytes", "PIL.Image.frombuffer"];
+const IMAGE_FACTORIES: &[&str] = &[
+    "PIL.Image.open",
+    "PIL.Image.new",
+    "PIL.Image.fromarray",
+    "PIL.Image.frombytes",
+    "PIL.Image.frombuffer",
+];
 
 /// Methods of a `PIL` image that process its pixels (and return a new image, except `save`,
 /// `thumbnail`, `paste` and `load`).
-const IMAGE_METHODS: &[&str] =
-    &["resize", "thumbnail", "filter", "convert", "save", "rotate", "transpose", "transform", "quantize", "reduce", "crop", "paste", "load"];
+const IMAGE_METHODS: &[&str] = &[
+    "resize",
+    "thumbnail",
+    "filter",
+    "convert",
+    "save",
+    "rotate",
+    "transpose",
+    "transform",
+    "quantize",
+    "reduce",
+    "crop",
+    "paste",
+    "load",
+];
 
 /// Methods of a `moviepy` clip that render or encode it.
-const CLIP_METHODS: &[&str] = &["write_videofile", "write_audiofile", "write_gif", "write_images_sequence", "iter_frames"];
+const CLIP_METHODS: &[&str] = &[
+    "write_videofile",
+    "write_audiofile",
+    "write_gif",
+    "write_images_sequence",
+    "iter_frames",
+];
 
 /// Image or video processing: the pixel work on images from `PIL.Image.open(...)` and
 /// friends (opening an image only reads its header, so `open` itself is not reported),
 /// `PIL.ImageOps` functions, any `cv2` call, `moviepy` clips and their rendering. Returns how
 /// the message names the call.
-pub(super) fn media_work(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId, qualified: Option<&str>) -> Option<String> {
+pub(super) fn media_work(
+    semantic: &SemanticModel,
+    call: &ast::ExprCall,
+    scope: ScopeId,
+    qualified: Option<&str>,
+) -> Option<String> {
     if let Some(qualified) = qualified
-        && ["PIL.ImageOps.", "cv2.", "moviepy."].iter().any(|prefix| qualified.starts_with(prefix))
+        && ["PIL.ImageOps.", "cv2.", "moviepy."]
+            .iter()
+            .any(|prefix| qualified.starts_with(prefix))
     {
         return Some(format!("`{qualified}`"));
     }
-    let Expr::Attribute(method) = call.func.as_ref() else { return None };
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return None;
+    };
     let name = method.attr.as_str();
     if IMAGE_METHODS.contains(&name) && is_image(semantic, &method.value, scope, 0) {
         return Some(format!("`{name}` on a `PIL` image"));
@@ -231,16 +344,25 @@ fn is_image(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) ->
     }
     match expr {
         Expr::Call(call) => match semantic.callee_name(call) {
-            Some(qualified) => IMAGE_FACTORIES.contains(&qualified) || qualified.starts_with("PIL.ImageOps."),
+            Some(qualified) => {
+                IMAGE_FACTORIES.contains(&qualified) || qualified.starts_with("PIL.ImageOps.")
+            }
             // `resize`, `convert`, … return a new image; `copy` too.
             None => matches!(call.func.as_ref(), Expr::Attribute(method)
                 if (IMAGE_METHODS.contains(&method.attr.as_str()) || method.attr.as_str() == "copy") && is_image(semantic, &method.value, scope, depth + 1)),
         },
         Expr::Name(_) => {
-            if let Some(BindingKind::Parameter { .. }) = semantic.binding_of_name(expr, scope).map(|binding| &binding.kind) {
-                return semantic.instance_type(expr, scope).is_some_and(|class| class == "PIL.Image.Image");
+            if let Some(BindingKind::Parameter { .. }) = semantic
+                .binding_of_name(expr, scope)
+                .map(|binding| &binding.kind)
+            {
+                return semantic
+                    .instance_type(expr, scope)
+                    .is_some_and(|class| class == "PIL.Image.Image");
             }
-            bound_values(semantic, expr, scope).into_iter().any(|(value, scope)| is_image(semantic, value, scope, depth + 1))
+            bound_values(semantic, expr, scope)
+                .into_iter()
+                .any(|(value, scope)| is_image(semantic, value, scope, depth + 1))
         }
         _ => false,
     }
@@ -254,9 +376,13 @@ fn is_clip(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> 
         Expr::Call(call) => match semantic.qualified_name(&call.func, scope) {
             Some(qualified) => qualified.starts_with("moviepy."),
             // Clip methods (`subclip`, `resize`, `set_audio`, …) return clips.
-            None => matches!(call.func.as_ref(), Expr::Attribute(method) if is_clip(semantic, &method.value, scope, depth + 1)),
+            None => {
+                matches!(call.func.as_ref(), Expr::Attribute(method) if is_clip(semantic, &method.value, scope, depth + 1))
+            }
         },
-        Expr::Name(_) => bound_values(semantic, expr, scope).into_iter().any(|(value, scope)| is_clip(semantic, value, scope, depth + 1)),
+        Expr::Name(_) => bound_values(semantic, expr, scope)
+            .into_iter()
+            .any(|(value, scope)| is_clip(semantic, value, scope, depth + 1)),
         _ => false,
     }
 }
@@ -267,16 +393,31 @@ const MAX_DEPTH: u8 = 8;
 /// The values a name may hold where it is read, each with the scope it is evaluated in: the
 /// value of the binding it resolves to and, for a module global, also every value a function
 /// assigns to it after `global name` (a lifespan that loads the model into a global).
-fn bound_values<'a>(semantic: &'a SemanticModel<'a>, expr: &Expr, scope: ScopeId) -> Vec<(&'a Expr, ScopeId)> {
-    let Some(binding) = semantic.binding_of_name(expr, scope) else { return Vec::new() };
-    let mut values: Vec<(&Expr, ScopeId)> = value_of(&binding.kind).map(|value| (value, binding.scope)).into_iter().collect();
+fn bound_values<'a>(
+    semantic: &'a SemanticModel<'a>,
+    expr: &Expr,
+    scope: ScopeId,
+) -> Vec<(&'a Expr, ScopeId)> {
+    let Some(binding) = semantic.binding_of_name(expr, scope) else {
+        return Vec::new();
+    };
+    let mut values: Vec<(&Expr, ScopeId)> = value_of(&binding.kind)
+        .map(|value| (value, binding.scope))
+        .into_iter()
+        .collect();
     if binding.scope == ScopeId::MODULE {
         // Assignments in functions that declare the name `global`, in source order.
         let mut assigned: Vec<BindingId> = semantic
             .declaring_scopes(binding.name)
             .iter()
             .filter(|scope| **scope != ScopeId::MODULE)
-            .flat_map(|scope| semantic.scope(*scope).bindings_of(binding.name).iter().copied())
+            .flat_map(|scope| {
+                semantic
+                    .scope(*scope)
+                    .bindings_of(binding.name)
+                    .iter()
+                    .copied()
+            })
             .collect();
         assigned.sort_unstable();
         assigned.dedup();
@@ -290,7 +431,11 @@ fn bound_values<'a>(semantic: &'a SemanticModel<'a>, expr: &Expr, scope: ScopeId
 
 fn value_of<'a>(kind: &BindingKind<'a>) -> Option<&'a Expr> {
     match kind {
-        BindingKind::Assignment { value } | BindingKind::WithItem { context: value } | BindingKind::AnnAssign { value: Some(value), .. } => Some(value),
+        BindingKind::Assignment { value }
+        | BindingKind::WithItem { context: value }
+        | BindingKind::AnnAssign {
+            value: Some(value), ..
+        } => Some(value),
         _ => None,
     }
 }

@@ -108,24 +108,46 @@ impl Work {
     /// hashing is only reported in `async def`).
     const fn advice(self, asynchronous: bool) -> &'static str {
         match (self, asynchronous) {
-            (Work::PasswordHashing, _) => "offload it with `await run_in_threadpool(...)` or use a plain `def`",
+            (Work::PasswordHashing, _) => {
+                "offload it with `await run_in_threadpool(...)` or use a plain `def`"
+            }
             (Work::Inference, true) => {
                 "serve the model from a dedicated inference server (Triton, TorchServe) or a queue + worker, or `await run_in_threadpool(...)` for light models"
             }
-            (Work::Inference, false) => "serve the model from a dedicated inference server (Triton, TorchServe) or a queue + worker",
-            (Work::Media | Work::Configured, true) => "move it to a queue + worker (Celery, RQ, arq), or `await run_in_threadpool(...)` for light work",
-            (Work::Media | Work::Configured, false) => "move it to a queue + worker (Celery, RQ, arq)",
+            (Work::Inference, false) => {
+                "serve the model from a dedicated inference server (Triton, TorchServe) or a queue + worker"
+            }
+            (Work::Media | Work::Configured, true) => {
+                "move it to a queue + worker (Celery, RQ, arq), or `await run_in_threadpool(...)` for light work"
+            }
+            (Work::Media | Work::Configured, false) => {
+                "move it to a queue + worker (Celery, RQ, arq)"
+            }
         }
     }
 }
 
 /// Reports a CPU-heavy call in `function`, a route or dependency.
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) {
-    let Some((work, what)) = classify(checker, call, function.is_async) else { return };
+    let Some((work, what)) = classify(checker, call, function.is_async) else {
+        return;
+    };
     let context = super::context(checker, function);
-    let effect = if function.is_async { "blocks the event loop" } else { "holds a threadpool worker while it runs" };
-    let message = format!("{} {what} in {context} {effect}; {}", work.noun(), work.advice(function.is_async));
-    checker.report(Diagnostic::new(Rule::CpuHeavyCallInRoute, message, call.func.range()));
+    let effect = if function.is_async {
+        "blocks the event loop"
+    } else {
+        "holds a threadpool worker while it runs"
+    };
+    let message = format!(
+        "{} {what} in {context} {effect}; {}",
+        work.noun(),
+        work.advice(function.is_async)
+    );
+    checker.report(Diagnostic::new(
+        Rule::CpuHeavyCallInRoute,
+        message,
+        call.func.range(),
+    ));
 }
 
 /// The wording of the heavy work a call does, as if it ran on the event loop.
@@ -153,7 +175,8 @@ fn classify(checker: &Checker, call: &ast::ExprCall, asynchronous: bool) -> Opti
     if extra.is_empty() {
         return None;
     }
-    let name = extra_calls::names_of(checker, call, qualified.map(ToString::to_string)).find(|name| extra_calls::any_matches(extra, name))?;
+    let name = extra_calls::names_of(checker, call, qualified.map(ToString::to_string))
+        .find(|name| extra_calls::any_matches(extra, name))?;
     Some((Work::Configured, format!("`{name}`")))
 }
 
@@ -166,7 +189,10 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("heavy/FAPI201.py", LinterSettings::for_rules([Rule::CpuHeavyCallInRoute]));
+        assert_fixture!(
+            "heavy/FAPI201.py",
+            LinterSettings::for_rules([Rule::CpuHeavyCallInRoute])
+        );
     }
 
     const SOURCE: &str = r#"
@@ -186,8 +212,13 @@ async def page(renderer: Renderer):
 "#;
 
     fn render(extra: &[&str]) -> String {
-        let heavy = HeavyOptions { extra_heavy_calls: extra.iter().map(ToString::to_string).collect() };
-        let settings = LinterSettings { heavy: std::sync::Arc::new(heavy), ..LinterSettings::for_rules([Rule::CpuHeavyCallInRoute]) };
+        let heavy = HeavyOptions {
+            extra_heavy_calls: extra.iter().map(ToString::to_string).collect(),
+        };
+        let settings = LinterSettings {
+            heavy: std::sync::Arc::new(heavy),
+            ..LinterSettings::for_rules([Rule::CpuHeavyCallInRoute])
+        };
         render_source(SOURCE, None, "test.py", &settings)
     }
 

@@ -29,7 +29,9 @@ pub struct HeavyOptions {
 /// Called for every expression when a rule of this family is enabled.
 pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
     let Expr::Call(call) = expr else { return };
-    let Some(function) = request_function(checker) else { return };
+    let Some(function) = request_function(checker) else {
+        return;
+    };
     if checker.is_enabled(Rule::ModelLoadedPerRequest) {
         model_loaded_per_request::check(checker, call, function);
     }
@@ -49,17 +51,26 @@ pub(crate) fn heavy_work(checker: &Checker, call: &ast::ExprCall) -> Option<(Rul
 }
 
 /// Decorators that make a function run once per distinct arguments, not once per request.
-const CACHE_DECORATORS: &[&str] = &["functools.lru_cache", "functools.cache", "async_lru.alru_cache", "cachetools.cached"];
+const CACHE_DECORATORS: &[&str] = &[
+    "functools.lru_cache",
+    "functools.cache",
+    "async_lru.alru_cache",
+    "cachetools.cached",
+];
 
 /// The route or dependency the visited node runs in directly, unless its result is cached.
 fn request_function<'a>(checker: &Checker<'a>) -> Option<&'a ast::StmtFunctionDef> {
-    let Frame::Function(function) = checker.innermost_frame()? else { return None };
+    let Frame::Function(function) = checker.innermost_frame()? else {
+        return None;
+    };
     if !checker.fastapi().roles(function).in_request_path() {
         return None;
     }
     // Decorators are evaluated in the scope around the function.
     let semantic = checker.semantic();
-    let outer = semantic.function_scope(function).and_then(|scope| semantic.scope(scope).parent)?;
+    let outer = semantic
+        .function_scope(function)
+        .and_then(|scope| semantic.scope(scope).parent)?;
     let cached = function.decorator_list.iter().any(|decorator| {
         let callee = match &decorator.expression {
             Expr::Call(call) => &call.func,
@@ -72,7 +83,11 @@ fn request_function<'a>(checker: &Checker<'a>) -> Option<&'a ast::StmtFunctionDe
 
 /// How a message names the function: "async route `predict`", "dependency `get_model`".
 fn context(checker: &Checker, function: &ast::StmtFunctionDef) -> String {
-    let role = checker.fastapi().roles(function).primary().map_or("function", |role| role.noun());
+    let role = checker
+        .fastapi()
+        .roles(function)
+        .primary()
+        .map_or("function", |role| role.noun());
     let asynchronous = if function.is_async { "async " } else { "" };
     format!("{asynchronous}{role} `{}`", function.name.as_str())
 }

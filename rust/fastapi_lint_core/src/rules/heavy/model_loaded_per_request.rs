@@ -80,30 +80,52 @@ rule_docs! {
 }
 
 /// The request objects whose `state` lives only as long as the request.
-const REQUEST_CLASSES: &[&str] = &["fastapi.Request", "starlette.requests.Request", "fastapi.requests.Request"];
+const REQUEST_CLASSES: &[&str] = &[
+    "fastapi.Request",
+    "starlette.requests.Request",
+    "fastapi.requests.Request",
+];
 
 /// Reports a model loader called in `function`, a route or dependency.
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, function: &ast::StmtFunctionDef) {
     let semantic = checker.semantic();
-    let Some(loader) = catalogue::loader(semantic, call) else { return };
+    let Some(loader) = catalogue::loader(semantic, call) else {
+        return;
+    };
     if stored_in_shared_state(semantic, function, call) {
         return;
     }
     let context = super::context(checker, function);
-    let blocks = if function.is_async { " and blocks the event loop while it loads" } else { "" };
+    let blocks = if function.is_async {
+        " and blocks the event loop while it loads"
+    } else {
+        ""
+    };
     let message = format!(
         "`{}` in {context} loads the model on every request{blocks}; load it once in the lifespan, keep it on `app.state` and hand it out through a dependency",
         loader.name
     );
-    checker.report(Diagnostic::new(Rule::ModelLoadedPerRequest, message, call.func.range()));
+    checker.report(Diagnostic::new(
+        Rule::ModelLoadedPerRequest,
+        message,
+        call.func.range(),
+    ));
 }
 
 /// Whether the loaded model is assigned where it outlives the request, so it loads once:
 /// `app.state.model = load(...)`, `self.model = ...`, `cache[key] = ...`, or a name declared
 /// `global`/`nonlocal` (the lazy `if model is None: model = load(...)` pattern).
-fn stored_in_shared_state(semantic: &SemanticModel, function: &ast::StmtFunctionDef, call: &ast::ExprCall) -> bool {
-    let Some(targets) = assignment_targets(function, call.range()) else { return false };
-    let Some(scope) = semantic.function_scope(function) else { return false };
+fn stored_in_shared_state(
+    semantic: &SemanticModel,
+    function: &ast::StmtFunctionDef,
+    call: &ast::ExprCall,
+) -> bool {
+    let Some(targets) = assignment_targets(function, call.range()) else {
+        return false;
+    };
+    let Some(scope) = semantic.function_scope(function) else {
+        return false;
+    };
     targets.iter().all(|target| match target {
         Expr::Name(name) => {
             semantic.scope(scope).bindings_of(name.id.as_str()).iter().any(|id| matches!(semantic.binding(*id).kind, BindingKind::Declaration))
@@ -129,8 +151,15 @@ fn assignment_targets(function: &ast::StmtFunctionDef, call: TextRange) -> Optio
                 return;
             }
             match stmt {
-                Stmt::Assign(assign) if on_receiver_chain(&assign.value, self.call) => self.targets = Some(assign.targets.iter().collect()),
-                Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(|value| on_receiver_chain(value, self.call)) => {
+                Stmt::Assign(assign) if on_receiver_chain(&assign.value, self.call) => {
+                    self.targets = Some(assign.targets.iter().collect())
+                }
+                Stmt::AnnAssign(assign)
+                    if assign
+                        .value
+                        .as_deref()
+                        .is_some_and(|value| on_receiver_chain(value, self.call)) =>
+                {
                     self.targets = Some(vec![&assign.target]);
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
@@ -138,7 +167,10 @@ fn assignment_targets(function: &ast::StmtFunctionDef, call: TextRange) -> Optio
             }
         }
     }
-    let mut finder = Finder { call, targets: None };
+    let mut finder = Finder {
+        call,
+        targets: None,
+    };
     finder.visit_body(&function.body);
     finder.targets
 }
@@ -167,6 +199,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("heavy/FAPI202.py", LinterSettings::for_rules([Rule::ModelLoadedPerRequest]));
+        assert_fixture!(
+            "heavy/FAPI202.py",
+            LinterSettings::for_rules([Rule::ModelLoadedPerRequest])
+        );
     }
 }

@@ -41,8 +41,16 @@ pub(crate) enum Release {
 
 impl Release {
     /// The method names that release an object of any kind, as FAPI605 accepts them.
-    pub(crate) const METHODS: &'static [&'static str] =
-        &["close", "aclose", "dispose", "disconnect", "terminate", "closeall", "wait_closed", "shutdown"];
+    pub(crate) const METHODS: &'static [&'static str] = &[
+        "close",
+        "aclose",
+        "dispose",
+        "disconnect",
+        "terminate",
+        "closeall",
+        "wait_closed",
+        "shutdown",
+    ];
 
     /// The statement that releases `handle`: `await app.state.http.aclose()`.
     pub(crate) fn statement(self, handle: &str) -> Option<String> {
@@ -68,37 +76,101 @@ pub(crate) struct Constructor {
 }
 
 const fn entry(name: &'static str, kind: Kind, release: Release) -> Constructor {
-    Constructor { name, kind, release }
+    Constructor {
+        name,
+        kind,
+        release,
+    }
 }
 
 const CONSTRUCTORS: &[Constructor] = &[
     // MongoDB
     entry("pymongo.MongoClient", Kind::Client, Release::Close),
-    entry("pymongo.mongo_client.MongoClient", Kind::Client, Release::Close),
-    entry("pymongo.AsyncMongoClient", Kind::Client, Release::AwaitClose),
-    entry("pymongo.asynchronous.mongo_client.AsyncMongoClient", Kind::Client, Release::AwaitClose),
-    entry("motor.motor_asyncio.AsyncIOMotorClient", Kind::Client, Release::Close),
+    entry(
+        "pymongo.mongo_client.MongoClient",
+        Kind::Client,
+        Release::Close,
+    ),
+    entry(
+        "pymongo.AsyncMongoClient",
+        Kind::Client,
+        Release::AwaitClose,
+    ),
+    entry(
+        "pymongo.asynchronous.mongo_client.AsyncMongoClient",
+        Kind::Client,
+        Release::AwaitClose,
+    ),
+    entry(
+        "motor.motor_asyncio.AsyncIOMotorClient",
+        Kind::Client,
+        Release::Close,
+    ),
     // SQLAlchemy / SQLModel engines (each holds a connection pool)
     entry("sqlalchemy.create_engine", Kind::Engine, Release::Dispose),
-    entry("sqlalchemy.engine.create_engine", Kind::Engine, Release::Dispose),
+    entry(
+        "sqlalchemy.engine.create_engine",
+        Kind::Engine,
+        Release::Dispose,
+    ),
     entry("sqlmodel.create_engine", Kind::Engine, Release::Dispose),
-    entry("sqlalchemy.ext.asyncio.create_async_engine", Kind::Engine, Release::AwaitDispose),
-    entry("sqlalchemy.ext.asyncio.engine.create_async_engine", Kind::Engine, Release::AwaitDispose),
+    entry(
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        Kind::Engine,
+        Release::AwaitDispose,
+    ),
+    entry(
+        "sqlalchemy.ext.asyncio.engine.create_async_engine",
+        Kind::Engine,
+        Release::AwaitDispose,
+    ),
     // PostgreSQL
     entry("asyncpg.connect", Kind::Connection, Release::AwaitClose),
-    entry("asyncpg.connection.connect", Kind::Connection, Release::AwaitClose),
+    entry(
+        "asyncpg.connection.connect",
+        Kind::Connection,
+        Release::AwaitClose,
+    ),
     entry("asyncpg.create_pool", Kind::Pool, Release::AwaitClose),
     entry("asyncpg.pool.create_pool", Kind::Pool, Release::AwaitClose),
     entry("psycopg2.connect", Kind::Connection, Release::Close),
-    entry("psycopg2.pool.SimpleConnectionPool", Kind::Pool, Release::CloseAll),
-    entry("psycopg2.pool.ThreadedConnectionPool", Kind::Pool, Release::CloseAll),
+    entry(
+        "psycopg2.pool.SimpleConnectionPool",
+        Kind::Pool,
+        Release::CloseAll,
+    ),
+    entry(
+        "psycopg2.pool.ThreadedConnectionPool",
+        Kind::Pool,
+        Release::CloseAll,
+    ),
     entry("psycopg.connect", Kind::Connection, Release::Close),
-    entry("psycopg.Connection.connect", Kind::Connection, Release::Close),
-    entry("psycopg.AsyncConnection.connect", Kind::Connection, Release::AwaitClose),
+    entry(
+        "psycopg.Connection.connect",
+        Kind::Connection,
+        Release::Close,
+    ),
+    entry(
+        "psycopg.AsyncConnection.connect",
+        Kind::Connection,
+        Release::AwaitClose,
+    ),
     entry("psycopg_pool.ConnectionPool", Kind::Pool, Release::Close),
-    entry("psycopg_pool.NullConnectionPool", Kind::Pool, Release::Close),
-    entry("psycopg_pool.AsyncConnectionPool", Kind::Pool, Release::AwaitClose),
-    entry("psycopg_pool.AsyncNullConnectionPool", Kind::Pool, Release::AwaitClose),
+    entry(
+        "psycopg_pool.NullConnectionPool",
+        Kind::Pool,
+        Release::Close,
+    ),
+    entry(
+        "psycopg_pool.AsyncConnectionPool",
+        Kind::Pool,
+        Release::AwaitClose,
+    ),
+    entry(
+        "psycopg_pool.AsyncNullConnectionPool",
+        Kind::Pool,
+        Release::AwaitClose,
+    ),
     // MySQL
     entry("pymysql.connect", Kind::Connection, Release::Close),
     entry("pymysql.Connect", Kind::Connection, Release::Close),
@@ -114,23 +186,43 @@ const CONSTRUCTORS: &[Constructor] = &[
     entry("redis.Redis.from_url", Kind::Client, Release::Close),
     entry("redis.StrictRedis.from_url", Kind::Client, Release::Close),
     entry("redis.asyncio.Redis", Kind::Client, Release::AwaitAclose),
-    entry("redis.asyncio.StrictRedis", Kind::Client, Release::AwaitAclose),
-    entry("redis.asyncio.client.Redis", Kind::Client, Release::AwaitAclose),
+    entry(
+        "redis.asyncio.StrictRedis",
+        Kind::Client,
+        Release::AwaitAclose,
+    ),
+    entry(
+        "redis.asyncio.client.Redis",
+        Kind::Client,
+        Release::AwaitAclose,
+    ),
     entry("redis.asyncio.from_url", Kind::Client, Release::AwaitAclose),
-    entry("redis.asyncio.Redis.from_url", Kind::Client, Release::AwaitAclose),
+    entry(
+        "redis.asyncio.Redis.from_url",
+        Kind::Client,
+        Release::AwaitAclose,
+    ),
     entry("aioredis.Redis", Kind::Client, Release::AwaitClose),
     entry("aioredis.from_url", Kind::Client, Release::AwaitClose),
     // HTTP
     entry("httpx.Client", Kind::Client, Release::Close),
     entry("httpx.AsyncClient", Kind::Client, Release::AwaitAclose),
     entry("aiohttp.ClientSession", Kind::Client, Release::AwaitClose),
-    entry("aiohttp.client.ClientSession", Kind::Client, Release::AwaitClose),
+    entry(
+        "aiohttp.client.ClientSession",
+        Kind::Client,
+        Release::AwaitClose,
+    ),
     entry("requests.Session", Kind::Client, Release::Close),
     entry("requests.session", Kind::Client, Release::Close),
     entry("requests.sessions.Session", Kind::Client, Release::Close),
     // Search and AI services (HTTP clients with their own pools)
     entry("elasticsearch.Elasticsearch", Kind::Client, Release::Close),
-    entry("elasticsearch.AsyncElasticsearch", Kind::Client, Release::AwaitClose),
+    entry(
+        "elasticsearch.AsyncElasticsearch",
+        Kind::Client,
+        Release::AwaitClose,
+    ),
     entry("openai.OpenAI", Kind::Client, Release::Close),
     entry("openai.AsyncOpenAI", Kind::Client, Release::AwaitClose),
     // AWS
@@ -140,7 +232,9 @@ const CONSTRUCTORS: &[Constructor] = &[
 
 /// The catalogue entry of a qualified constructor name.
 pub(crate) fn constructor(qualified: &str) -> Option<&'static Constructor> {
-    CONSTRUCTORS.iter().find(|constructor| constructor.name == qualified)
+    CONSTRUCTORS
+        .iter()
+        .find(|constructor| constructor.name == qualified)
 }
 
 /// Sessions whose `.client(...)` / `.resource(...)` build an AWS client.
@@ -163,13 +257,23 @@ pub(crate) struct Created {
 /// The client `call` builds, when the code proves it: a catalogued constructor, or
 /// `.client()`/`.resource()` on a proven `boto3`/`aioboto3` session.
 /// `scope` is where the call is evaluated.
-pub(crate) fn created_by(semantic: &SemanticModel, call: &ast::ExprCall, scope: ScopeId) -> Option<Created> {
+pub(crate) fn created_by(
+    semantic: &SemanticModel,
+    call: &ast::ExprCall,
+    scope: ScopeId,
+) -> Option<Created> {
     if let Some(qualified) = semantic.qualified_name(&call.func, scope)
         && let Some(constructor) = constructor(&qualified)
     {
-        return Some(Created { name: qualified, kind: constructor.kind, release: constructor.release });
+        return Some(Created {
+            name: qualified,
+            kind: constructor.kind,
+            release: constructor.release,
+        });
     }
-    let Expr::Attribute(method) = call.func.as_ref() else { return None };
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return None;
+    };
     let method_name = method.attr.as_str();
     if !matches!(method_name, "client" | "resource") {
         return None;
@@ -177,11 +281,19 @@ pub(crate) fn created_by(semantic: &SemanticModel, call: &ast::ExprCall, scope: 
     let session = semantic.instance_type(&method.value, scope)?;
     let (_, shown) = AWS_SESSIONS.iter().find(|(class, _)| *class == session)?;
     // aioboto3 clients are async context managers: `async with` closes them.
-    Some(Created { name: format!("{shown}.{method_name}"), kind: Kind::Client, release: Release::Nothing })
+    Some(Created {
+        name: format!("{shown}.{method_name}"),
+        kind: Kind::Client,
+        release: Release::Nothing,
+    })
 }
 
 /// [`created_by`] for an expression, seeing through `await` (`await asyncpg.create_pool()`).
-pub(crate) fn created_by_expr(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> Option<Created> {
+pub(crate) fn created_by_expr(
+    semantic: &SemanticModel,
+    expr: &Expr,
+    scope: ScopeId,
+) -> Option<Created> {
     let expr = match expr {
         Expr::Await(awaited) => awaited.value.as_ref(),
         other => other,

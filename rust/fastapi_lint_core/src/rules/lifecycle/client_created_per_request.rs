@@ -85,11 +85,19 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(function) = super::request_path_function(checker) else { return };
-    let Some(created) = catalogue::created_by(checker.semantic(), call, checker.scope()) else { return };
+    let Some(function) = super::request_path_function(checker) else {
+        return;
+    };
+    let Some(created) = catalogue::created_by(checker.semantic(), call, checker.scope()) else {
+        return;
+    };
     let role = checker.fastapi().roles(function).primary();
     // A websocket route runs once per connection, not per message.
-    let per = if role == Some(FunctionRole::WebSocket) { "connection" } else { "request" };
+    let per = if role == Some(FunctionRole::WebSocket) {
+        "connection"
+    } else {
+        "request"
+    };
     let role = role.map_or("function", FunctionRole::noun);
     let message = format!(
         "`{name}` in {role} `{function}` creates a new {noun} on every {per}, paying for new connections each time; \
@@ -98,7 +106,11 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         noun = created.kind.noun(),
         function = function.name.as_str(),
     );
-    checker.report(Diagnostic::new(Rule::ClientCreatedPerRequest, message, call.func.range()));
+    checker.report(Diagnostic::new(
+        Rule::ClientCreatedPerRequest,
+        message,
+        call.func.range(),
+    ));
 }
 
 #[cfg(test)]
@@ -109,6 +121,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("lifecycle/FAPI601.py", LinterSettings::for_rules([Rule::ClientCreatedPerRequest]));
+        assert_fixture!(
+            "lifecycle/FAPI601.py",
+            LinterSettings::for_rules([Rule::ClientCreatedPerRequest])
+        );
     }
 }

@@ -78,7 +78,9 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, assign: &ast::StmtAssign) {
-    let Some(Frame::Function(function)) = checker.innermost_frame() else { return };
+    let Some(Frame::Function(function)) = checker.innermost_frame() else {
+        return;
+    };
     let roles = checker.fastapi().roles(function);
     let role = if roles.contains(FunctionRole::Lifespan) {
         "Lifespan"
@@ -87,12 +89,18 @@ pub(super) fn check(checker: &mut Checker, assign: &ast::StmtAssign) {
     } else {
         return;
     };
-    let [Expr::Name(target)] = assign.targets.as_slice() else { return };
+    let [Expr::Name(target)] = assign.targets.as_slice() else {
+        return;
+    };
     let name = target.id.as_str();
     if !declares_global(function, name) {
         return;
     }
-    let Some(created) = catalogue::created_by_expr(checker.semantic(), &assign.value, checker.scope()) else { return };
+    let Some(created) =
+        catalogue::created_by_expr(checker.semantic(), &assign.value, checker.scope())
+    else {
+        return;
+    };
     let message = format!(
         "{role} `{function}` stores the `{client}` {noun} in the module global `{name}`, which outlives the app \
          and is shared between apps and tests; set `app.state.{name}` (or yield it as lifespan state) and read it through a dependency",
@@ -100,15 +108,25 @@ pub(super) fn check(checker: &mut Checker, assign: &ast::StmtAssign) {
         client = created.name,
         noun = created.kind.noun(),
     );
-    checker.report(Diagnostic::new(Rule::GlobalPoolInLifespan, message, assign.range()));
+    checker.report(Diagnostic::new(
+        Rule::GlobalPoolInLifespan,
+        message,
+        assign.range(),
+    ));
 }
 
 /// Whether `function`'s own body declares `global name`.
 fn declares_global(function: &ast::StmtFunctionDef, name: &str) -> bool {
-    OwnBody::of(function).statements.iter().any(|stmt| match stmt {
-        Stmt::Global(global) => global.names.iter().any(|declared| declared.id.as_str() == name),
-        _ => false,
-    })
+    OwnBody::of(function)
+        .statements
+        .iter()
+        .any(|stmt| match stmt {
+            Stmt::Global(global) => global
+                .names
+                .iter()
+                .any(|declared| declared.id.as_str() == name),
+            _ => false,
+        })
 }
 
 #[cfg(test)]
@@ -119,6 +137,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("lifecycle/FAPI602.py", LinterSettings::for_rules([Rule::GlobalPoolInLifespan]));
+        assert_fixture!(
+            "lifecycle/FAPI602.py",
+            LinterSettings::for_rules([Rule::GlobalPoolInLifespan])
+        );
     }
 }

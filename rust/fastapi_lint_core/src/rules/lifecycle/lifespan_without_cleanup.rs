@@ -68,18 +68,34 @@ rule_docs! {
 const EXIT_STACKS: &[&str] = &["contextlib.AsyncExitStack", "contextlib.ExitStack"];
 
 pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
-    if !checker.fastapi().roles(function).contains(FunctionRole::Lifespan) {
+    if !checker
+        .fastapi()
+        .roles(function)
+        .contains(FunctionRole::Lifespan)
+    {
         return;
     }
     let semantic = checker.semantic();
-    let Some(scope) = semantic.function_scope(function) else { return };
+    let Some(scope) = semantic.function_scope(function) else {
+        return;
+    };
     let body = OwnBody::of(function);
-    let Some(yield_start) = body.yields.first().map(Ranged::start) else { return };
-    if body.calls.iter().any(|call| semantic.resolves_to(&call.func, scope, EXIT_STACKS)) {
+    let Some(yield_start) = body.yields.first().map(Ranged::start) else {
+        return;
+    };
+    if body
+        .calls
+        .iter()
+        .any(|call| semantic.resolves_to(&call.func, scope, EXIT_STACKS))
+    {
         return;
     }
     for opened in opened_before(semantic, &body, yield_start, scope) {
-        if body.calls.iter().any(|call| releases(call, &opened.handles, opened.range.end(), yield_start)) {
+        if body
+            .calls
+            .iter()
+            .any(|call| releases(call, &opened.handles, opened.range.end(), yield_start))
+        {
             continue;
         }
         let handle = checker.slice(opened.handles[0].range());
@@ -91,7 +107,11 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             noun = opened.created.kind.noun(),
             function = function.name.as_str(),
         );
-        checker.report(Diagnostic::new(Rule::LifespanWithoutCleanup, message, opened.range));
+        checker.report(Diagnostic::new(
+            Rule::LifespanWithoutCleanup,
+            message,
+            opened.range,
+        ));
     }
 }
 
@@ -103,21 +123,43 @@ struct Opened<'a> {
     range: TextRange,
 }
 
-fn opened_before<'a>(semantic: &SemanticModel, body: &OwnBody<'a>, yield_start: TextSize, scope: ScopeId) -> Vec<Opened<'a>> {
+fn opened_before<'a>(
+    semantic: &SemanticModel,
+    body: &OwnBody<'a>,
+    yield_start: TextSize,
+    scope: ScopeId,
+) -> Vec<Opened<'a>> {
     let mut opened: Vec<Opened<'a>> = Vec::new();
-    for stmt in body.statements.iter().filter(|stmt| stmt.end() <= yield_start) {
+    for stmt in body
+        .statements
+        .iter()
+        .filter(|stmt| stmt.end() <= yield_start)
+    {
         let (targets, value): (&[Expr], &Expr) = match stmt {
             Stmt::Assign(assign) => (&assign.targets, &assign.value),
-            Stmt::AnnAssign(ast::StmtAnnAssign { target, value: Some(value), .. }) => (std::slice::from_ref(target.as_ref()), value),
+            Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                value: Some(value),
+                ..
+            }) => (std::slice::from_ref(target.as_ref()), value),
             _ => continue,
         };
         let [target] = targets else { continue };
         if !matches!(target, Expr::Name(_) | Expr::Attribute(_)) {
             continue;
         }
-        if let Some(created) = catalogue::created_by_expr(semantic, value, scope).filter(|created| created.release != Release::Nothing) {
-            opened.push(Opened { created, handles: vec![target], range: stmt.range() });
-        } else if let Some(copied) = opened.iter_mut().find(|opened| is_handle(value, &opened.handles)) {
+        if let Some(created) = catalogue::created_by_expr(semantic, value, scope)
+            .filter(|created| created.release != Release::Nothing)
+        {
+            opened.push(Opened {
+                created,
+                handles: vec![target],
+                range: stmt.range(),
+            });
+        } else if let Some(copied) = opened
+            .iter_mut()
+            .find(|opened| is_handle(value, &opened.handles))
+        {
             copied.handles.push(target);
         }
     }
@@ -127,15 +169,27 @@ fn opened_before<'a>(semantic: &SemanticModel, body: &OwnBody<'a>, yield_start: 
 /// Whether `call` closes one of `handles` after they are opened (`pool.close()`,
 /// `await app.state.http.aclose()`, also before the `yield` when the resource was only needed
 /// for setup), or hands one to a helper after the `yield` (`await close_pool(pool)`).
-fn releases(call: &ast::ExprCall, handles: &[&Expr], opened: TextSize, yield_start: TextSize) -> bool {
+fn releases(
+    call: &ast::ExprCall,
+    handles: &[&Expr],
+    opened: TextSize,
+    yield_start: TextSize,
+) -> bool {
     let closes = matches!(call.func.as_ref(), Expr::Attribute(method) if Release::METHODS.contains(&method.attr.as_str()) && is_handle(&method.value, handles));
-    let handed_over = call.start() > yield_start && call.arguments.args.iter().any(|argument| is_handle(argument, handles));
+    let handed_over = call.start() > yield_start
+        && call
+            .arguments
+            .args
+            .iter()
+            .any(|argument| is_handle(argument, handles));
     (closes && call.start() > opened) || handed_over
 }
 
 fn is_handle(expr: &Expr, handles: &[&Expr]) -> bool {
     let expr = ComparableExpr::from(expr);
-    handles.iter().any(|handle| ComparableExpr::from(*handle) == expr)
+    handles
+        .iter()
+        .any(|handle| ComparableExpr::from(*handle) == expr)
 }
 
 #[cfg(test)]
@@ -146,6 +200,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("lifecycle/FAPI605.py", LinterSettings::for_rules([Rule::LifespanWithoutCleanup]));
+        assert_fixture!(
+            "lifecycle/FAPI605.py",
+            LinterSettings::for_rules([Rule::LifespanWithoutCleanup])
+        );
     }
 }

@@ -42,7 +42,9 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
                 lifespan_without_cleanup::check(checker, function);
             }
         }
-        Stmt::Assign(assign) if checker.is_enabled(Rule::GlobalPoolInLifespan) => global_pool_in_lifespan::check(checker, assign),
+        Stmt::Assign(assign) if checker.is_enabled(Rule::GlobalPoolInLifespan) => {
+            global_pool_in_lifespan::check(checker, assign)
+        }
         _ => {}
     }
 }
@@ -59,25 +61,37 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 }
 
 /// Decorators that make a function build its result once (`@lru_cache def get_client(): ...`).
-const CACHE_DECORATORS: &[&str] = &["functools.lru_cache", "functools.cache", "async_lru.alru_cache"];
+const CACHE_DECORATORS: &[&str] = &[
+    "functools.lru_cache",
+    "functools.cache",
+    "async_lru.alru_cache",
+];
 
 /// Whether `function` is decorated with a result cache, so its body runs once rather than per
 /// call. `scope` is where the function is defined.
-pub(crate) fn is_cached(semantic: &SemanticModel, function: &ast::StmtFunctionDef, scope: ScopeId) -> bool {
-    function
-        .decorator_list
-        .iter()
-        .any(|decorator| semantic.resolves_to(map_callable(&decorator.expression), scope, CACHE_DECORATORS))
+pub(crate) fn is_cached(
+    semantic: &SemanticModel,
+    function: &ast::StmtFunctionDef,
+    scope: ScopeId,
+) -> bool {
+    function.decorator_list.iter().any(|decorator| {
+        semantic.resolves_to(map_callable(&decorator.expression), scope, CACHE_DECORATORS)
+    })
 }
 
 /// The route or dependency whose own body the node being visited is in (not a nested `def`,
 /// lambda or class), unless it caches its result.
 pub(crate) fn request_path_function<'a>(checker: &Checker<'a>) -> Option<&'a ast::StmtFunctionDef> {
-    let Some(Frame::Function(function)) = checker.innermost_frame() else { return None };
+    let Some(Frame::Function(function)) = checker.innermost_frame() else {
+        return None;
+    };
     if !checker.fastapi().roles(function).in_request_path() {
         return None;
     }
     let semantic = checker.semantic();
-    let defined_in = semantic.function_scope(function).and_then(|scope| semantic.scope(scope).parent).unwrap_or(ScopeId::MODULE);
+    let defined_in = semantic
+        .function_scope(function)
+        .and_then(|scope| semantic.scope(scope).parent)
+        .unwrap_or(ScopeId::MODULE);
     (!is_cached(semantic, function, defined_in)).then_some(function)
 }

@@ -85,20 +85,29 @@ rule_docs! {
     pub struct OnEventHandler;
 }
 
-const ADVICE: &str = "move the code into a `lifespan` context manager passed to `FastAPI(lifespan=...)`";
+const ADVICE: &str =
+    "move the code into a `lifespan` context manager passed to `FastAPI(lifespan=...)`";
 
 /// `@app.on_event(...)` decorators.
 pub(super) fn check_decorators(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     for decorator in &function.decorator_list {
-        let Some(call) = decorator.expression.as_call_expr() else { continue };
-        let Some(receiver) = on_event_receiver(checker.semantic(), call, checker.scope()) else { continue };
+        let Some(call) = decorator.expression.as_call_expr() else {
+            continue;
+        };
+        let Some(receiver) = on_event_receiver(checker.semantic(), call, checker.scope()) else {
+            continue;
+        };
         if has_lifespan(checker.semantic(), receiver, checker.scope()) {
             let message = format!(
                 "`{function}` never runs: its app has a `lifespan`, and FastAPI then ignores `on_event` handlers; \
                  move the code into the lifespan",
                 function = function.name.as_str(),
             );
-            checker.report(Diagnostic::new(Rule::OnEventHandler, message, decorator.range()));
+            checker.report(Diagnostic::new(
+                Rule::OnEventHandler,
+                message,
+                decorator.range(),
+            ));
             continue;
         }
         let message = format!(
@@ -121,16 +130,25 @@ pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     let semantic = checker.semantic();
     let scope = checker.scope();
     if let Expr::Attribute(method) = call.func.as_ref() {
-        if method.attr.as_str() == "add_event_handler" && is_app_or_router(semantic, &method.value, scope) {
+        if method.attr.as_str() == "add_event_handler"
+            && is_app_or_router(semantic, &method.value, scope)
+        {
             let message = format!(
                 "`{method}` registers a deprecated event handler, which cannot share resources between startup and shutdown; {ADVICE}",
                 method = checker.slice(call.func.range()),
             );
-            checker.report(Diagnostic::new(Rule::OnEventHandler, message, call.func.range()));
+            checker.report(Diagnostic::new(
+                Rule::OnEventHandler,
+                message,
+                call.func.range(),
+            ));
         }
         return;
     }
-    if !semantic.qualified_name(&call.func, scope).is_some_and(|class| is_app_or_router_class(&class)) {
+    if !semantic
+        .qualified_name(&call.func, scope)
+        .is_some_and(|class| is_app_or_router_class(&class))
+    {
         return;
     }
     for keyword in event_keywords(call) {
@@ -138,23 +156,44 @@ pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
             "`{argument}=` registers deprecated event handlers, which cannot share resources between startup and shutdown; {ADVICE}",
             argument = keyword.arg.as_ref().map_or("", |arg| arg.as_str()),
         );
-        checker.report(Diagnostic::new(Rule::OnEventHandler, message, keyword.range()));
+        checker.report(Diagnostic::new(
+            Rule::OnEventHandler,
+            message,
+            keyword.range(),
+        ));
     }
 }
 
 /// The receiver of `<app or router>.on_event(...)`.
-pub(super) fn on_event_receiver<'a>(semantic: &SemanticModel, call: &'a ast::ExprCall, scope: ScopeId) -> Option<&'a Expr> {
-    let Expr::Attribute(method) = call.func.as_ref() else { return None };
-    (method.attr.as_str() == "on_event" && is_app_or_router(semantic, &method.value, scope)).then_some(&method.value)
+pub(super) fn on_event_receiver<'a>(
+    semantic: &SemanticModel,
+    call: &'a ast::ExprCall,
+    scope: ScopeId,
+) -> Option<&'a Expr> {
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return None;
+    };
+    (method.attr.as_str() == "on_event" && is_app_or_router(semantic, &method.value, scope))
+        .then_some(&method.value)
 }
 
 /// Whether `app` is bound to a `FastAPI(lifespan=...)` call: Starlette then runs only the
 /// lifespan, never the event handlers.
 fn has_lifespan(semantic: &SemanticModel, app: &Expr, scope: ScopeId) -> bool {
-    let Some(binding) = semantic.binding_of_name(app, scope) else { return false };
-    let BindingKind::Assignment { value: Expr::Call(call) } = binding.kind else { return false };
+    let Some(binding) = semantic.binding_of_name(app, scope) else {
+        return false;
+    };
+    let BindingKind::Assignment {
+        value: Expr::Call(call),
+    } = binding.kind
+    else {
+        return false;
+    };
     semantic.resolves_to(&call.func, binding.scope, APP_CLASSES)
-        && call.arguments.find_keyword("lifespan").is_some_and(|keyword| !keyword.value.is_none_literal_expr())
+        && call
+            .arguments
+            .find_keyword("lifespan")
+            .is_some_and(|keyword| !keyword.value.is_none_literal_expr())
 }
 
 pub(super) fn is_app_or_router_class(qualified: &str) -> bool {
@@ -165,10 +204,15 @@ pub(super) fn is_app_or_router_class(qualified: &str) -> bool {
 /// something (not `None` or an empty list).
 pub(super) fn event_keywords(call: &ast::ExprCall) -> impl Iterator<Item = &ast::Keyword> {
     call.arguments.keywords.iter().filter(|keyword| {
-        let is_event = keyword.arg.as_ref().is_some_and(|arg| matches!(arg.as_str(), "on_startup" | "on_shutdown"));
+        let is_event = keyword
+            .arg
+            .as_ref()
+            .is_some_and(|arg| matches!(arg.as_str(), "on_startup" | "on_shutdown"));
         let registers = match &keyword.value {
             Expr::NoneLiteral(_) => false,
-            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => !elts.is_empty(),
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+                !elts.is_empty()
+            }
             _ => true,
         };
         is_event && registers
@@ -201,10 +245,15 @@ mod tests {
     /// Ruff applies them), checked to parse; `None` when no finding has a fix.
     fn apply_first_fix(source: &str) -> Option<String> {
         let diagnostics = crate::lint_source(source, None, &settings());
-        let fix = diagnostics.iter().find_map(|diagnostic| diagnostic.fix.as_ref())?;
+        let fix = diagnostics
+            .iter()
+            .find_map(|diagnostic| diagnostic.fix.as_ref())?;
         let mut fixed = source.to_string();
         for edit in fix.edits.iter().rev() {
-            fixed.replace_range(edit.range.start().to_usize()..edit.range.end().to_usize(), &edit.content);
+            fixed.replace_range(
+                edit.range.start().to_usize()..edit.range.end().to_usize(),
+                &edit.content,
+            );
         }
         parse_module(&fixed).unwrap_or_else(|error| panic!("{error}\n{fixed}"));
         Some(fixed)
@@ -212,9 +261,13 @@ mod tests {
 
     #[test]
     fn fixed_fixture_parses_and_has_no_event_handlers_left() {
-        let source = std::fs::read_to_string(fixture_path("lifecycle/FAPI603_fix.py")).expect("fixture");
+        let source =
+            std::fs::read_to_string(fixture_path("lifecycle/FAPI603_fix.py")).expect("fixture");
         let fixed = apply_first_fix(&source).expect("a fix");
-        assert!(crate::lint_source(&fixed, None, &settings()).is_empty(), "{fixed}");
+        assert!(
+            crate::lint_source(&fixed, None, &settings()).is_empty(),
+            "{fixed}"
+        );
         insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!("lifecycle__FAPI603_fix.py.fixed", fixed);
         });

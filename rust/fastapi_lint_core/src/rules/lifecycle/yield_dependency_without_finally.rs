@@ -94,11 +94,17 @@ const POOL_CHECKOUTS: &[&str] = &["acquire", "getconn"];
 const POOL_RETURNS: &[&str] = &["release", "putconn"];
 
 pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
-    if !checker.fastapi().roles(function).contains(FunctionRole::Dependency) {
+    if !checker
+        .fastapi()
+        .roles(function)
+        .contains(FunctionRole::Dependency)
+    {
         return;
     }
     let semantic = checker.semantic();
-    let Some(scope) = semantic.function_scope(function) else { return };
+    let Some(scope) = semantic.function_scope(function) else {
+        return;
+    };
     let body = OwnBody::of(function);
     if !body.is_generator() {
         return;
@@ -107,25 +113,43 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     finder.visit_body(&function.body);
     for exposed in finder.exposed {
         let name = exposed.name.id.as_str();
-        if exposed.finally_bodies.iter().any(|finally| mentions(finally, name)) {
+        if exposed
+            .finally_bodies
+            .iter()
+            .any(|finally| mentions(finally, name))
+        {
             continue;
         }
-        let Some(value) = assigned_value(semantic, exposed.name, scope) else { continue };
-        let close = acquired_resource(semantic, value, scope)
-            .or_else(|| cleaned_up_after(&body, name, exposed.yield_expr.start()).then_some(Release::Nothing));
+        let Some(value) = assigned_value(semantic, exposed.name, scope) else {
+            continue;
+        };
+        let close = acquired_resource(semantic, value, scope).or_else(|| {
+            cleaned_up_after(&body, name, exposed.yield_expr.start()).then_some(Release::Nothing)
+        });
         let Some(close) = close else { continue };
-        let cleanup = close.statement(name).map_or_else(|| format!("release `{name}`"), |statement| format!("call `{statement}`"));
+        let cleanup = close.statement(name).map_or_else(
+            || format!("release `{name}`"),
+            |statement| format!("call `{statement}`"),
+        );
         let message = format!(
             "Dependency `{function}` yields `{name}` without releasing it in a `finally:`, so it leaks when the request fails; \
              wrap the `yield` in `try:` and {cleanup} in `finally:` (or acquire it with `with`)",
             function = function.name.as_str(),
         );
-        checker.report(Diagnostic::new(Rule::YieldDependencyWithoutFinally, message, exposed.yield_expr.range()));
+        checker.report(Diagnostic::new(
+            Rule::YieldDependencyWithoutFinally,
+            message,
+            exposed.yield_expr.range(),
+        ));
     }
 }
 
 /// The value `name` was assigned in the dependency itself (`db = SessionLocal()`).
-fn assigned_value<'a>(semantic: &SemanticModel<'a>, name: &ast::ExprName, scope: ScopeId) -> Option<&'a Expr> {
+fn assigned_value<'a>(
+    semantic: &SemanticModel<'a>,
+    name: &ast::ExprName,
+    scope: ScopeId,
+) -> Option<&'a Expr> {
     let binding = semantic.resolve_name(name.id.as_str(), scope, name.start())?;
     match binding.kind {
         BindingKind::Assignment { value } if binding.scope == scope => Some(value),
@@ -143,7 +167,13 @@ fn acquired_resource(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> 
         Expr::Await(awaited) => awaited.value.as_call_expr()?,
         other => other.as_call_expr()?,
     };
-    let session = |is_async: bool| if is_async { Release::AwaitClose } else { Release::Close };
+    let session = |is_async: bool| {
+        if is_async {
+            Release::AwaitClose
+        } else {
+            Release::Close
+        }
+    };
     if let Some(class) = semantic.qualified_name(&call.func, scope)
         && let Some((_, is_async)) = SESSION_CLASSES.iter().find(|(name, _)| *name == class)
     {
@@ -155,16 +185,23 @@ fn acquired_resource(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> 
     {
         return Some(session(*is_async));
     }
-    let Expr::Attribute(method) = call.func.as_ref() else { return None };
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return None;
+    };
     let method_name = method.attr.as_str();
     if POOL_CHECKOUTS.contains(&method_name) {
         return Some(Release::Nothing);
     }
     // `engine.connect()` on an engine the code proves.
     let engine = semantic.instance_type(&method.value, scope)?;
-    let engine = catalogue::constructor(&engine).filter(|constructor| constructor.kind == Kind::Engine)?;
+    let engine =
+        catalogue::constructor(&engine).filter(|constructor| constructor.kind == Kind::Engine)?;
     let is_async = engine.release == Release::AwaitDispose;
-    (method_name == "connect").then_some(if is_async { Release::AwaitClose } else { Release::Close })
+    (method_name == "connect").then_some(if is_async {
+        Release::AwaitClose
+    } else {
+        Release::Close
+    })
 }
 
 /// Whether code after the `yield` releases `name`: `db.close()`, `await conn.aclose()`,
@@ -172,16 +209,26 @@ fn acquired_resource(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> 
 /// cleanup is skipped when the request fails.
 fn cleaned_up_after(body: &OwnBody, name: &str, after: TextSize) -> bool {
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(found) if found.id.as_str() == name);
-    let releases = |method: &str| Release::METHODS.contains(&method) || POOL_RETURNS.contains(&method);
-    body.calls.iter().filter(|call| call.start() > after).any(|call| {
-        let Expr::Attribute(method) = call.func.as_ref() else { return false };
-        releases(method.attr.as_str()) && (is_name(&method.value) || call.arguments.args.iter().any(is_name))
-    })
+    let releases =
+        |method: &str| Release::METHODS.contains(&method) || POOL_RETURNS.contains(&method);
+    body.calls
+        .iter()
+        .filter(|call| call.start() > after)
+        .any(|call| {
+            let Expr::Attribute(method) = call.func.as_ref() else {
+                return false;
+            };
+            releases(method.attr.as_str())
+                && (is_name(&method.value) || call.arguments.args.iter().any(is_name))
+        })
 }
 
 /// Whether `body` reads `name` anywhere.
 fn mentions(body: &[Stmt], name: &str) -> bool {
-    any_over_body(body, |expr| matches!(expr, Expr::Name(found) if found.id.as_str() == name))
+    any_over_body(
+        body,
+        |expr| matches!(expr, Expr::Name(found) if found.id.as_str() == name),
+    )
 }
 
 /// `yield <name>` outside any `with` block, with the `finally:` bodies around it.
@@ -228,9 +275,15 @@ impl<'a> Visitor<'a> for YieldFinder<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(_) => {}
-            Expr::Yield(ast::ExprYield { value: Some(value), .. }) => {
+            Expr::Yield(ast::ExprYield {
+                value: Some(value), ..
+            }) => {
                 if let (Expr::Name(name), 0) = (value.as_ref(), self.with_depth) {
-                    self.exposed.push(Exposed { yield_expr: expr, name, finally_bodies: self.finally_bodies.clone() });
+                    self.exposed.push(Exposed {
+                        yield_expr: expr,
+                        name,
+                        finally_bodies: self.finally_bodies.clone(),
+                    });
                 }
                 visitor::walk_expr(self, expr);
             }
@@ -247,6 +300,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("lifecycle/FAPI604.py", LinterSettings::for_rules([Rule::YieldDependencyWithoutFinally]));
+        assert_fixture!(
+            "lifecycle/FAPI604.py",
+            LinterSettings::for_rules([Rule::YieldDependencyWithoutFinally])
+        );
     }
 }

@@ -1,4 +1,6 @@
-use ruff_python_ast::{self as ast, ConversionFlag, Expr, InterpolatedStringElement, Operator, StringFlags};
+use ruff_python_ast::{
+    self as ast, ConversionFlag, Expr, InterpolatedStringElement, Operator, StringFlags,
+};
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
@@ -97,7 +99,12 @@ enum Formatting {
 
 /// Types the standard library's loggers are proven by (`instance_type` gives the class or the
 /// factory that made the object).
-const STDLIB_LOGGERS: &[&str] = &["logging.getLogger", "logging.Logger", "logging.LoggerAdapter", "logging.RootLogger"];
+const STDLIB_LOGGERS: &[&str] = &[
+    "logging.getLogger",
+    "logging.Logger",
+    "logging.LoggerAdapter",
+    "logging.RootLogger",
+];
 const STRUCTLOG_LOGGERS: &[&str] = &[
     "structlog.get_logger",
     "structlog.getLogger",
@@ -106,10 +113,17 @@ const STRUCTLOG_LOGGERS: &[&str] = &[
     "structlog.typing.FilteringBoundLogger",
     "structlog.types.FilteringBoundLogger",
 ];
-const LOGURU_LOGGERS: &[&str] = &["loguru.logger.bind", "loguru.logger.opt", "loguru.logger.patch", "loguru.Logger"];
+const LOGURU_LOGGERS: &[&str] = &[
+    "loguru.logger.bind",
+    "loguru.logger.opt",
+    "loguru.logger.patch",
+    "loguru.Logger",
+];
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some((library, position)) = logging_call(checker, call) else { return };
+    let Some((library, position)) = logging_call(checker, call) else {
+        return;
+    };
     let message = match library {
         Library::Stdlib => call.arguments.find_argument_value("msg", position),
         Library::Structlog => call.arguments.find_argument_value("event", position),
@@ -117,7 +131,9 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         Library::Loguru => call.arguments.find_positional(position),
     };
     let Some(message) = message else { return };
-    let Some(formatting) = formatting(message) else { return };
+    let Some(formatting) = formatting(message) else {
+        return;
+    };
     let how = match formatting {
         Formatting::FString => "an f-string",
         Formatting::FormatCall => "`str.format`",
@@ -125,8 +141,12 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     };
     let instead = match library {
         Library::Stdlib => "pass the values as arguments: `logger.info(\"user %s\", user_id)`",
-        Library::Structlog => "log a constant event with the values as key-value pairs: `logger.info(\"user_created\", user_id=user_id)`",
-        Library::Loguru => "pass the values as arguments to `{}` placeholders: `logger.info(\"user {}\", user_id)`",
+        Library::Structlog => {
+            "log a constant event with the values as key-value pairs: `logger.info(\"user_created\", user_id=user_id)`"
+        }
+        Library::Loguru => {
+            "pass the values as arguments to `{}` placeholders: `logger.info(\"user {}\", user_id)`"
+        }
     };
     let text = format!(
         "Log message built with {how}{context} is formatted on every call, even when the level is disabled, and cannot be grouped by template; {instead}",
@@ -134,11 +154,15 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     );
     let diagnostic = Diagnostic::new(Rule::EagerLogFormatting, text, message.range());
     let fix = match (formatting, message) {
-        (Formatting::FString, Expr::FString(fstring)) => lazy_fix(checker, call, library, position, fstring),
+        (Formatting::FString, Expr::FString(fstring)) => {
+            lazy_fix(checker, call, library, position, fstring)
+        }
         _ => None,
     };
     checker.report(match fix {
-        Some(edit) => diagnostic.with_fix("Pass the values as logging arguments", Fix::safe_edit(edit)),
+        Some(edit) => {
+            diagnostic.with_fix("Pass the values as logging arguments", Fix::safe_edit(edit))
+        }
         None => diagnostic,
     });
 }
@@ -161,7 +185,9 @@ fn logging_call(checker: &Checker, call: &ast::ExprCall) -> Option<(Library, usi
                 Some("loguru.logger") => Library::Loguru,
                 Some(_) => return None,
                 None => {
-                    let class = checker.semantic().instance_type(receiver, checker.scope())?;
+                    let class = checker
+                        .semantic()
+                        .instance_type(receiver, checker.scope())?;
                     let class = class.as_str();
                     if STDLIB_LOGGERS.contains(&class) {
                         Library::Stdlib
@@ -184,28 +210,51 @@ fn logging_call(checker: &Checker, call: &ast::ExprCall) -> Option<(Library, usi
 fn formatting(message: &Expr) -> Option<Formatting> {
     match message {
         Expr::FString(fstring) => {
-            let has_field = fstring.value.f_strings().any(|part| part.elements.iter().any(InterpolatedStringElement::is_interpolation));
+            let has_field = fstring.value.f_strings().any(|part| {
+                part.elements
+                    .iter()
+                    .any(InterpolatedStringElement::is_interpolation)
+            });
             has_field.then_some(Formatting::FString)
         }
         Expr::Call(call) => match call.func.as_ref() {
-            Expr::Attribute(attribute) if attribute.attr.as_str() == "format" && attribute.value.is_string_literal_expr() => {
+            Expr::Attribute(attribute)
+                if attribute.attr.as_str() == "format"
+                    && attribute.value.is_string_literal_expr() =>
+            {
                 Some(Formatting::FormatCall)
             }
             _ => None,
         },
-        Expr::BinOp(binop) if binop.op == Operator::Mod && binop.left.is_string_literal_expr() => Some(Formatting::Percent),
+        Expr::BinOp(binop) if binop.op == Operator::Mod && binop.left.is_string_literal_expr() => {
+            Some(Formatting::Percent)
+        }
         _ => None,
     }
 }
 
 /// Replaces `f"user {uid} did {x}"` with `"user %s did %s", uid, x` (or `{}` for loguru).
 /// Implicitly concatenated parts are converted one by one, keeping what separates them.
-fn lazy_fix(checker: &Checker, call: &ast::ExprCall, library: Library, position: usize, fstring: &ast::ExprFString) -> Option<Edit> {
+fn lazy_fix(
+    checker: &Checker,
+    call: &ast::ExprCall,
+    library: Library,
+    position: usize,
+    fstring: &ast::ExprFString,
+) -> Option<Edit> {
     let arguments = &call.arguments;
-    let positional_message = arguments.find_positional(position).is_some_and(|arg| arg.range() == fstring.range());
-    let last_positional = arguments.args.len() == position + 1 && !arguments.args.iter().any(Expr::is_starred_expr);
+    let positional_message = arguments
+        .find_positional(position)
+        .is_some_and(|arg| arg.range() == fstring.range());
+    let last_positional =
+        arguments.args.len() == position + 1 && !arguments.args.iter().any(Expr::is_starred_expr);
     let keywords_allowed = library == Library::Stdlib || arguments.keywords.is_empty();
-    if library == Library::Structlog || !positional_message || !last_positional || !keywords_allowed || is_parenthesized(checker, call, position, fstring) {
+    if library == Library::Structlog
+        || !positional_message
+        || !last_positional
+        || !keywords_allowed
+        || is_parenthesized(checker, call, position, fstring)
+    {
         return None;
     }
     let source = checker.source();
@@ -217,18 +266,34 @@ fn lazy_fix(checker: &Checker, call: &ast::ExprCall, library: Library, position:
             template.push_str(&source[TextRange::new(previous.end(), part.start())]);
         }
         match part {
-            ast::FStringPart::Literal(literal) => template.push_str(&plain_part(checker, literal, library)?),
-            ast::FStringPart::FString(part) => template.push_str(&fstring_part(checker, part, library, &mut values)?),
+            ast::FStringPart::Literal(literal) => {
+                template.push_str(&plain_part(checker, literal, library)?)
+            }
+            ast::FStringPart::FString(part) => {
+                template.push_str(&fstring_part(checker, part, library, &mut values)?)
+            }
         }
     }
-    Some(Edit::replacement(format!("{template}, {}", values.join(", ")), fstring.range()))
+    Some(Edit::replacement(
+        format!("{template}, {}", values.join(", ")),
+        fstring.range(),
+    ))
 }
 
 /// One f-string of the message as a plain string template, its fields' expressions pushed to
 /// `values`.
-fn fstring_part<'a>(checker: &Checker<'a>, part: &ast::FString, library: Library, values: &mut Vec<&'a str>) -> Option<String> {
+fn fstring_part<'a>(
+    checker: &Checker<'a>,
+    part: &ast::FString,
+    library: Library,
+    values: &mut Vec<&'a str>,
+) -> Option<String> {
     let prefix_range = TextRange::at(part.start(), part.flags.prefix().text_len());
-    let prefix: String = checker.slice(prefix_range).chars().filter(|c| !matches!(c, 'f' | 'F')).collect();
+    let prefix: String = checker
+        .slice(prefix_range)
+        .chars()
+        .filter(|c| !matches!(c, 'f' | 'F'))
+        .collect();
     let quote = part.flags.quote_str();
     let mut body = String::new();
     for element in &part.elements {
@@ -237,7 +302,12 @@ fn fstring_part<'a>(checker: &Checker<'a>, part: &ast::FString, library: Library
                 let text = checker.slice(literal.range());
                 match library {
                     // `{{` in an f-string is a literal brace; `%` must be doubled for `%` formatting.
-                    Library::Stdlib => body.push_str(&text.replace("{{", "{").replace("}}", "}").replace('%', "%%")),
+                    Library::Stdlib => body.push_str(
+                        &text
+                            .replace("{{", "{")
+                            .replace("}}", "}")
+                            .replace('%', "%%"),
+                    ),
                     // `str.format` escapes braces like f-strings do.
                     Library::Loguru | Library::Structlog => body.push_str(text),
                 }
@@ -256,7 +326,11 @@ fn plain_part(checker: &Checker, literal: &ast::StringLiteral, library: Library)
     let text = checker.slice(literal.range());
     let opener = literal.flags.opener_len().to_usize();
     let closer = literal.flags.closer_len().to_usize();
-    let (head, body, tail) = (&text[..opener], &text[opener..text.len() - closer], &text[text.len() - closer..]);
+    let (head, body, tail) = (
+        &text[..opener],
+        &text[opener..text.len() - closer],
+        &text[text.len() - closer..],
+    );
     let escaped = match library {
         Library::Stdlib => body.replace('%', "%%"),
         // Doubling the braces of a `\N{...}` escape would break it.
@@ -299,12 +373,21 @@ fn plain_field<'a>(checker: &Checker<'a>, field: &ast::InterpolatedElement) -> O
 
 /// Whether the message has parentheses of its own (`logger.info((f"..."))`): replacing the
 /// inside with several arguments would then build a tuple.
-fn is_parenthesized(checker: &Checker, call: &ast::ExprCall, position: usize, message: &ast::ExprFString) -> bool {
+fn is_parenthesized(
+    checker: &Checker,
+    call: &ast::ExprCall,
+    position: usize,
+    message: &ast::ExprFString,
+) -> bool {
     let source = checker.source();
     let first_token_start = match position.checked_sub(1) {
-        None => SimpleTokenizer::starts_at(call.arguments.start() + TextSize::of('('), source).skip_trivia().next(),
+        None => SimpleTokenizer::starts_at(call.arguments.start() + TextSize::of('('), source)
+            .skip_trivia()
+            .next(),
         Some(previous) => {
-            let mut tokens = SimpleTokenizer::starts_at(call.arguments.args[previous].end(), source).skip_trivia();
+            let mut tokens =
+                SimpleTokenizer::starts_at(call.arguments.args[previous].end(), source)
+                    .skip_trivia();
             match tokens.next() {
                 Some(comma) if comma.kind == SimpleTokenKind::Comma => tokens.next(),
                 _ => None,
@@ -337,11 +420,29 @@ mod tests {
     #[test]
     fn fixed_messages_keep_the_text() {
         let fixed = fixed_sources("logging/FAPI802.py", &settings());
-        assert!(fixed.iter().any(|source| source.contains(r#"logger.info("user %s did %s", uid, action)"#)));
-        assert!(fixed.iter().any(|source| source.contains(r#"logger.warning("100%% of {quota} used by %s", uid)"#)));
-        assert!(fixed.iter().any(|source| source.contains(r#"loguru_logger.info("user {} did {{x}}", uid)"#)));
-        assert!(fixed.iter().any(|source| source.contains(r#"other.error("failed for %r", uid)"#)));
-        assert!(fixed.iter().any(|source| source.contains(r#"loguru_logger.info("user {!r}" " {{literal}}", uid)"#)));
-        assert!(fixed.iter().any(|source| source.contains(r#"logger.info("implicit %s" " 100%% concatenated", uid)"#)));
+        assert!(
+            fixed
+                .iter()
+                .any(|source| source.contains(r#"logger.info("user %s did %s", uid, action)"#))
+        );
+        assert!(fixed.iter().any(|source| {
+            source.contains(r#"logger.warning("100%% of {quota} used by %s", uid)"#)
+        }));
+        assert!(
+            fixed
+                .iter()
+                .any(|source| source.contains(r#"loguru_logger.info("user {} did {{x}}", uid)"#))
+        );
+        assert!(
+            fixed
+                .iter()
+                .any(|source| source.contains(r#"other.error("failed for %r", uid)"#))
+        );
+        assert!(fixed.iter().any(|source| {
+            source.contains(r#"loguru_logger.info("user {!r}" " {{literal}}", uid)"#)
+        }));
+        assert!(fixed.iter().any(|source| {
+            source.contains(r#"logger.info("implicit %s" " 100%% concatenated", uid)"#)
+        }));
     }
 }

@@ -44,7 +44,9 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 /// `logger.log(level, msg)`), or `None` when `method` does not log a message.
 pub(crate) fn message_position(method: &str) -> Option<usize> {
     match method {
-        "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "fatal" => Some(0),
+        "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "fatal" => {
+            Some(0)
+        }
         "log" => Some(1),
         _ => None,
     }
@@ -70,7 +72,9 @@ impl fmt::Display for AppCode<'_> {
 
 /// The role of the innermost function around the node being visited, with its name.
 pub(crate) fn enclosing_callable<'a>(checker: &Checker<'a>) -> Option<AppCode<'a>> {
-    let Some(Frame::Function(function)) = checker.innermost_frame() else { return None };
+    let Some(Frame::Function(function)) = checker.innermost_frame() else {
+        return None;
+    };
     let role = checker.fastapi().roles(function).primary()?;
     Some(AppCode::Callable(role, function.name.as_str()))
 }
@@ -87,7 +91,10 @@ pub(crate) fn app_code<'a>(checker: &Checker<'a>, range: TextRange) -> Option<Ap
         return None;
     }
     enclosing_callable(checker).or_else(|| {
-        let app_module = checker.fastapi().imports_fastapi() && !TEST_MODULES.iter().any(|module| checker.semantic().imports_module(module));
+        let app_module = checker.fastapi().imports_fastapi()
+            && !TEST_MODULES
+                .iter()
+                .any(|module| checker.semantic().imports_module(module));
         app_module.then_some(AppCode::Module)
     })
 }
@@ -95,6 +102,7 @@ pub(crate) fn app_code<'a>(checker: &Checker<'a>, range: TextRange) -> Option<Ap
 /// `" in route `x`"` when the node is in a FastAPI callable, else nothing: for messages of
 /// rules that are not limited to app code.
 pub(crate) fn context_suffix(checker: &Checker) -> String {
-    enclosing_callable(checker).map(|context| format!(" {context}")).unwrap_or_default()
+    enclosing_callable(checker)
+        .map(|context| format!(" {context}"))
+        .unwrap_or_default()
 }
-

@@ -67,17 +67,26 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     if checker.callee_name(call) != Some("builtins.print") || writes_to_a_file(checker, call) {
         return;
     }
-    let Some(context) = app_code(checker, call.range()) else { return };
+    let Some(context) = app_code(checker, call.range()) else {
+        return;
+    };
     let message = format!(
         "`print` {context} writes bare text to stdout that log levels, handlers and formatters never see; use a module logger: `logger = logging.getLogger(__name__)`, then `logger.info(...)`"
     );
-    checker.report(Diagnostic::new(Rule::PrintInAppCode, message, call.func.range()));
+    checker.report(Diagnostic::new(
+        Rule::PrintInAppCode,
+        message,
+        call.func.range(),
+    ));
 }
 
 /// `print(..., file=f)` with a file other than the standard streams: output, not logging.
 fn writes_to_a_file(checker: &Checker, call: &ast::ExprCall) -> bool {
     call.arguments.find_keyword("file").is_some_and(|file| {
-        !checker.semantic().resolves_to(&file.value, checker.scope(), &["sys.stdout", "sys.stderr"]) && !file.value.is_none_literal_expr()
+        !checker
+            .semantic()
+            .resolves_to(&file.value, checker.scope(), &["sys.stdout", "sys.stderr"])
+            && !file.value.is_none_literal_expr()
     })
 }
 
@@ -89,16 +98,25 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("logging/FAPI801.py", LinterSettings::for_rules([Rule::PrintInAppCode]));
+        assert_fixture!(
+            "logging/FAPI801.py",
+            LinterSettings::for_rules([Rule::PrintInAppCode])
+        );
     }
 
     #[test]
     fn script_without_fastapi() {
-        assert_fixture!("logging/FAPI801_script.py", LinterSettings::for_rules([Rule::PrintInAppCode]));
+        assert_fixture!(
+            "logging/FAPI801_script.py",
+            LinterSettings::for_rules([Rule::PrintInAppCode])
+        );
     }
 
     #[test]
     fn test_module() {
-        assert_fixture!("logging/FAPI801_test_module.py", LinterSettings::for_rules([Rule::PrintInAppCode]));
+        assert_fixture!(
+            "logging/FAPI801_test_module.py",
+            LinterSettings::for_rules([Rule::PrintInAppCode])
+        );
     }
 }

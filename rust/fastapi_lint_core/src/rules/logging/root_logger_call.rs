@@ -61,16 +61,26 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(qualified) = checker.callee_name(call) else { return };
-    let Some(method) = qualified.strip_prefix("logging.") else { return };
+    let Some(qualified) = checker.callee_name(call) else {
+        return;
+    };
+    let Some(method) = qualified.strip_prefix("logging.") else {
+        return;
+    };
     if message_position(method).is_none() {
         return;
     }
-    let Some(context) = app_code(checker, call.range()) else { return };
+    let Some(context) = app_code(checker, call.range()) else {
+        return;
+    };
     let message = format!(
         "Root-logger call `logging.{method}` {context} logs as `root`, so it cannot be configured per module and may call `basicConfig()` behind your back; use a module logger: `logger = logging.getLogger(__name__)`, then `logger.{method}(...)`"
     );
-    checker.report(Diagnostic::new(Rule::RootLoggerCall, message, call.func.range()));
+    checker.report(Diagnostic::new(
+        Rule::RootLoggerCall,
+        message,
+        call.func.range(),
+    ));
 }
 
 #[cfg(test)]
@@ -81,11 +91,17 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("logging/FAPI803.py", LinterSettings::for_rules([Rule::RootLoggerCall]));
+        assert_fixture!(
+            "logging/FAPI803.py",
+            LinterSettings::for_rules([Rule::RootLoggerCall])
+        );
     }
 
     #[test]
     fn module_without_fastapi() {
-        assert_fixture!("logging/FAPI803_script.py", LinterSettings::for_rules([Rule::RootLoggerCall]));
+        assert_fixture!(
+            "logging/FAPI803_script.py",
+            LinterSettings::for_rules([Rule::RootLoggerCall])
+        );
     }
 }

@@ -69,18 +69,42 @@ const OWN_PREFIX: &str = "FAPI";
 /// Reports the `# noqa: CODES` directives with unused FAPI codes. `lines` carry the rules each
 /// end-of-line directive suppressed; file-level codes count as used when their rule reported
 /// anything in the file (`reported`, before suppression).
-pub(crate) fn check(source: &str, lines: &[LineDirective], exemptions: &FileExemptions, reported: &RuleSet, enabled: &RuleSet) -> Vec<Diagnostic> {
-    let line_level = lines
-        .iter()
-        .filter_map(|line| check_directive(source, &line.directive, "# noqa: ", |rule| line.matches.contains(&rule), enabled));
+pub(crate) fn check(
+    source: &str,
+    lines: &[LineDirective],
+    exemptions: &FileExemptions,
+    reported: &RuleSet,
+    enabled: &RuleSet,
+) -> Vec<Diagnostic> {
+    let line_level = lines.iter().filter_map(|line| {
+        check_directive(
+            source,
+            &line.directive,
+            "# noqa: ",
+            |rule| line.matches.contains(&rule),
+            enabled,
+        )
+    });
     let file_level = exemptions.iter().filter_map(|exemption| {
         let prefix = format!("# {}: noqa: ", exemption.tool.prefix());
-        check_directive(source, &exemption.directive, &prefix, |rule| reported.contains(rule), enabled)
+        check_directive(
+            source,
+            &exemption.directive,
+            &prefix,
+            |rule| reported.contains(rule),
+            enabled,
+        )
     });
     line_level.chain(file_level).collect()
 }
 
-fn check_directive(source: &str, directive: &Directive, prefix: &str, is_used: impl Fn(Rule) -> bool, enabled: &RuleSet) -> Option<Diagnostic> {
+fn check_directive(
+    source: &str,
+    directive: &Directive,
+    prefix: &str,
+    is_used: impl Fn(Rule) -> bool,
+    enabled: &RuleSet,
+) -> Option<Diagnostic> {
     let DirectiveCodes::Codes(codes) = &directive.codes else {
         return None;
     };
@@ -91,9 +115,15 @@ fn check_directive(source: &str, directive: &Directive, prefix: &str, is_used: i
     let edit = if verdict.kept.is_empty() {
         delete_directive(directive.range, source)
     } else {
-        Edit::replacement(format!("{prefix}{}", verdict.kept.join(", ")), directive.range)
+        Edit::replacement(
+            format!("{prefix}{}", verdict.kept.join(", ")),
+            directive.range,
+        )
     };
-    Some(Diagnostic::new(Rule::UnusedNoqa, verdict.message(), directive.range).with_fix("Remove unused `noqa` directive", Fix::safe_edit(edit)))
+    Some(
+        Diagnostic::new(Rule::UnusedNoqa, verdict.message(), directive.range)
+            .with_fix("Remove unused `noqa` directive", Fix::safe_edit(edit)),
+    )
 }
 
 /// The codes of one directive, sorted by what FAPI900 makes of them.
@@ -110,7 +140,12 @@ struct Verdict<'a> {
 
 impl<'a> Verdict<'a> {
     fn of(codes: &[Code<'a>], is_used: impl Fn(Rule) -> bool, enabled: &RuleSet) -> Self {
-        let mut verdict = Verdict { unused: Vec::new(), duplicated: Vec::new(), kept: Vec::new(), lists_self: false };
+        let mut verdict = Verdict {
+            unused: Vec::new(),
+            duplicated: Vec::new(),
+            kept: Vec::new(),
+            lists_self: false,
+        };
         let mut seen = HashSet::new();
         for code in codes.iter().map(|code| code.code) {
             if !seen.insert(code) && is_own_code(code) {
@@ -130,7 +165,13 @@ impl<'a> Verdict<'a> {
 
     /// Ruff's RUF100 wording: `Unused `noqa` directive (unused: `A1`; duplicated: `B2`)`.
     fn message(&self) -> String {
-        let listed = |codes: &[&str]| codes.iter().map(|code| format!("`{code}`")).collect::<Vec<_>>().join(", ");
+        let listed = |codes: &[&str]| {
+            codes
+                .iter()
+                .map(|code| format!("`{code}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let mut reasons = Vec::new();
         if !self.unused.is_empty() {
             reasons.push(format!("unused: {}", listed(&self.unused)));
@@ -144,7 +185,9 @@ impl<'a> Verdict<'a> {
 
 /// `FAPI` followed by digits only: a code of ours, known to this version or not.
 fn is_own_code(code: &str) -> bool {
-    code.strip_prefix(OWN_PREFIX).is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()))
+    code.strip_prefix(OWN_PREFIX).is_some_and(|digits| {
+        !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit())
+    })
 }
 
 /// Removes a whole directive the way Ruff's RUF100 does: the line if the directive is all there
@@ -157,7 +200,10 @@ fn delete_directive(range: TextRange, source: &str) -> Edit {
     let after = &source[TextRange::new(range.end(), line.end())];
     let end = line.end() - after.trim_whitespace_start().text_len();
     if start == line.start() && end == line.end() {
-        Edit::deletion(TextRange::new(line.start(), source.full_line_end(line.end())))
+        Edit::deletion(TextRange::new(
+            line.start(),
+            source.full_line_end(line.end()),
+        ))
     } else if source[TextRange::new(end, line.end())].starts_with('#') {
         Edit::deletion(TextRange::new(range.start(), end))
     } else {

@@ -61,21 +61,36 @@ rule_docs! {
     pub struct CorsWildcardWithCredentials;
 }
 
-const CORS_MIDDLEWARE: &[&str] = &["fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"];
-const MIDDLEWARE_SPEC: &[&str] = &["fastapi.middleware.Middleware", "starlette.middleware.Middleware"];
+const CORS_MIDDLEWARE: &[&str] = &[
+    "fastapi.middleware.cors.CORSMiddleware",
+    "starlette.middleware.cors.CORSMiddleware",
+];
+const MIDDLEWARE_SPEC: &[&str] = &[
+    "fastapi.middleware.Middleware",
+    "starlette.middleware.Middleware",
+];
 /// Origin patterns that accept any origin (Starlette matches them with `fullmatch`).
 const MATCH_ALL_REGEXES: &[&str] = &[".*", "^.*$", ".*$", "^.*", ".+", "^.+$", ".+$", "^.+"];
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    if !configures_cors_middleware(checker, call) || has_keyword_splat(call) || literal_true_keyword(call, "allow_credentials").is_none() {
+    if !configures_cors_middleware(checker, call)
+        || has_keyword_splat(call)
+        || literal_true_keyword(call, "allow_credentials").is_none()
+    {
         return;
     }
     let keyword = |name: &str| call.arguments.find_keyword(name);
     let wildcard = keyword("allow_origins")
         .filter(|origins| literal_value(checker, &origins.value).is_some_and(contains_wildcard))
         .map(|origins| (origins, "`allow_origins` contains `\"*\"`"))
-        .or_else(|| keyword("allow_origin_regex").filter(|regex| matches_everything(&regex.value)).map(|regex| (regex, "`allow_origin_regex` matches every origin")));
-    let Some((wildcard, what)) = wildcard else { return };
+        .or_else(|| {
+            keyword("allow_origin_regex")
+                .filter(|regex| matches_everything(&regex.value))
+                .map(|regex| (regex, "`allow_origin_regex` matches every origin"))
+        });
+    let Some((wildcard, what)) = wildcard else {
+        return;
+    };
     checker.report(Diagnostic::new(
         Rule::CorsWildcardWithCredentials,
         format!(
@@ -97,27 +112,38 @@ fn configures_cors_middleware(checker: &Checker, call: &ast::ExprCall) -> bool {
     let is_cors = |expr: &Expr| semantic.resolves_to(expr, checker.scope(), CORS_MIDDLEWARE);
     let class = call.arguments.find_positional(0);
     let is_add_middleware = matches!(call.func.as_ref(), Expr::Attribute(attribute) if attribute.attr.id.as_str() == "add_middleware");
-    (is_add_middleware || callee.is_some_and(|callee| MIDDLEWARE_SPEC.contains(&callee))) && class.is_some_and(is_cors)
+    (is_add_middleware || callee.is_some_and(|callee| MIDDLEWARE_SPEC.contains(&callee)))
+        && class.is_some_and(is_cors)
 }
 
 /// The expression itself, or for a name bound once in its scope (`origins = ["*"]`), the
 /// value it is bound to; `None` when the name may hold something else.
 fn literal_value<'e>(checker: &'e Checker<'_>, expr: &'e Expr) -> Option<&'e Expr> {
-    let Expr::Name(name) = expr else { return Some(expr) };
+    let Expr::Name(name) = expr else {
+        return Some(expr);
+    };
     let semantic = checker.semantic();
     let binding = semantic.binding_of_name(expr, checker.scope())?;
-    let BindingKind::Assignment { value } = binding.kind else { return None };
-    (semantic.scope(binding.scope).bindings_of(name.id.as_str()).len() == 1).then_some(value)
+    let BindingKind::Assignment { value } = binding.kind else {
+        return None;
+    };
+    (semantic
+        .scope(binding.scope)
+        .bindings_of(name.id.as_str())
+        .len()
+        == 1)
+        .then_some(value)
 }
 
 /// `["*"]`, `("*",)`, `{"*"}` (with other origins or not), or `"*"` itself: Starlette tests
 /// `"*" in allow_origins`, which a string satisfies too.
 fn contains_wildcard(origins: &Expr) -> bool {
-    let is_star = |expr: &Expr| matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "*");
+    let is_star =
+        |expr: &Expr| matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "*");
     match origins {
-        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::Set(ast::ExprSet { elts, .. }) => {
-            elts.iter().any(is_star)
-        }
+        Expr::List(ast::ExprList { elts, .. })
+        | Expr::Tuple(ast::ExprTuple { elts, .. })
+        | Expr::Set(ast::ExprSet { elts, .. }) => elts.iter().any(is_star),
         _ => is_star(origins),
     }
 }
@@ -134,6 +160,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("production/FAPI403.py", LinterSettings::for_rules([Rule::CorsWildcardWithCredentials]));
+        assert_fixture!(
+            "production/FAPI403.py",
+            LinterSettings::for_rules([Rule::CorsWildcardWithCredentials])
+        );
     }
 }

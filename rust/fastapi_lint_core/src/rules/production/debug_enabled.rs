@@ -58,7 +58,9 @@ const STARLETTE_APP: &str = "starlette.applications.Starlette";
 const UVICORN_RUN: &[&str] = &["uvicorn.run", "uvicorn.main.run"];
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(callee) = checker.callee_name(call) else { return };
+    let Some(callee) = checker.callee_name(call) else {
+        return;
+    };
     if APP_CLASSES.contains(&callee) || callee == STARLETTE_APP {
         // `Starlette(debug, routes, ...)` also takes `debug` as its first positional argument.
         let debug = if callee == STARLETTE_APP {
@@ -79,11 +81,17 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         }
         return;
     }
-    if !UVICORN_RUN.contains(&callee) || has_keyword_splat(call) || is_development_entry(checker, call) {
+    if !UVICORN_RUN.contains(&callee)
+        || has_keyword_splat(call)
+        || is_development_entry(checker, call)
+    {
         return;
     }
     for (name, consequence) in [
-        ("reload", "restarts the server on every file change and runs a single worker"),
+        (
+            "reload",
+            "restarts the server on every file change and runs a single worker",
+        ),
         ("debug", "returns tracebacks to clients"),
     ] {
         if let Some(keyword) = literal_true_keyword(call, name) {
@@ -115,7 +123,9 @@ fn is_development_entry(checker: &Checker, call: &ast::ExprCall) -> bool {
     if in_guard(call.range()) {
         return true;
     }
-    let Some(Frame::Function(function)) = checker.innermost_frame() else { return false };
+    let Some(Frame::Function(function)) = checker.innermost_frame() else {
+        return false;
+    };
     let semantic = checker.semantic();
     semantic.calls().iter().any(|(caller, scope)| {
         in_guard(caller.range())
@@ -128,8 +138,12 @@ fn is_development_entry(checker: &Checker, call: &ast::ExprCall) -> bool {
 
 /// `__name__ == "__main__"`, either way round.
 fn is_main_guard(test: &Expr) -> bool {
-    let Expr::Compare(compare) = test else { return false };
-    let ([CmpOp::Eq], [right]) = (&*compare.ops, &*compare.comparators) else { return false };
+    let Expr::Compare(compare) = test else {
+        return false;
+    };
+    let ([CmpOp::Eq], [right]) = (&*compare.ops, &*compare.comparators) else {
+        return false;
+    };
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__");
     let is_main = |expr: &Expr| matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "__main__");
     (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))
@@ -143,6 +157,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("production/FAPI402.py", LinterSettings::for_rules([Rule::DebugEnabled]));
+        assert_fixture!(
+            "production/FAPI402.py",
+            LinterSettings::for_rules([Rule::DebugEnabled])
+        );
     }
 }

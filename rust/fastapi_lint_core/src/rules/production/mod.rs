@@ -46,20 +46,30 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 /// `test_*.py`, `*_test.py`, `conftest.py`, or any module under a `tests` directory. (Not
 /// `test`: it is too common a name for other things, such as `resources/test/fixtures`.)
 pub(crate) fn is_test_module(path: &Path) -> bool {
-    let in_test_directory = path.parent().is_some_and(|parent| parent.components().any(|part| part.as_os_str() == "tests"));
-    let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+    let in_test_directory = path
+        .parent()
+        .is_some_and(|parent| parent.components().any(|part| part.as_os_str() == "tests"));
+    let stem = path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or_default();
     in_test_directory || stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"
 }
 
 /// Whether the call passes `**kwargs`: any setting may then come from the mapping, so what the
 /// call spells out proves nothing about the settings it does not.
 fn has_keyword_splat(call: &ast::ExprCall) -> bool {
-    call.arguments.keywords.iter().any(|keyword| keyword.arg.is_none())
+    call.arguments
+        .keywords
+        .iter()
+        .any(|keyword| keyword.arg.is_none())
 }
 
 /// The keyword argument `name=...` whose value is the literal `True`.
 fn literal_true_keyword<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a ast::Keyword> {
-    call.arguments.find_keyword(name).filter(|keyword| is_literal_true(&keyword.value))
+    call.arguments
+        .find_keyword(name)
+        .filter(|keyword| is_literal_true(&keyword.value))
 }
 
 fn is_literal_true(expr: &Expr) -> bool {
@@ -76,10 +86,22 @@ mod tests {
 
     #[test]
     fn test_modules() {
-        for path in ["/p/tests/main.py", "/p/tests/api/app.py", "test_app.py", "/p/app_test.py", "/p/conftest.py"] {
+        for path in [
+            "/p/tests/main.py",
+            "/p/tests/api/app.py",
+            "test_app.py",
+            "/p/app_test.py",
+            "/p/conftest.py",
+        ] {
             assert!(is_test_module(Path::new(path)), "{path}");
         }
-        for path in ["/p/app/main.py", "/p/contest.py", "/p/testing.py", "/p/resources/test/fixtures/app.py", "/p/latest_app.py"] {
+        for path in [
+            "/p/app/main.py",
+            "/p/contest.py",
+            "/p/testing.py",
+            "/p/resources/test/fixtures/app.py",
+            "/p/latest_app.py",
+        ] {
             assert!(!is_test_module(Path::new(path)), "{path}");
         }
     }
@@ -88,8 +110,24 @@ mod tests {
     fn apps_built_in_tests_are_not_reported() {
         let source = "from fastapi import FastAPI\n\napp = FastAPI(debug=True)\n";
         let settings = LinterSettings::for_rules(super::RULES.iter().copied());
-        assert_eq!(render_source(source, Some(Path::new("/p/tests/test_app.py")), "test_app.py", &settings), "(no findings)\n");
-        let reported = render_source(source, Some(Path::new("/p/app/main.py")), "main.py", &settings);
-        assert!(reported.contains("FAPI401") && reported.contains("FAPI402"), "{reported}");
+        assert_eq!(
+            render_source(
+                source,
+                Some(Path::new("/p/tests/test_app.py")),
+                "test_app.py",
+                &settings
+            ),
+            "(no findings)\n"
+        );
+        let reported = render_source(
+            source,
+            Some(Path::new("/p/app/main.py")),
+            "main.py",
+            &settings,
+        );
+        assert!(
+            reported.contains("FAPI401") && reported.contains("FAPI402"),
+            "{reported}"
+        );
     }
 }

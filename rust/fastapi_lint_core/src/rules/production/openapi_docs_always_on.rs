@@ -58,21 +58,39 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    if !checker.callee_name(call).is_some_and(|callee| APP_CLASSES.contains(&callee)) || has_keyword_splat(call) {
+    if !checker
+        .callee_name(call)
+        .is_some_and(|callee| APP_CLASSES.contains(&callee))
+        || has_keyword_splat(call)
+    {
         return;
     }
-    let keyword = |name: &str| call.arguments.find_keyword(name).map(|keyword| &keyword.value);
+    let keyword = |name: &str| {
+        call.arguments
+            .find_keyword(name)
+            .map(|keyword| &keyword.value)
+    };
     let openapi_url = keyword("openapi_url");
     if openapi_url.is_some_and(|url| !is_fixed_url(url)) {
         return;
     }
-    if keyword("docs_url").is_some_and(Expr::is_none_literal_expr) && keyword("redoc_url").is_some_and(Expr::is_none_literal_expr) {
+    if keyword("docs_url").is_some_and(Expr::is_none_literal_expr)
+        && keyword("redoc_url").is_some_and(Expr::is_none_literal_expr)
+    {
         return;
     }
-    let served = if openapi_url.is_some() { "at a fixed URL" } else { "by default" };
+    let served = if openapi_url.is_some() {
+        "at a fixed URL"
+    } else {
+        "by default"
+    };
     // With both pages configured (`docs_url=settings.docs_url`), only the schema is always on.
     let configured = |name: &str| keyword(name).is_some_and(|url| !is_fixed_url(url));
-    let what = if configured("docs_url") && configured("redoc_url") { "OpenAPI schema" } else { "OpenAPI schema and docs" };
+    let what = if configured("docs_url") && configured("redoc_url") {
+        "OpenAPI schema"
+    } else {
+        "OpenAPI schema and docs"
+    };
     checker.report(Diagnostic::new(
         Rule::OpenapiDocsAlwaysOn,
         format!(
@@ -88,7 +106,9 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
 fn is_fixed_url(url: &Expr) -> bool {
     match url {
         Expr::StringLiteral(_) | Expr::FString(_) => true,
-        Expr::BinOp(binary) if binary.op == Operator::Add => is_fixed_url(&binary.left) || is_fixed_url(&binary.right),
+        Expr::BinOp(binary) if binary.op == Operator::Add => {
+            is_fixed_url(&binary.left) || is_fixed_url(&binary.right)
+        }
         _ => false,
     }
 }
@@ -101,6 +121,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("production/FAPI401.py", LinterSettings::for_rules([Rule::OpenapiDocsAlwaysOn]));
+        assert_fixture!(
+            "production/FAPI401.py",
+            LinterSettings::for_rules([Rule::OpenapiDocsAlwaysOn])
+        );
     }
 }

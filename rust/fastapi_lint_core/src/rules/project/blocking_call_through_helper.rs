@@ -83,14 +83,27 @@ rule_docs! {
 
 /// Reports a call, in async code, of a project sync function that blocks.
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFacts) {
-    let Some(function) = checker.enclosing_async_function() else { return };
+    let Some(function) = checker.enclosing_async_function() else {
+        return;
+    };
     let semantic = checker.semantic();
-    let Some(callee) = callee_reference_name(semantic, &module_name_or_main(semantic), call, checker.scope()) else { return };
-    let Some(chain) = facts.blocking_helpers.get(callee.as_ref()) else { return };
+    let Some(callee) = callee_reference_name(
+        semantic,
+        &module_name_or_main(semantic),
+        call,
+        checker.scope(),
+    ) else {
+        return;
+    };
+    let Some(chain) = facts.blocking_helpers.get(callee.as_ref()) else {
+        return;
+    };
     let role = checker.fastapi().roles(function).primary();
     let written = checker.slice(call.func.range());
     let tail = match role {
-        Some(role) if runs_sync_in_threadpool(role) => format!(", or make the {role} a plain `def`"),
+        Some(role) if runs_sync_in_threadpool(role) => {
+            format!(", or make the {role} a plain `def`")
+        }
         _ => String::new(),
     };
     let message = format!(
@@ -98,5 +111,8 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFac
         context = context(function, role),
         chain = chain.render(Some(function.name.as_str())),
     );
-    checker.report(Diagnostic::new(Rule::BlockingCallThroughHelper, message, call.func.range()).with_related(chain.leaf_location()));
+    checker.report(
+        Diagnostic::new(Rule::BlockingCallThroughHelper, message, call.func.range())
+            .with_related(chain.leaf_location()),
+    );
 }

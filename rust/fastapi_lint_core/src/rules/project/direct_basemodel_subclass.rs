@@ -69,16 +69,30 @@ pub(super) fn check(checker: &mut Checker, class: &ast::StmtClassDef, facts: &Fi
     if checker.scope() != ScopeId::MODULE {
         return;
     }
-    let own_name = format!("{}.{}", module_name_or_main(checker.semantic()), class.name.as_str());
+    let own_name = format!(
+        "{}.{}",
+        module_name_or_main(checker.semantic()),
+        class.name.as_str()
+    );
     if facts.base_models.contains(&own_name) {
         return;
     }
-    let Some(base) = class.bases().iter().find(|base| checker.semantic().resolves_to(base, ScopeId::MODULE, BASE_MODEL)) else { return };
+    let Some(base) = class.bases().iter().find(|base| {
+        checker
+            .semantic()
+            .resolves_to(base, ScopeId::MODULE, BASE_MODEL)
+    }) else {
+        return;
+    };
     let project_base = &facts.base_models[0];
     let short = project_base.rsplit('.').next().unwrap_or(project_base);
     let message = format!(
         "`{name}` subclasses `BaseModel` directly although the project has its own base model `{project_base}`; it misses the configuration all other models share, subclass `{short}` instead",
         name = class.name.as_str(),
     );
-    checker.report(Diagnostic::new(Rule::DirectBasemodelSubclass, message, base.range()));
+    checker.report(Diagnostic::new(
+        Rule::DirectBasemodelSubclass,
+        message,
+        base.range(),
+    ));
 }

@@ -47,7 +47,12 @@ const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "d
 pub fn is_dotenv(file_name: &str) -> bool {
     match file_name.strip_prefix(".env") {
         Some("") => true,
-        Some(rest) => rest.strip_prefix('.').is_some_and(|suffix| !suffix.is_empty() && !TEMPLATE_SUFFIXES.iter().any(|template| suffix.split('.').any(|part| part == *template))),
+        Some(rest) => rest.strip_prefix('.').is_some_and(|suffix| {
+            !suffix.is_empty()
+                && !TEMPLATE_SUFFIXES
+                    .iter()
+                    .any(|template| suffix.split('.').any(|part| part == *template))
+        }),
         None => false,
     }
 }
@@ -55,7 +60,9 @@ pub fn is_dotenv(file_name: &str) -> bool {
 /// The diagnostic for a `.env` file found not ignored, at the start of the file (its content
 /// is never read).
 pub fn diagnostic(file_name: &str) -> Diagnostic {
-    let message = format!("`{file_name}` is not git-ignored; its secrets can be committed by accident, add it to `.gitignore`");
+    let message = format!(
+        "`{file_name}` is not git-ignored; its secrets can be committed by accident, add it to `.gitignore`"
+    );
     Diagnostic::new(Rule::DotenvNotGitignored, message, TextRange::default())
 }
 

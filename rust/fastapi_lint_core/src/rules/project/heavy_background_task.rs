@@ -78,13 +78,29 @@ rule_docs! {
 /// Reports a background task whose function does heavy work.
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFacts) {
     let semantic = checker.semantic();
-    let Some((target, FunctionRole::BackgroundTask)) = handed_function(semantic, call, checker.scope()) else { return };
-    let Some(task) = reference_name(semantic, &module_name_or_main(semantic), target, checker.scope()) else { return };
-    let Some(chain) = facts.heavy_tasks.get(&task) else { return };
+    let Some((target, FunctionRole::BackgroundTask)) =
+        handed_function(semantic, call, checker.scope())
+    else {
+        return;
+    };
+    let Some(task) = reference_name(
+        semantic,
+        &module_name_or_main(semantic),
+        target,
+        checker.scope(),
+    ) else {
+        return;
+    };
+    let Some(chain) = facts.heavy_tasks.get(&task) else {
+        return;
+    };
     let message = format!(
         "Background task `{written}` does heavy work: {chain}; background tasks share the web process and die with it, without retries; use a task queue with workers (Celery, RQ, arq, Dramatiq)",
         written = checker.slice(target.range()),
         chain = chain.render(None),
     );
-    checker.report(Diagnostic::new(Rule::HeavyBackgroundTask, message, target.range()).with_related(chain.leaf_location()));
+    checker.report(
+        Diagnostic::new(Rule::HeavyBackgroundTask, message, target.range())
+            .with_related(chain.leaf_location()),
+    );
 }

@@ -16,10 +16,18 @@ use crate::project::FileFacts;
 use crate::registry::Rule;
 
 /// The rules of this family checked on code, for dispatch.
-pub(crate) const RULES: &[Rule] = &[Rule::BlockingCallThroughHelper, Rule::HeavyBackgroundTask, Rule::DirectBasemodelSubclass];
+pub(crate) const RULES: &[Rule] = &[
+    Rule::BlockingCallThroughHelper,
+    Rule::HeavyBackgroundTask,
+    Rule::DirectBasemodelSubclass,
+];
 
 fn facts<'a>(checker: &Checker<'a>) -> Option<&'a FileFacts> {
-    checker.settings().project.as_deref().map(|project| &project.facts)
+    checker
+        .settings()
+        .project
+        .as_deref()
+        .map(|project| &project.facts)
 }
 
 pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {

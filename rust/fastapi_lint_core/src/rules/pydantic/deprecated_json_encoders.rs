@@ -109,24 +109,38 @@ const CONFIG_DICTS: &[&str] = &[
     "pydantic_settings.main.SettingsConfigDict",
 ];
 
-
 const KEY: &str = "json_encoders";
 
 /// `json_encoders = {...}` in `model`'s `class Config`.
-pub(super) fn check_config_class(checker: &mut Checker, model: &ast::StmtClassDef, config: &ast::StmtClassDef) {
+pub(super) fn check_config_class(
+    checker: &mut Checker,
+    model: &ast::StmtClassDef,
+    config: &ast::StmtClassDef,
+) {
     for stmt in &config.body {
         if let Stmt::Assign(assign) = stmt
             && let [Expr::Name(target)] = assign.targets.as_slice()
             && target.id.as_str() == KEY
         {
             // The line goes, or the whole `class Config` when nothing else is left in it.
-            let alone = config.body.iter().all(|other| other.range() == stmt.range());
+            let alone = config
+                .body
+                .iter()
+                .all(|other| other.range() == stmt.range());
             let removed = if alone {
                 statement_deletion(checker.source(), &model.body, config.range())
             } else {
                 statement_deletion(checker.source(), &config.body, stmt.range())
             };
-            let fix = removed.and_then(|removed| fix(checker, model, Some(config), &assign.value, Edit::deletion(removed)));
+            let fix = removed.and_then(|removed| {
+                fix(
+                    checker,
+                    model,
+                    Some(config),
+                    &assign.value,
+                    Edit::deletion(removed),
+                )
+            });
             report(checker, target.range(), fix);
         }
     }
@@ -134,8 +148,13 @@ pub(super) fn check_config_class(checker: &mut Checker, model: &ast::StmtClassDe
 
 /// `ConfigDict(json_encoders=...)`, wherever the call is.
 pub(super) fn check_config_dict_call(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(keyword) = call.arguments.find_keyword(KEY) else { return };
-    if !checker.qualified_name(&call.func).is_some_and(|name| CONFIG_DICTS.contains(&name.as_str())) {
+    let Some(keyword) = call.arguments.find_keyword(KEY) else {
+        return;
+    };
+    if !checker
+        .qualified_name(&call.func)
+        .is_some_and(|name| CONFIG_DICTS.contains(&name.as_str()))
+    {
         return;
     }
     let fix = model_config_statement(checker, call.range()).and_then(|(model, stmt)| {
@@ -149,31 +168,51 @@ pub(super) fn check_config_dict_call(checker: &mut Checker, call: &ast::ExprCall
                 .iter_source_order()
                 .map(|argument| match argument {
                     ArgOrKeyword::Arg(expr) => with_parentheses(checker, expr, arguments),
-                    ArgOrKeyword::Keyword(keyword) => {
-                        keyword.range().cover(with_parentheses(checker, &keyword.value, AnyNodeRef::from(keyword)))
-                    }
+                    ArgOrKeyword::Keyword(keyword) => keyword.range().cover(with_parentheses(
+                        checker,
+                        &keyword.value,
+                        AnyNodeRef::from(keyword),
+                    )),
                 })
                 .collect();
-            let index = elements.iter().position(|element| element.contains_range(keyword.range()))?;
+            let index = elements
+                .iter()
+                .position(|element| element.contains_range(keyword.range()))?;
             element_deletion(source, &elements, index)
         };
-        fix(checker, model, None, &keyword.value, Edit::deletion(removed))
+        fix(
+            checker,
+            model,
+            None,
+            &keyword.value,
+            Edit::deletion(removed),
+        )
     });
-    report(checker, keyword.arg.as_ref().map_or(keyword.range(), Ranged::range), fix);
+    report(
+        checker,
+        keyword.arg.as_ref().map_or(keyword.range(), Ranged::range),
+        fix,
+    );
 }
 
 /// `model_config = {"json_encoders": ...}` in a model's body.
 pub(super) fn check_model_config_dict(checker: &mut Checker, stmt: &Stmt) {
-    let Some(("model_config", Expr::Dict(dict))) = simple_assignment(stmt) else { return };
+    let Some(("model_config", Expr::Dict(dict))) = simple_assignment(stmt) else {
+        return;
+    };
     if enclosing_model(checker).is_none() {
         return;
     }
     let is_key = |item: &ast::DictItem| matches!(&item.key, Some(Expr::StringLiteral(key)) if key.value.to_str() == KEY);
     for (index, item) in dict.items.iter().enumerate() {
-        let Some(key) = item.key.as_ref().filter(|_| is_key(item)) else { continue };
+        let Some(key) = item.key.as_ref().filter(|_| is_key(item)) else {
+            continue;
+        };
         let fix = model_config_statement(checker, dict.range()).and_then(|(model, stmt)| {
             // `**base` entries would need their `**` found; a repeated key, two fixes.
-            if dict.items.iter().any(|item| item.key.is_none()) || dict.items.iter().filter(|item| is_key(item)).count() > 1 {
+            if dict.items.iter().any(|item| item.key.is_none())
+                || dict.items.iter().filter(|item| is_key(item)).count() > 1
+            {
                 return None;
             }
             let source = checker.source();
@@ -184,7 +223,12 @@ pub(super) fn check_model_config_dict(checker: &mut Checker, stmt: &Stmt) {
                 let elements: Vec<TextRange> = dict
                     .items
                     .iter()
-                    .filter_map(|item| Some(with_parentheses(checker, item.key.as_ref()?, parent).cover(with_parentheses(checker, &item.value, parent))))
+                    .filter_map(|item| {
+                        Some(
+                            with_parentheses(checker, item.key.as_ref()?, parent)
+                                .cover(with_parentheses(checker, &item.value, parent)),
+                        )
+                    })
                     .collect();
                 element_deletion(source, &elements, index)
             };
@@ -201,14 +245,20 @@ fn report(checker: &mut Checker, range: TextRange, fix: Option<Fix>) {
         range,
     );
     checker.report(match fix {
-        Some(fix) => diagnostic.with_fix("Replace `json_encoders` with `@field_serializer` methods", fix),
+        Some(fix) => diagnostic.with_fix(
+            "Replace `json_encoders` with `@field_serializer` methods",
+            fix,
+        ),
         None => diagnostic,
     });
 }
 
 /// The model whose body holds `model_config = <value>` as one of its own statements (not under
 /// an `if`), with that statement. `value` is the range of the configuration expression.
-fn model_config_statement<'a>(checker: &Checker<'a>, value: TextRange) -> Option<(&'a ast::StmtClassDef, &'a Stmt)> {
+fn model_config_statement<'a>(
+    checker: &Checker<'a>,
+    value: TextRange,
+) -> Option<(&'a ast::StmtClassDef, &'a Stmt)> {
     let (model, _) = enclosing_model(checker)?;
     let stmt = model.body.iter().find(|stmt| matches!(simple_assignment(stmt), Some(("model_config", config)) if config.range() == value))?;
     Some((model, stmt))
@@ -244,7 +294,10 @@ mod tests {
         ] {
             assert!(fixed.contains(expected), "missing {expected:?} in\n{fixed}");
         }
-        assert!(!fixed.contains("the class goes") && !fixed.contains("a line of its own"), "{fixed}");
+        assert!(
+            !fixed.contains("the class goes") && !fixed.contains("a line of its own"),
+            "{fixed}"
+        );
     }
 
     /// Each fix on its own also parses.
@@ -259,9 +312,19 @@ mod tests {
     fn fixes_settle_in_one_pass() {
         let fixed = apply_fixes("pydantic/FAPI503.py", &settings());
         let diagnostics = crate::lint_source(&fixed, None, &settings());
-        assert!(diagnostics.iter().all(|diagnostic| diagnostic.fix.is_none()), "{diagnostics:#?}");
-        let original = std::fs::read_to_string(crate::test_support::fixture_path("pydantic/FAPI503.py")).unwrap();
-        let unfixable = crate::lint_source(&original, None, &settings()).into_iter().filter(|diagnostic| diagnostic.fix.is_none()).count();
+        assert!(
+            diagnostics
+                .iter()
+                .all(|diagnostic| diagnostic.fix.is_none()),
+            "{diagnostics:#?}"
+        );
+        let original =
+            std::fs::read_to_string(crate::test_support::fixture_path("pydantic/FAPI503.py"))
+                .unwrap();
+        let unfixable = crate::lint_source(&original, None, &settings())
+            .into_iter()
+            .filter(|diagnostic| diagnostic.fix.is_none())
+            .count();
         assert_eq!(diagnostics.len(), unfixable, "{diagnostics:#?}");
     }
 

@@ -15,8 +15,14 @@ use crate::diagnostic::{Edit, Fix};
 use crate::rules::imports::import_member;
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
-const FIELD_SERIALIZERS: &[&str] = &["pydantic.field_serializer", "pydantic.functional_serializers.field_serializer"];
-const MODEL_SERIALIZERS: &[&str] = &["pydantic.model_serializer", "pydantic.functional_serializers.model_serializer"];
+const FIELD_SERIALIZERS: &[&str] = &[
+    "pydantic.field_serializer",
+    "pydantic.functional_serializers.field_serializer",
+];
+const MODEL_SERIALIZERS: &[&str] = &[
+    "pydantic.model_serializer",
+    "pydantic.functional_serializers.model_serializer",
+];
 
 /// One `@field_serializer` method to add.
 struct Serializer<'a> {
@@ -32,8 +38,16 @@ struct Serializer<'a> {
 /// The fix for `encoders` in `model`'s configuration (its `class Config` when `config` is
 /// given), with the edit that removes the `json_encoders` entry; `None` when the rewrite would
 /// not do what the encoders do (see the docs).
-pub(super) fn fix(checker: &Checker, model: &ast::StmtClassDef, config: Option<&ast::StmtClassDef>, encoders: &Expr, removal: Edit) -> Option<Fix> {
-    let Expr::Dict(encoders) = encoders else { return None };
+pub(super) fn fix(
+    checker: &Checker,
+    model: &ast::StmtClassDef,
+    config: Option<&ast::StmtClassDef>,
+    encoders: &Expr,
+    removal: Edit,
+) -> Option<Fix> {
+    let Expr::Dict(encoders) = encoders else {
+        return None;
+    };
     if encoders.items.is_empty() {
         return None;
     }
@@ -44,25 +58,40 @@ pub(super) fn fix(checker: &Checker, model: &ast::StmtClassDef, config: Option<&
     // of a subclass.
     let bases = model.bases();
     if bases.is_empty()
-        || !bases.iter().all(|base| semantic.qualified_name(base, outer).is_some_and(|name| is_pydantic_base(&name)))
+        || !bases.iter().all(|base| {
+            semantic
+                .qualified_name(base, outer)
+                .is_some_and(|name| is_pydantic_base(&name))
+        })
         || has_subclass_in_module(semantic, model)
     {
         return None;
     }
     // The method is evaluated in the model's body but runs in a function scope: a name bound in
     // the class (or its `class Config`) would no longer be what the encoder referred to.
-    let class_scopes: Vec<ScopeId> = std::iter::once(model_scope).chain(config.and_then(|config| semantic.class_scope(config))).collect();
-    let bound_in_class = |name: &str| class_scopes.iter().any(|scope| !semantic.scope(*scope).bindings_of(name).is_empty());
+    let class_scopes: Vec<ScopeId> = std::iter::once(model_scope)
+        .chain(config.and_then(|config| semantic.class_scope(config)))
+        .collect();
+    let bound_in_class = |name: &str| {
+        class_scopes
+            .iter()
+            .any(|scope| !semantic.scope(*scope).bindings_of(name).is_empty())
+    };
     let serialized = serialized_fields(checker, model)?;
     let fields: Vec<(&str, &Expr)> = model
         .body
         .iter()
         .filter_map(|stmt| {
-            let Stmt::AnnAssign(assign) = stmt else { return None };
-            let Expr::Name(name) = assign.target.as_ref() else { return None };
+            let Stmt::AnnAssign(assign) = stmt else {
+                return None;
+            };
+            let Expr::Name(name) = assign.target.as_ref() else {
+                return None;
+            };
             // `_name: T` is a private attribute, not a field.
             let name = name.id.as_str();
-            (!name.starts_with('_') && name != "model_config").then_some((name, assign.annotation.as_ref()))
+            (!name.starts_with('_') && name != "model_config")
+                .then_some((name, assign.annotation.as_ref()))
         })
         .collect();
 
@@ -96,13 +125,23 @@ pub(super) fn fix(checker: &Checker, model: &ast::StmtClassDef, config: Option<&
         }
         if plain.is_empty()
             || plain.iter().any(|field| serialized.contains(field))
-            || serializers.iter().any(|other| other.annotation == annotation)
+            || serializers
+                .iter()
+                .any(|other| other.annotation == annotation)
         {
             return None;
         }
         let (parameter, returns) = encoder_call(checker, &item.value, &bound_in_class)?;
-        let name = method_name(last_segment, |name| bound_in_class(name) || serializers.iter().any(|other| other.name == name));
-        serializers.push(Serializer { fields: plain, name, parameter, annotation, returns });
+        let name = method_name(last_segment, |name| {
+            bound_in_class(name) || serializers.iter().any(|other| other.name == name)
+        });
+        serializers.push(Serializer {
+            fields: plain,
+            name,
+            parameter,
+            annotation,
+            returns,
+        });
     }
 
     let source = checker.source();
@@ -134,7 +173,10 @@ pub(super) fn fix(checker: &Checker, model: &ast::StmtClassDef, config: Option<&
         }
         methods.push_str(&render(checker, &decorator, serializer, indent));
     }
-    Some(Fix::unsafe_edits(removal, [Edit::insertion(methods, at), import]))
+    Some(Fix::unsafe_edits(
+        removal,
+        [Edit::insertion(methods, at), import],
+    ))
 }
 
 /// The method:
@@ -147,7 +189,11 @@ fn render(checker: &Checker, decorator: &str, serializer: &Serializer, indent: &
     let stylist = checker.stylist();
     let newline = stylist.line_ending().as_str();
     let quote = stylist.quote().as_char();
-    let mut arguments: Vec<String> = serializer.fields.iter().map(|field| format!("{quote}{field}{quote}")).collect();
+    let mut arguments: Vec<String> = serializer
+        .fields
+        .iter()
+        .map(|field| format!("{quote}{field}{quote}"))
+        .collect();
     arguments.push(format!("when_used={quote}json{quote}"));
     let one_line = format!("@{decorator}({})", arguments.join(", "));
     let mut out = String::new();
@@ -161,20 +207,35 @@ fn render(checker: &Checker, decorator: &str, serializer: &Serializer, indent: &
         }
         let _ = write!(out, "{indent}){newline}");
     }
-    let Serializer { name, parameter, annotation, returns, .. } = serializer;
+    let Serializer {
+        name,
+        parameter,
+        annotation,
+        returns,
+        ..
+    } = serializer;
     let body_indent = stylist.indentation().as_str();
-    let _ = write!(out, "{indent}def {name}(self, {parameter}: {annotation}):{newline}{indent}{body_indent}return {returns}{newline}");
+    let _ = write!(
+        out,
+        "{indent}def {name}(self, {parameter}: {annotation}):{newline}{indent}{body_indent}return {returns}{newline}"
+    );
     out
 }
 
 /// The parameter and the return expression of the method for an encoder: `float` gives
 /// `value` and `float(value)`, `lambda v: str(v)` gives `v` and `str(v)`. `None` for other
 /// encoders, or when the method could not refer to the same things.
-fn encoder_call<'b>(checker: &Checker<'_>, encoder: &'b Expr, bound_in_class: &dyn Fn(&str) -> bool) -> Option<(&'b str, String)> {
+fn encoder_call<'b>(
+    checker: &Checker<'_>,
+    encoder: &'b Expr,
+    bound_in_class: &dyn Fn(&str) -> bool,
+) -> Option<(&'b str, String)> {
     const PARAMETER: &str = "value";
     if let Expr::Lambda(lambda) = encoder {
         let parameters = lambda.parameters.as_deref()?;
-        let [parameter] = parameters.args.as_slice() else { return None };
+        let [parameter] = parameters.args.as_slice() else {
+            return None;
+        };
         if !parameters.posonlyargs.is_empty()
             || !parameters.kwonlyargs.is_empty()
             || parameters.vararg.is_some()
@@ -184,7 +245,10 @@ fn encoder_call<'b>(checker: &Checker<'_>, encoder: &'b Expr, bound_in_class: &d
             return None;
         }
         let name = parameter.parameter.name.id.as_str();
-        let mentions_self = any_over_expr(&lambda.body, |expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "self"));
+        let mentions_self = any_over_expr(
+            &lambda.body,
+            |expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "self"),
+        );
         if name == "self" || mentions_self {
             return None;
         }
@@ -195,16 +259,24 @@ fn encoder_call<'b>(checker: &Checker<'_>, encoder: &'b Expr, bound_in_class: &d
     if root == "self" || root == PARAMETER || bound_in_class(root) {
         return None;
     }
-    Some((PARAMETER, format!("{}({PARAMETER})", one_line(checker.slice(encoder.range()))?)))
+    Some((
+        PARAMETER,
+        format!("{}({PARAMETER})", one_line(checker.slice(encoder.range()))?),
+    ))
 }
 
 /// The fields the model's `@field_serializer` methods already cover (`"*"` for all); `None`
 /// when it has a `model_serializer`, which the rewrite leaves alone, or serializer arguments
 /// that are not plain strings.
-fn serialized_fields<'b>(checker: &Checker<'_>, model: &'b ast::StmtClassDef) -> Option<Vec<&'b str>> {
+fn serialized_fields<'b>(
+    checker: &Checker<'_>,
+    model: &'b ast::StmtClassDef,
+) -> Option<Vec<&'b str>> {
     let mut fields = Vec::new();
     for stmt in &model.body {
-        let Stmt::FunctionDef(function) = stmt else { continue };
+        let Stmt::FunctionDef(function) = stmt else {
+            continue;
+        };
         for decorator in &function.decorator_list {
             let (callee, arguments) = match &decorator.expression {
                 Expr::Call(call) => (call.func.as_ref(), Some(&call.arguments)),
@@ -219,7 +291,9 @@ fn serialized_fields<'b>(checker: &Checker<'_>, model: &'b ast::StmtClassDef) ->
             }
             if is(FIELD_SERIALIZERS, "field_serializer") {
                 for argument in arguments.map_or(&[][..], |arguments| &arguments.args) {
-                    let Expr::StringLiteral(field) = argument else { return None };
+                    let Expr::StringLiteral(field) = argument else {
+                        return None;
+                    };
                     fields.push(field.value.to_str());
                 }
             }
@@ -250,7 +324,10 @@ fn has_subclass_in_module(semantic: &SemanticModel, model: &ast::StmtClassDef) -
 /// `_serialize_<snake_case type name>`, with a number added when the name is taken.
 fn method_name(type_name: &str, taken: impl Fn(&str) -> bool) -> String {
     let base = format!("_serialize_{}", snake_case(type_name));
-    std::iter::once(base.clone()).chain((2..).map(|n| format!("{base}_{n}"))).find(|name| !taken(name)).unwrap_or(base)
+    std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or(base)
 }
 
 /// `Decimal` → `decimal`, `HttpUrl` → `http_url`, `UUID` → `uuid`.
@@ -261,7 +338,10 @@ fn snake_case(name: &str) -> String {
         if c.is_uppercase() && i > 0 {
             let previous = chars[i - 1];
             let next_is_lower = chars.get(i + 1).is_some_and(|next| next.is_lowercase());
-            if previous.is_lowercase() || previous.is_ascii_digit() || (previous.is_uppercase() && next_is_lower) {
+            if previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_is_lower)
+            {
                 out.push('_');
             }
         }
@@ -296,13 +376,18 @@ pub(super) fn whole_lines(source: &str, range: TextRange) -> Option<TextRange> {
     let before = &source[TextRange::new(start, range.start())];
     let after = source[TextRange::new(range.end(), source.line_end(range.end()))].trim_start();
     let after = after.strip_prefix(',').unwrap_or(after).trim_start();
-    (before.trim().is_empty() && (after.is_empty() || after.starts_with('#'))).then(|| TextRange::new(start, source.full_line_end(range.end())))
+    (before.trim().is_empty() && (after.is_empty() || after.starts_with('#')))
+        .then(|| TextRange::new(start, source.full_line_end(range.end())))
 }
 
 /// What to delete to remove the statement at `range` from `body`: its lines (see
 /// [`whole_lines`]), and when it is the first statement the blank lines after it, so that the
 /// block does not start with a blank line.
-pub(super) fn statement_deletion(source: &str, body: &[Stmt], range: TextRange) -> Option<TextRange> {
+pub(super) fn statement_deletion(
+    source: &str,
+    body: &[Stmt],
+    range: TextRange,
+) -> Option<TextRange> {
     let lines = whole_lines(source, range)?;
     if body.first().is_none_or(|first| first.range() != range) {
         return Some(lines);
@@ -326,7 +411,10 @@ pub(super) fn element_deletion(source: &str, elements: &[TextRange], index: usiz
     if let Some(lines) = whole_lines(source, element) {
         return lines;
     }
-    match (elements.get(index + 1), index.checked_sub(1).map(|previous| elements[previous])) {
+    match (
+        elements.get(index + 1),
+        index.checked_sub(1).map(|previous| elements[previous]),
+    ) {
         (Some(next), _) => TextRange::new(element.start(), next.start()),
         (None, Some(previous)) => TextRange::new(previous.end(), element.end()),
         (None, None) => element,

@@ -34,9 +34,15 @@ const MODEL_BASES: &[&str] = &[
     "sqlmodel.main.SQLModel",
 ];
 /// `pydantic-settings` bases, configured with a `SettingsConfigDict`.
-const SETTINGS_BASES: &[&str] = &["pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"];
+const SETTINGS_BASES: &[&str] = &[
+    "pydantic_settings.BaseSettings",
+    "pydantic_settings.main.BaseSettings",
+];
 /// Pydantic v1's own `BaseSettings`, which Pydantic v2 moved to `pydantic-settings` (FAPI703).
-const V1_SETTINGS_BASES: &[&str] = &["pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"];
+const V1_SETTINGS_BASES: &[&str] = &[
+    "pydantic.BaseSettings",
+    "pydantic.env_settings.BaseSettings",
+];
 
 /// The most characters a line written by a fix may take before the fix wraps it (Ruff's
 /// default line length).
@@ -63,7 +69,9 @@ impl ModelKind {
     pub(crate) const fn config_dict(self) -> (&'static str, &'static str) {
         match self {
             ModelKind::Model => ("pydantic", "ConfigDict"),
-            ModelKind::Settings | ModelKind::V1Settings => ("pydantic_settings", "SettingsConfigDict"),
+            ModelKind::Settings | ModelKind::V1Settings => {
+                ("pydantic_settings", "SettingsConfigDict")
+            }
         }
     }
 
@@ -78,7 +86,11 @@ impl ModelKind {
 
 /// The kind of Pydantic class `class` is, when its bases prove it. `scope` is where the class
 /// statement is (its bases are evaluated there). Settings win over models when both appear.
-pub(crate) fn model_kind(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId) -> Option<ModelKind> {
+pub(crate) fn model_kind(
+    semantic: &SemanticModel,
+    class: &ast::StmtClassDef,
+    scope: ScopeId,
+) -> Option<ModelKind> {
     let ancestors = semantic.external_ancestors(class, scope);
     let has = |bases: &[&str]| ancestors.iter().any(|name| bases.contains(&name.as_str()));
     if has(SETTINGS_BASES) {
@@ -93,8 +105,12 @@ pub(crate) fn model_kind(semantic: &SemanticModel, class: &ast::StmtClassDef, sc
 }
 
 /// The Pydantic class whose body the checker is in, with its kind.
-pub(crate) fn enclosing_model<'a>(checker: &Checker<'a>) -> Option<(&'a ast::StmtClassDef, ModelKind)> {
-    let Some(Frame::Class(class)) = checker.innermost_frame() else { return None };
+pub(crate) fn enclosing_model<'a>(
+    checker: &Checker<'a>,
+) -> Option<(&'a ast::StmtClassDef, ModelKind)> {
+    let Some(Frame::Class(class)) = checker.innermost_frame() else {
+        return None;
+    };
     // The checker is in the class's own scope; its bases were evaluated in the parent scope.
     let scope = checker.semantic().scope(checker.scope()).parent?;
     Some((class, model_kind(checker.semantic(), class, scope)?))
@@ -104,10 +120,16 @@ pub(crate) fn enclosing_model<'a>(checker: &Checker<'a>) -> Option<(&'a ast::Stm
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::ClassDef(class) if class.name.id.as_str() == "Config" => {
-            let Some((model, kind)) = enclosing_model(checker) else { return };
+            let Some((model, kind)) = enclosing_model(checker) else {
+                return;
+            };
             // A `Config` under `if PYDANTIC_V2: ... else:` in the class body is the v1 branch
             // of code that supports both versions on purpose.
-            if !model.body.iter().any(|member| member.range() == class.range()) {
+            if !model
+                .body
+                .iter()
+                .any(|member| member.range() == class.range())
+            {
                 return;
             }
             if checker.is_enabled(Rule::PydanticV1ConfigClass) {
@@ -138,8 +160,12 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 
 /// The name a simple `name = value` statement binds, with the value.
 pub(crate) fn simple_assignment(stmt: &Stmt) -> Option<(&str, &Expr)> {
-    let Stmt::Assign(assign) = stmt else { return None };
-    let [Expr::Name(target)] = assign.targets.as_slice() else { return None };
+    let Stmt::Assign(assign) = stmt else {
+        return None;
+    };
+    let [Expr::Name(target)] = assign.targets.as_slice() else {
+        return None;
+    };
     Some((target.id.as_str(), &assign.value))
 }
 
@@ -151,16 +177,25 @@ mod tests {
 
     #[test]
     fn fapi502() {
-        assert_fixture!("pydantic/FAPI502.py", LinterSettings::for_rules([Rule::PydanticV1ConfigClass]));
+        assert_fixture!(
+            "pydantic/FAPI502.py",
+            LinterSettings::for_rules([Rule::PydanticV1ConfigClass])
+        );
     }
 
     #[test]
     fn fapi503() {
-        assert_fixture!("pydantic/FAPI503.py", LinterSettings::for_rules([Rule::DeprecatedJsonEncoders]));
+        assert_fixture!(
+            "pydantic/FAPI503.py",
+            LinterSettings::for_rules([Rule::DeprecatedJsonEncoders])
+        );
     }
 
     #[test]
     fn fapi504() {
-        assert_fixture!("pydantic/FAPI504.py", LinterSettings::for_rules([Rule::ResponseModelBuiltByHand]));
+        assert_fixture!(
+            "pydantic/FAPI504.py",
+            LinterSettings::for_rules([Rule::ResponseModelBuiltByHand])
+        );
     }
 }

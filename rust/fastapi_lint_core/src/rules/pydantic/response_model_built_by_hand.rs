@@ -77,23 +77,43 @@ const VALIDATING_CONSTRUCTORS: &[&str] = &["model_validate", "parse_obj", "from_
 
 pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     let semantic = checker.semantic();
-    let Some(body_scope) = semantic.function_scope(function) else { return };
+    let Some(body_scope) = semantic.function_scope(function) else {
+        return;
+    };
     // One route can have several decorators; the first `response_model` of a class is the one.
-    let Some(model) = checker.fastapi().route_decorators(function).iter().find_map(|decorator| {
-        decorator.keyword("response_model").filter(|model| matches!(model, Expr::Name(_) | Expr::Attribute(_)))
-    }) else {
+    let Some(model) = checker
+        .fastapi()
+        .route_decorators(function)
+        .iter()
+        .find_map(|decorator| {
+            decorator
+                .keyword("response_model")
+                .filter(|model| matches!(model, Expr::Name(_) | Expr::Attribute(_)))
+        })
+    else {
         return;
     };
     // `-> X` as well: type checkers then need the route to return an `X`.
-    if function.returns.as_deref().and_then(|returns| unwrap_annotation(returns, |expr| semantic.qualified_name(expr, checker.scope()))).is_some_and(
-        |returns| is_same_class(semantic, returns, checker.scope(), model, checker.scope()),
-    ) {
+    if function
+        .returns
+        .as_deref()
+        .and_then(|returns| {
+            unwrap_annotation(returns, |expr| {
+                semantic.qualified_name(expr, checker.scope())
+            })
+        })
+        .is_some_and(|returns| {
+            is_same_class(semantic, returns, checker.scope(), model, checker.scope())
+        })
+    {
         return;
     }
     let mut visitor = ReturnStatementVisitor::default();
     visitor.visit_body(&function.body);
     for ret in visitor.returns {
-        let Some(value) = ret.value.as_deref() else { continue };
+        let Some(value) = ret.value.as_deref() else {
+            continue;
+        };
         let Expr::Call(call) = value else { continue };
         let built = if is_same_class(semantic, &call.func, body_scope, model, checker.scope()) {
             format!("`{}(...)`", checker.slice(call.func.range()))
@@ -101,7 +121,13 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             match call.func.as_ref() {
                 Expr::Attribute(attribute)
                     if VALIDATING_CONSTRUCTORS.contains(&attribute.attr.id.as_str())
-                        && is_same_class(semantic, &attribute.value, body_scope, model, checker.scope()) =>
+                        && is_same_class(
+                            semantic,
+                            &attribute.value,
+                            body_scope,
+                            model,
+                            checker.scope(),
+                        ) =>
                 {
                     format!("`{}`", checker.slice(call.func.range()))
                 }
@@ -113,11 +139,16 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             route = function.name.id,
             model = checker.slice(model.range()),
         );
-        let mut diagnostic = Diagnostic::new(Rule::ResponseModelBuiltByHand, message, value.range());
+        let mut diagnostic =
+            Diagnostic::new(Rule::ResponseModelBuiltByHand, message, value.range());
         if let Some(data) = only_double_star_argument(call) {
-            let range = parenthesized_range(data.into(), AnyNodeRef::from(call), checker.tokens()).unwrap_or(data.range());
+            let range = parenthesized_range(data.into(), AnyNodeRef::from(call), checker.tokens())
+                .unwrap_or(data.range());
             let data_source = checker.slice(range);
-            diagnostic = diagnostic.with_fix(format!("Return `{data_source}`"), Fix::unsafe_edit(Edit::replacement(data_source, value.range())));
+            diagnostic = diagnostic.with_fix(
+                format!("Return `{data_source}`"),
+                Fix::unsafe_edit(Edit::replacement(data_source, value.range())),
+            );
         }
         checker.report(diagnostic);
     }
@@ -125,21 +156,38 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
 
 /// Whether `candidate` (read in `candidate_scope`) is the same class as `model` (read in
 /// `model_scope`): the same imported name, or the same class binding.
-fn is_same_class(semantic: &SemanticModel, candidate: &Expr, candidate_scope: ScopeId, model: &Expr, model_scope: ScopeId) -> bool {
-    match (semantic.qualified_name(candidate, candidate_scope), semantic.qualified_name(model, model_scope)) {
+fn is_same_class(
+    semantic: &SemanticModel,
+    candidate: &Expr,
+    candidate_scope: ScopeId,
+    model: &Expr,
+    model_scope: ScopeId,
+) -> bool {
+    match (
+        semantic.qualified_name(candidate, candidate_scope),
+        semantic.qualified_name(model, model_scope),
+    ) {
         (Some(candidate), Some(model)) => return candidate == model,
         (None, None) => {}
         _ => return false,
     }
-    match (semantic.binding_of_name(candidate, candidate_scope), semantic.binding_of_name(model, model_scope)) {
-        (Some(candidate), Some(model)) => std::ptr::eq(candidate, model) && matches!(candidate.kind, BindingKind::ClassDef(_)),
+    match (
+        semantic.binding_of_name(candidate, candidate_scope),
+        semantic.binding_of_name(model, model_scope),
+    ) {
+        (Some(candidate), Some(model)) => {
+            std::ptr::eq(candidate, model) && matches!(candidate.kind, BindingKind::ClassDef(_))
+        }
         _ => false,
     }
 }
 
 /// `d` in `X(**d)`, when it is the call's only argument.
 fn only_double_star_argument(call: &ast::ExprCall) -> Option<&Expr> {
-    match (call.arguments.args.as_ref(), call.arguments.keywords.as_ref()) {
+    match (
+        call.arguments.args.as_ref(),
+        call.arguments.keywords.as_ref(),
+    ) {
         ([], [keyword]) if keyword.arg.is_none() => Some(&keyword.value),
         _ => None,
     }
@@ -154,9 +202,15 @@ mod tests {
     /// The fixes of the fixture, applied, leave a module that parses and returns the data.
     #[test]
     fn fixed_fixture_parses() {
-        let fixed = apply_fixes("pydantic/FAPI504.py", &LinterSettings::for_rules([Rule::ResponseModelBuiltByHand]));
+        let fixed = apply_fixes(
+            "pydantic/FAPI504.py",
+            &LinterSettings::for_rules([Rule::ResponseModelBuiltByHand]),
+        );
         assert!(fixed.contains("    return data  # error"), "{fixed}");
-        assert!(fixed.contains("    return (base := load(user_id))  # error"), "{fixed}");
+        assert!(
+            fixed.contains("    return (base := load(user_id))  # error"),
+            "{fixed}"
+        );
         ruff_python_parser::parse_module(&fixed).unwrap_or_else(|err| panic!("{err}\n{fixed}"));
     }
 }

@@ -157,7 +157,12 @@ const SETTINGS_KEYS: &[&str] = &[
     "secrets_dir",
 ];
 
-pub(super) fn check(checker: &mut Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &ast::StmtClassDef) {
+pub(super) fn check(
+    checker: &mut Checker,
+    model: &ast::StmtClassDef,
+    kind: ModelKind,
+    config: &ast::StmtClassDef,
+) {
     let (_, config_dict) = kind.config_dict();
     let message = format!(
         "Pydantic v1 `class Config` in {noun} `{model}` is deprecated in Pydantic v2 and removed in v3; use `model_config = {config_dict}(...)`",
@@ -166,14 +171,22 @@ pub(super) fn check(checker: &mut Checker, model: &ast::StmtClassDef, kind: Mode
     );
     let diagnostic = Diagnostic::new(Rule::PydanticV1ConfigClass, message, config.name.range());
     let diagnostic = match fix(checker, model, kind, config) {
-        Some(fix) => diagnostic.with_fix(format!("Replace with `model_config = {config_dict}(...)`"), fix),
+        Some(fix) => diagnostic.with_fix(
+            format!("Replace with `model_config = {config_dict}(...)`"),
+            fix,
+        ),
         None => diagnostic,
     };
     checker.report(diagnostic);
 }
 
 /// The `model_config = ConfigDict(...)` replacement, when every key maps (see the docs).
-fn fix(checker: &Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &ast::StmtClassDef) -> Option<Fix> {
+fn fix(
+    checker: &Checker,
+    model: &ast::StmtClassDef,
+    kind: ModelKind,
+    config: &ast::StmtClassDef,
+) -> Option<Fix> {
     if kind == ModelKind::V1Settings
         || config.arguments.is_some()
         || !config.decorator_list.is_empty()
@@ -196,7 +209,8 @@ fn fix(checker: &Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &a
     }
     let (module, member) = kind.config_dict();
     let (import, config_dict) = import_member(checker, module, member, config.start()).ok()?;
-    let indent = &checker.source()[TextRange::new(checker.source().line_start(config.start()), config.start())];
+    let indent = &checker.source()
+        [TextRange::new(checker.source().line_start(config.start()), config.start())];
     let mut replacement = render(checker, &config_dict, &keywords, indent);
     // Comments on the `class Config:` line move to the first line of the replacement; comments
     // in the body are dropped, which makes the fix unsafe.
@@ -208,20 +222,38 @@ fn fix(checker: &Checker, model: &ast::StmtClassDef, kind: ModelKind, config: &a
         .filter(|token| token.kind() == TokenKind::Comment && span.contains_range(token.range()))
         .partition(|comment| comment.start() < header_end);
     if !header_comments.is_empty() {
-        let trailing: Vec<&str> = header_comments.iter().map(|comment| checker.slice(comment.range())).collect();
+        let trailing: Vec<&str> = header_comments
+            .iter()
+            .map(|comment| checker.slice(comment.range()))
+            .collect();
         let first_line_end = replacement.find(['\r', '\n']).unwrap_or(replacement.len());
         replacement.insert_str(first_line_end, &format!("  {}", trailing.join(" ")));
     }
     let edit = Edit::replacement(replacement, config.range());
-    Some(if body_comments.is_empty() { Fix::safe_edits(edit, [import]) } else { Fix::unsafe_edits(edit, [import]) })
+    Some(if body_comments.is_empty() {
+        Fix::safe_edits(edit, [import])
+    } else {
+        Fix::unsafe_edits(edit, [import])
+    })
 }
 
 /// The v2 keyword for a v1 `key = value`, as `(name, value source)`; `None` when the key has no
 /// v2 equivalent with the same meaning.
-fn v2_keyword<'a>(checker: &Checker, kind: ModelKind, key: &'a str, value: &Expr, stmt: &Stmt) -> Option<(&'a str, String)> {
+fn v2_keyword<'a>(
+    checker: &Checker,
+    kind: ModelKind,
+    key: &'a str,
+    value: &Expr,
+    stmt: &Stmt,
+) -> Option<(&'a str, String)> {
     if key == "allow_mutation" {
-        let Expr::BooleanLiteral(literal) = value else { return None };
-        return Some(("frozen", if literal.value { "False" } else { "True" }.to_string()));
+        let Expr::BooleanLiteral(literal) = value else {
+            return None;
+        };
+        return Some((
+            "frozen",
+            if literal.value { "False" } else { "True" }.to_string(),
+        ));
     }
     let name = match RENAMED_KEYS.iter().find(|(old, _)| *old == key) {
         Some((_, new)) => *new,
@@ -235,7 +267,8 @@ fn v2_keyword<'a>(checker: &Checker, kind: ModelKind, key: &'a str, value: &Expr
 /// The source of a value as it can stand after `key=`: with its own parentheses, and a bare
 /// tuple (`A, B`) parenthesized.
 fn keyword_value(checker: &Checker, value: &Expr, stmt: &Stmt) -> String {
-    if let Some(range) = parenthesized_range(value.into(), AnyNodeRef::from(stmt), checker.tokens()) {
+    if let Some(range) = parenthesized_range(value.into(), AnyNodeRef::from(stmt), checker.tokens())
+    {
         return checker.slice(range).to_string();
     }
     let text = checker.slice(value.range());
@@ -246,8 +279,16 @@ fn keyword_value(checker: &Checker, value: &Expr, stmt: &Stmt) -> String {
 }
 
 /// `model_config = ConfigDict(a=1, b=2)` on one line when it fits, else one key per line.
-fn render(checker: &Checker, config_dict: &str, keywords: &[(&str, String)], indent: &str) -> String {
-    let arguments: Vec<String> = keywords.iter().map(|(key, value)| format!("{key}={value}")).collect();
+fn render(
+    checker: &Checker,
+    config_dict: &str,
+    keywords: &[(&str, String)],
+    indent: &str,
+) -> String {
+    let arguments: Vec<String> = keywords
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
     let one_line = format!("model_config = {config_dict}({})", arguments.join(", "));
     if indent.len() + one_line.len() <= LINE_LENGTH && !one_line.contains('\n') {
         return one_line;
@@ -265,8 +306,13 @@ fn render(checker: &Checker, config_dict: &str, keywords: &[(&str, String)], ind
 /// Whether a statement of the model's body binds `model_config` (v2 refuses both spellings).
 fn binds_model_config(stmt: &Stmt) -> bool {
     match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
-        Stmt::AnnAssign(assign) => matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config"),
+        Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
+        Stmt::AnnAssign(assign) => {
+            matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config")
+        }
         _ => false,
     }
 }
@@ -280,7 +326,10 @@ mod tests {
     /// Every fix of the fixture, applied together, leaves a module that parses.
     #[test]
     fn fixed_fixture_parses() {
-        let fixed = apply_fixes("pydantic/FAPI502.py", &LinterSettings::for_rules([Rule::PydanticV1ConfigClass]));
+        let fixed = apply_fixes(
+            "pydantic/FAPI502.py",
+            &LinterSettings::for_rules([Rule::PydanticV1ConfigClass]),
+        );
         assert!(fixed.contains("model_config = pydantic.ConfigDict(from_attributes=True, populate_by_name=True)  # error"), "{fixed}");
         ruff_python_parser::parse_module(&fixed).unwrap_or_else(|err| panic!("{err}\n{fixed}"));
     }
@@ -288,7 +337,16 @@ mod tests {
     #[test]
     fn windows_line_endings() {
         let source = "from pydantic import BaseModel\r\n\r\nclass User(BaseModel):\r\n    class Config:  # note\r\n        orm_mode = True  # why\r\n\r\nx = 1\r\n";
-        let rendered = render_source(source, None, "test.py", &LinterSettings::for_rules([Rule::PydanticV1ConfigClass]));
-        assert!(rendered.contains("fix (unsafe)") && rendered.contains("model_config = ConfigDict(from_attributes=True)  # note"), "{rendered}");
+        let rendered = render_source(
+            source,
+            None,
+            "test.py",
+            &LinterSettings::for_rules([Rule::PydanticV1ConfigClass]),
+        );
+        assert!(
+            rendered.contains("fix (unsafe)")
+                && rendered.contains("model_config = ConfigDict(from_attributes=True)  # note"),
+            "{rendered}"
+        );
     }
 }

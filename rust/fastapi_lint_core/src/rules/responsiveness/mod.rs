@@ -9,9 +9,7 @@ use crate::checker::Checker;
 use crate::registry::Rule;
 
 /// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::SideEffectBeforeResponse,
-];
+pub(crate) const RULES: &[Rule] = &[Rule::SideEffectBeforeResponse];
 
 /// Side-effect names `[tool.fastapi-lint.lint.responsiveness]` declares.
 ///
@@ -27,13 +25,24 @@ pub struct ResponsivenessOptions {
 }
 
 /// Sending mail, messages and notifications, calling webhooks, recording analytics events.
-pub const DEFAULT_SIDE_EFFECT_PATTERNS: &[&str] =
-    &["send_*email*", "send_mail", "*notify*", "send_sms", "send_push*", "*webhook*", "log_event", "track*"];
+pub const DEFAULT_SIDE_EFFECT_PATTERNS: &[&str] = &[
+    "send_*email*",
+    "send_mail",
+    "*notify*",
+    "send_sms",
+    "send_push*",
+    "*webhook*",
+    "log_event",
+    "track*",
+];
 
 impl Default for ResponsivenessOptions {
     fn default() -> Self {
         Self {
-            side_effect_patterns: DEFAULT_SIDE_EFFECT_PATTERNS.iter().map(ToString::to_string).collect(),
+            side_effect_patterns: DEFAULT_SIDE_EFFECT_PATTERNS
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             extend_side_effect_patterns: Vec::new(),
         }
     }
@@ -42,7 +51,10 @@ impl Default for ResponsivenessOptions {
 impl ResponsivenessOptions {
     /// Every pattern in effect: the base list and the extensions.
     pub fn side_effect_patterns(&self) -> impl Iterator<Item = &str> {
-        self.side_effect_patterns.iter().chain(&self.extend_side_effect_patterns).map(String::as_str)
+        self.side_effect_patterns
+            .iter()
+            .chain(&self.extend_side_effect_patterns)
+            .map(String::as_str)
     }
 }
 

@@ -82,16 +82,44 @@ rule_docs! {
 /// it: `create_webhook` stores a webhook, `verify_webhook_signature` must finish before
 /// answering, `enqueue_webhook_event` already hands the work to a queue.
 const NOT_PERFORMING_VERBS: &[&str] = &[
-    "get", "fetch", "load", "read", "list", "find", "create", "update", "delete", "remove", "register", "unregister", "add", "save",
-    "set", "verify", "validate", "check", "parse", "subscribe", "unsubscribe", "enqueue", "queue", "schedule",
+    "get",
+    "fetch",
+    "load",
+    "read",
+    "list",
+    "find",
+    "create",
+    "update",
+    "delete",
+    "remove",
+    "register",
+    "unregister",
+    "add",
+    "save",
+    "set",
+    "verify",
+    "validate",
+    "check",
+    "parse",
+    "subscribe",
+    "unsubscribe",
+    "enqueue",
+    "queue",
+    "schedule",
 ];
 /// Receivers whose `notify` wakes up a waiting task: synchronisation, not a message.
-const CONDITIONS: &[&str] = &["asyncio.Condition", "asyncio.locks.Condition", "threading.Condition"];
+const CONDITIONS: &[&str] = &[
+    "asyncio.Condition",
+    "asyncio.locks.Condition",
+    "threading.Condition",
+];
 /// Modules whose functions log (`logging.info`, `structlog.get_logger().info`).
 const LOGGING_MODULES: &[&str] = &["logging", "structlog", "loguru"];
 
 pub(super) fn check(checker: &mut Checker, statement: &ast::StmtExpr) {
-    let Some(Frame::Function(route)) = checker.innermost_frame() else { return };
+    let Some(Frame::Function(route)) = checker.innermost_frame() else {
+        return;
+    };
     let roles = checker.fastapi().roles(route);
     if !roles.contains(FunctionRole::Route) || roles.contains(FunctionRole::BackgroundTask) {
         return;
@@ -104,7 +132,9 @@ pub(super) fn check(checker: &mut Checker, statement: &ast::StmtExpr) {
         },
         _ => return,
     };
-    let Some(name) = last_segment(&call.func) else { return };
+    let Some(name) = last_segment(&call.func) else {
+        return;
+    };
     if !is_side_effect_name(checker, name)
         || is_logging_call(checker, &call.func)
         || is_condition_notify(checker, &call.func)
@@ -116,7 +146,11 @@ pub(super) fn check(checker: &mut Checker, statement: &ast::StmtExpr) {
     let callee = checker.slice(call.func.range());
     let tasks = background_tasks_parameter(checker, route);
     let scheduler = tasks.unwrap_or("background_tasks");
-    let parameter_hint = if tasks.is_some() { "" } else { " and a `BackgroundTasks` parameter" };
+    let parameter_hint = if tasks.is_some() {
+        ""
+    } else {
+        " and a `BackgroundTasks` parameter"
+    };
     let diagnostic = Diagnostic::new(
         Rule::SideEffectBeforeResponse,
         format!(
@@ -135,7 +169,13 @@ pub(super) fn check(checker: &mut Checker, statement: &ast::StmtExpr) {
 
 /// Replaces `[await] callee(args)` with `tasks.add_task(callee, args)`. Not offered when the
 /// call passes `func=`, which `add_task` would take as its own parameter.
-fn with_fix(checker: &Checker, diagnostic: Diagnostic, statement: TextRange, call: &ast::ExprCall, tasks: &str) -> Diagnostic {
+fn with_fix(
+    checker: &Checker,
+    diagnostic: Diagnostic,
+    statement: TextRange,
+    call: &ast::ExprCall,
+    tasks: &str,
+) -> Diagnostic {
     if call.arguments.find_keyword("func").is_some() {
         return diagnostic;
     }
@@ -146,19 +186,28 @@ fn with_fix(checker: &Checker, diagnostic: Diagnostic, statement: TextRange, cal
         format!("{tasks}.add_task({callee})")
     } else {
         // Arguments on their own lines keep their layout: no space before the line break.
-        let separator = if inner.starts_with(char::is_whitespace) { "," } else { ", " };
+        let separator = if inner.starts_with(char::is_whitespace) {
+            ","
+        } else {
+            ", "
+        };
         format!("{tasks}.add_task({callee}{separator}{inner})")
     };
-    diagnostic.with_fix(format!("Schedule with `{tasks}.add_task(...)`"), Fix::unsafe_edit(Edit::replacement(replacement, statement)))
+    diagnostic.with_fix(
+        format!("Schedule with `{tasks}.add_task(...)`"),
+        Fix::unsafe_edit(Edit::replacement(replacement, statement)),
+    )
 }
 
 /// `send_verification(background_tasks, email)`: the callee receives the request's
 /// `BackgroundTasks` and schedules the work itself.
 fn passes_background_tasks(checker: &Checker, call: &ast::ExprCall) -> bool {
     let semantic = checker.semantic();
-    call.arguments
-        .iter_source_order()
-        .any(|argument| semantic.instance_type(argument.value(), checker.scope()).is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str())))
+    call.arguments.iter_source_order().any(|argument| {
+        semantic
+            .instance_type(argument.value(), checker.scope())
+            .is_some_and(|class| BACKGROUND_TASKS.contains(&class.as_str()))
+    })
 }
 
 /// Whether the statement is one of at most two statements of a `try` with `except` clauses:
@@ -178,7 +227,10 @@ fn is_in_try_with_handlers(route: &ast::StmtFunctionDef, statement: &ast::StmtEx
             if let Stmt::Try(try_stmt) = stmt
                 && !try_stmt.handlers.is_empty()
                 && try_stmt.body.len() <= 2
-                && try_stmt.body.iter().any(|inner| inner.range() == self.target)
+                && try_stmt
+                    .body
+                    .iter()
+                    .any(|inner| inner.range() == self.target)
             {
                 self.found = true;
                 return;
@@ -189,7 +241,10 @@ fn is_in_try_with_handlers(route: &ast::StmtFunctionDef, statement: &ast::StmtEx
             }
         }
     }
-    let mut finder = Finder { target: statement.range(), found: false };
+    let mut finder = Finder {
+        target: statement.range(),
+        found: false,
+    };
     finder.visit_body(&route.body);
     finder.found
 }
@@ -208,23 +263,42 @@ fn is_side_effect_name(checker: &Checker, name: &str) -> bool {
     if name == "add_task" {
         return false;
     }
-    let first_word = name.trim_start_matches('_').split('_').next().unwrap_or_default();
+    let first_word = name
+        .trim_start_matches('_')
+        .split('_')
+        .next()
+        .unwrap_or_default();
     // `send_email_in_background(...)`: the helper defers the work itself.
     if NOT_PERFORMING_VERBS.contains(&first_word) || name.contains("background") {
         return false;
     }
-    checker.settings().responsiveness.side_effect_patterns().any(|pattern| name_glob::matches(pattern, &name))
+    checker
+        .settings()
+        .responsiveness
+        .side_effect_patterns()
+        .any(|pattern| name_glob::matches(pattern, &name))
 }
 
 /// `logger.info(...)`, `self.log.track(...)`, `logging.log_event(...)`: a logging call, which
 /// only hands a record to a handler. Receivers are recognised by their name too, since
 /// silencing a logger costs nothing in precision.
 fn is_logging_call(checker: &Checker, callee: &Expr) -> bool {
-    let Expr::Attribute(attribute) = callee else { return false };
+    let Expr::Attribute(attribute) = callee else {
+        return false;
+    };
     let receiver = &attribute.value;
-    let from_logging_module = |qualified: String| LOGGING_MODULES.iter().any(|module| qualified == *module || qualified.starts_with(&format!("{module}.")));
-    if checker.qualified_name(receiver).is_some_and(from_logging_module)
-        || checker.semantic().instance_type(receiver, checker.scope()).is_some_and(from_logging_module)
+    let from_logging_module = |qualified: String| {
+        LOGGING_MODULES
+            .iter()
+            .any(|module| qualified == *module || qualified.starts_with(&format!("{module}.")))
+    };
+    if checker
+        .qualified_name(receiver)
+        .is_some_and(from_logging_module)
+        || checker
+            .semantic()
+            .instance_type(receiver, checker.scope())
+            .is_some_and(from_logging_module)
     {
         return true;
     }
@@ -236,20 +310,35 @@ fn is_logging_call(checker: &Checker, callee: &Expr) -> bool {
 
 /// `condition.notify()` on an `asyncio.Condition` / `threading.Condition`.
 fn is_condition_notify(checker: &Checker, callee: &Expr) -> bool {
-    let Expr::Attribute(attribute) = callee else { return false };
-    checker.semantic().instance_type(&attribute.value, checker.scope()).is_some_and(|class| CONDITIONS.contains(&class.as_str()))
+    let Expr::Attribute(attribute) = callee else {
+        return false;
+    };
+    checker
+        .semantic()
+        .instance_type(&attribute.value, checker.scope())
+        .is_some_and(|class| CONDITIONS.contains(&class.as_str()))
 }
 
 /// The name of the route's `BackgroundTasks` parameter, when it has one.
-fn background_tasks_parameter<'a>(checker: &Checker, route: &'a ast::StmtFunctionDef) -> Option<&'a str> {
+fn background_tasks_parameter<'a>(
+    checker: &Checker,
+    route: &'a ast::StmtFunctionDef,
+) -> Option<&'a str> {
     let semantic = checker.semantic();
     // Parameter annotations are evaluated where the `def` statement is.
-    let outer = semantic.function_scope(route).and_then(|scope| semantic.scope(scope).parent)?;
-    route.parameters.iter_non_variadic_params().find_map(|parameter| {
-        let annotation = parameter.annotation()?;
-        let class = semantic.annotation_type(annotation, outer)?;
-        BACKGROUND_TASKS.contains(&class.as_str()).then(|| parameter.name().as_str())
-    })
+    let outer = semantic
+        .function_scope(route)
+        .and_then(|scope| semantic.scope(scope).parent)?;
+    route
+        .parameters
+        .iter_non_variadic_params()
+        .find_map(|parameter| {
+            let annotation = parameter.annotation()?;
+            let class = semantic.annotation_type(annotation, outer)?;
+            BACKGROUND_TASKS
+                .contains(&class.as_str())
+                .then(|| parameter.name().as_str())
+        })
 }
 
 #[cfg(test)]
@@ -283,11 +372,35 @@ async def create_order(order: dict):
 
     #[test]
     fn configured_patterns_replace_or_extend_the_defaults() {
-        let render = |responsiveness| render_source(CONFIGURED, None, "test.py", &LinterSettings { responsiveness: std::sync::Arc::new(responsiveness), ..settings() });
-        let replaced = render(ResponsivenessOptions { side_effect_patterns: vec!["PUBLISH_*".to_string()], extend_side_effect_patterns: Vec::new() });
-        assert!(replaced.contains("`publish_order_created(...)`") && !replaced.contains("`send_email(...)`"), "{replaced}");
-        let extended = render(ResponsivenessOptions { extend_side_effect_patterns: vec!["publish_*".to_string()], ..ResponsivenessOptions::default() });
-        assert!(extended.contains("`publish_order_created(...)`") && extended.contains("`send_email(...)`"), "{extended}");
+        let render = |responsiveness| {
+            render_source(
+                CONFIGURED,
+                None,
+                "test.py",
+                &LinterSettings {
+                    responsiveness: std::sync::Arc::new(responsiveness),
+                    ..settings()
+                },
+            )
+        };
+        let replaced = render(ResponsivenessOptions {
+            side_effect_patterns: vec!["PUBLISH_*".to_string()],
+            extend_side_effect_patterns: Vec::new(),
+        });
+        assert!(
+            replaced.contains("`publish_order_created(...)`")
+                && !replaced.contains("`send_email(...)`"),
+            "{replaced}"
+        );
+        let extended = render(ResponsivenessOptions {
+            extend_side_effect_patterns: vec!["publish_*".to_string()],
+            ..ResponsivenessOptions::default()
+        });
+        assert!(
+            extended.contains("`publish_order_created(...)`")
+                && extended.contains("`send_email(...)`"),
+            "{extended}"
+        );
     }
 
     /// The fixes applied to the fixture must leave a module that parses.
@@ -295,14 +408,24 @@ async def create_order(order: dict):
     fn fixed_fixture_parses() {
         let source = std::fs::read_to_string(fixture_path("responsiveness/FAPI301.py")).unwrap();
         let diagnostics = crate::lint_source(&source, None, &settings());
-        let mut edits: Vec<_> = diagnostics.iter().filter_map(|diagnostic| diagnostic.fix.as_ref()).flat_map(|fix| fix.edits.iter()).collect();
+        let mut edits: Vec<_> = diagnostics
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fix.as_ref())
+            .flat_map(|fix| fix.edits.iter())
+            .collect();
         assert!(!edits.is_empty());
         edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
         let mut fixed = source.clone();
         for edit in edits {
-            fixed.replace_range(edit.range.start().to_usize()..edit.range.end().to_usize(), &edit.content);
+            fixed.replace_range(
+                edit.range.start().to_usize()..edit.range.end().to_usize(),
+                &edit.content,
+            );
         }
         assert!(ruff_python_parser::parse_module(&fixed).is_ok(), "{fixed}");
-        assert!(fixed.contains("tasks.add_task(send_email, user.email)"), "{fixed}");
+        assert!(
+            fixed.contains("tasks.add_task(send_email, user.email)"),
+            "{fixed}"
+        );
     }
 }

@@ -87,7 +87,9 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, expr: &Expr) {
-    let Some(what) = environment_read(checker, expr) else { return };
+    let Some(what) = environment_read(checker, expr) else {
+        return;
+    };
     if exempt(checker, expr.range()) {
         return;
     }
@@ -101,7 +103,11 @@ pub(super) fn check(checker: &mut Checker, expr: &Expr) {
     let message = format!(
         "Environment read `{what}`{context} outside the settings module: scattered reads are unvalidated configuration that fails late, mid-request; declare the variable as a field of one `Settings(BaseSettings)` class and use that"
     );
-    checker.report(Diagnostic::new(Rule::EnvironOutsideSettings, message, expr.range()));
+    checker.report(Diagnostic::new(
+        Rule::EnvironOutsideSettings,
+        message,
+        expr.range(),
+    ));
 }
 
 /// How the expression reads the environment (`os.environ[...]`, `os.environ.get`, `os.getenv`),
@@ -109,7 +115,8 @@ pub(super) fn check(checker: &mut Checker, expr: &Expr) {
 fn environment_read(checker: &Checker, expr: &Expr) -> Option<&'static str> {
     match expr {
         Expr::Subscript(subscript) if subscript.ctx == ExprContext::Load => {
-            (checker.qualified_name(&subscript.value).as_deref() == Some("os.environ")).then_some("os.environ[...]")
+            (checker.qualified_name(&subscript.value).as_deref() == Some("os.environ"))
+                .then_some("os.environ[...]")
         }
         Expr::Call(call) => match checker.callee_name(call) {
             Some("os.environ.get") => Some("os.environ.get"),
@@ -122,7 +129,9 @@ fn environment_read(checker: &Checker, expr: &Expr) -> Option<&'static str> {
 
 /// Settings modules, `BaseSettings` bodies and `__main__` blocks read the environment by design.
 fn exempt(checker: &Checker, range: TextRange) -> bool {
-    checker.path().is_some_and(|path| checker.settings().settings.is_settings_module(path))
+    checker
+        .path()
+        .is_some_and(|path| checker.settings().settings.is_settings_module(path))
         || checker.in_main_block(range)
         || in_settings_class(checker, range)
 }
@@ -142,7 +151,12 @@ mod tests {
         // it as the application module it stands for.
         let source = std::fs::read_to_string(fixture_path("settings/FAPI702.py")).unwrap();
         let settings = LinterSettings::for_rules([Rule::EnvironOutsideSettings]);
-        let rendered = render_source(&source, Some(Path::new("/project/app/main.py")), "settings/FAPI702.py", &settings);
+        let rendered = render_source(
+            &source,
+            Some(Path::new("/project/app/main.py")),
+            "settings/FAPI702.py",
+            &settings,
+        );
         insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!("settings__FAPI702.py", rendered);
         });
@@ -151,20 +165,32 @@ mod tests {
     const SOURCE: &str = "import os\nDEBUG = os.getenv('DEBUG')\n";
 
     fn render(path: &str, options: SettingsOptions) -> String {
-        let settings = LinterSettings { settings: std::sync::Arc::new(options), ..LinterSettings::for_rules([Rule::EnvironOutsideSettings]) };
+        let settings = LinterSettings {
+            settings: std::sync::Arc::new(options),
+            ..LinterSettings::for_rules([Rule::EnvironOutsideSettings])
+        };
         render_source(SOURCE, Some(Path::new(path)), path, &settings)
     }
 
     #[test]
     fn settings_modules_are_silent() {
-        assert_eq!(render("/p/app/core/config.py", SettingsOptions::default()), "(no findings)\n");
-        assert_eq!(render("/p/app/settings/base.py", SettingsOptions::default()), "(no findings)\n");
+        assert_eq!(
+            render("/p/app/core/config.py", SettingsOptions::default()),
+            "(no findings)\n"
+        );
+        assert_eq!(
+            render("/p/app/settings/base.py", SettingsOptions::default()),
+            "(no findings)\n"
+        );
         assert!(render("/p/app/main.py", SettingsOptions::default()).contains("FAPI702"));
     }
 
     #[test]
     fn configured_settings_modules_replace_the_defaults() {
-        let options = SettingsOptions { settings_modules: vec!["app/env.py".into()], ..SettingsOptions::default() };
+        let options = SettingsOptions {
+            settings_modules: vec!["app/env.py".into()],
+            ..SettingsOptions::default()
+        };
         assert_eq!(render("/p/app/env.py", options.clone()), "(no findings)\n");
         assert!(render("/p/app/config.py", options).contains("FAPI702"));
     }

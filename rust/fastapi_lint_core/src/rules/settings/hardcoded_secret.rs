@@ -89,43 +89,166 @@ rule_docs! {
     pub struct HardcodedSecret;
 }
 
-const WHY: &str = "secrets in source control leak with every clone and cannot be rotated without a deploy";
+const WHY: &str =
+    "secrets in source control leak with every clone and cannot be rotated without a deploy";
 
 /// Last words of a name that describe a secret instead of holding it: `token_url`,
 /// `token_type`, `SECRET_KEY_FILE`, `PASSWORD_MIN_LENGTH`.
 const DESCRIPTOR_WORDS: &[&str] = &[
-    "url", "uri", "urls", "endpoint", "path", "route", "prefix", "suffix", "type", "types", "kind", "algorithm", "algorithms",
-    "alg", "header", "headers", "scheme", "schemes", "name", "names", "field", "fields", "env", "var", "variable", "file",
-    "filename", "dir", "directory", "location", "length", "len", "size", "min", "max", "expire", "expires", "expiry",
-    "expiration", "ttl", "timeout", "lifetime", "minutes", "seconds", "hours", "days", "age", "format", "pattern", "regex",
-    "mode", "model", "class", "table", "column", "id", "message", "msg", "error", "label", "description", "title", "help",
-    "hint", "placeholder", "example", "text", "template", "param", "parameter", "query", "cookie", "source", "provider",
-    "issuer", "audience", "policy", "strategy", "backend", "version", "hash", "rounds", "count", "limit", "encoding",
-    "attr", "attribute", "tag", "method", "methods", "flow", "grant", "level", "status", "state", "scope", "scopes",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "path",
+    "route",
+    "prefix",
+    "suffix",
+    "type",
+    "types",
+    "kind",
+    "algorithm",
+    "algorithms",
+    "alg",
+    "header",
+    "headers",
+    "scheme",
+    "schemes",
+    "name",
+    "names",
+    "field",
+    "fields",
+    "env",
+    "var",
+    "variable",
+    "file",
+    "filename",
+    "dir",
+    "directory",
+    "location",
+    "length",
+    "len",
+    "size",
+    "min",
+    "max",
+    "expire",
+    "expires",
+    "expiry",
+    "expiration",
+    "ttl",
+    "timeout",
+    "lifetime",
+    "minutes",
+    "seconds",
+    "hours",
+    "days",
+    "age",
+    "format",
+    "pattern",
+    "regex",
+    "mode",
+    "model",
+    "class",
+    "table",
+    "column",
+    "id",
+    "message",
+    "msg",
+    "error",
+    "label",
+    "description",
+    "title",
+    "help",
+    "hint",
+    "placeholder",
+    "example",
+    "text",
+    "template",
+    "param",
+    "parameter",
+    "query",
+    "cookie",
+    "source",
+    "provider",
+    "issuer",
+    "audience",
+    "policy",
+    "strategy",
+    "backend",
+    "version",
+    "hash",
+    "rounds",
+    "count",
+    "limit",
+    "encoding",
+    "attr",
+    "attribute",
+    "tag",
+    "method",
+    "methods",
+    "flow",
+    "grant",
+    "level",
+    "status",
+    "state",
+    "scope",
+    "scopes",
 ];
 
 /// Words that make a name something else than a secret: a password hash is meant to be stored,
 /// a tokenizer is a model, `max_tokens` and `TOKEN_COUNT` are numbers, a fake token is fake.
 const NOT_SECRET_WORDS: &[&str] = &[
-    "hashed", "hash", "tokenizer", "tokenizers", "tokenize", "tokenized", "tokenization", "tokens", "secrets", "count", "fake",
-    "mock", "dummy", "example", "sample",
+    "hashed",
+    "hash",
+    "tokenizer",
+    "tokenizers",
+    "tokenize",
+    "tokenized",
+    "tokenization",
+    "tokens",
+    "secrets",
+    "count",
+    "fake",
+    "mock",
+    "dummy",
+    "example",
+    "sample",
 ];
 
 /// Words that, inside a value written like an identifier (`x-api-key`, `max_new_tokens`,
 /// `llm.token_count.prompt`), make it the name of a secret: a header, a key, a metric.
-const SECRET_WORDS: &[&str] = &["token", "tokens", "secret", "secrets", "password", "passwd", "key", "apikey"];
+const SECRET_WORDS: &[&str] = &[
+    "token", "tokens", "secret", "secrets", "password", "passwd", "key", "apikey",
+];
 
 /// Words that make a value a stand-in (`my-fake-api-key`, `mock-key`).
 const FAKE_WORDS: &[&str] = &["fake", "mock", "dummy", "example", "sample", "placeholder"];
 
 /// Values people put where a secret will go (compared lower-cased, separators removed).
 const PLACEHOLDERS: &[&str] = &[
-    "changeme", "changethis", "changeit", "replaceme", "placeholder", "redacted", "todo", "fixme", "tbd", "none", "null",
-    "notset", "unset", "dummy",
+    "changeme",
+    "changethis",
+    "changeit",
+    "replaceme",
+    "placeholder",
+    "redacted",
+    "todo",
+    "fixme",
+    "tbd",
+    "none",
+    "null",
+    "notset",
+    "unset",
+    "dummy",
 ];
 
 /// Keys whose values document a schema (OpenAPI examples), not configure the app.
-const EXAMPLE_KEYS: &[&str] = &["example", "examples", "openapi_examples", "json_schema_extra", "schema_extra"];
+const EXAMPLE_KEYS: &[&str] = &[
+    "example",
+    "examples",
+    "openapi_examples",
+    "json_schema_extra",
+    "schema_extra",
+];
 
 /// Where a secret-named literal was found, for the message.
 enum Site<'a> {
@@ -138,21 +261,40 @@ enum Site<'a> {
 pub(super) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     let (targets, value): (&[Expr], &Expr) = match stmt {
         Stmt::Assign(assign) => (&assign.targets, &assign.value),
-        Stmt::AnnAssign(ast::StmtAnnAssign { target, value: Some(value), .. }) => (std::slice::from_ref(target.as_ref()), value),
+        Stmt::AnnAssign(ast::StmtAnnAssign {
+            target,
+            value: Some(value),
+            ..
+        }) => (std::slice::from_ref(target.as_ref()), value),
         _ => return,
     };
     let settings_class = match checker.innermost_frame() {
         None => false,
         Some(Frame::Class(class)) => {
-            let outer = checker.semantic().scope(checker.scope()).parent.unwrap_or(checker.scope());
+            let outer = checker
+                .semantic()
+                .scope(checker.scope())
+                .parent
+                .unwrap_or(checker.scope());
             is_settings_class(checker.semantic(), class, outer)
         }
         // Locals of functions and lambdas are not configuration.
         Some(_) => return,
     };
-    let Some(literal) = literal_value(checker, value) else { return };
-    let Some(name) = targets.iter().find_map(|target| target_name(target).filter(|name| is_secret_name(checker, name))) else { return };
-    let site = if settings_class && matches!(stmt, Stmt::AnnAssign(_)) { Site::SettingsField(name) } else { Site::Variable(name) };
+    let Some(literal) = literal_value(checker, value) else {
+        return;
+    };
+    let Some(name) = targets
+        .iter()
+        .find_map(|target| target_name(target).filter(|name| is_secret_name(checker, name)))
+    else {
+        return;
+    };
+    let site = if settings_class && matches!(stmt, Stmt::AnnAssign(_)) {
+        Site::SettingsField(name)
+    } else {
+        Site::Variable(name)
+    };
     report_if_secret(checker, site, literal);
 }
 
@@ -171,9 +313,16 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
         }
         // Dicts inside functions are request payloads, responses and test data; configuration
         // dicts live at module or class level.
-        Expr::Dict(dict) if !matches!(checker.innermost_frame(), Some(Frame::Function(_) | Frame::Lambda(_))) => {
+        Expr::Dict(dict)
+            if !matches!(
+                checker.innermost_frame(),
+                Some(Frame::Function(_) | Frame::Lambda(_))
+            ) =>
+        {
             for item in &dict.items {
-                let Some(Expr::StringLiteral(key)) = &item.key else { continue };
+                let Some(Expr::StringLiteral(key)) = &item.key else {
+                    continue;
+                };
                 let name = key.value.to_str();
                 if !may_hold_literal(&item.value) || !is_secret_name(checker, name) {
                     continue;
@@ -183,18 +332,27 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
                 }
             }
         }
-        Expr::StringLiteral(literal) if has_inline_password(literal.value.to_str()) && !in_example_payload(checker, literal.range()) => {
+        Expr::StringLiteral(literal)
+            if has_inline_password(literal.value.to_str())
+                && !in_example_payload(checker, literal.range()) =>
+        {
             let message = format!(
                 "Connection URL with an inline password: {WHY}; build it from settings fields read from the environment (`pydantic_settings.BaseSettings`, values in a git-ignored `.env`)"
             );
-            checker.report(Diagnostic::new(Rule::HardcodedSecret, message, literal.range()));
+            checker.report(Diagnostic::new(
+                Rule::HardcodedSecret,
+                message,
+                literal.range(),
+            ));
         }
         _ => {}
     }
 }
 
 fn report_if_secret(checker: &mut Checker, site: Site, literal: &ast::ExprStringLiteral) {
-    if !looks_like_secret(literal.value.to_str(), &site) || in_example_payload(checker, literal.range()) {
+    if !looks_like_secret(literal.value.to_str(), &site)
+        || in_example_payload(checker, literal.range())
+    {
         return;
     }
     let message = match site {
@@ -203,9 +361,15 @@ fn report_if_secret(checker: &mut Checker, site: Site, literal: &ast::ExprString
         ),
         Site::Variable(name) => format!("Hardcoded secret assigned to `{name}`: {WHY}; {INSTEAD}"),
         Site::Keyword(name) => format!("Hardcoded secret passed as `{name}=`: {WHY}; {INSTEAD}"),
-        Site::DictKey(name) => format!("Hardcoded secret under the key `\"{name}\"`: {WHY}; {INSTEAD}"),
+        Site::DictKey(name) => {
+            format!("Hardcoded secret under the key `\"{name}\"`: {WHY}; {INSTEAD}")
+        }
     };
-    checker.report(Diagnostic::new(Rule::HardcodedSecret, message, literal.range()));
+    checker.report(Diagnostic::new(
+        Rule::HardcodedSecret,
+        message,
+        literal.range(),
+    ));
 }
 
 const INSTEAD: &str = "read it from the environment through a `pydantic_settings.BaseSettings` class (values in a git-ignored `.env`)";
@@ -215,7 +379,10 @@ fn target_name(target: &Expr) -> Option<&str> {
     match target {
         Expr::Name(name) => Some(name.id.as_str()),
         Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-        Expr::Subscript(subscript) => subscript.slice.as_string_literal_expr().map(|key| key.value.to_str()),
+        Expr::Subscript(subscript) => subscript
+            .slice
+            .as_string_literal_expr()
+            .map(|key| key.value.to_str()),
         _ => None,
     }
 }
@@ -234,8 +401,12 @@ fn literal_value<'a>(checker: &Checker, value: &'a Expr) -> Option<&'a ast::Expr
         Expr::Call(call) => {
             let callee = checker.qualified_name(&call.func)?;
             let inner = match callee.as_str() {
-                "pydantic.Field" | "pydantic.fields.Field" | "sqlmodel.Field" => call.arguments.find_argument_value("default", 0)?,
-                "pydantic.SecretStr" | "pydantic.types.SecretStr" => call.arguments.find_positional(0)?,
+                "pydantic.Field" | "pydantic.fields.Field" | "sqlmodel.Field" => {
+                    call.arguments.find_argument_value("default", 0)?
+                }
+                "pydantic.SecretStr" | "pydantic.types.SecretStr" => {
+                    call.arguments.find_positional(0)?
+                }
                 _ => return None,
             };
             inner.as_string_literal_expr()
@@ -258,8 +429,13 @@ fn is_secret_name(checker: &Checker, name: &str) -> bool {
     if !(options.is_secret_name(&name.to_lowercase()) || options.is_secret_name(&words.join("_"))) {
         return false;
     }
-    let describes = words.last().is_some_and(|last| DESCRIPTOR_WORDS.contains(&last.as_str()));
-    !describes && !words.iter().any(|word| NOT_SECRET_WORDS.contains(&word.as_str()))
+    let describes = words
+        .last()
+        .is_some_and(|last| DESCRIPTOR_WORDS.contains(&last.as_str()));
+    !describes
+        && !words
+            .iter()
+            .any(|word| NOT_SECRET_WORDS.contains(&word.as_str()))
 }
 
 /// The lower-case words of an identifier or key: `apiKey`, `API_KEY` and `api-key` are all
@@ -291,19 +467,29 @@ fn words(name: &str) -> Vec<String> {
 /// Whether a value bound to a secret-like name looks like a real secret rather than a
 /// placeholder, a message, a URL or the name of one.
 fn looks_like_secret(value: &str, site: &Site) -> bool {
-    if value.trim().is_empty() || value.chars().any(char::is_whitespace) || value.contains("://") || is_placeholder(value) {
+    if value.trim().is_empty()
+        || value.chars().any(char::is_whitespace)
+        || value.contains("://")
+        || is_placeholder(value)
+    {
         return false;
     }
     let name = match site {
-        Site::Variable(name) | Site::SettingsField(name) | Site::Keyword(name) | Site::DictKey(name) => *name,
+        Site::Variable(name)
+        | Site::SettingsField(name)
+        | Site::Keyword(name)
+        | Site::DictKey(name) => *name,
     };
     if value.eq_ignore_ascii_case(name) {
         return false;
     }
     // `"OPENAI_API_KEY"`: the name of an environment variable, as passed to `os.getenv`; a
     // bare `"TOKEN"` or `"SECRET"` is a stand-in of the same kind.
-    let upper = value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    let env_var_name = upper && (value.contains('_') || SECRET_WORDS.contains(&value.to_ascii_lowercase().as_str()));
+    let upper = value
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let env_var_name = upper
+        && (value.contains('_') || SECRET_WORDS.contains(&value.to_ascii_lowercase().as_str()));
     !env_var_name && !names_a_secret(value)
 }
 
@@ -311,9 +497,15 @@ fn looks_like_secret(value: &str, site: &Site) -> bool {
 /// written like an identifier of several words, one of which names a secret or says it is
 /// fake, is a key, header or metric name, or a stand-in.
 fn names_a_secret(value: &str) -> bool {
-    let identifier_like = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let identifier_like = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     let words = words(value);
-    identifier_like && words.len() >= 2 && words.iter().any(|word| SECRET_WORDS.contains(&word.as_str()) || FAKE_WORDS.contains(&word.as_str()))
+    identifier_like
+        && words.len() >= 2
+        && words.iter().any(|word| {
+            SECRET_WORDS.contains(&word.as_str()) || FAKE_WORDS.contains(&word.as_str())
+        })
 }
 
 /// `"changeme"`, `"<api-key>"`, `"${API_KEY}"`, `"{password}"`, `"%(password)s"`, `"xxx"`, `"***"`.
@@ -322,8 +514,14 @@ fn is_placeholder(value: &str) -> bool {
         || value.starts_with('$')
         || (value.starts_with('{') && value.ends_with('}'))
         || value.starts_with("%(");
-    let masked = value.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '?'));
-    let normalized: String = value.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+    let masked = value
+        .chars()
+        .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '?'));
+    let normalized: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
     templated || masked || PLACEHOLDERS.contains(&normalized.as_str())
 }
 
@@ -332,16 +530,30 @@ fn has_inline_password(value: &str) -> bool {
     // The scheme is read from the start and stops at its first other character, which must
     // begin `://`: every string literal of a file comes here, and most end it within a byte
     // or two instead of being searched whole.
-    let scheme_end = value.bytes().position(|byte| !(byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'.' | b'-'))).unwrap_or(value.len());
+    let scheme_end = value
+        .bytes()
+        .position(|byte| !(byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'.' | b'-')))
+        .unwrap_or(value.len());
     let (scheme, rest) = value.split_at(scheme_end);
-    let Some(rest) = rest.strip_prefix("://") else { return false };
-    if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) || value.chars().any(char::is_whitespace) {
+    let Some(rest) = rest.strip_prefix("://") else {
+        return false;
+    };
+    if !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        || value.chars().any(char::is_whitespace)
+    {
         return false;
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let Some((userinfo, host)) = authority.rsplit_once('@') else { return false };
-    let Some((_user, password)) = userinfo.split_once(':') else { return false };
-    !password.is_empty() && !host.is_empty() && !is_placeholder(password) && !password.contains(['{', '<', '$', '%'])
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    let Some((_user, password)) = userinfo.split_once(':') else {
+        return false;
+    };
+    !password.is_empty()
+        && !host.is_empty()
+        && !is_placeholder(password)
+        && !password.contains(['{', '<', '$', '%'])
 }
 
 /// Whether `range` sits in a documentation payload: the value of an `example`/`examples`/
@@ -362,10 +574,16 @@ fn in_example_payload(checker: &Checker, range: TextRange) -> bool {
                 return;
             }
             let assigned = match stmt {
-                Stmt::Assign(assign) => assign.targets.iter().filter_map(target_name).any(|name| self.holds(name, &assign.value)),
-                Stmt::AnnAssign(ast::StmtAnnAssign { target, value: Some(value), .. }) => {
-                    target_name(target).is_some_and(|name| self.holds(name, value))
-                }
+                Stmt::Assign(assign) => assign
+                    .targets
+                    .iter()
+                    .filter_map(target_name)
+                    .any(|name| self.holds(name, &assign.value)),
+                Stmt::AnnAssign(ast::StmtAnnAssign {
+                    target,
+                    value: Some(value),
+                    ..
+                }) => target_name(target).is_some_and(|name| self.holds(name, value)),
                 _ => false,
             };
             self.found = assigned;
@@ -377,7 +595,12 @@ fn in_example_payload(checker: &Checker, range: TextRange) -> bool {
                 return;
             }
             self.found = match expr {
-                Expr::Call(call) => call.arguments.keywords.iter().any(|keyword| keyword.arg.as_ref().is_some_and(|arg| self.holds(arg.as_str(), &keyword.value))),
+                Expr::Call(call) => call.arguments.keywords.iter().any(|keyword| {
+                    keyword
+                        .arg
+                        .as_ref()
+                        .is_some_and(|arg| self.holds(arg.as_str(), &keyword.value))
+                }),
                 Expr::Dict(dict) => dict.items.iter().any(|item| match &item.key {
                     Some(Expr::StringLiteral(key)) => self.holds(key.value.to_str(), &item.value),
                     _ => false,
@@ -387,7 +610,10 @@ fn in_example_payload(checker: &Checker, range: TextRange) -> bool {
             visitor::walk_expr(self, expr);
         }
     }
-    let mut finder = Finder { target: range, found: false };
+    let mut finder = Finder {
+        target: range,
+        found: false,
+    };
     finder.visit_body(checker.module_body());
     finder.found
 }
@@ -402,7 +628,10 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("settings/FAPI701.py", LinterSettings::for_rules([Rule::HardcodedSecret]));
+        assert_fixture!(
+            "settings/FAPI701.py",
+            LinterSettings::for_rules([Rule::HardcodedSecret])
+        );
     }
 
     #[test]
@@ -418,10 +647,16 @@ mod tests {
         assert!(has_inline_password("postgresql://user:pass@localhost/db"));
         assert!(has_inline_password("redis://:s3cret@cache:6379/0"));
         assert!(!has_inline_password("postgresql://user@localhost/db"));
-        assert!(!has_inline_password("postgresql://user:{password}@localhost/db"));
-        assert!(!has_inline_password("postgresql://user:${DB_PASSWORD}@localhost/db"));
+        assert!(!has_inline_password(
+            "postgresql://user:{password}@localhost/db"
+        ));
+        assert!(!has_inline_password(
+            "postgresql://user:${DB_PASSWORD}@localhost/db"
+        ));
         assert!(!has_inline_password("postgresql://user:***@localhost/db"));
-        assert!(!has_inline_password("see postgresql://user:pass@localhost/db"));
+        assert!(!has_inline_password(
+            "see postgresql://user:pass@localhost/db"
+        ));
         assert!(!has_inline_password("https://example.com/a:b@c"));
     }
 
@@ -429,10 +664,16 @@ mod tests {
     fn configured_patterns_replace_the_defaults() {
         let source = "API_KEY = 'sk-123'\nSENTRY_DSN = 'abc123'\n";
         let settings = LinterSettings {
-            settings: std::sync::Arc::new(SettingsOptions { secret_name_patterns: vec!["*_dsn".into()], ..SettingsOptions::default() }),
+            settings: std::sync::Arc::new(SettingsOptions {
+                secret_name_patterns: vec!["*_dsn".into()],
+                ..SettingsOptions::default()
+            }),
             ..LinterSettings::for_rules([Rule::HardcodedSecret])
         };
         let rendered = render_source(source, None, "test.py", &settings);
-        assert!(rendered.contains("`SENTRY_DSN`") && !rendered.contains("`API_KEY`"), "{rendered}");
+        assert!(
+            rendered.contains("`SENTRY_DSN`") && !rendered.contains("`API_KEY`"),
+            "{rendered}"
+        );
     }
 }

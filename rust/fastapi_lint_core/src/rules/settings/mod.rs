@@ -44,7 +44,12 @@ pub struct SettingsOptions {
 
 impl Default for SettingsOptions {
     fn default() -> Self {
-        let owned = |patterns: &[&str]| patterns.iter().map(|pattern| (*pattern).to_string()).collect();
+        let owned = |patterns: &[&str]| {
+            patterns
+                .iter()
+                .map(|pattern| (*pattern).to_string())
+                .collect()
+        };
         Self {
             secret_name_patterns: owned(&[
                 "*secret*",
@@ -68,16 +73,21 @@ impl SettingsOptions {
         // A pattern is matched only when the name holds every byte it spells out: most
         // patterns are ruled out by that alone, at a fraction of a match's backtracking.
         let bytes = ByteSet::of(name);
-        self.secret_name_patterns().any(|pattern| bytes.may_match(pattern) && name_glob::matches(pattern, name))
+        self.secret_name_patterns()
+            .any(|pattern| bytes.may_match(pattern) && name_glob::matches(pattern, name))
     }
 
     /// False when no name made of the bytes in `bytes` can match a secret name pattern.
     pub(crate) fn may_be_secret_name(&self, bytes: ByteSet) -> bool {
-        self.secret_name_patterns().any(|pattern| bytes.may_match(pattern))
+        self.secret_name_patterns()
+            .any(|pattern| bytes.may_match(pattern))
     }
 
     fn secret_name_patterns(&self) -> impl Iterator<Item = &str> {
-        self.secret_name_patterns.iter().chain(&self.extend_secret_name_patterns).map(String::as_str)
+        self.secret_name_patterns
+            .iter()
+            .chain(&self.extend_secret_name_patterns)
+            .map(String::as_str)
     }
 
     /// Whether the file at `path` is a settings module.
@@ -137,7 +147,11 @@ pub(super) const BASE_SETTINGS: &[&str] = &[
 /// A base imported from another module counts when its name ends in `Settings`
 /// (`from app.core.base import AppSettings`): the import cannot be followed, and the rules that
 /// ask only use the answer to stay silent or to word their message.
-pub(crate) fn is_settings_class(semantic: &SemanticModel, class: &ast::StmtClassDef, scope: ScopeId) -> bool {
+pub(crate) fn is_settings_class(
+    semantic: &SemanticModel,
+    class: &ast::StmtClassDef,
+    scope: ScopeId,
+) -> bool {
     semantic
         .external_ancestors(class, scope)
         .iter()
@@ -156,7 +170,9 @@ pub(crate) fn in_settings_class(checker: &Checker, range: ruff_text_size::TextRa
                 }
                 scope = semantic.class_scope(class).unwrap_or(scope);
             }
-            Stmt::FunctionDef(function) => scope = semantic.function_scope(function).unwrap_or(scope),
+            Stmt::FunctionDef(function) => {
+                scope = semantic.function_scope(function).unwrap_or(scope)
+            }
             _ => {}
         }
     }
@@ -167,10 +183,12 @@ pub(crate) fn in_settings_class(checker: &Checker, range: ruff_text_size::TextRa
 fn path_match(pattern: &[&str], components: &[&str]) -> bool {
     match pattern.split_first() {
         None => components.is_empty(),
-        Some((&"**", rest)) => (0..=components.len()).any(|skip| path_match(rest, &components[skip..])),
-        Some((first, rest)) => components
-            .split_first()
-            .is_some_and(|(component, others)| name_glob::matches(first, component) && path_match(rest, others)),
+        Some((&"**", rest)) => {
+            (0..=components.len()).any(|skip| path_match(rest, &components[skip..]))
+        }
+        Some((first, rest)) => components.split_first().is_some_and(|(component, others)| {
+            name_glob::matches(first, component) && path_match(rest, others)
+        }),
     }
 }
 
@@ -194,7 +212,11 @@ mod tests {
     #[test]
     fn configured_settings_modules() {
         let options = SettingsOptions {
-            settings_modules: vec!["*_conf.py".into(), "app/core/*.py".into(), "settings/**".into()],
+            settings_modules: vec![
+                "*_conf.py".into(),
+                "app/core/*.py".into(),
+                "settings/**".into(),
+            ],
             ..SettingsOptions::default()
         };
         assert!(options.is_settings_module(Path::new("/p/src/db_conf.py")));
@@ -206,7 +228,10 @@ mod tests {
 
     #[test]
     fn extended_secret_names() {
-        let options = SettingsOptions { extend_secret_name_patterns: vec!["*DSN".into()], ..SettingsOptions::default() };
+        let options = SettingsOptions {
+            extend_secret_name_patterns: vec!["*DSN".into()],
+            ..SettingsOptions::default()
+        };
         assert!(options.is_secret_name("sentry_dsn"));
         assert!(options.is_secret_name("api_key"));
         assert!(!options.is_secret_name("username"));

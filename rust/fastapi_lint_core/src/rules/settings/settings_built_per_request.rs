@@ -1,13 +1,13 @@
 use ruff_python_ast as ast;
 use ruff_text_size::Ranged;
 
+use super::BASE_SETTINGS;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FunctionRole;
 use crate::registry::{Rule, rule_docs};
 use crate::rules::lifecycle::request_path_function;
 use crate::semantic::BindingKind;
-use super::BASE_SETTINGS;
 
 rule_docs! {
     /// ## What it does
@@ -70,31 +70,49 @@ rule_docs! {
 }
 
 pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(function) = request_path_function(checker) else { return };
+    let Some(function) = request_path_function(checker) else {
+        return;
+    };
     let semantic = checker.semantic();
-    let Some(binding) = semantic.binding_of_name(&call.func, checker.scope()) else { return };
-    let BindingKind::ClassDef(class) = binding.kind else { return };
-    let is_settings = semantic.external_ancestors(class, binding.scope).iter().any(|name| BASE_SETTINGS.contains(&name.as_str()));
+    let Some(binding) = semantic.binding_of_name(&call.func, checker.scope()) else {
+        return;
+    };
+    let BindingKind::ClassDef(class) = binding.kind else {
+        return;
+    };
+    let is_settings = semantic
+        .external_ancestors(class, binding.scope)
+        .iter()
+        .any(|name| BASE_SETTINGS.contains(&name.as_str()));
     if !is_settings {
         return;
     }
     let roles = checker.fastapi().roles(function);
     let name = function.name.as_str();
     let built = checker.slice(call.range());
-    let message = if roles.contains(FunctionRole::Route) || roles.contains(FunctionRole::WebSocket) {
+    let message = if roles.contains(FunctionRole::Route) || roles.contains(FunctionRole::WebSocket)
+    {
         format!(
             "Route `{name}` builds `{built}` on every request, re-reading the environment and `.env` each time; \
              take the settings from a cached dependency (`@lru_cache def get_settings()`)"
         )
     } else {
         // `@lru_cache` on an `async def` would cache a coroutine, which can be awaited once.
-        let plain = if function.is_async { "make it a plain `def` and " } else { "" };
+        let plain = if function.is_async {
+            "make it a plain `def` and "
+        } else {
+            ""
+        };
         format!(
             "Dependency `{name}` builds `{built}` on every request, re-reading the environment and `.env` each time; \
              {plain}decorate it with `@lru_cache` so the settings are built once"
         )
     };
-    checker.report(Diagnostic::new(Rule::SettingsBuiltPerRequest, message, call.range()));
+    checker.report(Diagnostic::new(
+        Rule::SettingsBuiltPerRequest,
+        message,
+        call.range(),
+    ));
 }
 
 #[cfg(test)]
@@ -105,6 +123,9 @@ mod tests {
 
     #[test]
     fn fixture() {
-        assert_fixture!("settings/FAPI705.py", LinterSettings::for_rules([Rule::SettingsBuiltPerRequest]));
+        assert_fixture!(
+            "settings/FAPI705.py",
+            LinterSettings::for_rules([Rule::SettingsBuiltPerRequest])
+        );
     }
 }

@@ -65,10 +65,21 @@ const FIX_TITLE: &str = "Import `BaseSettings` from `pydantic_settings`";
 const V1_MODULES: &[&str] = &["pydantic", "pydantic.env_settings"];
 
 pub(super) fn check_import(checker: &mut Checker, import: &ast::StmtImportFrom) {
-    if import.level != 0 || !import.module.as_ref().is_some_and(|module| V1_MODULES.contains(&module.id.as_str())) {
+    if import.level != 0
+        || !import
+            .module
+            .as_ref()
+            .is_some_and(|module| V1_MODULES.contains(&module.id.as_str()))
+    {
         return;
     }
-    let Some(alias) = import.names.iter().find(|alias| alias.name.id.as_str() == "BaseSettings") else { return };
+    let Some(alias) = import
+        .names
+        .iter()
+        .find(|alias| alias.name.id.as_str() == "BaseSettings")
+    else {
+        return;
+    };
     if in_import_fallback(checker, import.range()) {
         return;
     }
@@ -84,30 +95,51 @@ pub(super) fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttrib
     if attribute.attr.as_str() != "BaseSettings" {
         return;
     }
-    let Some(module) = checker.qualified_name(&attribute.value) else { return };
+    let Some(module) = checker.qualified_name(&attribute.value) else {
+        return;
+    };
     if V1_MODULES.contains(&module.as_str()) && !in_import_fallback(checker, attribute.range()) {
-        checker.report(Diagnostic::new(Rule::PydanticV1BasesettingsImport, MESSAGE, attribute.range()));
+        checker.report(Diagnostic::new(
+            Rule::PydanticV1BasesettingsImport,
+            MESSAGE,
+            attribute.range(),
+        ));
     }
 }
 
 /// Whether `range` is in a `try` statement that handles `ImportError`: code that supports both
 /// Pydantic versions on purpose.
 fn in_import_fallback(checker: &Checker, range: TextRange) -> bool {
-    checker.enclosing_statements(range).iter().any(|stmt| match stmt {
-        Stmt::Try(try_stmt) => try_stmt.handlers.iter().any(|handler| {
-            let ast::ExceptHandler::ExceptHandler(handler) = handler;
-            handler.type_.as_deref().is_none_or(|type_| catches_import_error(checker, type_))
-        }),
-        _ => false,
-    })
+    checker
+        .enclosing_statements(range)
+        .iter()
+        .any(|stmt| match stmt {
+            Stmt::Try(try_stmt) => try_stmt.handlers.iter().any(|handler| {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                handler
+                    .type_
+                    .as_deref()
+                    .is_none_or(|type_| catches_import_error(checker, type_))
+            }),
+            _ => false,
+        })
 }
 
 fn catches_import_error(checker: &Checker, type_: &Expr) -> bool {
     match type_ {
-        Expr::Tuple(tuple) => tuple.elts.iter().any(|elt| catches_import_error(checker, elt)),
-        _ => checker
-            .semantic()
-            .resolves_to(type_, checker.scope(), &["builtins.ImportError", "builtins.ModuleNotFoundError", "builtins.Exception"]),
+        Expr::Tuple(tuple) => tuple
+            .elts
+            .iter()
+            .any(|elt| catches_import_error(checker, elt)),
+        _ => checker.semantic().resolves_to(
+            type_,
+            checker.scope(),
+            &[
+                "builtins.ImportError",
+                "builtins.ModuleNotFoundError",
+                "builtins.Exception",
+            ],
+        ),
     }
 }
 
@@ -116,24 +148,38 @@ fn catches_import_error(checker: &Checker, type_: &Expr) -> bool {
 fn fix(checker: &Checker, import: &ast::StmtImportFrom, alias: &ast::Alias) -> Option<Fix> {
     let module = import.module.as_ref()?;
     if import.names.len() == 1 {
-        return Some(Fix::safe_edit(Edit::replacement("pydantic_settings", module.range())));
+        return Some(Fix::safe_edit(Edit::replacement(
+            "pydantic_settings",
+            module.range(),
+        )));
     }
     let removal = alias_removal(checker.source(), import, alias)?;
-    let statement = format!("from pydantic_settings import {}", checker.slice(alias.range()));
-    Some(Fix::safe_edits(removal, [statement_after(checker, import.range(), &statement)]))
+    let statement = format!(
+        "from pydantic_settings import {}",
+        checker.slice(alias.range())
+    );
+    Some(Fix::safe_edits(
+        removal,
+        [statement_after(checker, import.range(), &statement)],
+    ))
 }
 
 /// Deletes `alias` and one comma next to it from the import's name list; `None` when that
 /// would delete a comment.
 fn alias_removal(source: &str, import: &ast::StmtImportFrom, alias: &ast::Alias) -> Option<Edit> {
-    let index = import.names.iter().position(|name| name.range() == alias.range())?;
+    let index = import
+        .names
+        .iter()
+        .position(|name| name.range() == alias.range())?;
     let range = match import.names.get(index + 1) {
         // `A, BaseSettings, C` -> `A, C`: up to the next name.
         Some(next) => TextRange::new(alias.start(), next.start()),
         // `A, BaseSettings` -> `A`: from the end of the previous name (keeps a trailing comma).
         None => {
             let previous = &import.names[index.checked_sub(1)?];
-            let comma = SimpleTokenizer::starts_at(previous.end(), source).skip_trivia().next()?;
+            let comma = SimpleTokenizer::starts_at(previous.end(), source)
+                .skip_trivia()
+                .next()?;
             (comma.kind == SimpleTokenKind::Comma).then_some(())?;
             TextRange::new(previous.end(), alias.end())
         }
@@ -148,7 +194,8 @@ fn statement_after(checker: &Checker, import: TextRange, statement: &str) -> Edi
     let line_start = source.line_start(import.start());
     let indentation = &source[TextRange::new(line_start, import.start())];
     let rest_of_line = &source[TextRange::new(import.end(), source.line_end(import.end()))];
-    let ends_line = rest_of_line.trim_start().is_empty() || rest_of_line.trim_start().starts_with('#');
+    let ends_line =
+        rest_of_line.trim_start().is_empty() || rest_of_line.trim_start().starts_with('#');
     if !indentation.trim().is_empty() || !ends_line {
         return Edit::insertion(format!("; {statement}"), import.end());
     }
@@ -184,7 +231,10 @@ mod tests {
     #[test]
     fn fixed_imports_resolve_to_pydantic_settings() {
         for fixed in fixed_sources("settings/FAPI703.py", &settings()) {
-            assert!(fixed.contains("from pydantic_settings import BaseSettings"), "{fixed}");
+            assert!(
+                fixed.contains("from pydantic_settings import BaseSettings"),
+                "{fixed}"
+            );
         }
     }
 }

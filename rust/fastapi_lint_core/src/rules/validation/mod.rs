@@ -15,13 +15,14 @@ use crate::registry::Rule;
 use crate::semantic::{Binding, BindingKind, ScopeId, SemanticModel};
 
 /// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::ValidationInRoute,
-    Rule::OwnershipCheckInRoute,
-];
+pub(crate) const RULES: &[Rule] = &[Rule::ValidationInRoute, Rule::OwnershipCheckInRoute];
 
 /// Where FastAPI and Starlette define `HTTPException`.
-const HTTP_EXCEPTIONS: &[&str] = &["fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException"];
+const HTTP_EXCEPTIONS: &[&str] = &[
+    "fastapi.HTTPException",
+    "fastapi.exceptions.HTTPException",
+    "starlette.exceptions.HTTPException",
+];
 
 /// The modules whose `HTTP_<code>_<NAME>` constants spell status codes.
 const STATUS_MODULES: &[&str] = &["fastapi.status.", "starlette.status."];
@@ -39,13 +40,19 @@ const HTTP_STATUS_MEMBERS: &[(&str, u16)] = &[
 /// Called for every statement when a rule of this family is enabled.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     let Stmt::If(if_stmt) = stmt else { return };
-    let Some(Frame::Function(route)) = checker.innermost_frame() else { return };
+    let Some(Frame::Function(route)) = checker.innermost_frame() else {
+        return;
+    };
     if !checker.fastapi().roles(route).contains(FunctionRole::Route) {
         return;
     }
     // `else:` has no condition of its own; every `if`/`elif` test is checked with its body.
-    let branches = std::iter::once((if_stmt.test.as_ref(), if_stmt.body.as_slice()))
-        .chain(if_stmt.elif_else_clauses.iter().filter_map(|clause| Some((clause.test.as_ref()?, clause.body.as_slice()))));
+    let branches = std::iter::once((if_stmt.test.as_ref(), if_stmt.body.as_slice())).chain(
+        if_stmt
+            .elif_else_clauses
+            .iter()
+            .filter_map(|clause| Some((clause.test.as_ref()?, clause.body.as_slice()))),
+    );
     for (test, body) in branches {
         if checker.is_enabled(Rule::ValidationInRoute) {
             validation_in_route::check(checker, route, test, body);
@@ -62,19 +69,31 @@ pub(crate) fn check_expr(_checker: &mut Checker, _expr: &Expr) {}
 /// The status code of `raise HTTPException(<status>, ...)`: an integer literal, a
 /// `fastapi.status`/`starlette.status` constant or an `http.HTTPStatus` member.
 fn raised_http_status(checker: &Checker, stmt: &Stmt) -> Option<u16> {
-    let Stmt::Raise(raise) = stmt else { return None };
-    let Some(Expr::Call(call)) = raise.exc.as_deref() else { return None };
-    if !checker.qualified_name(&call.func).is_some_and(|name| HTTP_EXCEPTIONS.contains(&name.as_str())) {
+    let Stmt::Raise(raise) = stmt else {
+        return None;
+    };
+    let Some(Expr::Call(call)) = raise.exc.as_deref() else {
+        return None;
+    };
+    if !checker
+        .qualified_name(&call.func)
+        .is_some_and(|name| HTTP_EXCEPTIONS.contains(&name.as_str()))
+    {
         return None;
     }
     match call.arguments.find_argument_value("status_code", 0)? {
         Expr::NumberLiteral(number) => number.value.as_int()?.as_u16(),
         status => {
             let name = checker.qualified_name(status)?;
-            if let Some((_, code)) = HTTP_STATUS_MEMBERS.iter().find(|(member, _)| *member == name) {
+            if let Some((_, code)) = HTTP_STATUS_MEMBERS
+                .iter()
+                .find(|(member, _)| *member == name)
+            {
                 return Some(*code);
             }
-            let constant = STATUS_MODULES.iter().find_map(|module| name.strip_prefix(module))?;
+            let constant = STATUS_MODULES
+                .iter()
+                .find_map(|module| name.strip_prefix(module))?;
             constant.strip_prefix("HTTP_")?.get(..3)?.parse().ok()
         }
     }
@@ -82,47 +101,81 @@ fn raised_http_status(checker: &Checker, stmt: &Stmt) -> Option<u16> {
 
 /// The status of the first `raise HTTPException(...)` statement directly in `body`.
 fn raised_status_in(checker: &Checker, body: &[Stmt]) -> Option<u16> {
-    body.iter().find_map(|stmt| raised_http_status(checker, stmt))
+    body.iter()
+        .find_map(|stmt| raised_http_status(checker, stmt))
 }
 
 /// The parameter of `route` that `name` refers to where it is read (`scope` is the route's
 /// body scope), with its binding.
-fn route_parameter<'a>(semantic: &'a SemanticModel<'a>, name: &ast::ExprName, scope: ScopeId) -> Option<(&'a ast::Parameter, Option<&'a Expr>)> {
-    let binding: &Binding = semantic.resolve_name(name.id.as_str(), scope, ruff_text_size::Ranged::start(name))?;
+fn route_parameter<'a>(
+    semantic: &'a SemanticModel<'a>,
+    name: &ast::ExprName,
+    scope: ScopeId,
+) -> Option<(&'a ast::Parameter, Option<&'a Expr>)> {
+    let binding: &Binding =
+        semantic.resolve_name(name.id.as_str(), scope, ruff_text_size::Ranged::start(name))?;
     match &binding.kind {
-        BindingKind::Parameter { parameter, default } if binding.scope == scope => Some((parameter, *default)),
+        BindingKind::Parameter { parameter, default } if binding.scope == scope => {
+            Some((parameter, *default))
+        }
         _ => None,
     }
 }
 
 /// Whether FastAPI injects the parameter through `Depends(...)`/`Security(...)`, as its default
 /// or in `Annotated[..., Depends(...)]` metadata. `scope` is where the route is defined.
-fn is_injected<'a>(semantic: &'a SemanticModel<'a>, parameter: &'a ast::Parameter, default: Option<&'a Expr>, scope: ScopeId) -> bool {
+fn is_injected<'a>(
+    semantic: &'a SemanticModel<'a>,
+    parameter: &'a ast::Parameter,
+    default: Option<&'a Expr>,
+    scope: ScopeId,
+) -> bool {
     let is_dependency_call = |expr: &Expr| match expr {
-        Expr::Call(call) => semantic.qualified_name(&call.func, scope).is_some_and(|name| DEPENDS.contains(&name.as_str()) || SECURITY.contains(&name.as_str())),
+        Expr::Call(call) => semantic
+            .qualified_name(&call.func, scope)
+            .is_some_and(|name| {
+                DEPENDS.contains(&name.as_str()) || SECURITY.contains(&name.as_str())
+            }),
         _ => false,
     };
     if default.is_some_and(is_dependency_call) {
         return true;
     }
-    annotation_metadata(semantic, parameter.annotation(), scope).iter().any(is_dependency_call)
+    annotation_metadata(semantic, parameter.annotation(), scope)
+        .iter()
+        .any(is_dependency_call)
 }
 
 /// The metadata of an `Annotated[T, m1, m2]` annotation (`m1`, `m2`), also through a name
 /// bound to one (`CurrentUser = Annotated[User, Depends(get_user)]`); empty for other
 /// annotations.
-fn annotation_metadata<'a>(semantic: &'a SemanticModel<'a>, annotation: Option<&'a Expr>, scope: ScopeId) -> &'a [Expr] {
+fn annotation_metadata<'a>(
+    semantic: &'a SemanticModel<'a>,
+    annotation: Option<&'a Expr>,
+    scope: ScopeId,
+) -> &'a [Expr] {
     let (annotation, scope) = match annotation {
         Some(name @ Expr::Name(_)) => match semantic.binding_of_name(name, scope) {
-            Some(Binding { kind: BindingKind::Assignment { value }, scope, .. }) => (Some(*value), *scope),
+            Some(Binding {
+                kind: BindingKind::Assignment { value },
+                scope,
+                ..
+            }) => (Some(*value), *scope),
             _ => return &[],
         },
         other => (other, scope),
     };
-    let Some(Expr::Subscript(subscript)) = annotation else { return &[] };
+    let Some(Expr::Subscript(subscript)) = annotation else {
+        return &[];
+    };
     let is_annotated = semantic
         .qualified_name(&subscript.value, scope)
-        .is_some_and(|name| matches!(name.as_str(), "typing.Annotated" | "typing_extensions.Annotated"));
+        .is_some_and(|name| {
+            matches!(
+                name.as_str(),
+                "typing.Annotated" | "typing_extensions.Annotated"
+            )
+        });
     match subscript.slice.as_ref() {
         Expr::Tuple(tuple) if is_annotated => tuple.elts.get(1..).unwrap_or_default(),
         _ => &[],
@@ -151,11 +204,17 @@ mod tests {
 
     #[test]
     fn fapi505() {
-        assert_fixture!("validation/FAPI505.py", LinterSettings::for_rules([Rule::ValidationInRoute]));
+        assert_fixture!(
+            "validation/FAPI505.py",
+            LinterSettings::for_rules([Rule::ValidationInRoute])
+        );
     }
 
     #[test]
     fn fapi506() {
-        assert_fixture!("validation/FAPI506.py", LinterSettings::for_rules([Rule::OwnershipCheckInRoute]));
+        assert_fixture!(
+            "validation/FAPI506.py",
+            LinterSettings::for_rules([Rule::OwnershipCheckInRoute])
+        );
     }
 }

@@ -74,44 +74,77 @@ rule_docs! {
 /// existence, and 400, which FastAPI's full-stack template uses for "not enough permissions".
 const OWNERSHIP_STATUSES: &[u16] = &[400, 401, 403, 404];
 
-pub(super) fn check(checker: &mut Checker, route: &ast::StmtFunctionDef, test: &Expr, body: &[Stmt]) {
+pub(super) fn check(
+    checker: &mut Checker,
+    route: &ast::StmtFunctionDef,
+    test: &Expr,
+    body: &[Stmt],
+) {
     if !raised_status_in(checker, body).is_some_and(|status| OWNERSHIP_STATUSES.contains(&status)) {
         return;
     }
     let semantic = checker.semantic();
     let scope = checker.scope();
-    let Some((fetched, user)) = ownership_comparison(semantic, test, scope) else { return };
+    let Some((fetched, user)) = ownership_comparison(semantic, test, scope) else {
+        return;
+    };
     let message = format!(
         "Route `{route}` checks inline that `{fetched}` belongs to `{user}`; move the fetch and the check into a dependency that returns the object, reusable across routes and cached per request",
         route = route.name.id,
     );
-    checker.report(Diagnostic::new(Rule::OwnershipCheckInRoute, message, test.range()));
+    checker.report(Diagnostic::new(
+        Rule::OwnershipCheckInRoute,
+        message,
+        test.range(),
+    ));
 }
 
 /// The fetched local and the user compared in `test`, looking through `and`/`or`.
-fn ownership_comparison<'a>(semantic: &SemanticModel, test: &'a Expr, scope: ScopeId) -> Option<(&'a str, &'a str)> {
+fn ownership_comparison<'a>(
+    semantic: &SemanticModel,
+    test: &'a Expr,
+    scope: ScopeId,
+) -> Option<(&'a str, &'a str)> {
     match test {
-        Expr::BoolOp(bool_op) => bool_op.values.iter().find_map(|value| ownership_comparison(semantic, value, scope)),
+        Expr::BoolOp(bool_op) => bool_op
+            .values
+            .iter()
+            .find_map(|value| ownership_comparison(semantic, value, scope)),
         Expr::Compare(compare) => {
-            let ([CmpOp::NotEq | CmpOp::IsNot], [right]) = (compare.ops.as_ref(), compare.comparators.as_ref()) else { return None };
+            let ([CmpOp::NotEq | CmpOp::IsNot], [right]) =
+                (compare.ops.as_ref(), compare.comparators.as_ref())
+            else {
+                return None;
+            };
             let left = compare.left.as_ref();
-            [(left, right), (right, left)].into_iter().find_map(|(object, user)| {
-                let object = fetched_attribute(semantic, object, scope)?;
-                let user = injected_user(semantic, user, scope)?;
-                Some((object, user))
-            })
+            [(left, right), (right, left)]
+                .into_iter()
+                .find_map(|(object, user)| {
+                    let object = fetched_attribute(semantic, object, scope)?;
+                    let user = injected_user(semantic, user, scope)?;
+                    Some((object, user))
+                })
         }
         _ => None,
     }
 }
 
 /// `post` in `post.owner_id`, when `post` is a local of the route bound to a storage fetch.
-fn fetched_attribute<'a>(semantic: &SemanticModel, expr: &'a Expr, scope: ScopeId) -> Option<&'a str> {
-    let Expr::Attribute(attribute) = expr else { return None };
+fn fetched_attribute<'a>(
+    semantic: &SemanticModel,
+    expr: &'a Expr,
+    scope: ScopeId,
+) -> Option<&'a str> {
+    let Expr::Attribute(attribute) = expr else {
+        return None;
+    };
     let name = root_name(&attribute.value)?;
     let binding = semantic.resolve_name(name.id.as_str(), scope, name.start())?;
     let value = match &binding.kind {
-        BindingKind::Assignment { value } | BindingKind::AnnAssign { value: Some(value), .. } if binding.scope == scope => *value,
+        BindingKind::Assignment { value }
+        | BindingKind::AnnAssign {
+            value: Some(value), ..
+        } if binding.scope == scope => *value,
         _ => return None,
     };
     is_storage_fetch(semantic, value, scope).then_some(name.id.as_str())
@@ -122,7 +155,10 @@ fn fetched_attribute<'a>(semantic: &SemanticModel, expr: &'a Expr, scope: ScopeI
 fn is_storage_fetch(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> bool {
     match value {
         Expr::Await(awaited) => awaited.value.is_call_expr(),
-        Expr::Call(_) => any_over_expr(value, |expr| matches!(expr, Expr::Name(name) if route_parameter(semantic, name, scope).is_some())),
+        Expr::Call(_) => any_over_expr(
+            value,
+            |expr| matches!(expr, Expr::Name(name) if route_parameter(semantic, name, scope).is_some()),
+        ),
         _ => false,
     }
 }
@@ -132,5 +168,11 @@ fn is_storage_fetch(semantic: &SemanticModel, value: &Expr, scope: ScopeId) -> b
 fn injected_user<'a>(semantic: &SemanticModel, expr: &'a Expr, scope: ScopeId) -> Option<&'a str> {
     let name = root_name(expr)?;
     let (parameter, default) = route_parameter(semantic, name, scope)?;
-    is_injected(semantic, parameter, default, definition_scope(semantic, scope)).then_some(name.id.as_str())
+    is_injected(
+        semantic,
+        parameter,
+        default,
+        definition_scope(semantic, scope),
+    )
+    .then_some(name.id.as_str())
 }

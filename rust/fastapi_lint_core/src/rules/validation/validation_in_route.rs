@@ -2,7 +2,10 @@ use ruff_python_ast::statement_visitor::{self, StatementVisitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{annotation_metadata, definition_scope, is_injected, raised_http_status, root_name, route_parameter};
+use super::{
+    annotation_metadata, definition_scope, is_injected, raised_http_status, root_name,
+    route_parameter,
+};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
@@ -112,8 +115,17 @@ const PURE_FUNCTIONS: &[&str] = &[
 ];
 
 /// Built-in types a condition may name (`isinstance(x, int)`).
-const BUILTIN_TYPES: &[&str] =
-    &["builtins.int", "builtins.str", "builtins.float", "builtins.bool", "builtins.bytes", "builtins.list", "builtins.dict", "builtins.tuple", "builtins.set"];
+const BUILTIN_TYPES: &[&str] = &[
+    "builtins.int",
+    "builtins.str",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.bytes",
+    "builtins.list",
+    "builtins.dict",
+    "builtins.tuple",
+    "builtins.set",
+];
 
 /// String methods that only inspect or transform the string.
 const STR_METHODS: &[&str] = &[
@@ -177,26 +189,48 @@ const NON_REQUEST_PARAMS: &[&str] = &[
     "fastapi.param_functions.Cookie",
 ];
 
-pub(super) fn check(checker: &mut Checker, route: &ast::StmtFunctionDef, test: &Expr, body: &[Stmt]) {
+pub(super) fn check(
+    checker: &mut Checker,
+    route: &ast::StmtFunctionDef,
+    test: &Expr,
+    body: &[Stmt],
+) {
     let [raise] = body else { return };
-    let Some(status) = raised_http_status(checker, raise).filter(|status| VALIDATION_STATUSES.contains(status)) else { return };
+    let Some(status) =
+        raised_http_status(checker, raise).filter(|status| VALIDATION_STATUSES.contains(status))
+    else {
+        return;
+    };
     let semantic = checker.semantic();
     let body_scope = checker.scope();
-    let mut condition = Condition { semantic, route, body_scope, definition_scope: definition_scope(semantic, body_scope), reads_parameter: false };
+    let mut condition = Condition {
+        semantic,
+        route,
+        body_scope,
+        definition_scope: definition_scope(semantic, body_scope),
+        reads_parameter: false,
+    };
     if !condition.reads_only_request(test) || !condition.reads_parameter {
         return;
     }
     // Under `if user.is_admin: ... else: <check>` the check depends on more than the request.
     let mut enclosing = Vec::new();
     enclosing_tests(&route.body, test.range(), &mut enclosing);
-    if !enclosing.into_iter().all(|outer| condition.reads_only_request(outer)) {
+    if !enclosing
+        .into_iter()
+        .all(|outer| condition.reads_only_request(outer))
+    {
         return;
     }
     let message = format!(
         "Route `{route}` validates its request by hand with `HTTPException({status})`, which clients get as an ad-hoc error missing from OpenAPI; declare it with `Field(...)` constraints or a `field_validator` on the model, or with `Query(...)`/`Path(...)` constraints",
         route = route.name.id,
     );
-    checker.report(Diagnostic::new(Rule::ValidationInRoute, message, test.range()));
+    checker.report(Diagnostic::new(
+        Rule::ValidationInRoute,
+        message,
+        test.range(),
+    ));
 }
 
 /// Walks a condition, deciding whether it reads only request data.
@@ -216,12 +250,22 @@ impl Condition<'_> {
         match expr {
             Expr::Name(name) => self.is_known_name(expr, name),
             Expr::Attribute(attribute) => self.reads_only_request(&attribute.value),
-            Expr::Subscript(subscript) => self.reads_only_request(&subscript.value) && self.reads_only_request(&subscript.slice),
-            Expr::Slice(slice) => [&slice.lower, &slice.upper, &slice.step].into_iter().flatten().all(|part| self.reads_only_request(part)),
-            Expr::Compare(compare) => self.reads_only_request(&compare.left) && self.all(&compare.comparators),
+            Expr::Subscript(subscript) => {
+                self.reads_only_request(&subscript.value)
+                    && self.reads_only_request(&subscript.slice)
+            }
+            Expr::Slice(slice) => [&slice.lower, &slice.upper, &slice.step]
+                .into_iter()
+                .flatten()
+                .all(|part| self.reads_only_request(part)),
+            Expr::Compare(compare) => {
+                self.reads_only_request(&compare.left) && self.all(&compare.comparators)
+            }
             Expr::BoolOp(bool_op) => self.all(&bool_op.values),
             Expr::UnaryOp(unary) => self.reads_only_request(&unary.operand),
-            Expr::BinOp(binop) => self.reads_only_request(&binop.left) && self.reads_only_request(&binop.right),
+            Expr::BinOp(binop) => {
+                self.reads_only_request(&binop.left) && self.reads_only_request(&binop.right)
+            }
             Expr::Tuple(tuple) => self.all(&tuple.elts),
             Expr::List(list) => self.all(&list.elts),
             Expr::Set(set) => self.all(&set.elts),
@@ -238,24 +282,39 @@ impl Condition<'_> {
         let pure_callee = match self.semantic.qualified_name(&call.func, self.body_scope) {
             Some(name) => PURE_FUNCTIONS.contains(&name.as_str()),
             None => match call.func.as_ref() {
-                Expr::Attribute(attribute) if STR_METHODS.contains(&attribute.attr.id.as_str()) => self.reads_only_request(&attribute.value),
-                Expr::Attribute(attribute) if PATTERN_METHODS.contains(&attribute.attr.id.as_str()) => {
+                Expr::Attribute(attribute) if STR_METHODS.contains(&attribute.attr.id.as_str()) => {
+                    self.reads_only_request(&attribute.value)
+                }
+                Expr::Attribute(attribute)
+                    if PATTERN_METHODS.contains(&attribute.attr.id.as_str()) =>
+                {
                     matches!(attribute.value.as_ref(), Expr::Name(name) if self.is_compiled_pattern(name))
                 }
                 _ => false,
             },
         };
-        pure_callee && self.all(&call.arguments.args) && call.arguments.keywords.iter().all(|keyword| self.reads_only_request(&keyword.value))
+        pure_callee
+            && self.all(&call.arguments.args)
+            && call
+                .arguments
+                .keywords
+                .iter()
+                .all(|keyword| self.reads_only_request(&keyword.value))
     }
 
     /// A request parameter of the route, a built-in type or a module-level literal constant.
     fn is_known_name(&mut self, expr: &Expr, name: &ast::ExprName) -> bool {
         if let Some((parameter, default)) = route_parameter(self.semantic, name, self.body_scope) {
-            let is_request = self.is_request_parameter(parameter, default) && !is_modified_before(self.route, name);
+            let is_request = self.is_request_parameter(parameter, default)
+                && !is_modified_before(self.route, name);
             self.reads_parameter |= is_request;
             return is_request;
         }
-        if self.semantic.qualified_name(expr, self.body_scope).is_some_and(|name| BUILTIN_TYPES.contains(&name.as_str())) {
+        if self
+            .semantic
+            .qualified_name(expr, self.body_scope)
+            .is_some_and(|name| BUILTIN_TYPES.contains(&name.as_str()))
+        {
             return true;
         }
         self.module_constant(name).is_some_and(is_literal)
@@ -269,20 +328,33 @@ impl Condition<'_> {
         if is_injected(semantic, parameter, default, scope) {
             return false;
         }
-        if parameter.annotation().and_then(|annotation| semantic.annotation_type(annotation, scope)).is_some_and(|name| NON_REQUEST_TYPES.contains(&name.as_str())) {
+        if parameter
+            .annotation()
+            .and_then(|annotation| semantic.annotation_type(annotation, scope))
+            .is_some_and(|name| NON_REQUEST_TYPES.contains(&name.as_str()))
+        {
             return false;
         }
         let is_excluded = |expr: &Expr| {
-            expr.as_call_expr().is_some_and(|call| semantic.qualified_name(&call.func, scope).is_some_and(|name| NON_REQUEST_PARAMS.contains(&name.as_str())))
+            expr.as_call_expr().is_some_and(|call| {
+                semantic
+                    .qualified_name(&call.func, scope)
+                    .is_some_and(|name| NON_REQUEST_PARAMS.contains(&name.as_str()))
+            })
         };
-        !(default.is_some_and(is_excluded) || annotation_metadata(semantic, parameter.annotation(), scope).iter().any(is_excluded))
+        !(default.is_some_and(is_excluded)
+            || annotation_metadata(semantic, parameter.annotation(), scope)
+                .iter()
+                .any(is_excluded))
     }
 
     /// `PATTERN` bound once at module level to `re.compile(<literals>)`.
     fn is_compiled_pattern(&self, name: &ast::ExprName) -> bool {
         match self.module_constant(name) {
             Some(Expr::Call(call)) => {
-                self.semantic.qualified_name(&call.func, ScopeId::MODULE).is_some_and(|callee| callee == "re.compile")
+                self.semantic
+                    .qualified_name(&call.func, ScopeId::MODULE)
+                    .is_some_and(|callee| callee == "re.compile")
                     && call.arguments.args.iter().all(is_literal)
                     && call.arguments.keywords.is_empty()
             }
@@ -292,12 +364,24 @@ impl Condition<'_> {
 
     /// The value of a name bound exactly once, at module level, by a plain assignment.
     fn module_constant(&self, name: &ast::ExprName) -> Option<&Expr> {
-        let binding = self.semantic.resolve_name(name.id.as_str(), self.body_scope, name.start())?;
-        if binding.scope != ScopeId::MODULE || self.semantic.scope(ScopeId::MODULE).bindings_of(name.id.as_str()).len() != 1 {
+        let binding =
+            self.semantic
+                .resolve_name(name.id.as_str(), self.body_scope, name.start())?;
+        if binding.scope != ScopeId::MODULE
+            || self
+                .semantic
+                .scope(ScopeId::MODULE)
+                .bindings_of(name.id.as_str())
+                .len()
+                != 1
+        {
             return None;
         }
         match &binding.kind {
-            BindingKind::Assignment { value } | BindingKind::AnnAssign { value: Some(value), .. } => Some(value),
+            BindingKind::Assignment { value }
+            | BindingKind::AnnAssign {
+                value: Some(value), ..
+            } => Some(value),
             _ => None,
         }
     }
@@ -327,7 +411,10 @@ fn is_modified_before(route: &ast::StmtFunctionDef, name: &ast::ExprName) -> boo
             }
             match stmt {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-                Stmt::Assign(assign) => assign.targets.iter().for_each(|target| self.check_target(target)),
+                Stmt::Assign(assign) => assign
+                    .targets
+                    .iter()
+                    .for_each(|target| self.check_target(target)),
                 Stmt::AugAssign(assign) => self.check_target(&assign.target),
                 Stmt::AnnAssign(assign) => self.check_target(&assign.target),
                 _ => statement_visitor::walk_stmt(self, stmt),
@@ -342,18 +429,31 @@ fn is_modified_before(route: &ast::StmtFunctionDef, name: &ast::ExprName) -> boo
 /// The tests of the `if`/`elif` branches that lead to `target` inside `body`: for a branch of
 /// an `if` statement, its own test and the tests of the branches before it.
 fn enclosing_tests<'a>(body: &'a [Stmt], target: TextRange, tests: &mut Vec<&'a Expr>) {
-    let Some(stmt) = body.iter().find(|stmt| stmt.range().contains_range(target) && stmt.range() != target) else { return };
+    let Some(stmt) = body
+        .iter()
+        .find(|stmt| stmt.range().contains_range(target) && stmt.range() != target)
+    else {
+        return;
+    };
     match stmt {
         Stmt::If(if_stmt) => {
             if if_stmt.test.range().contains_range(target) {
                 return;
             }
             tests.push(&if_stmt.test);
-            if if_stmt.body.iter().any(|inner| inner.range().contains_range(target)) {
+            if if_stmt
+                .body
+                .iter()
+                .any(|inner| inner.range().contains_range(target))
+            {
                 return enclosing_tests(&if_stmt.body, target, tests);
             }
             for clause in &if_stmt.elif_else_clauses {
-                if clause.test.as_ref().is_some_and(|test| test.range().contains_range(target)) {
+                if clause
+                    .test
+                    .as_ref()
+                    .is_some_and(|test| test.range().contains_range(target))
+                {
                     return;
                 }
                 tests.extend(clause.test.as_ref());
@@ -405,7 +505,10 @@ fn is_literal(expr: &Expr) -> bool {
         Expr::Tuple(tuple) => tuple.elts.iter().all(is_literal),
         Expr::List(list) => list.elts.iter().all(is_literal),
         Expr::Set(set) => set.elts.iter().all(is_literal),
-        Expr::Dict(dict) => dict.items.iter().all(|item| item.key.as_ref().is_some_and(is_literal) && is_literal(&item.value)),
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .all(|item| item.key.as_ref().is_some_and(is_literal) && is_literal(&item.value)),
         _ => false,
     }
 }
