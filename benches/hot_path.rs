@@ -1,4 +1,4 @@
-//! The per-file hot path: `lint_source` (parse, semantic model, FastAPI context, every stable
+//! The per-file hot path: `lint_source` (parse, semantic model, `FastAPI` context, every stable
 //! rule, `# noqa`) and `lint_and_summarize` (the same plus the project-index summary) on the
 //! bundled example app's route module and on the largest rule fixtures.
 //!

@@ -4,6 +4,11 @@
 //!     cargo run --release --example parse_only -- PATH...
 //!
 //! Prints the number of files parsed and of syntax errors found, so the work cannot be elided.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool"
+)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

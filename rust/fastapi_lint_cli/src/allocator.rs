@@ -15,6 +15,10 @@ pub const ALLOCATOR: Allocator = mimalloc::MiMalloc;
 /// Hands the memory freed so far back to the system. The allocator keeps freed pages for later
 /// allocations; the index and the relint that follow the lint pass would otherwise add their
 /// memory to all of those the lint pass freed (the run's peak).
+#[expect(
+    unsafe_code,
+    reason = "the allocators' own control functions are C functions"
+)]
 pub(crate) fn release_freed_memory() {
     // jemalloc's `MALLCTL_ARENAS_ALL`: the command applies to every arena.
     #[cfg(not(windows))]

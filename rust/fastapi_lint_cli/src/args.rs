@@ -15,7 +15,7 @@ use crate::output::OutputFormat;
     about = "fastapi-lint: a Ruff-compatible linter for FastAPI best practices.",
     version = fastapi_lint_core::VERSION
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     #[command(flatten)]
@@ -23,7 +23,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run fastapi-lint on the given files or directories.
     Check(Box<CheckCommand>),
     /// Explain a rule (or all rules).
@@ -39,7 +39,7 @@ pub enum Command {
 
 /// `-q` / `-s`, accepted before or after the subcommand as in Ruff.
 #[derive(Debug, Clone, Copy, Args)]
-pub struct LogLevelArgs {
+pub(crate) struct LogLevelArgs {
     /// Print diagnostics, but nothing else.
     #[arg(short, long, global = true, group = "verbosity")]
     pub quiet: bool,
@@ -49,14 +49,14 @@ pub struct LogLevelArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LogLevel {
+pub(crate) enum LogLevel {
     Silent,
     Quiet,
     Default,
 }
 
 impl LogLevelArgs {
-    pub fn level(self) -> LogLevel {
+    pub(crate) fn level(self) -> LogLevel {
         if self.silent {
             LogLevel::Silent
         } else if self.quiet {
@@ -68,14 +68,14 @@ impl LogLevelArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HelpFormat {
+pub(crate) enum HelpFormat {
     Text,
     Json,
 }
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("selector").multiple(false).required(true))]
-pub struct RuleCommand {
+pub(crate) struct RuleCommand {
     /// Rule to explain.
     #[arg(value_parser = parse_rule, group = "selector")]
     pub rule: Option<Rule>,
@@ -93,7 +93,7 @@ fn parse_rule(value: &str) -> Result<Rule, String> {
 
 /// `PATTERN:CODE`, one pair per value as in Ruff (`--per-file-ignores 'tests/*:FAPI101'`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatternCode {
+pub(crate) struct PatternCode {
     pub pattern: String,
     pub code: String,
 }
@@ -121,7 +121,7 @@ impl FromStr for PatternCode {
     clippy::struct_excessive_bools,
     reason = "one field per command-line flag, as clap wants"
 )]
-pub struct CheckCommand {
+pub(crate) struct CheckCommand {
     /// List of files or directories to check [default: .]
     pub files: Vec<PathBuf>,
     /// Apply fixes to resolve lint violations. Use `--no-fix` to disable or `--unsafe-fixes` to
@@ -246,7 +246,7 @@ pub struct CheckCommand {
 }
 
 /// `--flag` / `--no-flag` pairs: `None` when neither was given.
-pub fn flag_pair(yes: bool, no: bool) -> Option<bool> {
+pub(crate) fn flag_pair(yes: bool, no: bool) -> Option<bool> {
     match (yes, no) {
         (true, _) => Some(true),
         (_, true) => Some(false),

@@ -37,16 +37,16 @@ use crate::config::Settings;
 use crate::write::{self, write_whole};
 
 /// The default cache directory, in the project root (Ruff's is `.ruff_cache`).
-pub const DEFAULT_DIR: &str = ".fastapi_lint_cache";
+pub(crate) const DEFAULT_DIR: &str = ".fastapi_lint_cache";
 /// The environment variable that sets the cache directory, below `--cache-dir`.
-pub const DIR_ENV: &str = "FASTAPI_LINT_CACHE_DIR";
+pub(crate) const DIR_ENV: &str = "FASTAPI_LINT_CACHE_DIR";
 /// Entries of files no run has seen for this long are dropped when their bucket is written.
-const MAX_UNSEEN: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+const MAX_UNSEEN: Duration = Duration::from_hours(720);
 /// The files a shard is split into.
 const BUCKETS: u64 = 16;
 
 /// The cache of one run: the buckets it read, and the directory it writes them back to.
-pub struct Cache {
+pub(crate) struct Cache {
     /// `<cache-dir>/<version>`.
     dir: PathBuf,
     buckets: HashMap<Location, Bucket>,
@@ -57,13 +57,13 @@ pub struct Cache {
 
 /// Where a file's entry is kept: its shard and the bucket of the shard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Location {
+pub(crate) struct Location {
     shard: u64,
     bucket: u64,
 }
 
 impl Location {
-    pub fn of(shard: u64, path: &str) -> Self {
+    pub(crate) fn of(shard: u64, path: &str) -> Self {
         Self {
             shard,
             bucket: xxh3_64(path.as_bytes()) % BUCKETS,
@@ -83,7 +83,7 @@ struct Bucket {
 
 /// What a lint of one file produced, and how to tell whether it still holds.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct FileEntry {
+pub(crate) struct FileEntry {
     pub freshness: Freshness,
     pub content_hash: u64,
     /// The [`summary_hash`] of `summary`.
@@ -103,7 +103,7 @@ pub struct FileEntry {
 
 impl FileEntry {
     /// `summary_hash` is [`summary_hash`] of `summary`, which the caller has already taken.
-    pub fn new(
+    pub(crate) fn new(
         freshness: Freshness,
         content_hash: u64,
         key: u64,
@@ -130,17 +130,17 @@ impl FileEntry {
 /// copies it. Only the project index reads summaries, and a warm run in which nothing changed
 /// builds no index (most of what a bucket holds is summaries).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PackedSummary(#[serde(with = "serde_bytes")] Vec<u8>);
+pub(crate) struct PackedSummary(#[serde(with = "serde_bytes")] Vec<u8>);
 
 impl PackedSummary {
-    pub fn pack(summary: &ModuleSummary) -> Self {
+    pub(crate) fn pack(summary: &ModuleSummary) -> Self {
         // Encoding into memory fails only for types bincode cannot encode, which a summary
         // has none of.
         Self(bincode::serialize(summary).unwrap_or_default())
     }
 
     /// The summary, when it decodes to one whose [`summary_hash`] is `expected`.
-    pub fn unpack(&self, expected: u64) -> Option<ModuleSummary> {
+    pub(crate) fn unpack(&self, expected: u64) -> Option<ModuleSummary> {
         bincode::deserialize(&self.0)
             .ok()
             .filter(|summary| summary_hash(Some(summary)) == expected)
@@ -149,14 +149,14 @@ impl PackedSummary {
 
 /// What `stat` says of a file: when it changed, its size and its permissions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Freshness {
+pub(crate) struct Freshness {
     modified_nanos: u128,
     size: u64,
     permissions: u32,
 }
 
 impl Freshness {
-    pub fn of(metadata: &fs::Metadata) -> Self {
+    pub(crate) fn of(metadata: &fs::Metadata) -> Self {
         let modified_nanos = metadata
             .modified()
             .ok()
@@ -182,12 +182,12 @@ fn permission_bits(metadata: &fs::Metadata) -> u32 {
 }
 
 /// The hash a file's content is recognised by.
-pub fn content_hash(bytes: &[u8]) -> u64 {
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes)
 }
 
 /// The hash a file's summary is recognised by: what the project index reads of the file.
-pub fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
+pub(crate) fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
     let mut hasher = Xxh3Default::new();
     summary.hash(&mut hasher);
     hasher.finish()
@@ -198,7 +198,7 @@ pub fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
 const ENTRY_FORMAT: u32 = 4;
 
 /// The shard of the files one configuration governs: its project root and settings.
-pub fn shard_key(settings: &Settings) -> u64 {
+pub(crate) fn shard_key(settings: &Settings) -> u64 {
     let mut hasher = Xxh3Default::new();
     ENTRY_FORMAT.hash(&mut hasher);
     settings.project_root.hash(&mut hasher);
@@ -208,7 +208,7 @@ pub fn shard_key(settings: &Settings) -> u64 {
 
 /// What else one file's findings depend on besides its content and its configuration: the
 /// rules left after per-file ignores, and its module path (relative imports resolve with it).
-pub fn file_key(linter: &LinterSettings) -> u64 {
+pub(crate) fn file_key(linter: &LinterSettings) -> u64 {
     let mut hasher = Xxh3Default::new();
     linter.rules.hash(&mut hasher);
     linter
@@ -223,7 +223,7 @@ pub fn file_key(linter: &LinterSettings) -> u64 {
 /// and the facts its findings were made with. `None` when a file has no cache entry to speak of
 /// (it could not be read). The files' hashes are summed, so the order they come in does not
 /// matter and need not be sorted (a multiset hash: each file's hash covers its path).
-pub fn project_fingerprint<'a>(
+pub(crate) fn project_fingerprint<'a>(
     files: impl IntoIterator<Item = Option<(&'a str, u64, u64, u64)>>,
 ) -> Option<u64> {
     let (sum, count) = files
@@ -239,7 +239,7 @@ pub fn project_fingerprint<'a>(
 }
 
 /// The fingerprint of the project facts a file is linted with.
-pub fn facts_key(facts: &FileFacts) -> u64 {
+pub(crate) fn facts_key(facts: &FileFacts) -> u64 {
     let mut hasher = Xxh3Default::new();
     facts.hash(&mut hasher);
     hasher.finish()
@@ -248,7 +248,7 @@ pub fn facts_key(facts: &FileFacts) -> u64 {
 impl Cache {
     /// Opens the cache under `cache_dir` and reads the shards of `shard_keys` (their buckets in
     /// parallel). A bucket that is missing, unreadable or from an older layout reads as empty.
-    pub fn open(cache_dir: &Path, shard_keys: impl IntoIterator<Item = u64>) -> Self {
+    pub(crate) fn open(cache_dir: &Path, shard_keys: impl IntoIterator<Item = u64>) -> Self {
         let dir = cache_dir.join(fastapi_lint_core::VERSION);
         let mut keys: Vec<u64> = shard_keys.into_iter().collect();
         keys.sort_unstable();
@@ -276,20 +276,20 @@ impl Cache {
     }
 
     /// The fingerprint the last whole-project run over these shards ended with.
-    pub fn project(&self) -> Option<u64> {
+    pub(crate) fn project(&self) -> Option<u64> {
         self.project
     }
 
     /// Takes the entry of `path` out of its bucket, if it has one; a [`Cache::write`] puts
     /// back what the run found.
-    pub fn take(&mut self, location: Location, path: &str) -> Option<FileEntry> {
+    pub(crate) fn take(&mut self, location: Location, path: &str) -> Option<FileEntry> {
         self.buckets.get_mut(&location)?.files.remove(path)
     }
 
     /// Writes the buckets of `entries` back, with those entries (location, path, entry)
     /// replacing what was there; entries no run has seen for a month are dropped. Then, for a
     /// whole-project run, its final fingerprint, once the entries it describes are written.
-    pub fn write(
+    pub(crate) fn write(
         mut self,
         entries: Vec<(Location, String, FileEntry)>,
         project: Option<u64>,
@@ -387,7 +387,7 @@ fn init_cache_dir(root: &Path) -> std::io::Result<()> {
 
 /// What [`remove`] did with a directory.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Removal {
+pub(crate) enum Removal {
     Removed,
     /// Left alone: the directory is not (only) a cache this tool made, for the reason given.
     Kept(String),
@@ -398,7 +398,7 @@ pub enum Removal {
 /// nothing else. Only the files recognized are deleted, and directories are removed only once
 /// empty, so a file that appears meanwhile makes the removal fail rather than be lost. A
 /// setting can name any directory (`cache-dir = "."`), so nothing else is ever deleted.
-pub fn remove(root: &Path) -> std::io::Result<Removal> {
+pub(crate) fn remove(root: &Path) -> std::io::Result<Removal> {
     let layout = match layout(root)? {
         Ok(layout) => layout,
         Err(reason) => return Ok(Removal::Kept(reason)),
@@ -589,7 +589,7 @@ mod tests {
 
     /// A cache as a run leaves it, with the temporary file of a write in progress.
     fn written_cache(root: &Path) {
-        let mut cache = Cache::open(root, [1]);
+        let cache = Cache::open(root, [1]);
         cache
             .write(
                 vec![update(1, "/p/app.py", entry("x = 1\n", None))],
@@ -722,7 +722,7 @@ mod tests {
             Some("app.routes".to_string())
         );
         assert!(packed.unpack(hash ^ 1).is_none(), "another summary's hash");
-        let mut cut = packed.clone();
+        let mut cut = packed;
         cut.0.truncate(cut.0.len() / 2);
         assert!(cut.unpack(hash).is_none(), "bytes that do not decode");
     }

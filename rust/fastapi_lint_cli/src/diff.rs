@@ -4,7 +4,7 @@ use similar::TextDiff;
 
 /// A unified diff of one file, with `--- name` / `+++ name` headers when the file has a name
 /// (Ruff prints none for stdin without `--stdin-filename`), followed by a blank line.
-pub fn unified_diff(before: &str, after: &str, name: Option<&str>) -> String {
+pub(crate) fn unified_diff(before: &str, after: &str, name: Option<&str>) -> String {
     let diff = TextDiff::from_lines(before, after);
     let mut unified = diff.unified_diff();
     if let Some(name) = name {

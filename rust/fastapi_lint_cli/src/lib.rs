@@ -82,23 +82,15 @@ pub struct FixedSource {
 }
 
 /// Why a check could not run at all.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CheckError {
     /// Bad configuration, selector or option value (exit code 2 on the CLI).
+    #[error("{0}")]
     Config(String),
     /// Anything else that stops the run (exit code 2 on the CLI).
+    #[error("{0}")]
     Lint(String),
 }
-
-impl std::fmt::Display for CheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CheckError::Config(message) | CheckError::Lint(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for CheckError {}
 
 /// Runs the command line (`args[0]` is the program name) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
@@ -212,6 +204,7 @@ fn current_dir() -> Result<PathBuf, String> {
         .map_err(|error| format!("Failed to read the working directory: {error}"))
 }
 
+#[expect(clippy::needless_pass_by_value, reason = "the shape `map_err` takes")]
 fn config_error(error: anyhow::Error) -> CheckError {
     CheckError::Config(format!("{error:#}"))
 }

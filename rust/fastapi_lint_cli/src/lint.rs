@@ -24,11 +24,11 @@ use crate::output::Sources;
 use crate::write::write_atomically;
 
 /// The filename of stdin without `--stdin-filename`.
-pub const STDIN: &str = "-";
+pub(crate) const STDIN: &str = "-";
 
 /// What happens to fixes, as Ruff's `FixMode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FixMode {
+pub(crate) enum FixMode {
     /// Fixes are only reported.
     Generate,
     /// Fixes are applied: files are rewritten (stdin's fixed source is the caller's to print).
@@ -39,13 +39,13 @@ pub enum FixMode {
 
 /// How one run treats fixes.
 #[derive(Clone, Copy, Debug)]
-pub struct Fixing {
+pub(crate) struct Fixing {
     pub mode: FixMode,
     pub unsafe_fixes: bool,
 }
 
 impl Fixing {
-    pub const REPORT_ONLY: Fixing = Fixing {
+    pub(crate) const REPORT_ONLY: Fixing = Fixing {
         mode: FixMode::Generate,
         unsafe_fixes: false,
     };
@@ -53,7 +53,7 @@ impl Fixing {
 
 /// Every message of a run, sorted by file and position, with the sources to quote.
 #[derive(Default)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     /// What remains after fixing.
     pub messages: Vec<Message>,
     /// Each file's source after fixing.
@@ -67,7 +67,7 @@ pub struct Diagnostics {
 }
 
 /// A file whose fixes changed it.
-pub struct FixedFile {
+pub(crate) struct FixedFile {
     pub filename: String,
     /// The source before fixing.
     pub original: Arc<str>,
@@ -75,7 +75,7 @@ pub struct FixedFile {
 }
 
 impl FixedFile {
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.fixes.values().sum()
     }
 }
@@ -112,7 +112,7 @@ impl Diagnostics {
     }
 
     /// The number of fixes applied (or, for a diff, that would be).
-    pub fn fixed_count(&self) -> usize {
+    pub(crate) fn fixed_count(&self) -> usize {
         self.fixed.iter().map(FixedFile::count).sum()
     }
 }
@@ -215,7 +215,7 @@ fn no_facts() -> u64 {
 
 /// How far facts reach: the whole set of linted files, or each file on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// One project index over every file: calls and uses resolve across modules.
     Project,
     /// Each file is its own project (`--no-project`): only same-module helpers are followed.
@@ -226,7 +226,7 @@ pub enum Scope {
 /// [`FixMode::Apply`], files fixing changed are rewritten. `dotenv_files` are `.env` files
 /// the walk found (FAPI704). With `cache_dir`, a run that only reports reads and updates the
 /// cache there; fixing runs neither read nor write it.
-pub fn lint_files(
+pub(crate) fn lint_files(
     paths: &[PathBuf],
     dotenv_files: &[PathBuf],
     resolver: &Resolver,
@@ -294,7 +294,7 @@ pub fn lint_files(
         if !unchanged {
             unpack_summaries(&mut files);
             crate::allocator::release_freed_memory();
-            apply_project_facts(&mut files, Vec::new());
+            apply_project_facts(&mut files, &[]);
         }
     }
     let warnings = cache
@@ -581,12 +581,12 @@ fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), S
 /// Phases 2 and 3 of the project index: facts from every summary (plus `others`, files of the
 /// project not linted here), then the files whose findings were made with other facts (a first
 /// lint knows none; a cached one, those of its run) are linted again with them.
-fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
+fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
     let modules: Vec<&IndexedModule> = files
         .iter()
         .filter_map(|file| file.project.as_ref())
         .map(|unit| &unit.module)
-        .chain(&others)
+        .chain(others)
         .collect();
     // Built on a worker of the pool: the allocator's arena of a worker has room left in the
     // pages its lints used (live summaries keep them), where this thread would take fresh ones
@@ -617,7 +617,7 @@ fn apply_project_facts(files: &mut [LintedFile], others: Vec<IndexedModule>) {
 /// A file as its own project: facts from its own summary only (same-module helpers).
 fn with_own_facts(mut file: LintedFile) -> LintedFile {
     unpack_summaries(std::slice::from_mut(&mut file));
-    apply_project_facts(std::slice::from_mut(&mut file), Vec::new());
+    apply_project_facts(std::slice::from_mut(&mut file), &[]);
     file
 }
 
@@ -721,7 +721,7 @@ fn write_fixed(
 /// Lints one buffer (stdin, or a Python caller's string). `path` is absolute when known. Nothing
 /// is written: with fixing, the fixed source is in `sources`. `project` holds the summaries of
 /// the other files of its project ([`project_modules`]); without, the buffer is its own project.
-pub fn lint_buffer(
+pub(crate) fn lint_buffer(
     bytes: Vec<u8>,
     path: Option<&Path>,
     settings: &Settings,
@@ -738,7 +738,7 @@ pub fn lint_buffer(
         &PackageDirs::default(),
     );
     match project {
-        Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), others),
+        Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), &others),
         None => linted = with_own_facts(linted),
     }
     Diagnostics::from_files(vec![linted])
@@ -746,7 +746,7 @@ pub fn lint_buffer(
 
 /// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
 /// a pass without rules, in parallel. Unreadable files are left out.
-pub fn project_modules(
+pub(crate) fn project_modules(
     files: &[PathBuf],
     resolver: &Resolver,
     except: Option<&Path>,

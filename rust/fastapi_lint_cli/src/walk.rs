@@ -17,14 +17,14 @@ const PYTHON_EXTENSIONS: [&str; 2] = ["py", "pyi"];
 
 /// What a walk finds: the Python files to lint and the `.env` files it did not ignore.
 #[derive(Debug, Default)]
-pub struct WalkedFiles {
+pub(crate) struct WalkedFiles {
     pub python: Vec<PathBuf>,
     /// Files named like `.env` met while walking directories (FAPI704 decides which count).
     pub dotenv: Vec<PathBuf>,
 }
 
 /// The absolute, sorted, de-duplicated files to lint under `paths`.
-pub fn python_files(
+pub(crate) fn python_files(
     paths: &[PathBuf],
     resolver: &Arc<Resolver>,
     cwd: &Path,
@@ -33,7 +33,11 @@ pub fn python_files(
 }
 
 /// Like [`python_files`], also collecting `.env` files on the way.
-pub fn walk_files(paths: &[PathBuf], resolver: &Arc<Resolver>, cwd: &Path) -> Result<WalkedFiles> {
+pub(crate) fn walk_files(
+    paths: &[PathBuf],
+    resolver: &Arc<Resolver>,
+    cwd: &Path,
+) -> Result<WalkedFiles> {
     let mut walked = WalkedFiles::default();
     let files = &mut walked.python;
     for path in paths {
@@ -73,7 +77,7 @@ fn sort_paths(paths: &mut [PathBuf]) {
 }
 
 /// Whether `path` is excluded, by its own name or by any ancestor's up to the project root.
-pub fn is_excluded_with_ancestors(path: &Path, resolver: &Resolver) -> Result<bool> {
+pub(crate) fn is_excluded_with_ancestors(path: &Path, resolver: &Resolver) -> Result<bool> {
     for ancestor in path.ancestors() {
         if ancestor.file_name().is_none() {
             break;
@@ -89,6 +93,7 @@ pub fn is_excluded_with_ancestors(path: &Path, resolver: &Resolver) -> Result<bo
     Ok(false)
 }
 
+#[expect(clippy::print_stderr, reason = "walk errors, on stderr as Ruff's")]
 fn walk_directory(
     root: &Path,
     resolver: &Arc<Resolver>,
@@ -150,9 +155,9 @@ fn walk_directory(
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 if is_python {
-                    found.0.push(entry.into_path())
+                    found.0.push(entry.into_path());
                 } else {
-                    found.1.push(entry.into_path())
+                    found.1.push(entry.into_path());
                 }
             }
             WalkState::Continue

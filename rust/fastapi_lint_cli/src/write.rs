@@ -8,23 +8,23 @@ use std::path::Path;
 
 /// The prefix and suffix of the temporary file a write leaves while it runs (the cache's
 /// cleaner recognizes them).
-pub const TEMP_PREFIX: &str = ".fastapi-lint-";
-pub const TEMP_SUFFIX: &str = ".tmp";
+pub(crate) const TEMP_PREFIX: &str = ".fastapi-lint-";
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 
 /// Replaces the contents of `path`, keeping its permissions; fails if it does not exist.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let permissions = fs::metadata(path)?.permissions();
     persist(path, contents, Some(permissions), Sync::ToDisk)
 }
 
 /// Writes `path` whole, creating or replacing it, without waiting for the disk: the cache's
 /// files, which a crash may lose but never tear.
-pub fn write_whole(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub(crate) fn write_whole(path: &Path, contents: &[u8]) -> io::Result<()> {
     persist(path, contents, None, Sync::No)
 }
 
 /// Whether a write waits until its contents are on disk before it replaces the target.
-#[derive(PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Sync {
     ToDisk,
     No,

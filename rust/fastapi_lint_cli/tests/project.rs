@@ -151,7 +151,7 @@ fn a_buffer_sees_the_index_when_given_its_project_root() {
     let without = check_source(source, Some(&filename), &options(&["FAPI106"])).unwrap();
     assert_eq!(without, []);
     let with_root = CheckOptions {
-        project_root: Some(root.clone()),
+        project_root: Some(root),
         ..options(&["FAPI106"])
     };
     let messages = check_source(source, Some(&filename), &with_root).unwrap();

@@ -287,7 +287,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 let scope = self.semantic.function_scope(function);
                 self.with_scope(scope, Some(Frame::Function(function)), |checker| {
-                    checker.visit_body(&function.body)
+                    checker.visit_body(&function.body);
                 });
             }
             Stmt::ClassDef(class) => {
@@ -299,7 +299,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 let scope = self.semantic.class_scope(class);
                 self.with_scope(scope, Some(Frame::Class(class)), |checker| {
-                    checker.visit_body(&class.body)
+                    checker.visit_body(&class.body);
                 });
             }
             _ => visitor::walk_stmt(self, stmt),
@@ -323,7 +323,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 let scope = self.semantic.lambda_scope(lambda);
                 self.with_scope(scope, Some(Frame::Lambda(lambda)), |checker| {
-                    checker.visit_expr(&lambda.body)
+                    checker.visit_expr(&lambda.body);
                 });
             }
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {

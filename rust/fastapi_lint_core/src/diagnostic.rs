@@ -8,98 +8,15 @@ use serde::{Deserialize, Serialize};
 use crate::message::RelatedLocation;
 use crate::registry::Rule;
 
-/// How safe a fix is to apply, with Ruff's three levels and their JSON spelling.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Applicability {
-    /// Shown to the user but never applied.
-    DisplayOnly,
-    /// Applied only with `--unsafe-fixes`: may change behaviour or drop comments.
-    Unsafe,
-    /// Applied by `--fix`: keeps the program's meaning.
-    Safe,
-}
+// Ruff's own fix types: a fix is a set of edits with an applicability.
+pub use ruff_diagnostics::{Applicability, Edit, Fix};
 
-impl Applicability {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Applicability::DisplayOnly => "displayonly",
-            Applicability::Unsafe => "unsafe",
-            Applicability::Safe => "safe",
-        }
-    }
-}
-
-/// One text replacement: `range` is replaced by `content` (empty content deletes).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Edit {
-    pub range: TextRange,
-    pub content: String,
-}
-
-impl Edit {
-    pub fn replacement(content: impl Into<String>, range: TextRange) -> Self {
-        Self {
-            range,
-            content: content.into(),
-        }
-    }
-
-    pub fn deletion(range: TextRange) -> Self {
-        Self {
-            range,
-            content: String::new(),
-        }
-    }
-
-    pub fn insertion(content: impl Into<String>, at: TextSize) -> Self {
-        Self {
-            range: TextRange::empty(at),
-            content: content.into(),
-        }
-    }
-}
-
-impl Ranged for Edit {
-    fn range(&self) -> TextRange {
-        self.range
-    }
-}
-
-/// A set of edits applied together, sorted by position.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Fix {
-    pub applicability: Applicability,
-    pub edits: Vec<Edit>,
-}
-
-impl Fix {
-    pub fn new(
-        applicability: Applicability,
-        edit: Edit,
-        rest: impl IntoIterator<Item = Edit>,
-    ) -> Self {
-        let mut edits: Vec<Edit> = std::iter::once(edit).chain(rest).collect();
-        edits.sort_by_key(|edit| (edit.range.start(), edit.range.end()));
-        Self {
-            applicability,
-            edits,
-        }
-    }
-
-    pub fn safe_edit(edit: Edit) -> Self {
-        Self::new(Applicability::Safe, edit, [])
-    }
-
-    pub fn unsafe_edit(edit: Edit) -> Self {
-        Self::new(Applicability::Unsafe, edit, [])
-    }
-
-    pub fn unsafe_edits(edit: Edit, rest: impl IntoIterator<Item = Edit>) -> Self {
-        Self::new(Applicability::Unsafe, edit, rest)
-    }
-
-    pub fn safe_edits(edit: Edit, rest: impl IntoIterator<Item = Edit>) -> Self {
-        Self::new(Applicability::Safe, edit, rest)
+/// An applicability as the JSON output spells it (`"safe"`, `"unsafe"`, `"displayonly"`).
+pub const fn applicability_name(applicability: Applicability) -> &'static str {
+    match applicability {
+        Applicability::DisplayOnly => "displayonly",
+        Applicability::Unsafe => "unsafe",
+        Applicability::Safe => "safe",
     }
 }
 

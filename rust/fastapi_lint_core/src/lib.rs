@@ -1,4 +1,4 @@
-//! The fastapi-lint engine: parse Python with Ruff's parser, resolve names, know FastAPI's
+//! The fastapi-lint engine: parse Python with Ruff's parser, resolve names, know `FastAPI`'s
 //! context, run the rules, honour `# noqa`. Free of pyo3 so it tests with plain `cargo test`.
 
 pub mod checker;
@@ -18,7 +18,7 @@ pub mod settings;
 #[cfg(test)]
 mod test_support;
 
-pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix};
+pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix, applicability_name};
 pub use fix::{AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, fix_source};
 pub use linter::{
     init_thread_pool, lint_and_summarize, lint_module, lint_module_with_warnings, lint_source,

@@ -1,4 +1,4 @@
-//! Linting one source text: parse, build the semantic model and FastAPI context, run the rules
+//! Linting one source text: parse, build the semantic model and `FastAPI` context, run the rules
 //! in one pass, apply `# noqa`.
 
 use std::path::Path;

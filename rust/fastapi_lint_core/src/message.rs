@@ -1,7 +1,7 @@
 //! Diagnostics placed on rows and columns, ready for any output format.
 
 use ruff_source_file::LineIndex;
-use ruff_text_size::{TextRange, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind};
@@ -81,15 +81,15 @@ impl Message {
             DiagnosticKind::InvalidSyntax | DiagnosticKind::IoError => None,
         };
         let fix = diagnostic.fix.map(|fix| MessageFix {
-            applicability: fix.applicability,
+            applicability: fix.applicability(),
             edits: fix
-                .edits
+                .into_edits()
                 .into_iter()
                 .map(|edit| MessageEdit {
-                    location: locate(edit.range.start()),
-                    end_location: locate(edit.range.end()),
-                    range: edit.range,
-                    content: edit.content,
+                    location: locate(edit.start()),
+                    end_location: locate(edit.end()),
+                    range: edit.range(),
+                    content: edit.into_content().map(String::from).unwrap_or_default(),
                 })
                 .collect(),
         });
@@ -134,7 +134,7 @@ impl Message {
 
     /// The rule's documentation URL; `None` for syntax and I/O errors.
     pub fn url(&self) -> Option<String> {
-        self.kind.rule().map(|rule| rule.url())
+        self.kind.rule().map(super::registry::Rule::url)
     }
 
     /// Whether the fix would be applied with the given unsafe-fix setting.

@@ -9,7 +9,7 @@
 use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_text_size::{Ranged, TextRange};
 
-/// Deeper than anything CPython itself compiles (its parser and compiler give up far earlier),
+/// Deeper than anything `CPython` itself compiles (its parser and compiler give up far earlier),
 /// and shallow enough for the visitors on a 2 MiB thread stack.
 pub(crate) const MAX_NESTING: usize = 1_000;
 
@@ -25,7 +25,7 @@ pub(crate) fn too_deep(tokens: &Tokens) -> Option<TextRange> {
     // Per open bracket level (the first is the logical line itself): tokens since its last comma.
     let mut levels: Vec<usize> = vec![0];
     let mut open_sum = 0usize;
-    for token in tokens.iter() {
+    for token in tokens {
         match token.kind() {
             TokenKind::Indent => indent += 1,
             TokenKind::Dedent => indent = indent.saturating_sub(1),

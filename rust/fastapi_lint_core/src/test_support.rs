@@ -4,6 +4,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use ruff_text_size::Ranged;
+
+use crate::diagnostic::applicability_name;
 use crate::message::to_messages;
 use crate::settings::LinterSettings;
 
@@ -57,7 +60,7 @@ pub(crate) fn render_source(
             let _ = writeln!(out, "  help: {title}");
         }
         if let Some(fix) = &message.fix {
-            let _ = writeln!(out, "  fix ({}):", fix.applicability.as_str());
+            let _ = writeln!(out, "  fix ({}):", applicability_name(fix.applicability));
             for edit in &fix.edits {
                 let _ = writeln!(
                     out,
@@ -119,7 +122,7 @@ pub(crate) fn fixed_sources(relative: &str, settings: &LinterSettings) -> Vec<St
     crate::lint_source(&source, Some(&path), settings)
         .into_iter()
         .filter_map(|diagnostic| diagnostic.fix)
-        .map(|fix| apply_edits(&source, &fix.edits))
+        .map(|fix| apply_edits(&source, fix.edits()))
         .collect()
 }
 
@@ -128,10 +131,13 @@ pub(crate) fn apply_edits(source: &str, edits: &[crate::diagnostic::Edit]) -> St
     let mut out = String::with_capacity(source.len());
     let mut cursor = 0;
     for edit in edits {
-        let (start, end) = (edit.range.start().to_usize(), edit.range.end().to_usize());
+        let (start, end) = (
+            edit.range().start().to_usize(),
+            edit.range().end().to_usize(),
+        );
         assert!(start >= cursor, "overlapping edits: {edits:?}");
         out.push_str(&source[cursor..start]);
-        out.push_str(&edit.content);
+        out.push_str(edit.content().unwrap_or_default());
         cursor = end;
     }
     out.push_str(&source[cursor..]);

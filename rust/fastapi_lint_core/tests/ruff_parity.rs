@@ -3,7 +3,8 @@
 //! versions that change the rules' behaviour (`typing_extensions` before 3.9, deferred
 //! annotations from 3.14).
 //!
-//! Runs the real `ruff` (from `$RUFF`, else `PATH`).
+//! Runs the real `ruff` (from `$RUFF`, else `PATH`). Without it the test is skipped with a
+//! message, unless `$FASTAPI_LINT_REQUIRE_RUFF` is set (as `scripts/test` does).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +22,9 @@ const TARGET_VERSIONS: &[(&str, PythonVersion)] = &[
 /// mismatch shows as a readable diff.
 type Finding = String;
 
+/// Set, a missing `ruff` fails the test instead of skipping it.
+const REQUIRE_RUFF: &str = "FASTAPI_LINT_REQUIRE_RUFF";
+
 #[test]
 fn fast_rules_match_ruff() {
     let ruff = std::env::var("RUFF").unwrap_or_else(|_| "ruff".to_string());
@@ -29,9 +33,20 @@ fn fast_rules_match_ruff() {
         Ok(output) if output.status.success() => {
             String::from_utf8_lossy(&output.stdout).trim().to_string()
         }
-        _ => panic!(
-            "`{ruff}` was not found: install the reference with `pip install ruff==0.16.4`, or point $RUFF at it"
+        _ if std::env::var_os(REQUIRE_RUFF).is_some() => panic!(
+            "`{ruff}` was not found and ${REQUIRE_RUFF} is set: install the reference with `pip install ruff==0.16.4`, or point $RUFF at it"
         ),
+        _ => {
+            // A plain `cargo test` on a machine without Ruff: say so rather than fail.
+            // `scripts/test` sets the variable, so CI cannot skip this silently.
+            #[expect(clippy::print_stderr, reason = "the only way to show a skipped test")]
+            {
+                eprintln!(
+                    "skipped: `{ruff}` was not found (`pip install ruff==0.16.4`, or point $RUFF at it); the FAST rules were not compared with Ruff"
+                );
+            }
+            return;
+        }
     };
     assert_eq!(
         version, "ruff 0.16.4",
@@ -181,7 +196,7 @@ fn our_findings(fixture: &Path, target_version: PythonVersion) -> Vec<Finding> {
                         format!(
                             "fix {:?} ({}): {}",
                             message.fix_title.as_deref().unwrap_or(""),
-                            fix.applicability.as_str(),
+                            fastapi_lint_core::applicability_name(fix.applicability),
                             edits.join(" ")
                         )
                     }

@@ -14,6 +14,10 @@ use crate::write::write_atomically;
 
 /// Adds the directives and prints Ruff's `Added N noqa directives.` on stderr. A file that
 /// cannot be read or written is reported and left as it is; the others still get theirs.
+#[expect(
+    clippy::print_stderr,
+    reason = "the summary of `--add-noqa`, on stderr as Ruff's"
+)]
 pub(super) fn add_noqa(
     paths: &[PathBuf],
     resolver: &Arc<Resolver>,
@@ -35,6 +39,10 @@ pub(super) fn add_noqa(
     Ok(exit::SUCCESS)
 }
 
+#[expect(
+    clippy::print_stderr,
+    reason = "a file that cannot be edited is reported on stderr, as Ruff does"
+)]
 fn add_to_file(path: &Path, resolver: &Resolver) -> Result<usize> {
     let settings = resolver.settings_for(path)?;
     let added = std::fs::read_to_string(path).and_then(|source| {

@@ -14,9 +14,13 @@ use crate::lint::{self, Diagnostics, FixMode, Fixing, STDIN};
 use crate::output::{self, Context, OutputFormat, UnsafeFixes};
 use crate::{CheckOptions, diff, walk};
 
-pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
+#[expect(
+    clippy::print_stderr,
+    reason = "the settings' and the fixes' warnings, on stderr as Ruff's"
+)]
+pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
-    let options = check_options(&command);
+    let options = check_options(command);
     let resolver = Arc::new(crate::resolver(&options, &cwd)?);
     let warn = |message: &str| {
         if log_level >= LogLevel::Default {
@@ -112,7 +116,7 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
     }
 
     let report = Report {
-        command: &command,
+        command,
         show_violations: !(command.diff || fix_only),
         show_fixes: run_settings.show_fixes,
         unsafe_fixes,
@@ -132,7 +136,7 @@ pub(super) fn check(command: CheckCommand, log_level: LogLevel) -> Result<i32> {
         report.write(&diagnostics, &context, &mut out)?;
         out.flush()?;
     }
-    Ok(exit_code(&command, fix_only, &diagnostics))
+    Ok(exit_code(command, fix_only, &diagnostics))
 }
 
 /// Ruff's exit code for a run that got this far.
@@ -304,7 +308,9 @@ fn check_options(command: &CheckCommand) -> CheckOptions {
         extend_select: command.extend_select.clone(),
         ignore: command.ignore.clone(),
         preview: flag_pair(command.preview, command.no_preview),
-        target_version: command.target_version.map(|version| version.name()),
+        target_version: command
+            .target_version
+            .map(crate::config::options::TargetVersion::name),
         per_file_ignores: command.per_file_ignores.as_deref().map(pairs),
         extend_per_file_ignores: pairs(&command.extend_per_file_ignores),
         exclude: command.exclude.clone(),

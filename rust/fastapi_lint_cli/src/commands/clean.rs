@@ -10,6 +10,10 @@ use super::exit;
 use crate::args::LogLevel;
 use crate::cache::{self, Removal};
 
+#[expect(
+    clippy::print_stderr,
+    reason = "what `clean` removes and keeps, on stderr as Ruff's"
+)]
 pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
     let resolver = crate::resolver(&crate::CheckOptions::default(), &cwd)?;
@@ -28,11 +32,11 @@ pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
             .with_context(|| format!("Failed to remove the cache at `{shown}`"))?
         {
             Removal::Removed if log_level >= LogLevel::Default => {
-                eprintln!("Removing cache at: {shown}")
+                eprintln!("Removing cache at: {shown}");
             }
             Removal::Removed => {}
             Removal::Kept(reason) if log_level >= LogLevel::Default => {
-                eprintln!("warning: Not removing `{shown}`: not a fastapi-lint cache ({reason})")
+                eprintln!("warning: Not removing `{shown}`: not a fastapi-lint cache ({reason})");
             }
             Removal::Kept(_) => {}
         }

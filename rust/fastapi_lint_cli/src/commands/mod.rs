@@ -15,12 +15,13 @@ use crate::args::{Cli, Command};
 
 /// Ruff's exit codes.
 pub(crate) mod exit {
-    pub const SUCCESS: i32 = 0;
-    pub const DIAGNOSTICS: i32 = 1;
-    pub const FAILURE: i32 = 2;
+    pub(crate) const SUCCESS: i32 = 0;
+    pub(crate) const DIAGNOSTICS: i32 = 1;
+    pub(crate) const FAILURE: i32 = 2;
 }
 
-pub fn run(args: Vec<OsString>) -> i32 {
+#[expect(clippy::print_stderr, reason = "Ruff's failure report, on stderr")]
+pub(crate) fn run(args: Vec<OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -34,7 +35,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Check(command) => check::check(*command, cli.log_level.level()),
+        Command::Check(command) => check::check(&command, cli.log_level.level()),
         Command::Rule(command) => rule::rule(&command),
         Command::Clean => clean::clean(cli.log_level.level()),
         Command::Version { output_format } => version::version(output_format),

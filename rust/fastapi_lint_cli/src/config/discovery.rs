@@ -36,6 +36,10 @@ pub enum Discovery<'a> {
 
 impl Resolver {
     /// `overrides` is the CLI layer; `cwd` anchors the defaults.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "the resolver keeps the overrides"
+    )]
     pub fn new(discovery: Discovery<'_>, overrides: Configuration, cwd: &Path) -> Result<Self> {
         let (base, hierarchical) = match discovery {
             Discovery::Isolated => (Configuration::defaults(cwd), false),

@@ -404,6 +404,7 @@ fn preview_warnings(selections: &[RuleSelection], preview: bool) -> Vec<String> 
 
 /// Everything one file is checked with, resolved.
 #[derive(Clone, Debug)]
+#[expect(clippy::struct_excessive_bools, reason = "the settings' own switches")]
 pub struct Settings {
     pub project_root: PathBuf,
     /// The settings before per-file ignores.

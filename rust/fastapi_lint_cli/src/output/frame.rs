@@ -23,7 +23,7 @@ pub(super) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(source: &'a str) -> Self {
+    pub(super) fn new(source: &'a str) -> Self {
         let (source, bom) = match source.strip_prefix(BOM) {
             Some(rest) => (rest, BOM.len()),
             None => (source, 0),

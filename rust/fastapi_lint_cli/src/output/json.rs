@@ -69,7 +69,7 @@ impl<'a> From<&'a Message> for JsonMessage<'a> {
             end_location: message.end_location.into(),
             filename: &message.filename,
             fix: message.fix.as_ref().map(|fix| JsonFix {
-                applicability: fix.applicability.as_str(),
+                applicability: fastapi_lint_core::applicability_name(fix.applicability),
                 edits: fix.edits.iter().map(JsonEdit::from).collect(),
                 message: message.fix_title.as_deref(),
             }),

@@ -1,4 +1,4 @@
-//! JUnit XML: one `<testsuite>` per file, one failing `<testcase>` per diagnostic.
+//! `JUnit` XML: one `<testsuite>` per file, one failing `<testcase>` per diagnostic.
 
 use std::io::{self, Write};
 

@@ -26,7 +26,7 @@ pub use json::message_to_json;
 pub use statistics::write_statistics;
 pub use summary::{UnsafeFixes, write_fix_only_summary, write_fix_table, write_summary};
 
-/// The tool name where Ruff writes `ruff` (GitHub titles, JUnit, SARIF, rdjson).
+/// The tool name where Ruff writes `ruff` (GitHub titles, `JUnit`, SARIF, rdjson).
 const TOOL_NAME: &str = "fastapi-lint";
 
 /// `--output-format`, with Ruff's spellings.

@@ -38,7 +38,7 @@ pub(super) struct Fixables {
 }
 
 impl Fixables {
-    pub fn count(messages: &[Message], unsafe_fixes: bool) -> Self {
+    pub(super) fn count(messages: &[Message], unsafe_fixes: bool) -> Self {
         let mut fixables = Self::default();
         for message in messages {
             if message.fix_applies(unsafe_fixes) {

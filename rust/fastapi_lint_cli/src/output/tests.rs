@@ -63,8 +63,8 @@ fn offset(source: &str, location: SourceLocation) -> TextSize {
 
 fn location(value: &Value) -> SourceLocation {
     SourceLocation {
-        row: value["row"].as_u64().unwrap() as usize,
-        column: value["column"].as_u64().unwrap() as usize,
+        row: usize::try_from(value["row"].as_u64().unwrap()).unwrap(),
+        column: usize::try_from(value["column"].as_u64().unwrap()).unwrap(),
     }
 }
 
@@ -114,7 +114,9 @@ fn ruff_messages(sources: &Sources) -> Vec<Message> {
                         })
                         .collect(),
                 }),
-                noqa_row: json["noqa_row"].as_u64().map(|row| row as usize),
+                noqa_row: json["noqa_row"]
+                    .as_u64()
+                    .map(|row| usize::try_from(row).unwrap()),
                 related: Vec::new(),
             }
         })

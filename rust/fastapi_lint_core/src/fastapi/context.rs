@@ -1,4 +1,4 @@
-//! Building the FastAPI context of one module from its semantic model.
+//! Building the `FastAPI` context of one module from its semantic model.
 
 use std::collections::HashMap;
 
@@ -34,7 +34,7 @@ impl<'a> RouteDecorator<'a> {
     }
 }
 
-/// The FastAPI facts of one module.
+/// The `FastAPI` facts of one module.
 #[derive(Debug, Default)]
 pub struct FastApiContext<'a> {
     imports_fastapi: bool,

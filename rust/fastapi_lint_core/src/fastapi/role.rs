@@ -1,4 +1,4 @@
-//! The part a function plays in a FastAPI application.
+//! The part a function plays in a `FastAPI` application.
 
 use std::fmt;
 
@@ -87,7 +87,7 @@ impl Roles {
         .find(|role| self.contains(*role))
     }
 
-    /// Whether FastAPI calls this function while serving a request (route or dependency).
+    /// Whether `FastAPI` calls this function while serving a request (route or dependency).
     pub const fn in_request_path(self) -> bool {
         self.contains(FunctionRole::Route)
             || self.contains(FunctionRole::WebSocket)

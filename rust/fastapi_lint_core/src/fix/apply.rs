@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use ruff_text_size::{TextRange, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::{Edit, Fix};
 
@@ -24,9 +24,9 @@ pub(super) fn apply_fixes(source: &str, fixes: &[&Fix]) -> Applied {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&index| {
         fixes[index]
-            .edits
+            .edits()
             .iter()
-            .map(|edit| edit.range.start())
+            .map(|edit| edit.range().start())
             .min()
     });
 
@@ -36,21 +36,21 @@ pub(super) fn apply_fixes(source: &str, fixes: &[&Fix]) -> Applied {
     let mut applied_fixes = Vec::new();
     for index in order {
         let new_edits: Vec<&Edit> = fixes[index]
-            .edits
+            .edits()
             .iter()
             .filter(|edit| !applied_edits.contains(edit))
             .collect();
         if let (Some(first), Some(last_end)) = (new_edits.first(), last_end)
-            && first.range.start() <= last_end
+            && first.range().start() <= last_end
         {
             continue;
         }
         for edit in new_edits {
             output.push_str(
-                &source[TextRange::new(last_end.unwrap_or_default(), edit.range.start())],
+                &source[TextRange::new(last_end.unwrap_or_default(), edit.range().start())],
             );
-            output.push_str(&edit.content);
-            last_end = Some(edit.range.end());
+            output.push_str(edit.content().unwrap_or_default());
+            last_end = Some(edit.range().end());
             applied_edits.insert(edit);
         }
         applied_fixes.push(index);
@@ -71,7 +71,7 @@ mod tests {
     }
 
     fn replace(start: u32, end: u32, content: &str) -> Edit {
-        Edit::replacement(content, TextRange::new(at(start), at(end)))
+        Edit::range_replacement(content.to_string(), TextRange::new(at(start), at(end)))
     }
 
     #[test]
@@ -87,7 +87,7 @@ mod tests {
     fn skips_fixes_that_overlap_or_touch_an_applied_edit() {
         let first = Fix::safe_edit(replace(0, 3, "xyz"));
         let overlapping = Fix::safe_edit(replace(2, 4, "!"));
-        let touching = Fix::safe_edit(Edit::insertion("?", at(3)));
+        let touching = Fix::safe_edit(Edit::insertion("?".to_string(), at(3)));
         let applied = apply_fixes("abcdef", &[&first, &overlapping, &touching]);
         assert_eq!(applied.source, "xyzdef");
         assert_eq!(applied.fixes, [0]);
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_shared_edit_is_applied_once() {
-        let import = Edit::insertion("import asyncio\n", at(0));
+        let import = Edit::insertion("import asyncio\n".to_string(), at(0));
         let one = Fix::unsafe_edits(import.clone(), [replace(8, 9, "1")]);
         let two = Fix::unsafe_edits(import.clone(), [replace(11, 12, "2")]);
         let only_import = Fix::unsafe_edit(import);

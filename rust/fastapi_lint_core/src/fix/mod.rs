@@ -10,6 +10,8 @@ mod apply;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+use ruff_text_size::Ranged;
+
 use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind, Fix};
 use crate::linter::{lint_source, syntax_errors};
 use crate::registry::Rule;
@@ -83,7 +85,7 @@ pub fn fix_source(
                 diagnostic
                     .fix
                     .as_ref()
-                    .is_some_and(|fix| fix.applicability >= required)
+                    .is_some_and(|fix| fix.applicability() >= required)
                     && !rejected_keys.contains(&FixKey::new(diagnostic, &source))
             })
             .collect();
@@ -195,11 +197,16 @@ struct FixKey {
 
 impl FixKey {
     fn new(diagnostic: &Diagnostic, source: &str) -> Self {
-        let edits = diagnostic.fix.iter().flat_map(|fix| &fix.edits);
+        let edits = diagnostic.fix.iter().flat_map(ruff_diagnostics::Fix::edits);
         Self {
             rule: diagnostic.rule(),
             edits: edits
-                .map(|edit| (source[edit.range].to_string(), edit.content.clone()))
+                .map(|edit| {
+                    (
+                        source[edit.range()].to_string(),
+                        edit.content().unwrap_or_default().to_string(),
+                    )
+                })
                 .collect(),
         }
     }

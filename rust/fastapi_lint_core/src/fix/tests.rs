@@ -116,9 +116,18 @@ fn nothing_is_fixed_in_a_file_that_does_not_parse() {
 fn breaking_fixes_are_dropped_and_the_rest_kept() {
     let source = "x = 1\ny = 2\nz = 3\n";
     let at = |offset: u32| TextSize::new(offset);
-    let rename = Fix::safe_edit(Edit::replacement("a", TextRange::new(at(0), at(1))));
-    let breaks = Fix::safe_edit(Edit::replacement("(", TextRange::new(at(10), at(11))));
-    let renumber = Fix::safe_edit(Edit::replacement("4", TextRange::new(at(16), at(17))));
+    let rename = Fix::safe_edit(Edit::range_replacement(
+        "a".to_string(),
+        TextRange::new(at(0), at(1)),
+    ));
+    let breaks = Fix::safe_edit(Edit::range_replacement(
+        "(".to_string(),
+        TextRange::new(at(10), at(11)),
+    ));
+    let renumber = Fix::safe_edit(Edit::range_replacement(
+        "4".to_string(),
+        TextRange::new(at(16), at(17)),
+    ));
     let fixes = [&rename, &breaks, &renumber];
     let applied = apply_fixes(source, &fixes);
     let settings = LinterSettings::default();

@@ -50,7 +50,7 @@ impl Directive<'_> {
 
 /// A directive that Ruff rejects: the comment suppresses nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LexError {
+pub(crate) enum LexError {
     /// `# noqa:` or `# noqa: FAST`: a colon without any code.
     MissingCodes,
     /// `#noqaFAPI101`, `# noqa; FAPI101`: `noqa` followed by something other than `:`.
@@ -72,7 +72,7 @@ impl fmt::Display for LexError {
 
 /// A directive that is still honoured but looks like a typo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LexWarning {
+pub(crate) enum LexWarning {
     /// `# noqa: FAPI101,,FAPI102` or `# noqa: FAPI101 , FAPI102`.
     MissingItem,
     /// `# noqa: FAPI101FAPI102`: both codes count.
@@ -97,7 +97,7 @@ pub(crate) struct Lexed<'a> {
 
 /// The tools whose file-level exemption comments (`# <tool>: noqa`) we honour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExemptionTool {
+pub(crate) enum ExemptionTool {
     FastapiLint,
     Ruff,
     Flake8,

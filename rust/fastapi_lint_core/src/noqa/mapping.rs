@@ -26,7 +26,7 @@ impl NoqaMapping {
     pub(crate) fn from_tokens(tokens: &Tokens, source: &str) -> Self {
         let mut regions = multi_line_strings(tokens, source);
         regions.extend(continuations(tokens, source));
-        regions.sort_by_key(|region| region.start());
+        regions.sort_by_key(ruff_text_size::Ranged::start);
 
         let mut merged: Vec<TextRange> = Vec::with_capacity(regions.len());
         for region in regions {

@@ -132,7 +132,7 @@ impl<'a> LineDirectives<'a> {
                     });
                 }
                 Some(Err(error)) => {
-                    warnings.push((comment.start(), NoqaWarningKind::InvalidDirective(error)))
+                    warnings.push((comment.start(), NoqaWarningKind::InvalidDirective(error)));
                 }
                 None => {}
             }

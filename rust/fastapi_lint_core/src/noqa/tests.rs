@@ -4,7 +4,7 @@
 
 use ruff_python_ast::PySourceType;
 use ruff_python_parser::{ParseOptions, parse_unchecked};
-use ruff_text_size::{TextLen, TextRange, TextSize};
+use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use super::directive::{
     DirectiveCodes, ExemptionTool, LexError, LexWarning, Lexed, lex_file_exemption,
@@ -36,10 +36,18 @@ fn summarize(lexed: Lexed<'static>) -> (Listed, Vec<LexWarning>) {
     (codes, lexed.warnings)
 }
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the reading `read` gives for a blanket directive"
+)]
 fn blanket() -> Reading {
     Some(Ok((None, vec![])))
 }
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the reading `read` gives for a list of codes"
+)]
 fn codes(codes: &[&'static str]) -> Reading {
     Some(Ok((Some(codes.to_vec()), vec![])))
 }
@@ -576,9 +584,9 @@ fn unused_noqa(source: &str, diagnostics: Vec<Diagnostic>, enabled: &[Rule]) -> 
             let edits = diagnostic
                 .fix
                 .expect("FAPI900 always has a fix")
-                .edits
-                .into_iter()
-                .map(|edit| (edit.range, edit.content))
+                .edits()
+                .iter()
+                .map(|edit| (edit.range(), edit.content().unwrap_or_default().to_string()))
                 .collect();
             (row, diagnostic.message, edits)
         })

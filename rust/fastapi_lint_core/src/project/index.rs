@@ -51,6 +51,10 @@ struct ItemId {
 impl ItemId {
     /// Module and item numbers come from the lengths of in-memory lists of files and of a
     /// file's definitions, which stay far below 2^32.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the numbers stay far below 2^32"
+    )]
     fn new(module: usize, item: usize) -> Self {
         ItemId {
             module: module as u32,
@@ -511,7 +515,7 @@ impl<'m> Index<'m> {
 }
 
 fn sized<K, V>(capacity: usize) -> HashMap<K, V> {
-    HashMap::with_capacity_and_hasher(capacity, Default::default())
+    HashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher)
 }
 
 fn top_package(name: &str) -> &str {

@@ -15,7 +15,7 @@ use crate::semantic::{BindingKind, ScopeId, ScopeKind, SemanticModel};
 
 /// The importable name of the module being checked (`app.routes`); `__main__` for a buffer
 /// linted on its own, whose names only need to agree with themselves.
-pub fn module_name_or_main(semantic: &SemanticModel) -> String {
+pub(crate) fn module_name_or_main(semantic: &SemanticModel) -> String {
     semantic
         .module_path()
         .map_or_else(|| "__main__".to_string(), super::module_path::module_name)
@@ -23,7 +23,7 @@ pub fn module_name_or_main(semantic: &SemanticModel) -> String {
 
 /// The project name of a function defined in `scope`: `module.f` at module level,
 /// `module.Class.f` in a module-level class, `None` when nested in a function.
-pub fn definition_name(
+pub(crate) fn definition_name(
     semantic: &SemanticModel,
     module: &str,
     name: &str,
@@ -40,7 +40,7 @@ pub fn definition_name(
 }
 
 /// The project name an expression refers to in `scope` (see the module docs).
-pub fn reference_name(
+pub(crate) fn reference_name(
     semantic: &SemanticModel,
     module: &str,
     expr: &Expr,
@@ -78,7 +78,7 @@ pub fn reference_name(
 /// [`reference_name`] of a call's callee. A callee rooted in an import is named alike by both,
 /// and the semantic model has resolved it once already: it is borrowed rather than built
 /// again (this runs for every call in a function).
-pub fn callee_reference_name<'s>(
+pub(crate) fn callee_reference_name<'s>(
     semantic: &'s SemanticModel,
     module: &str,
     call: &ast::ExprCall,

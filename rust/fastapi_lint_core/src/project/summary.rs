@@ -335,7 +335,7 @@ fn is_last_part(qualified: &str, name: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
-/// Functions handed to FastAPI as dependencies and as background tasks.
+/// Functions handed to `FastAPI` as dependencies and as background tasks.
 fn collect_uses(
     semantic: &SemanticModel,
     module: &str,
@@ -353,16 +353,16 @@ fn collect_uses(
         };
         let name = names.intern(&name);
         if role == FunctionRole::BackgroundTask {
-            tasks.push(name)
+            tasks.push(name);
         } else {
-            dependencies.push(name)
+            dependencies.push(name);
         }
     }
     summary.dependencies = dependencies.into_boxed_slice();
     summary.tasks = tasks.into_boxed_slice();
 }
 
-/// The function a call hands to FastAPI: `Depends(f)` / `Security(f)` a dependency,
+/// The function a call hands to `FastAPI`: `Depends(f)` / `Security(f)` a dependency,
 /// `background_tasks.add_task(f, ...)` / `BackgroundTask(f)` a background task.
 pub(crate) fn handed_function<'e>(
     semantic: &SemanticModel,

@@ -1,5 +1,6 @@
 //! The index on summaries of small modules: propagation, cycles, async callees, re-exports.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::{FileFacts, IndexedModule, ProjectFile, project_facts};
@@ -104,9 +105,10 @@ fn re_exports_are_followed_by_the_name_they_bind() {
         // `nap` binds the last part of its qualified name; `a as renamed` binds an alias. The
         // first import of a name is the one followed (the second is a fallback's, as after
         // `except ImportError:`).
-        let others: String = (0..padding)
-            .map(|n| format!("from pkg.others import name{n}\n"))
-            .collect();
+        let others = (0..padding).fold(String::new(), |mut others, n| {
+            let _ = writeln!(others, "from pkg.others import name{n}");
+            others
+        });
         let init = format!(
             "from pkg.helpers import nap\n{others}from pkg.helpers import a as renamed\nfrom pkg.quiet import nap\n"
         );

@@ -36,7 +36,10 @@ pub(crate) fn import_member(
         if statement.start() > at || type_checking_only {
             return Err(Unavailable);
         }
-        let edit = Edit::replacement(checker.slice(statement.range()), statement.range());
+        let edit = Edit::range_replacement(
+            checker.slice(statement.range()).to_string(),
+            statement.range(),
+        );
         return Ok((edit, name));
     }
     if checker
@@ -83,7 +86,7 @@ pub(crate) fn import_member(
                 ),
             };
             let edit = insertion.into_edit(&statement);
-            Edit::replacement(edit.content().unwrap_or_default(), edit.range())
+            Edit::range_replacement(edit.content().unwrap_or_default().to_string(), edit.range())
         }
     };
     Ok((edit, member.to_string()))
@@ -210,7 +213,7 @@ fn add_member(import: &ast::StmtImportFrom, member: &str, source: &str) -> Edit 
     let statement = import.range();
     let text = &source[statement];
     let Some(last) = import.names.last() else {
-        return Edit::replacement(text, statement);
+        return Edit::range_replacement(text.to_string(), statement);
     };
     let relative = |offset: TextSize| (offset - statement.start()).to_usize();
     let mut after_last = SimpleTokenizer::starts_at(last.end(), source).skip_trivia();
@@ -225,5 +228,5 @@ fn add_member(import: &ast::StmtImportFrom, member: &str, source: &str) -> Edit 
             format!("{head}, {member}{tail}")
         }
     };
-    Edit::replacement(rewritten, statement)
+    Edit::range_replacement(rewritten, statement)
 }

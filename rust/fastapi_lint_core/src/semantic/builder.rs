@@ -360,13 +360,13 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
                 self.pop_scope();
             }
             Expr::ListComp(comp) => {
-                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt])
+                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt]);
             }
             Expr::SetComp(comp) => {
-                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt])
+                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt]);
             }
             Expr::Generator(comp) => {
-                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt])
+                self.visit_comprehension_expr(expr, &comp.generators, &[&comp.elt]);
             }
             Expr::DictComp(comp) => {
                 let elements: Vec<&Expr> = comp

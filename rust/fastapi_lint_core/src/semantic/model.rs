@@ -104,7 +104,7 @@ pub struct SemanticModel<'a> {
     /// Every function definition with the scope it is defined in.
     pub(crate) functions: Vec<(&'a ast::StmtFunctionDef, ScopeId)>,
     /// The qualified name of each call's callee, resolved once after the build, by the call's
-    /// address: the FastAPI context, the project summary and most rule families ask for it.
+    /// address: the `FastAPI` context, the project summary and most rule families ask for it.
     callee_names: FxHashMap<usize, Option<Box<str>>>,
     /// The scopes with a `global` or `nonlocal` declaration of each name, in source order.
     pub(crate) declaring_scopes: FxHashMap<&'a str, Vec<ScopeId>>,

@@ -158,7 +158,7 @@ const fn default_phrase(rule: Rule) -> Option<&'static str> {
     }
 }
 
-/// Whether FastAPI (Starlette) runs a plain `def` in this role in its threadpool, so that
+/// Whether `FastAPI` (Starlette) runs a plain `def` in this role in its threadpool, so that
 /// dropping `async` is a fix. Middleware, lifespans, websocket routes and startup handlers
 /// must stay async or would run on the event loop anyway.
 pub(crate) const fn runs_sync_in_threadpool(role: FunctionRole) -> bool {

@@ -55,7 +55,7 @@ pub(super) enum Resource {
     Urllib3Pool,
     HttpClientConnection,
     Smtp,
-    /// A SQLAlchemy or SQLModel `Session`.
+    /// A `SQLAlchemy` or `SQLModel` `Session`.
     SqlSession,
     /// What `sessionmaker(...)` returns: calling it makes a [`Resource::SqlSession`].
     SessionFactory,
@@ -210,7 +210,7 @@ const FACTORIES: &[Constructor] = &[
     quiet("pathlib.Path.cwd", Resource::Path),
 ];
 
-/// Attributes every PyMongo client, database and collection has: never a database or collection.
+/// Attributes every `PyMongo` client, database and collection has: never a database or collection.
 const MONGO_SETTINGS: &[&str] = &[
     "codec_options",
     "read_preference",
@@ -448,7 +448,7 @@ impl Resource {
     }
 
     /// The resource an attribute holds: `client.shop` is a database, `db.users` a collection.
-    /// PyMongo's own attributes (`db.name`, `collection.database`) are not sub-objects.
+    /// `PyMongo`'s own attributes (`db.name`, `collection.database`) are not sub-objects.
     fn attribute(self, name: &str) -> Option<Resource> {
         if name.starts_with('_') || (self.is_mongo() && MONGO_SETTINGS.contains(&name)) {
             return None;

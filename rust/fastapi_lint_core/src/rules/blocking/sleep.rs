@@ -93,8 +93,8 @@ pub(super) fn with_fix(
         Some(_) => return diagnostic,
         None => Some(import_asyncio(checker)),
     };
-    let replace_func = Edit::replacement("asyncio.sleep", call.func.range());
-    let add_await = Edit::insertion("await ", call.start());
+    let replace_func = Edit::range_replacement("asyncio.sleep".to_string(), call.func.range());
+    let add_await = Edit::insertion("await ".to_string(), call.start());
     diagnostic.with_fix(
         FIX_TITLE,
         Fix::unsafe_edits(add_await, [replace_func].into_iter().chain(import)),
@@ -143,12 +143,15 @@ fn import_asyncio(checker: &Checker) -> Edit {
     match anchor {
         Some(stmt) => match source[stmt.end().to_usize()..].find('\n') {
             Some(newline) => Edit::insertion(
-                "import asyncio\n",
+                "import asyncio\n".to_string(),
                 stmt.end() + TextSize::try_from(newline + 1).unwrap_or_default(),
             ),
-            None => Edit::insertion("\nimport asyncio", stmt.end()),
+            None => Edit::insertion("\nimport asyncio".to_string(), stmt.end()),
         },
-        None => Edit::insertion("import asyncio\n", after_leading_comments(source)),
+        None => Edit::insertion(
+            "import asyncio\n".to_string(),
+            after_leading_comments(source),
+        ),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Ruff's FastAPI rules (FAST001–FAST003), reproducing Ruff 0.16.4's behaviour.
+//! Ruff's `FastAPI` rules (FAST001–FAST003), reproducing Ruff 0.16.4's behaviour.
 //!
 //! These rules keep Ruff's own, narrower notion of a route: a decorator
 //! `<name>.<http method>(...)` whose receiver is a plain name the code proves to be a

@@ -70,7 +70,7 @@ rule_docs! {
 
 const MESSAGE: &str = "FastAPI dependency without `Annotated`";
 
-/// The FastAPI markers this rule recognises as default values, by their `fastapi.` name.
+/// The `FastAPI` markers this rule recognises as default values, by their `fastapi.` name.
 const PARAMETER_MARKERS: &[&str] = &["Query", "Path", "Body", "Cookie", "Header", "File", "Form"];
 const DEPENDENCY_MARKERS: &[&str] = &["Depends", "Security"];
 
@@ -83,7 +83,7 @@ enum Marker {
     Dependency,
 }
 
-/// FAST002: every annotated parameter of a route whose default is a FastAPI marker.
+/// FAST002: every annotated parameter of a route whose default is a `FastAPI` marker.
 pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     if !checker.fastapi().imports_fastapi() || !is_route(checker, function) {
         return;
@@ -111,7 +111,7 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
                     default,
                     marker,
                     seen_default,
-                )
+                );
             }
             None => seen_default = true,
         }
@@ -200,7 +200,7 @@ fn report(
                     title,
                     Fix::unsafe_edits(
                         import_edit,
-                        [Edit::replacement(replacement, parameter.range())],
+                        [Edit::range_replacement(replacement, parameter.range())],
                     ),
                 );
             }

@@ -182,16 +182,19 @@ fn remove_keyword(
                 SimpleTokenKind::Whitespace | SimpleTokenKind::Newline
             )
         })?;
-        Some(Edit::deletion(TextRange::new(
+        Some(Edit::range_deletion(TextRange::new(
             removed.start(),
             next.start(),
         )))
-    } else if let Some(previous) = ranges.iter().map(|range| range.end()).max() {
+    } else if let Some(previous) = ranges.iter().map(ruff_text_size::Ranged::end).max() {
         // The last argument: delete from the preceding comma.
         let comma = SimpleTokenizer::starts_at(previous, source)
             .find(|token| token.kind == SimpleTokenKind::Comma)?;
-        Some(Edit::deletion(TextRange::new(comma.start(), removed.end())))
+        Some(Edit::range_deletion(TextRange::new(
+            comma.start(),
+            removed.end(),
+        )))
     } else {
-        Some(Edit::replacement("()", arguments.range()))
+        Some(Edit::range_replacement("()".to_string(), arguments.range()))
     }
 }

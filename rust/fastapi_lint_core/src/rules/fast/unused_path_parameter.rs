@@ -131,7 +131,7 @@ fn accepted_names<'a: 'f, 'f>(
     Some(names)
 }
 
-/// The parameters FastAPI can fill by name: neither positional-only nor variadic.
+/// The parameters `FastAPI` can fill by name: neither positional-only nor variadic.
 fn keyword_parameters(
     function: &ast::StmtFunctionDef,
 ) -> impl Iterator<Item = &ast::ParameterWithDefault> {
@@ -217,7 +217,7 @@ impl<'f> Dependency<'f> {
     }
 
     /// `Depends(f)` names a function or class; `Depends(Factory())` passes an instance, whose
-    /// `__call__` FastAPI invokes.
+    /// `__call__` `FastAPI` invokes.
     fn of_call<'a: 'f>(
         checker: &Checker<'a>,
         arguments: &'f ast::Arguments,
@@ -425,7 +425,7 @@ fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Opti
         before_token(SimpleTokenKind::DoubleStar)
     } else {
         Some(Edit::insertion(
-            name,
+            name.to_string(),
             parameters.start() + TextSize::from(1),
         ))
     }

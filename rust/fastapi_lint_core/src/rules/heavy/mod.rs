@@ -1,7 +1,7 @@
 //! FAPI201–FAPI202: heavy work (CPU-bound calls, model loading) in the request path.
 //!
 //! Both rules look at calls whose nearest enclosing function is a route or a dependency
-//! (`async def` or `def`): code FastAPI runs for every request. A nested `def`, a lambda (as
+//! (`async def` or `def`): code `FastAPI` runs for every request. A nested `def`, a lambda (as
 //! handed to `run_in_threadpool`) or a dependency cached with `@lru_cache` is not.
 
 mod catalogue;

@@ -152,7 +152,7 @@ fn assignment_targets(function: &ast::StmtFunctionDef, call: TextRange) -> Optio
             }
             match stmt {
                 Stmt::Assign(assign) if on_receiver_chain(&assign.value, self.call) => {
-                    self.targets = Some(assign.targets.iter().collect())
+                    self.targets = Some(assign.targets.iter().collect());
                 }
                 Stmt::AnnAssign(assign)
                     if assign

@@ -59,9 +59,9 @@ pub(super) fn for_decorator(checker: &Checker, call: &ast::ExprCall) -> Option<F
         at,
     );
     let pass_lifespan = pass_lifespan(app_call)?;
-    let remove_decorators = handlers
-        .iter()
-        .map(|handler| Edit::deletion(whole_line(checker.source(), handler.decorator.range())));
+    let remove_decorators = handlers.iter().map(|handler| {
+        Edit::range_deletion(whole_line(checker.source(), handler.decorator.range()))
+    });
     Some(Fix::unsafe_edits(
         lifespan,
         [pass_lifespan, import].into_iter().chain(remove_decorators),

@@ -43,7 +43,7 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
             }
         }
         Stmt::Assign(assign) if checker.is_enabled(Rule::GlobalPoolInLifespan) => {
-            global_pool_in_lifespan::check(checker, assign)
+            global_pool_in_lifespan::check(checker, assign);
         }
         _ => {}
     }

@@ -222,6 +222,7 @@ pub(super) fn event_keywords(call: &ast::ExprCall) -> impl Iterator<Item = &ast:
 #[cfg(test)]
 mod tests {
     use ruff_python_parser::parse_module;
+    use ruff_text_size::Ranged;
 
     use crate::registry::Rule;
     use crate::settings::LinterSettings;
@@ -249,10 +250,10 @@ mod tests {
             .iter()
             .find_map(|diagnostic| diagnostic.fix.as_ref())?;
         let mut fixed = source.to_string();
-        for edit in fix.edits.iter().rev() {
+        for edit in fix.edits().iter().rev() {
             fixed.replace_range(
-                edit.range.start().to_usize()..edit.range.end().to_usize(),
-                &edit.content,
+                edit.range().start().to_usize()..edit.range().end().to_usize(),
+                edit.content().unwrap_or_default(),
             );
         }
         parse_module(&fixed).unwrap_or_else(|error| panic!("{error}\n{fixed}"));

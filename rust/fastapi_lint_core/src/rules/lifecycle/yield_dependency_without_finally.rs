@@ -69,7 +69,7 @@ rule_docs! {
     pub struct YieldDependencyWithoutFinally;
 }
 
-/// Factories whose call makes a SQLAlchemy session, and whether the session is async.
+/// Factories whose call makes a `SQLAlchemy` session, and whether the session is async.
 const SESSION_FACTORIES: &[(&str, bool)] = &[
     ("sqlalchemy.orm.sessionmaker", false),
     ("sqlalchemy.orm.session.sessionmaker", false),

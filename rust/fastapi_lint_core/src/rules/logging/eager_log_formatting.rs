@@ -267,14 +267,14 @@ fn lazy_fix(
         }
         match part {
             ast::FStringPart::Literal(literal) => {
-                template.push_str(&plain_part(checker, literal, library)?)
+                template.push_str(&plain_part(checker, literal, library)?);
             }
             ast::FStringPart::FString(part) => {
-                template.push_str(&fstring_part(checker, part, library, &mut values)?)
+                template.push_str(&fstring_part(checker, part, library, &mut values)?);
             }
         }
     }
-    Some(Edit::replacement(
+    Some(Edit::range_replacement(
         format!("{template}, {}", values.join(", ")),
         fstring.range(),
     ))

@@ -1,6 +1,6 @@
 //! FAPI801–FAPI803: logging.
 //!
-//! Shared here: which code counts as FastAPI app code (FAPI801 and FAPI803 only speak there),
+//! Shared here: which code counts as `FastAPI` app code (FAPI801 and FAPI803 only speak there),
 //! and the logging methods with where their message goes (FAPI802 and FAPI803).
 
 pub mod eager_log_formatting;
@@ -52,12 +52,12 @@ pub(crate) fn message_position(method: &str) -> Option<usize> {
     }
 }
 
-/// The FastAPI code a node belongs to.
+/// The `FastAPI` code a node belongs to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum AppCode<'a> {
     /// A route, dependency, middleware... (the innermost function's role).
     Callable(FunctionRole, &'a str),
-    /// Elsewhere in a module that imports FastAPI.
+    /// Elsewhere in a module that imports `FastAPI`.
     Module,
 }
 
@@ -79,12 +79,12 @@ pub(crate) fn enclosing_callable<'a>(checker: &Checker<'a>) -> Option<AppCode<'a
     Some(AppCode::Callable(role, function.name.as_str()))
 }
 
-/// Imports that make a module a test module: tests import FastAPI to build and call apps, but
+/// Imports that make a module a test module: tests import `FastAPI` to build and call apps, but
 /// are not app code.
 const TEST_MODULES: &[&str] = &["pytest", "fastapi.testclient", "starlette.testclient"];
 
-/// Whether `range` is FastAPI app code: inside a FastAPI callable, or anywhere in a module that
-/// imports FastAPI (and no test tooling), except its `if __name__ == "__main__":` block (a
+/// Whether `range` is `FastAPI` app code: inside a `FastAPI` callable, or anywhere in a module that
+/// imports `FastAPI` (and no test tooling), except its `if __name__ == "__main__":` block (a
 /// script entry point).
 pub(crate) fn app_code<'a>(checker: &Checker<'a>, range: TextRange) -> Option<AppCode<'a>> {
     if checker.in_main_block(range) {
@@ -99,7 +99,7 @@ pub(crate) fn app_code<'a>(checker: &Checker<'a>, range: TextRange) -> Option<Ap
     })
 }
 
-/// `" in route `x`"` when the node is in a FastAPI callable, else nothing: for messages of
+/// `" in route `x`"` when the node is in a `FastAPI` callable, else nothing: for messages of
 /// rules that are not limited to app code.
 pub(crate) fn context_suffix(checker: &Checker) -> String {
     enclosing_callable(checker)

@@ -1,4 +1,4 @@
-//! FAPI9xx: rules about fastapi-lint's own suppression comments. They run inside the `# noqa`
+//! `FAPI9xx`: rules about fastapi-lint's own suppression comments. They run inside the `# noqa`
 //! step (`crate::noqa`), after every other rule, because they judge what was suppressed.
 
 pub mod unused_noqa;

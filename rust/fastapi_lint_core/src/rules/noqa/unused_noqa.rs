@@ -115,7 +115,7 @@ fn check_directive(
     let edit = if verdict.kept.is_empty() {
         delete_directive(directive.range, source)
     } else {
-        Edit::replacement(
+        Edit::range_replacement(
             format!("{prefix}{}", verdict.kept.join(", ")),
             directive.range,
         )
@@ -200,13 +200,13 @@ fn delete_directive(range: TextRange, source: &str) -> Edit {
     let after = &source[TextRange::new(range.end(), line.end())];
     let end = line.end() - after.trim_whitespace_start().text_len();
     if start == line.start() && end == line.end() {
-        Edit::deletion(TextRange::new(
+        Edit::range_deletion(TextRange::new(
             line.start(),
             source.full_line_end(line.end()),
         ))
     } else if source[TextRange::new(end, line.end())].starts_with('#') {
-        Edit::deletion(TextRange::new(range.start(), end))
+        Edit::range_deletion(TextRange::new(range.start(), end))
     } else {
-        Edit::deletion(TextRange::new(start, line.end()))
+        Edit::range_deletion(TextRange::new(start, line.end()))
     }
 }

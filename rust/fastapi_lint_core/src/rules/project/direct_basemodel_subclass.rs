@@ -56,7 +56,7 @@ rule_docs! {
     /// ```
     ///
     /// ## References
-    /// - fastapi-lint practices, 7: "Create a custom Pydantic BaseModel"
+    /// - fastapi-lint practices, 7: "Create a custom Pydantic `BaseModel`"
     /// - [Pydantic: Model config](https://docs.pydantic.dev/latest/concepts/config/)
     pub struct DirectBasemodelSubclass;
 }

@@ -94,7 +94,7 @@ rule_docs! {
     /// comments on removed lines are dropped.
     ///
     /// ## References
-    /// - fastapi-lint practices, 7: "Create a custom Pydantic BaseModel" (its `json_encoders`
+    /// - fastapi-lint practices, 7: "Create a custom Pydantic `BaseModel`" (its `json_encoders`
     ///   example predates Pydantic v2)
     /// - [Pydantic: `ConfigDict.json_encoders`](https://docs.pydantic.dev/latest/api/config/#pydantic.config.ConfigDict.json_encoders)
     /// - [Pydantic: Custom serializers](https://docs.pydantic.dev/latest/concepts/serialization/#custom-serializers)
@@ -138,7 +138,7 @@ pub(super) fn check_config_class(
                     model,
                     Some(config),
                     &assign.value,
-                    Edit::deletion(removed),
+                    Edit::range_deletion(removed),
                 )
             });
             report(checker, target.range(), fix);
@@ -185,7 +185,7 @@ pub(super) fn check_config_dict_call(checker: &mut Checker, call: &ast::ExprCall
             model,
             None,
             &keyword.value,
-            Edit::deletion(removed),
+            Edit::range_deletion(removed),
         )
     });
     report(
@@ -232,7 +232,13 @@ pub(super) fn check_model_config_dict(checker: &mut Checker, stmt: &Stmt) {
                     .collect();
                 element_deletion(source, &elements, index)
             };
-            fix(checker, model, None, &item.value, Edit::deletion(removed))
+            fix(
+                checker,
+                model,
+                None,
+                &item.value,
+                Edit::range_deletion(removed),
+            )
         });
         report(checker, key.range(), fix);
     }

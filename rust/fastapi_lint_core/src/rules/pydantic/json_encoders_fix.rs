@@ -155,13 +155,13 @@ pub(super) fn fix(
     let newline = checker.stylist().line_ending().as_str();
     let mut methods = String::new();
     // A last line without a line break gets one, unless it is the line the fix removes.
-    if removal.range.end() != at && !source[..at.to_usize()].ends_with(['\n', '\r']) {
+    if removal.range().end() != at && !source[..at.to_usize()].ends_with(['\n', '\r']) {
         methods.push_str(newline);
     }
     // Each method comes after a blank line, unless the removed lines were the last of the class
     // and a blank line is left before them.
-    let before = &source[..removal.range.start().to_usize()];
-    let blank_before_removal = removal.range.end() == at
+    let before = &source[..removal.range().start().to_usize()];
+    let blank_before_removal = removal.range().end() == at
         && before
             .strip_suffix("\r\n")
             .or_else(|| before.strip_suffix(['\n', '\r']))
@@ -324,10 +324,18 @@ fn has_subclass_in_module(semantic: &SemanticModel, model: &ast::StmtClassDef) -
 /// `_serialize_<snake_case type name>`, with a number added when the name is taken.
 fn method_name(type_name: &str, taken: impl Fn(&str) -> bool) -> String {
     let base = format!("_serialize_{}", snake_case(type_name));
-    std::iter::once(base.clone())
-        .chain((2..).map(|n| format!("{base}_{n}")))
-        .find(|name| !taken(name))
-        .unwrap_or(base)
+    if !taken(&base) {
+        return base;
+    }
+    // A class has finitely many names, so one of these is free.
+    let mut n = 2;
+    loop {
+        let name = format!("{base}_{n}");
+        if !taken(&name) {
+            return name;
+        }
+        n += 1;
+    }
 }
 
 /// `Decimal` → `decimal`, `HttpUrl` → `http_url`, `UUID` → `uuid`.

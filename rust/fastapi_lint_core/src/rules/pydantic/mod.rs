@@ -1,7 +1,7 @@
 //! FAPI502–FAPI504: Pydantic models and response models.
 //!
 //! FAPI502 and FAPI503 look at model classes: a class is a model when one of its bases resolves
-//! to Pydantic's `BaseModel` (or `BaseSettings`, SQLModel's `SQLModel`), directly or through a
+//! to Pydantic's `BaseModel` (or `BaseSettings`, `SQLModel`'s `SQLModel`), directly or through a
 //! class defined in the same module that does. FAPI504 looks at routes.
 
 pub mod deprecated_json_encoders;
@@ -48,7 +48,7 @@ const V1_SETTINGS_BASES: &[&str] = &[
 /// default line length).
 pub(super) const LINE_LENGTH: usize = 88;
 
-/// Whether a qualified name is one of Pydantic's (or SQLModel's, pydantic-settings') own model
+/// Whether a qualified name is one of Pydantic's (or `SQLModel`'s, pydantic-settings') own model
 /// classes, rather than a project's subclass of one.
 pub(crate) fn is_pydantic_base(name: &str) -> bool {
     MODEL_BASES.contains(&name) || SETTINGS_BASES.contains(&name)

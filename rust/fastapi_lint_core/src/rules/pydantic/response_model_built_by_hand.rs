@@ -72,7 +72,7 @@ rule_docs! {
     pub struct ResponseModelBuiltByHand;
 }
 
-/// Class methods that validate their argument into an instance, as FastAPI would.
+/// Class methods that validate their argument into an instance, as `FastAPI` would.
 const VALIDATING_CONSTRUCTORS: &[&str] = &["model_validate", "parse_obj", "from_orm"];
 
 pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
@@ -147,7 +147,10 @@ pub(super) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             let data_source = checker.slice(range);
             diagnostic = diagnostic.with_fix(
                 format!("Return `{data_source}`"),
-                Fix::unsafe_edit(Edit::replacement(data_source, value.range())),
+                Fix::unsafe_edit(Edit::range_replacement(
+                    data_source.to_string(),
+                    value.range(),
+                )),
             );
         }
         checker.report(diagnostic);

@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use ruff_python_ast::token::{Token, TokenKind, parenthesized_range};
 use ruff_python_ast::{self as ast, AnyNodeRef, Expr, Stmt};
 use ruff_source_file::LineRanges;
@@ -81,7 +83,7 @@ rule_docs! {
     /// not apply (v1 ignores `model_config`): disable it there.
     ///
     /// ## References
-    /// - fastapi-lint practices, 7: "Create a custom Pydantic BaseModel" (its shared
+    /// - fastapi-lint practices, 7: "Create a custom Pydantic `BaseModel`" (its shared
     ///   configuration)
     /// - [Pydantic: Migration guide, changes to config](https://docs.pydantic.dev/latest/migration/#changes-to-config)
     /// - [Pydantic: Configuration](https://docs.pydantic.dev/latest/concepts/config/)
@@ -229,7 +231,7 @@ fn fix(
         let first_line_end = replacement.find(['\r', '\n']).unwrap_or(replacement.len());
         replacement.insert_str(first_line_end, &format!("  {}", trailing.join(" ")));
     }
-    let edit = Edit::replacement(replacement, config.range());
+    let edit = Edit::range_replacement(replacement, config.range());
     Some(if body_comments.is_empty() {
         Fix::safe_edits(edit, [import])
     } else {
@@ -297,9 +299,9 @@ fn render(
     let inner = format!("{indent}{}", checker.stylist().indentation().as_str());
     let mut out = format!("model_config = {config_dict}({newline}");
     for argument in &arguments {
-        out.push_str(&format!("{inner}{argument},{newline}"));
+        let _ = write!(out, "{inner}{argument},{newline}");
     }
-    out.push_str(&format!("{indent})"));
+    let _ = write!(out, "{indent})");
     out
 }
 

@@ -195,7 +195,7 @@ fn with_fix(
     };
     diagnostic.with_fix(
         format!("Schedule with `{tasks}.add_task(...)`"),
-        Fix::unsafe_edit(Edit::replacement(replacement, statement)),
+        Fix::unsafe_edit(Edit::range_replacement(replacement, statement)),
     )
 }
 
@@ -347,6 +347,7 @@ mod tests {
     use crate::rules::responsiveness::ResponsivenessOptions;
     use crate::settings::LinterSettings;
     use crate::test_support::{assert_fixture, fixture_path, render_source};
+    use ruff_text_size::Ranged;
 
     fn settings() -> LinterSettings {
         LinterSettings::for_rules([Rule::SideEffectBeforeResponse])
@@ -411,15 +412,15 @@ async def create_order(order: dict):
         let mut edits: Vec<_> = diagnostics
             .iter()
             .filter_map(|diagnostic| diagnostic.fix.as_ref())
-            .flat_map(|fix| fix.edits.iter())
+            .flat_map(|fix| fix.edits().iter())
             .collect();
         assert!(!edits.is_empty());
-        edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
-        let mut fixed = source.clone();
+        edits.sort_by_key(|edit| std::cmp::Reverse(edit.range().start()));
+        let mut fixed = source;
         for edit in edits {
             fixed.replace_range(
-                edit.range.start().to_usize()..edit.range.end().to_usize(),
-                &edit.content,
+                edit.range().start().to_usize()..edit.range().end().to_usize(),
+                edit.content().unwrap_or_default(),
             );
         }
         assert!(ruff_python_parser::parse_module(&fixed).is_ok(), "{fixed}");

@@ -241,7 +241,7 @@ const PLACEHOLDERS: &[&str] = &[
     "dummy",
 ];
 
-/// Keys whose values document a schema (OpenAPI examples), not configure the app.
+/// Keys whose values document a schema (`OpenAPI` examples), not configure the app.
 const EXAMPLE_KEYS: &[&str] = &[
     "example",
     "examples",
@@ -251,6 +251,7 @@ const EXAMPLE_KEYS: &[&str] = &[
 ];
 
 /// Where a secret-named literal was found, for the message.
+#[derive(Clone, Copy)]
 enum Site<'a> {
     Variable(&'a str),
     SettingsField(&'a str),

@@ -171,7 +171,7 @@ pub(crate) fn in_settings_class(checker: &Checker, range: ruff_text_size::TextRa
                 scope = semantic.class_scope(class).unwrap_or(scope);
             }
             Stmt::FunctionDef(function) => {
-                scope = semantic.function_scope(function).unwrap_or(scope)
+                scope = semantic.function_scope(function).unwrap_or(scope);
             }
             _ => {}
         }

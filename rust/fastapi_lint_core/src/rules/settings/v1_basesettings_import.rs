@@ -148,8 +148,8 @@ fn catches_import_error(checker: &Checker, type_: &Expr) -> bool {
 fn fix(checker: &Checker, import: &ast::StmtImportFrom, alias: &ast::Alias) -> Option<Fix> {
     let module = import.module.as_ref()?;
     if import.names.len() == 1 {
-        return Some(Fix::safe_edit(Edit::replacement(
-            "pydantic_settings",
+        return Some(Fix::safe_edit(Edit::range_replacement(
+            "pydantic_settings".to_string(),
             module.range(),
         )));
     }
@@ -184,7 +184,7 @@ fn alias_removal(source: &str, import: &ast::StmtImportFrom, alias: &ast::Alias)
             TextRange::new(previous.end(), alias.end())
         }
     };
-    (!source[range].contains('#')).then(|| Edit::deletion(range))
+    (!source[range].contains('#')).then(|| Edit::range_deletion(range))
 }
 
 /// Inserts `statement` after the import: on its own line with the same indentation when the

@@ -17,7 +17,7 @@ use crate::semantic::{Binding, BindingKind, ScopeId, SemanticModel};
 /// The rules of this family, for dispatch.
 pub(crate) const RULES: &[Rule] = &[Rule::ValidationInRoute, Rule::OwnershipCheckInRoute];
 
-/// Where FastAPI and Starlette define `HTTPException`.
+/// Where `FastAPI` and Starlette define `HTTPException`.
 const HTTP_EXCEPTIONS: &[&str] = &[
     "fastapi.HTTPException",
     "fastapi.exceptions.HTTPException",
@@ -122,7 +122,7 @@ fn route_parameter<'a>(
     }
 }
 
-/// Whether FastAPI injects the parameter through `Depends(...)`/`Security(...)`, as its default
+/// Whether `FastAPI` injects the parameter through `Depends(...)`/`Security(...)`, as its default
 /// or in `Annotated[..., Depends(...)]` metadata. `scope` is where the route is defined.
 fn is_injected<'a>(
     semantic: &'a SemanticModel<'a>,

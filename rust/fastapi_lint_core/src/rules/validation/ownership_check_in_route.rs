@@ -71,7 +71,7 @@ rule_docs! {
 }
 
 /// The statuses an ownership check rejects with: 403 (or 401), 404 to hide the object's
-/// existence, and 400, which FastAPI's full-stack template uses for "not enough permissions".
+/// existence, and 400, which `FastAPI`'s full-stack template uses for "not enough permissions".
 const OWNERSHIP_STATUSES: &[u16] = &[400, 401, 403, 404];
 
 pub(super) fn check(

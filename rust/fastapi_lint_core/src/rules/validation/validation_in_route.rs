@@ -152,7 +152,7 @@ const STR_METHODS: &[&str] = &[
 /// Methods of a compiled pattern (`PATTERN = re.compile(...)` at module level).
 const PATTERN_METHODS: &[&str] = &["match", "fullmatch", "search"];
 
-/// Parameter types that are not request data FastAPI could validate declaratively.
+/// Parameter types that are not request data `FastAPI` could validate declaratively.
 const NON_REQUEST_TYPES: &[&str] = &[
     "fastapi.Request",
     "fastapi.requests.Request",
@@ -320,7 +320,7 @@ impl Condition<'_> {
         self.module_constant(name).is_some_and(is_literal)
     }
 
-    /// Whether FastAPI fills the parameter from the request (path, query, header, cookie, body)
+    /// Whether `FastAPI` fills the parameter from the request (path, query, header, cookie, body)
     /// rather than injecting it.
     fn is_request_parameter(&self, parameter: &ast::Parameter, default: Option<&Expr>) -> bool {
         let semantic = self.semantic;
