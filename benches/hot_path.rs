@@ -1,12 +1,12 @@
-//! The per-file hot path: `lint_source` (parse, semantic model, `FastAPI` context, every stable
-//! rule, `# noqa`) and `lint_and_summarize` (the same plus the project-index summary) on the
-//! bundled example app's route module and on the largest rule fixtures.
+//! The per-file hot path: `lint` (parse, semantic model, `FastAPI` context, every stable rule,
+//! `# noqa`), without and with the project-index summary, on the bundled example app's route
+//! module and on the largest rule fixtures.
 //!
 //!     cargo bench -p fastapi_lint_core --bench hot_path
 
 use std::path::Path;
 
-use fastapi_lint_core::{LinterSettings, lint_and_summarize, lint_source};
+use fastapi_lint_core::{FileContext, LinterSettings};
 
 fn main() {
     divan::main();
@@ -21,25 +21,18 @@ const SECRETS: &str =
 #[divan::bench(args = [("routes", ROUTES), ("FAPI104 fixture", BLOCKING_DB), ("FAPI701 fixture", SECRETS)])]
 fn lint(bencher: divan::Bencher, (_, source): (&str, &str)) {
     let settings = LinterSettings::default();
+    let context = FileContext::of_path(Some(Path::new("app.py")));
     bencher
         .counter(divan::counter::BytesCount::of_str(source))
-        .bench(|| {
-            lint_source(
-                divan::black_box(source),
-                Some(Path::new("app.py")),
-                &settings,
-            )
-        });
+        .bench(|| fastapi_lint_core::lint(divan::black_box(source), &context, &settings));
 }
 
 #[divan::bench(args = [("routes", ROUTES), ("FAPI104 fixture", BLOCKING_DB)])]
-fn lint_and_summarize_module(bencher: divan::Bencher, (_, source): (&str, &str)) {
+fn lint_and_summarize(bencher: divan::Bencher, (_, source): (&str, &str)) {
     let settings = LinterSettings::default();
-    bencher.bench(|| {
-        lint_and_summarize(
-            divan::black_box(source),
-            Some(Path::new("app.py")),
-            &settings,
-        )
-    });
+    let context = FileContext {
+        summarize: true,
+        ..FileContext::of_path(Some(Path::new("app.py")))
+    };
+    bencher.bench(|| fastapi_lint_core::lint(divan::black_box(source), &context, &settings));
 }

@@ -8,6 +8,9 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+from typing import Optional
+
 import pytest
 from support import REPO_ROOT, Run
 
@@ -20,9 +23,9 @@ if importlib.util.find_spec("ruff") is None and not os.environ.get("FASTAPI_LINT
 ARGS = ["check", "--isolated", "--select", "FAST", "--target-version", "py310", "--output-format", "json"]
 
 
-def ruff(*args: str) -> subprocess.CompletedProcess[str]:
+def ruff(*args: str, cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ruff", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "ruff", *args], capture_output=True, text=True, timeout=120, check=False, cwd=cwd
     )
 
 
@@ -51,3 +54,17 @@ def test_ruff_agrees_on_the_example_app(run: Run) -> None:
 def test_ruff_version_is_the_mirrored_one() -> None:
     # The parity tests only mean something against the release fastapi-lint mirrors.
     assert ruff("version").stdout.split() == ["ruff", "0.16.4"]
+
+
+def test_noqa_warnings_are_ruffs(tmp_path: Path, run: Run) -> None:
+    """Malformed `# noqa` directives: the same warnings on stderr, in the same words and order."""
+    (tmp_path / "a.py").write_text("import os  # noqa:\nx = 1  # noqa: FAST001,,\ny = 2  # noqa: FAST001FAST002\n")
+    args = ["check", "--isolated", "--no-cache", "--select", "FAST", "a.py"]
+
+    expected = ruff(*args, cwd=tmp_path)
+    actual = run(*args)
+
+    warnings = [line for line in expected.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 3, expected.stderr
+    assert [line for line in actual.stderr.splitlines() if line.startswith("warning:")] == warnings
+    assert run(*args, "--quiet").stderr == "", "--quiet hides them, as in Ruff"

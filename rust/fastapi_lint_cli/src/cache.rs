@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use fastapi_lint_core::project::{FileFacts, ModuleSummary};
-use fastapi_lint_core::{LinterSettings, Message};
+use fastapi_lint_core::{FileContext, LinterSettings, Message};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
@@ -92,11 +92,10 @@ pub(crate) struct FileEntry {
     pub key: u64,
     /// Seconds since the epoch of the last run that saw the file.
     last_seen: u64,
-    /// The fingerprint of the project facts the messages were computed with ([`facts_key`]).
-    pub facts: u64,
-    /// Those facts: a changed file is linted with them, so that when the index gives it the
-    /// same facts again (it mostly does) it need not be linted a second time.
-    pub known_facts: FileFacts,
+    /// The project facts the messages were computed with: a changed file is linted with them,
+    /// so that when the index gives it the same facts again (it mostly does) it need not be
+    /// linted a second time.
+    pub facts: FileFacts,
     pub messages: Vec<Message>,
     pub summary: Option<PackedSummary>,
 }
@@ -107,7 +106,7 @@ impl FileEntry {
         freshness: Freshness,
         content_hash: u64,
         key: u64,
-        known_facts: FileFacts,
+        facts: FileFacts,
         messages: Vec<Message>,
         summary: Option<PackedSummary>,
         summary_hash: u64,
@@ -118,8 +117,7 @@ impl FileEntry {
             summary_hash,
             key,
             last_seen: now(),
-            facts: facts_key(&known_facts),
-            known_facts,
+            facts,
             messages,
             summary,
         }
@@ -195,7 +193,7 @@ pub(crate) fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
 
 /// The shape of an entry, bumped when what an entry holds changes within a version (bincode
 /// is not self-describing: an entry of another shape could read as garbage instead of failing).
-const ENTRY_FORMAT: u32 = 4;
+const ENTRY_FORMAT: u32 = 5;
 
 /// The shard of the files one configuration governs: its project root and settings.
 pub(crate) fn shard_key(settings: &Settings) -> u64 {
@@ -208,14 +206,10 @@ pub(crate) fn shard_key(settings: &Settings) -> u64 {
 
 /// What else one file's findings depend on besides its content and its configuration: the
 /// rules left after per-file ignores, and its module path (relative imports resolve with it).
-pub(crate) fn file_key(linter: &LinterSettings) -> u64 {
+pub(crate) fn file_key(linter: &LinterSettings, context: &FileContext) -> u64 {
     let mut hasher = Xxh3Default::new();
     linter.rules.hash(&mut hasher);
-    linter
-        .project
-        .as_ref()
-        .and_then(|project| project.module_path.as_ref())
-        .hash(&mut hasher);
+    context.module_path.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -238,8 +232,21 @@ pub(crate) fn project_fingerprint<'a>(
     Some(hasher.finish())
 }
 
-/// The fingerprint of the project facts a file is linted with.
+/// The fingerprint of the project facts a file is linted with (most files have none).
 pub(crate) fn facts_key(facts: &FileFacts) -> u64 {
+    if facts.is_empty() {
+        return no_facts_key();
+    }
+    hash_facts(facts)
+}
+
+/// The fingerprint of no facts: what a first lint is done with.
+pub(crate) fn no_facts_key() -> u64 {
+    static NO_FACTS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *NO_FACTS.get_or_init(|| hash_facts(&FileFacts::default()))
+}
+
+fn hash_facts(facts: &FileFacts) -> u64 {
     let mut hasher = Xxh3Default::new();
     facts.hash(&mut hasher);
     hasher.finish()
@@ -545,7 +552,7 @@ mod tests {
                 .is_none()
         );
         let written = entry("x = 1\n", Some("api"));
-        let facts = written.facts;
+        let facts = written.facts.clone();
         cache
             .write_buckets(vec![update(1, "/p/app.py", written)])
             .unwrap();
@@ -554,11 +561,11 @@ mod tests {
             .take(Location::of(1, "/p/app.py"), "/p/app.py")
             .expect("the entry was written");
         assert_eq!(
-            (read.facts, read.key, read.content_hash),
-            (facts, 7, content_hash(b"x = 1\n"))
+            (&read.facts, read.key, read.content_hash),
+            (&facts, 7, content_hash(b"x = 1\n"))
         );
         assert!(
-            read.known_facts.apps.contains("api"),
+            read.facts.apps.contains("api"),
             "the facts themselves are kept"
         );
         let summary = read
@@ -740,7 +747,7 @@ mod tests {
             .collect();
         Cache::open(dir.path(), [1]).write_buckets(all).unwrap();
         let replacement = entry("a2", Some("api"));
-        let facts = replacement.facts;
+        let facts = replacement.facts.clone();
         Cache::open(dir.path(), [1])
             .write_buckets(vec![update(1, "/p/a.py", replacement)])
             .unwrap();

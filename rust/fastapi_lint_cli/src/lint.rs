@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use fastapi_lint_core::project::{
-    FileFacts, IndexedModule, ModuleSummary, PackageDirs, ProjectFile, module_path, project_facts,
+    FileFacts, IndexedModule, ModuleSummary, PackageDirs, module_path, project_facts,
 };
 use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{
-    FixTable, LinterSettings, Message, Rule, RuleSet, fix_source, lint_and_summarize, lint_source,
+    FileContext, FixTable, LinterSettings, Message, NoqaWarning, Rule, RuleSet, fix_source, lint,
     to_messages,
 };
 use rayon::prelude::*;
@@ -64,6 +64,9 @@ pub(crate) struct Diagnostics {
     pub fix_warnings: Vec<String>,
     /// Problems that do not change the findings (the cache could not be written), for stderr.
     pub warnings: Vec<String>,
+    /// Malformed `# noqa` directives of the files linted (not those served from the cache, as
+    /// in Ruff), by file, for stderr.
+    pub noqa_warnings: Vec<(Arc<str>, NoqaWarning)>,
 }
 
 /// A file whose fixes changed it.
@@ -100,6 +103,11 @@ impl Diagnostics {
             }
             diagnostics.messages.extend(file.messages);
             diagnostics.fix_warnings.extend(file.fix_warnings);
+            diagnostics.noqa_warnings.extend(
+                file.noqa_warnings
+                    .into_iter()
+                    .map(|warning| (Arc::clone(&file.filename), warning)),
+            );
             if let Some((original, fixes)) = file.fixed {
                 diagnostics.fixed.push(FixedFile {
                     filename: file.filename.to_string(),
@@ -123,8 +131,8 @@ struct LintedFile {
     /// findings); read again if wanted.
     source: Option<Arc<str>>,
     messages: Vec<Message>,
-    /// The fingerprint of the project facts `messages` were found with ([`cache::facts_key`]).
-    facts: u64,
+    /// Malformed `# noqa` directives the lint met.
+    noqa_warnings: Vec<NoqaWarning>,
     /// How the cache knows this file, when a cache is in use.
     cache: Option<CacheState>,
     /// The source before fixing and the fixes applied, when fixing changed the file.
@@ -137,8 +145,11 @@ struct LintedFile {
 /// A linted file's part in the project index.
 struct ProjectUnit {
     module: IndexedModule,
-    /// The file's settings, module path included.
+    /// The file's settings (per-file ignores applied).
     linter: LinterSettings,
+    /// The file (its path is the handle a later lint reads it by), its module path, and the
+    /// project facts its findings were made with.
+    context: FileContext,
     /// The summary as the file's cache entry kept it, until [`unpack_summaries`] reads it into
     /// `module` (whose summary is empty until then): only the project index reads summaries.
     packed: Option<PackedSummary>,
@@ -167,7 +178,7 @@ impl LintedFile {
             filename,
             source,
             messages,
-            facts: no_facts(),
+            noqa_warnings: Vec::new(),
             cache: None,
             fixed: None,
             fix_warnings: Vec::new(),
@@ -191,8 +202,7 @@ impl LintedFile {
         let facts = self
             .project
             .as_ref()
-            .and_then(|unit| unit.linter.project.as_ref())
-            .map(|project| project.facts.clone())
+            .map(|unit| unit.context.facts.clone())
             .unwrap_or_default();
         let entry = FileEntry::new(
             state.freshness,
@@ -207,10 +217,16 @@ impl LintedFile {
     }
 }
 
-/// The fingerprint of no facts: what a first lint is done with.
-fn no_facts() -> u64 {
-    static NO_FACTS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *NO_FACTS.get_or_init(|| cache::facts_key(&FileFacts::default()))
+impl LintedFile {
+    /// The fingerprint of the project facts `messages` were found with: none for a file that
+    /// is no module of the project.
+    fn facts_key(&self) -> u64 {
+        self.project
+            .as_ref()
+            .map_or_else(cache::no_facts_key, |unit| {
+                cache::facts_key(&unit.context.facts)
+            })
+    }
 }
 
 /// How far facts reach: the whole set of linted files, or each file on its own.
@@ -334,7 +350,8 @@ fn lint_path(
     let filename = filename_of(path);
     match std::fs::read(path) {
         Ok(bytes) => {
-            let linted = lint_bytes(bytes, Some(path), filename, settings, fixing, packages);
+            let place = place_of(Some(path), settings, packages);
+            let linted = lint_bytes(bytes, filename, place, fixing);
             if fixing.mode == FixMode::Apply {
                 write_fixed(path, linted, settings, packages)
             } else {
@@ -359,11 +376,11 @@ fn lint_with_cache(
         Err(error) => return LintedFile::failed(filename, error.to_string()),
     };
     let freshness = Freshness::of(&metadata);
-    let (linter, root) = file_settings(Some(path), settings, packages);
-    let key = cache::file_key(&linter);
+    let place = place_of(Some(path), settings, packages);
+    let key = cache::file_key(&place.linter, &place.context);
     let entry = match entry.filter(|entry| entry.key == key) {
         Some(entry) if entry.freshness == freshness => {
-            return from_entry(entry, filename, ProjectPlace { linter, root }, location);
+            return from_entry(entry, filename, place, location);
         }
         entry => entry,
     };
@@ -374,7 +391,7 @@ fn lint_with_cache(
     let content_hash = cache::content_hash(&bytes);
     let entry = match entry {
         Some(entry) if entry.content_hash == content_hash => {
-            let mut linted = from_entry(entry, filename, ProjectPlace { linter, root }, location);
+            let mut linted = from_entry(entry, filename, place, location);
             // Only the `stat` shortcut changed: recorded anew so the next run takes it.
             if let Some(state) = &mut linted.cache {
                 *state = CacheState {
@@ -389,12 +406,10 @@ fn lint_with_cache(
     };
     // An edit seldom changes what the rest of the project says of a file: linted with its last
     // facts, it is not linted again when the index finds the same.
-    let (linter, facts) = match entry {
-        Some(entry) if entry.facts != no_facts() => {
-            (with_facts(linter, entry.known_facts), entry.facts)
-        }
-        _ => (linter, no_facts()),
-    };
+    let mut place = place;
+    if let Some(entry) = entry {
+        place.context.facts = entry.facts;
+    }
     let state = CacheState {
         location,
         freshness,
@@ -403,37 +418,18 @@ fn lint_with_cache(
         key,
         changed: true,
     };
-    lint_into_entry(
-        bytes,
-        path,
-        filename,
-        ProjectPlace { linter, root },
-        facts,
-        state,
-    )
+    lint_into_entry(bytes, filename, place, state)
 }
 
 /// Lints a file for its cache entry, to be written: `state` is all known but the summary's
-/// hash, and `facts` is the fingerprint of the facts `place.linter` holds.
+/// hash.
 fn lint_into_entry(
     bytes: Vec<u8>,
-    path: &Path,
     filename: Arc<str>,
     place: ProjectPlace,
-    facts: u64,
     state: CacheState,
 ) -> LintedFile {
-    let mut linted = lint_prepared(
-        bytes,
-        Some(path),
-        filename,
-        place.linter,
-        place.root,
-        Fixing::REPORT_ONLY,
-    );
-    if linted.project.is_some() {
-        linted.facts = facts;
-    }
+    let mut linted = lint_bytes(bytes, filename, place, Fixing::REPORT_ONLY);
     let summary_hash =
         cache::summary_hash(linted.project.as_ref().map(|unit| &unit.module.summary));
     linted.cache = Some(CacheState {
@@ -459,9 +455,10 @@ fn unpack_summaries(files: &mut [LintedFile]) {
             None => {
                 let place = ProjectPlace {
                     linter: unit.linter.clone(),
+                    context: unit.context.clone(),
                     root: Arc::clone(&unit.module.root),
                 };
-                *file = lint_again(&file.filename, place, file.facts, state);
+                *file = lint_again(&file.filename, place, state);
             }
         }
     });
@@ -469,48 +466,50 @@ fn unpack_summaries(files: &mut [LintedFile]) {
 
 /// A file whose cache entry was found wanting, linted in the place and with the facts it was
 /// given.
-fn lint_again(
-    filename: &Arc<str>,
-    place: ProjectPlace,
-    facts: u64,
-    state: CacheState,
-) -> LintedFile {
-    let path = Path::new(&**filename);
-    match std::fs::read(path) {
-        Ok(bytes) => {
+fn lint_again(filename: &Arc<str>, place: ProjectPlace, state: CacheState) -> LintedFile {
+    let read = place.context.path.as_deref().map(std::fs::read);
+    match read {
+        Some(Ok(bytes)) => {
             let state = CacheState {
                 content_hash: cache::content_hash(&bytes),
                 ..state
             };
-            lint_into_entry(bytes, path, Arc::clone(filename), place, facts, state)
+            lint_into_entry(bytes, Arc::clone(filename), place, state)
         }
-        Err(error) => LintedFile::failed(Arc::clone(filename), error.to_string()),
+        Some(Err(error)) => LintedFile::failed(Arc::clone(filename), error.to_string()),
+        None => LintedFile::failed(Arc::clone(filename), "the file has no path".to_string()),
     }
 }
 
-/// `linter` with the project's `facts` for its file.
-fn with_facts(linter: LinterSettings, facts: FileFacts) -> LinterSettings {
-    let module_path = linter
-        .project
-        .as_deref()
-        .and_then(|project| project.module_path.clone());
-    LinterSettings {
-        project: Some(Arc::new(ProjectFile { module_path, facts })),
-        ..linter
-    }
-}
-
-/// Where a file sits in the project: what its [`ProjectUnit`] is made of.
+/// Where a file sits in the project and how it is linted: what its [`ProjectUnit`] is made of.
 struct ProjectPlace {
     linter: LinterSettings,
+    context: FileContext,
+    /// The directory the module path is relative to.
     root: Arc<Path>,
 }
 
-/// A file as its cache entry describes it.
+impl ProjectPlace {
+    /// The file's part in the project index, when it has a summary (it parses).
+    fn into_unit(self, summary: Option<ModuleSummary>, filename: &Arc<str>) -> Option<ProjectUnit> {
+        summary.map(|summary| ProjectUnit {
+            module: IndexedModule {
+                root: self.root,
+                filename: Arc::clone(filename),
+                summary,
+            },
+            linter: self.linter,
+            context: self.context,
+            packed: None,
+        })
+    }
+}
+
+/// A file as its cache entry describes it, with the facts its findings were found with.
 fn from_entry(
     entry: FileEntry,
     filename: Arc<str>,
-    place: ProjectPlace,
+    mut place: ProjectPlace,
     location: Location,
 ) -> LintedFile {
     let state = CacheState {
@@ -521,23 +520,18 @@ fn from_entry(
         key: entry.key,
         changed: false,
     };
-    // The facts go with the findings into the entry written back.
-    let linter = if entry.facts == no_facts() {
-        place.linter
-    } else {
-        with_facts(place.linter, entry.known_facts)
-    };
+    place.context.facts = entry.facts;
     let project = entry.summary.map(|packed| ProjectUnit {
         module: IndexedModule {
             root: place.root,
             filename: Arc::clone(&filename),
             summary: ModuleSummary::default(),
         },
-        linter,
+        linter: place.linter,
+        context: place.context,
         packed: Some(packed),
     });
     LintedFile {
-        facts: entry.facts,
         cache: Some(state),
         ..LintedFile::new(filename, None, entry.messages, project)
     }
@@ -546,8 +540,14 @@ fn from_entry(
 /// This run's [`cache::project_fingerprint`].
 fn project_fingerprint(files: &[LintedFile]) -> Option<u64> {
     cache::project_fingerprint(files.iter().map(|file| {
-        file.cache
-            .map(|state| (&*file.filename, state.summary_hash, state.key, file.facts))
+        file.cache.map(|state| {
+            (
+                &*file.filename,
+                state.summary_hash,
+                state.key,
+                file.facts_key(),
+            )
+        })
     }))
 }
 
@@ -599,19 +599,17 @@ fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
             unit.module.summary = ModuleSummary::default();
         }
     }
-    let relint: Vec<(&mut LintedFile, FileFacts, u64)> = files
+    // `project_facts` gives the facts of the modules in the order given, and the linted files'
+    // modules came first, in the order of `files`.
+    let relint: Vec<(&mut LintedFile, FileFacts)> = files
         .iter_mut()
         .filter(|file| file.project.is_some())
         .zip(facts)
-        .map(|(file, facts)| {
-            let key = cache::facts_key(&facts);
-            (file, facts, key)
-        })
-        .filter(|(file, _, key)| file.facts != *key)
+        .filter(|(file, facts)| file.facts_key() != cache::facts_key(facts))
         .collect();
     relint
         .into_par_iter()
-        .for_each(|(file, facts, key)| relint_with_facts(file, facts, key));
+        .for_each(|(file, facts)| relint_with_facts(file, facts));
 }
 
 /// A file as its own project: facts from its own summary only (same-module helpers).
@@ -621,35 +619,63 @@ fn with_own_facts(mut file: LintedFile) -> LintedFile {
     file
 }
 
-/// Lints a file again with the facts the project gives it (fingerprint `key`); its messages
-/// are replaced (fixes were applied in the first pass, and the project rules have none). A
-/// source not kept is read again, and not kept after either, like the first pass's.
-fn relint_with_facts(file: &mut LintedFile, facts: FileFacts, key: u64) {
-    let source = file
-        .source
-        .clone()
-        .or_else(|| std::fs::read_to_string(&*file.filename).ok().map(Arc::from));
-    let (Some(unit), Some(source)) = (&mut file.project, source) else {
+/// Lints a file again with the facts the project gives it; its messages are replaced (fixes
+/// were applied in the first pass, and the project rules have none). A source not kept is read
+/// again by the file's path, and not kept after either, like the first pass's. A file that
+/// cannot be read again, or whose lint panics, is reported as the first pass reports such a
+/// file: by an `io-error` in place of its findings.
+fn relint_with_facts(file: &mut LintedFile, facts: FileFacts) {
+    let Some(unit) = &mut file.project else {
         return;
     };
-    let linter = with_facts(unit.linter.clone(), facts);
-    // The name is the path it was read from (stdin's `-` reads as a plain module, as it was).
-    let path = Path::new(&*file.filename);
-    let relinted = catch_unwind(AssertUnwindSafe(|| {
-        to_messages(
-            lint_source(&source, Some(path), &linter),
-            &file.filename,
-            &source,
-        )
-    }));
-    if let Ok(messages) = relinted {
-        unit.linter = linter;
-        file.messages = messages;
-        file.facts = key;
-        if let Some(state) = &mut file.cache {
-            state.changed = true;
+    unit.context.facts = facts;
+    let source = match &file.source {
+        Some(source) => Ok(Arc::clone(source)),
+        None => read_source(unit.context.path.as_deref()),
+    };
+    let relinted = source.and_then(|source| {
+        catch_lint(|| {
+            let result = lint(&source, &unit.context, &unit.linter);
+            to_messages(result.diagnostics, &file.filename, &source)
+        })
+    });
+    match relinted {
+        Ok(messages) => {
+            file.messages = messages;
+            if let Some(state) = &mut file.cache {
+                state.changed = true;
+            }
+        }
+        Err(message) => {
+            file.messages = vec![Message::io_error(&file.filename, message)];
+            // A failure is not remembered: the next run lints the file again.
+            file.cache = None;
         }
     }
+}
+
+/// A file's source read again for a later lint, by its path.
+fn read_source(path: Option<&Path>) -> Result<Arc<str>, String> {
+    let path = path.ok_or_else(|| "the file has no path to read it again by".to_string())?;
+    let bytes = std::fs::read(path).map_err(|error| error.to_string())?;
+    String::from_utf8(bytes)
+        .map(Arc::from)
+        .map_err(|_| NOT_UTF8.to_string())
+}
+
+/// Ruff's wording for a file that is not UTF-8.
+const NOT_UTF8: &str = "stream did not contain valid UTF-8";
+
+/// Runs one lint, turning a panic into the `io-error` message every phase reports it with.
+fn catch_lint<T>(lint: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(lint)).map_err(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        format!("Panicked while linting this file: {reason} (this is a bug in fastapi-lint)")
+    })
 }
 
 /// A `.env` file the walk found (so not ignored) inside a git repository, when FAPI704 is
@@ -703,14 +729,8 @@ fn write_fixed(
         return linted;
     };
     let original = original.as_bytes().to_vec();
-    let mut unchanged = lint_bytes(
-        original,
-        Some(path),
-        linted.filename,
-        settings,
-        Fixing::REPORT_ONLY,
-        packages,
-    );
+    let place = place_of(Some(path), settings, packages);
+    let mut unchanged = lint_bytes(original, linted.filename, place, Fixing::REPORT_ONLY);
     let message = format!("Failed to write the fixed source: {error}");
     unchanged
         .messages
@@ -729,14 +749,8 @@ pub(crate) fn lint_buffer(
     project: Option<Vec<IndexedModule>>,
 ) -> Diagnostics {
     let filename = path.map_or_else(|| Arc::from(STDIN), filename_of);
-    let mut linted = lint_bytes(
-        bytes,
-        path,
-        filename,
-        settings,
-        fixing,
-        &PackageDirs::default(),
-    );
+    let place = place_of(path, settings, &PackageDirs::default());
+    let mut linted = lint_bytes(bytes, filename, place, fixing);
     match project {
         Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), &others),
         None => linted = with_own_facts(linted),
@@ -757,21 +771,17 @@ pub(crate) fn project_modules(
         .filter(|path| Some(path.as_path()) != except)
         .map(|path| {
             let settings = resolver.settings_for(path)?;
-            let Ok(source) = std::fs::read_to_string(path) else {
+            let Ok(source) = read_source(Some(path)) else {
                 return Ok(None);
             };
-            let linter = LinterSettings {
-                rules: RuleSet::empty(),
-                ..settings.linter.clone()
-            };
-            let (linter, root) = in_project(linter, Some(path), &settings.src, &packages);
-            let summary = catch_unwind(AssertUnwindSafe(|| {
-                lint_and_summarize(&source, Some(path), &linter).1
-            }))
-            .ok()
-            .flatten();
+            let mut place = place_of(Some(path), &settings, &packages);
+            place.linter.rules = RuleSet::empty();
+            place.context.summarize = true;
+            let summary = catch_lint(|| lint(&source, &place.context, &place.linter).summary)
+                .ok()
+                .flatten();
             Ok(summary.map(|summary| IndexedModule {
-                root,
+                root: place.root,
                 filename: filename_of(path),
                 summary,
             }))
@@ -780,110 +790,62 @@ pub(crate) fn project_modules(
     Ok(modules.into_iter().flatten().collect())
 }
 
+/// Where a file sits and how it is linted: its settings (per-file ignores applied), its module
+/// path from the source roots, and the directory that path is relative to. A file that cannot
+/// be imported is a root of its own, so its names never meet another file's.
+fn place_of(path: Option<&Path>, settings: &Settings, packages: &PackageDirs) -> ProjectPlace {
+    let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
+    let (module_path, root) = match path.and_then(|path| module_path(path, &settings.src, packages))
+    {
+        Some((module_path, root)) => (Some(module_path), root),
+        None => (None, Arc::from(path.unwrap_or(Path::new("")))),
+    };
+    let context = FileContext {
+        path: path.map(Path::to_path_buf),
+        module_path,
+        facts: FileFacts::default(),
+        summarize: true,
+    };
+    ProjectPlace {
+        linter,
+        context,
+        root,
+    }
+}
+
+/// Lints (or fixes) a file's bytes in its place; a file that is not UTF-8, or whose lint
+/// panics, is reported by an `io-error`.
 fn lint_bytes(
     bytes: Vec<u8>,
-    path: Option<&Path>,
     filename: Arc<str>,
-    settings: &Settings,
-    fixing: Fixing,
-    packages: &PackageDirs,
-) -> LintedFile {
-    let (linter, root) = file_settings(path, settings, packages);
-    lint_prepared(bytes, path, filename, linter, root, fixing)
-}
-
-/// The settings one file is linted with (per-file ignores applied, module path set), and the
-/// directory its module path is relative to.
-fn file_settings(
-    path: Option<&Path>,
-    settings: &Settings,
-    packages: &PackageDirs,
-) -> (LinterSettings, Arc<Path>) {
-    let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
-    in_project(linter, path, &settings.src, packages)
-}
-
-fn lint_prepared(
-    bytes: Vec<u8>,
-    path: Option<&Path>,
-    filename: Arc<str>,
-    linter: LinterSettings,
-    root: Arc<Path>,
+    place: ProjectPlace,
     fixing: Fixing,
 ) -> LintedFile {
     let source: Arc<str> = match String::from_utf8(bytes) {
         Ok(source) => source.into(),
-        // Ruff's wording for the same failure.
-        Err(_) => {
-            return LintedFile::failed(filename, "stream did not contain valid UTF-8".to_string());
-        }
+        Err(_) => return LintedFile::failed(filename, NOT_UTF8.to_string()),
     };
-    let linted = catch_unwind(AssertUnwindSafe(|| {
-        lint_or_fix(source, path, filename.clone(), linter, root, fixing)
-    }));
-    linted.unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<&str>()
-            .map(ToString::to_string)
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        LintedFile::failed(
-            filename,
-            format!("Panicked while linting this file: {reason} (this is a bug in fastapi-lint)"),
-        )
-    })
-}
-
-/// The file's settings with its module path (from the source roots), and the directory the
-/// module path is relative to. A file that cannot be imported is a root of its own, so its
-/// names never meet another file's.
-fn in_project(
-    linter: LinterSettings,
-    path: Option<&Path>,
-    src: &[PathBuf],
-    packages: &PackageDirs,
-) -> (LinterSettings, Arc<Path>) {
-    match path.and_then(|path| module_path(path, src, packages)) {
-        Some((module_path, root)) => (
-            LinterSettings {
-                project: Some(Arc::new(ProjectFile {
-                    module_path: Some(module_path),
-                    facts: FileFacts::default(),
-                })),
-                ..linter
-            },
-            root,
-        ),
-        None => (linter, Arc::from(path.unwrap_or(Path::new("")))),
-    }
+    let name = Arc::clone(&filename);
+    catch_lint(|| lint_or_fix(source, name, place, fixing))
+        .unwrap_or_else(|message| LintedFile::failed(filename, message))
 }
 
 fn lint_or_fix(
     source: Arc<str>,
-    path: Option<&Path>,
     filename: Arc<str>,
-    linter: LinterSettings,
-    root: Arc<Path>,
+    place: ProjectPlace,
     fixing: Fixing,
 ) -> LintedFile {
-    let unit = |summary: Option<ModuleSummary>, linter: LinterSettings, filename: &Arc<str>| {
-        summary.map(|summary| ProjectUnit {
-            module: IndexedModule {
-                root,
-                filename: Arc::clone(filename),
-                summary,
-            },
-            linter,
-            packed: None,
-        })
-    };
     if fixing.mode == FixMode::Generate {
-        let (diagnostics, summary) = lint_and_summarize(&source, path, &linter);
-        let messages = to_messages(diagnostics, &filename, &source);
-        let unit = unit(summary, linter, &filename);
-        return LintedFile::new(filename, Some(source), messages, unit);
+        let result = lint(&source, &place.context, &place.linter);
+        let messages = to_messages(result.diagnostics, &filename, &source);
+        let unit = place.into_unit(result.summary, &filename);
+        return LintedFile {
+            noqa_warnings: result.noqa_warnings,
+            ..LintedFile::new(filename, Some(source), messages, unit)
+        };
     }
-    let result = fix_source(&source, path, &linter, fixing.unsafe_fixes);
+    let result = fix_source(&source, &place.context, &place.linter, fixing.unsafe_fixes);
     let mut fix_warnings: Vec<String> = result
         .rejected
         .iter()
@@ -906,8 +868,8 @@ fn lint_or_fix(
     let messages = to_messages(result.diagnostics, &filename, &fixed_source);
     let fixed = (!result.fixed.is_empty()).then_some((source, result.fixed));
     // The index describes the code as it is after fixing.
-    let (_, summary) = lint_and_summarize(&fixed_source, path, &linter);
-    let unit = unit(summary, linter, &filename);
+    let summary = lint(&fixed_source, &place.context, &place.linter).summary;
+    let unit = place.into_unit(summary, &filename);
     LintedFile {
         fixed,
         fix_warnings,
@@ -929,13 +891,11 @@ mod tests {
         let path = dir.path().join("app.py");
         std::fs::write(&path, SLEEPING_ROUTE).unwrap();
         let filename = filename_of(&path);
-        let module_path = Some(vec!["app".to_string()]);
-        let linter = LinterSettings {
-            project: Some(Arc::new(ProjectFile {
-                module_path,
-                facts: FileFacts::default(),
-            })),
-            ..LinterSettings::default()
+        let context = FileContext {
+            path: Some(path.clone()),
+            module_path: Some(vec!["app".to_string()]),
+            summarize: true,
+            ..FileContext::default()
         };
         let module = IndexedModule {
             root: Arc::from(dir.path()),
@@ -944,7 +904,8 @@ mod tests {
         };
         let project = ProjectUnit {
             module,
-            linter,
+            linter: LinterSettings::default(),
+            context,
             packed: Some(PackedSummary::pack(packed)),
         };
         let freshness = Freshness::of(&std::fs::metadata(&path).unwrap());

@@ -14,7 +14,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
-use crate::project::SummaryBuilder;
+use crate::linter::FileContext;
+use crate::project::{FileFacts, SummaryBuilder};
 use crate::registry::Rule;
 use crate::rules::{dispatch, production};
 use crate::semantic::{ScopeId, SemanticModel};
@@ -30,7 +31,7 @@ pub enum Frame<'a> {
 
 pub struct Checker<'a> {
     source: &'a str,
-    path: Option<&'a Path>,
+    context: &'a FileContext,
     settings: &'a LinterSettings,
     semantic: &'a SemanticModel<'a>,
     fastapi: &'a FastApiContext<'a>,
@@ -55,7 +56,7 @@ pub struct Checker<'a> {
 impl<'a> Checker<'a> {
     pub(crate) fn new(
         source: &'a str,
-        path: Option<&'a Path>,
+        context: &'a FileContext,
         settings: &'a LinterSettings,
         semantic: &'a SemanticModel<'a>,
         fastapi: &'a FastApiContext<'a>,
@@ -64,7 +65,7 @@ impl<'a> Checker<'a> {
     ) -> Self {
         Self {
             source,
-            path,
+            context,
             settings,
             semantic,
             fastapi,
@@ -126,14 +127,19 @@ impl<'a> Checker<'a> {
     }
 
     pub fn path(&self) -> Option<&'a Path> {
-        self.path
+        self.context.path.as_deref()
+    }
+
+    /// What the project index found for this file (empty without one).
+    pub fn facts(&self) -> &'a FileFacts {
+        &self.context.facts
     }
 
     /// Whether the file is a test module (`test_*.py`, `conftest.py`, under `tests/` ...).
     pub fn in_test_module(&self) -> bool {
         *self
             .test_module
-            .get_or_init(|| self.path.is_some_and(production::is_test_module))
+            .get_or_init(|| self.path().is_some_and(production::is_test_module))
     }
 
     pub fn settings(&self) -> &'a LinterSettings {

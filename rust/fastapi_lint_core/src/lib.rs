@@ -20,9 +20,7 @@ mod test_support;
 
 pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix, applicability_name};
 pub use fix::{AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, fix_source};
-pub use linter::{
-    init_thread_pool, lint_and_summarize, lint_module, lint_module_with_warnings, lint_source,
-};
+pub use linter::{FileContext, LintResult, init_thread_pool, lint};
 pub use message::{Message, RelatedLocation, SourceLocation, to_messages};
 pub use noqa::NoqaWarning;
 pub use registry::{FixAvailability, Rule, RuleGroup, RuleSet};

@@ -1,7 +1,7 @@
 //! Linting one source text: parse, build the semantic model and `FastAPI` context, run the rules
 //! in one pass, apply `# noqa`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ruff_python_ast::{Mod, PySourceType, PythonVersion, Stmt};
 use ruff_python_parser::{ParseOptions, Parsed, parse_unchecked};
@@ -12,90 +12,73 @@ use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
 use crate::nesting;
 use crate::noqa::{self, NoqaWarning};
-use crate::project::{ModuleSummary, SummaryBuilder, names};
+use crate::project::{FileFacts, ModuleSummary, SummaryBuilder, names};
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
 
-/// Lints one file's source. `path` decides the source type (`.pyi` is a stub) and appears in
-/// nothing else here; the caller places the results on rows and columns.
-///
-/// Diagnostics come back sorted by position, syntax errors included.
-pub fn lint_source(
-    source: &str,
-    path: Option<&Path>,
-    settings: &LinterSettings,
-) -> Vec<Diagnostic> {
-    lint_module(source, path, None, settings)
+/// What the rest of the project knows about one file, for its lint: where it is, its place
+/// among the project's modules, and the facts the project index derived for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileContext {
+    /// The file. Decides the source type (`.pyi` is a stub) and what rules read of the file's
+    /// name (test modules, settings modules); `None` for a buffer without a name.
+    pub path: Option<PathBuf>,
+    /// `["app", "routes"]` (`["app", "__init__"]` for a package): relative imports resolve with
+    /// it. `None` for a file that cannot be imported (a buffer, a script in `my-scripts/`): its
+    /// module is `__main__`.
+    pub module_path: Option<Vec<String>>,
+    /// What other modules say of this one (empty before the project index is built, and for a
+    /// file linted on its own).
+    pub facts: FileFacts,
+    /// Whether the project index wants the module's summary from this lint.
+    pub summarize: bool,
 }
 
-/// Like [`lint_source`], with the module's dotted name (`app.routes`) so that relative imports
-/// resolve to qualified names.
-pub fn lint_module(
-    source: &str,
-    path: Option<&Path>,
-    module_path: Option<Vec<String>>,
-    settings: &LinterSettings,
-) -> Vec<Diagnostic> {
-    lint_module_with_warnings(source, path, module_path, settings).0
+impl FileContext {
+    /// A file on its own: its path only.
+    pub fn of_path(path: Option<&Path>) -> Self {
+        Self {
+            path: path.map(Path::to_path_buf),
+            ..Self::default()
+        }
+    }
 }
 
-/// Like [`lint_module`], also returning the warnings about malformed `# noqa` directives that
-/// Ruff prints on stderr, in the order Ruff prints them.
-pub fn lint_module_with_warnings(
-    source: &str,
-    path: Option<&Path>,
-    module_path: Option<Vec<String>>,
-    settings: &LinterSettings,
-) -> (Vec<Diagnostic>, Vec<NoqaWarning>) {
-    let (diagnostics, warnings, _) = lint(source, path, module_path, settings, false);
-    (diagnostics, warnings)
+/// What one lint of one file produces.
+#[derive(Debug, Default)]
+pub struct LintResult {
+    /// Sorted by position, syntax errors included; the caller places them on rows and columns.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The malformed `# noqa` directives Ruff warns about on stderr, in Ruff's order.
+    pub noqa_warnings: Vec<NoqaWarning>,
+    /// The module's summary for the project index, when [`FileContext::summarize`] asked for
+    /// it and the file parses as a module.
+    pub summary: Option<ModuleSummary>,
 }
 
-/// Like [`lint_source`], also extracting the module's summary for the project index from the
-/// same parse (`None` when the file does not parse as a module). The module path comes from
-/// `settings.project`; without one the module is named `__main__`.
-pub fn lint_and_summarize(
-    source: &str,
-    path: Option<&Path>,
-    settings: &LinterSettings,
-) -> (Vec<Diagnostic>, Option<ModuleSummary>) {
-    let (diagnostics, _, summary) = lint(source, path, None, settings, true);
-    (diagnostics, summary)
-}
-
-/// What one lint produces: diagnostics, `# noqa` warnings and, when asked, the module summary.
-type LintOutput = (Vec<Diagnostic>, Vec<NoqaWarning>, Option<ModuleSummary>);
-
-fn lint(
-    source: &str,
-    path: Option<&Path>,
-    module_path: Option<Vec<String>>,
-    settings: &LinterSettings,
-    summarize: bool,
-) -> LintOutput {
+/// Lints one file's source in its context: parse, build the semantic model and the `FastAPI`
+/// context, run the rules in one pass, apply `# noqa`.
+pub fn lint(source: &str, context: &FileContext, settings: &LinterSettings) -> LintResult {
     if source.len() < LARGE_FILE
         || (source.len() <= WORKER_STACK / STACK_BYTES_PER_SOURCE_BYTE && ON_WORKER.get())
     {
-        return lint_on_this_thread(source, path, module_path, settings, summarize);
+        return lint_on_this_thread(source, context, settings);
     }
     // Parsing and dropping a deeply nested AST recurse once per level (the rules are guarded by
     // `nesting`, the parser and `Drop` are not): a large file gets a thread whose stack grows
     // with its size, so no input can overflow it. The stack is reserved, not committed.
     let stack = source.len().saturating_mul(STACK_BYTES_PER_SOURCE_BYTE);
-    let worker_module_path = module_path.clone();
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("fastapi-lint-large-file".to_string())
             .stack_size(stack)
-            .spawn_scoped(scope, move || {
-                lint_on_this_thread(source, path, worker_module_path, settings, summarize)
-            });
+            .spawn_scoped(scope, || lint_on_this_thread(source, context, settings));
         match worker {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had (resource limits): lint here, as for any other file.
-            Err(_) => lint_on_this_thread(source, path, module_path, settings, summarize),
+            Err(_) => lint_on_this_thread(source, context, settings),
         }
     })
 }
@@ -132,53 +115,46 @@ pub fn init_thread_pool() {
 
 fn lint_on_this_thread(
     source: &str,
-    path: Option<&Path>,
-    module_path: Option<Vec<String>>,
+    context: &FileContext,
     settings: &LinterSettings,
-    summarize: bool,
-) -> LintOutput {
+) -> LintResult {
+    let path = context.path.as_deref();
     let parsed = parse(source, path, settings);
-    let mut diagnostics = syntax_diagnostics(&parsed);
+    let mut result = LintResult {
+        diagnostics: syntax_diagnostics(&parsed),
+        ..LintResult::default()
+    };
 
     let Some(parsed) = parsed.try_into_module() else {
-        return (diagnostics, Vec::new(), None);
+        return result;
     };
     let module = parsed.syntax();
-    let mut warnings = Vec::new();
-    let mut summary = None;
     if let Some(range) = nesting::too_deep(parsed.tokens()) {
         let message = format!(
             "File is nested more than {} levels deep here; it was not linted",
             nesting::MAX_NESTING
         );
-        diagnostics.push(Diagnostic {
+        result.diagnostics.push(Diagnostic {
             range,
             ..Diagnostic::io_error(message)
         });
-    } else if !settings.rules.is_empty() || summarize {
+    } else if !settings.rules.is_empty() || context.summarize {
         // The summary is wanted even where per-file ignores leave no rule: other files call in.
-        let module_path = module_path.or_else(|| {
-            settings
-                .project
-                .as_ref()
-                .and_then(|project| project.module_path.clone())
-        });
-        let semantic = SemanticModel::build(module, module_path);
-        let facts = settings.project.as_ref().map(|project| &project.facts);
-        let fastapi = FastApiContext::build_in_project(&semantic, facts);
+        let semantic = SemanticModel::build(module, context.module_path.clone());
+        let fastapi = FastApiContext::build_in_project(&semantic, &context.facts);
         let deferred =
             settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
         let mut checker = Checker::new(
-            source, path, settings, &semantic, &fastapi, deferred, &parsed,
+            source, context, settings, &semantic, &fastapi, deferred, &parsed,
         );
-        if summarize {
+        if context.summarize {
             checker = checker.with_summary(SummaryBuilder::new(
                 &semantic,
                 names::module_name_or_main(&semantic),
             ));
         }
         let (found, builder) = checker.check_module();
-        summary = builder.map(|builder| builder.finish(&semantic, &module.body, source));
+        result.summary = builder.map(|builder| builder.finish(&semantic, &module.body, source));
         let mut suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
         // As in Ruff, a rule the settings make unfixable reports no fix at all (its title stays),
         // and nothing is fixed in a file that does not parse.
@@ -192,14 +168,16 @@ fn lint_on_this_thread(
                 diagnostic.fix = None;
             }
         }
-        diagnostics.extend(suppressed.diagnostics);
-        warnings = suppressed.warnings;
+        result.diagnostics.extend(suppressed.diagnostics);
+        result.noqa_warnings = suppressed.warnings;
     }
-    diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
-    (diagnostics, warnings, summary)
+    result
+        .diagnostics
+        .sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
+    result
 }
 
-/// The syntax errors of a source, as [`lint_source`] reports them; the fixer checks its output
+/// The syntax errors of a source, as [`lint`] reports them; the fixer checks its output
 /// with this.
 pub(crate) fn syntax_errors(
     source: &str,

@@ -125,7 +125,8 @@ mod tests {
         // Parsing and dropping this AST recurse 300,000 levels deep: it needs the large-file
         // thread of `lint_module`, and the rules must not run on it.
         let chain = format!("x = {}\n", vec!["a"; 300_000].join(" ** "));
-        let diagnostics = crate::lint_source(&chain, None, &crate::LinterSettings::default());
+        let diagnostics =
+            crate::test_support::diagnostics(&chain, None, &crate::LinterSettings::default());
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].kind, crate::DiagnosticKind::IoError);
         assert!(

@@ -4,8 +4,6 @@ use std::sync::Arc;
 
 use ruff_python_ast::PythonVersion;
 
-use crate::project::ProjectFile;
-
 use crate::registry::RuleSet;
 use crate::rules::blocking::BlockingOptions;
 use crate::rules::heavy::HeavyOptions;
@@ -35,9 +33,6 @@ pub struct LinterSettings {
     pub heavy: Arc<HeavyOptions>,
     /// Secret names and settings modules (`[lint.settings]`).
     pub settings: Arc<SettingsOptions>,
-    /// The file's place in the project (module path) and what the project index knows for
-    /// it; `None` when linting a buffer on its own.
-    pub project: Option<Arc<ProjectFile>>,
 }
 
 impl Default for LinterSettings {
@@ -52,7 +47,6 @@ impl Default for LinterSettings {
             responsiveness: Arc::default(),
             heavy: Arc::default(),
             settings: Arc::default(),
-            project: None,
         }
     }
 }

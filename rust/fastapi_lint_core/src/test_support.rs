@@ -25,13 +25,22 @@ pub(crate) fn render_fixture(relative: &str, settings: &LinterSettings) -> Strin
     render_source(&source, Some(&path), relative, settings)
 }
 
+/// The diagnostics of `source` linted on its own (a file at `path`, when given).
+pub(crate) fn diagnostics(
+    source: &str,
+    path: Option<&Path>,
+    settings: &LinterSettings,
+) -> Vec<crate::Diagnostic> {
+    crate::lint(source, &crate::FileContext::of_path(path), settings).diagnostics
+}
+
 pub(crate) fn render_source(
     source: &str,
     path: Option<&Path>,
     display: &str,
     settings: &LinterSettings,
 ) -> String {
-    let diagnostics = crate::lint_source(source, path, settings);
+    let diagnostics = crate::test_support::diagnostics(source, path, settings);
     let messages = to_messages(diagnostics, display, source);
     let lines: Vec<&str> = source.lines().collect();
     let mut out = String::new();
@@ -103,7 +112,12 @@ pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
     let path = fixture_path(relative);
     let source = std::fs::read_to_string(&path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-    let result = crate::fix::fix_source(&source, Some(&path), settings, true);
+    let result = crate::fix::fix_source(
+        &source,
+        &crate::FileContext::of_path(Some(&path)),
+        settings,
+        true,
+    );
     assert!(
         result.rejected.is_empty(),
         "fixes broke the syntax: {:?}",
@@ -119,7 +133,7 @@ pub(crate) fn fixed_sources(relative: &str, settings: &LinterSettings) -> Vec<St
     let path = fixture_path(relative);
     let source = std::fs::read_to_string(&path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-    crate::lint_source(&source, Some(&path), settings)
+    crate::test_support::diagnostics(&source, Some(&path), settings)
         .into_iter()
         .filter_map(|diagnostic| diagnostic.fix)
         .map(|fix| apply_edits(&source, fix.edits()))

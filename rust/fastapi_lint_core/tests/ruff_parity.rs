@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fastapi_lint_core::{LinterSettings, PythonVersion, Rule, lint_source, to_messages};
+use fastapi_lint_core::{FileContext, LinterSettings, PythonVersion, Rule, lint, to_messages};
 use serde_json::Value;
 
 const TARGET_VERSIONS: &[(&str, PythonVersion)] = &[
@@ -174,7 +174,7 @@ fn our_findings(fixture: &Path, target_version: PythonVersion) -> Vec<Finding> {
         target_version,
         ..LinterSettings::for_rules(fast_rules)
     };
-    let diagnostics = lint_source(&source, Some(fixture), &settings);
+    let diagnostics = lint(&source, &FileContext::of_path(Some(fixture)), &settings).diagnostics;
     let mut findings: Vec<Finding> =
         to_messages(diagnostics, &fixture.display().to_string(), &source)
             .iter()

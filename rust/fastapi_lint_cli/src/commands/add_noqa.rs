@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
+use fastapi_lint_core::FileContext;
 use rayon::prelude::*;
 
 use super::exit;
@@ -46,9 +47,11 @@ pub(super) fn add_noqa(
 fn add_to_file(path: &Path, resolver: &Resolver) -> Result<usize> {
     let settings = resolver.settings_for(path)?;
     let added = std::fs::read_to_string(path).and_then(|source| {
-        let Some(added) =
-            fastapi_lint_core::add_noqa(&source, Some(path), &settings.linter_for(path))
-        else {
+        let Some(added) = fastapi_lint_core::add_noqa(
+            &source,
+            &FileContext::of_path(Some(path)),
+            &settings.linter_for(path),
+        ) else {
             return Ok(0);
         };
         if added.directives > 0 {

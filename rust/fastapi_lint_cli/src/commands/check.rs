@@ -97,6 +97,15 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
     for warning in resolver.warnings() {
         warn(&warning);
     }
+    let context = Context {
+        cwd: &cwd,
+        unsafe_fixes: unsafe_fixes.applies(),
+        sources: &diagnostics.sources,
+    };
+    // Ruff's wording and its order within a file; files in the report's order.
+    for (filename, warning) in &diagnostics.noqa_warnings {
+        warn(&warning.message(&context.relative_path(filename)));
+    }
     for warning in &diagnostics.fix_warnings {
         eprintln!("error: {warning}");
     }
@@ -104,11 +113,6 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
         warn(warning);
     }
 
-    let context = Context {
-        cwd: &cwd,
-        unsafe_fixes: unsafe_fixes.applies(),
-        sources: &diagnostics.sources,
-    };
     match (mode, stdin) {
         (FixMode::Apply, Some(bytes)) => write_fixed_stdin(&diagnostics, &bytes)?,
         (FixMode::Diff, _) => write_diffs(&diagnostics, &context)?,

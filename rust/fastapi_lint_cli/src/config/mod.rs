@@ -291,7 +291,6 @@ impl Configuration {
             responsiveness: Arc::new(self.responsiveness.unwrap_or_default()),
             heavy: Arc::new(self.heavy.unwrap_or_default()),
             settings: Arc::new(self.settings.unwrap_or_default()),
-            project: None,
         };
         // Everything in the linter settings can change a finding; the per-file part (ignores,
         // module path) is keyed per file by the cache.

@@ -46,30 +46,28 @@ pub struct FastApiContext<'a> {
 
 impl<'a> FastApiContext<'a> {
     pub fn build(semantic: &SemanticModel<'a>) -> Self {
-        Self::build_in_project(semantic, None)
+        Self::build_in_project(semantic, &FileFacts::default())
     }
 
     /// Like [`Self::build`], adding what other modules of the project say: roles of this
     /// module's functions (`Depends(f)` elsewhere) and routers imported from another module.
-    pub fn build_in_project(semantic: &SemanticModel<'a>, facts: Option<&FileFacts>) -> Self {
+    pub fn build_in_project(semantic: &SemanticModel<'a>, facts: &FileFacts) -> Self {
         let mut context = Self {
             imports_fastapi: semantic.imports_module("fastapi"),
             ..Self::default()
         };
-        if let Some(facts) = facts {
-            context.project_apps = facts.apps.iter().cloned().collect();
-            if !facts.roles.is_empty() {
-                let module = module_name_or_main(semantic);
-                for (function, scope) in semantic.functions() {
-                    let roles = definition_name(semantic, &module, function.name.as_str(), *scope)
-                        .and_then(|name| facts.roles.get(&name));
-                    if let Some(roles) = roles {
-                        context
-                            .roles
-                            .entry(function.start())
-                            .or_default()
-                            .extend(*roles);
-                    }
+        context.project_apps = facts.apps.iter().cloned().collect();
+        if !facts.roles.is_empty() {
+            let module = module_name_or_main(semantic);
+            for (function, scope) in semantic.functions() {
+                let roles = definition_name(semantic, &module, function.name.as_str(), *scope)
+                    .and_then(|name| facts.roles.get(&name));
+                if let Some(roles) = roles {
+                    context
+                        .roles
+                        .entry(function.start())
+                        .or_default()
+                        .extend(*roles);
                 }
             }
         }

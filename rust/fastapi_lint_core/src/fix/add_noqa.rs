@@ -1,14 +1,13 @@
 //! `--add-noqa`: a `# noqa: CODE` for every finding, written as Ruff writes it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use ruff_python_ast::token::TokenKind;
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::DiagnosticKind;
-use crate::linter::{lint_source, parse};
+use crate::linter::{FileContext, lint, parse};
 use crate::noqa::{Directive, DirectiveCodes, lex_line_directive};
 use crate::registry::Rule;
 use crate::settings::LinterSettings;
@@ -26,8 +25,13 @@ pub struct AddedNoqa {
 /// As in Ruff: codes join an existing `# noqa: X` on the line (sorted, each once), whatever
 /// follows that directive on the line is dropped, and a blanket `# noqa` is never touched. FAPI900
 /// findings get no directive: they point at a directive, not at code.
-pub fn add_noqa(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Option<AddedNoqa> {
-    let diagnostics = lint_source(source, path, settings);
+pub fn add_noqa(
+    source: &str,
+    context: &FileContext,
+    settings: &LinterSettings,
+) -> Option<AddedNoqa> {
+    let path = context.path.as_deref();
+    let diagnostics = lint(source, context, settings).diagnostics;
     if diagnostics
         .iter()
         .any(|diagnostic| diagnostic.kind == DiagnosticKind::InvalidSyntax)
@@ -120,7 +124,7 @@ mod tests {
     fn add(source: &str) -> Option<AddedNoqa> {
         add_noqa(
             source,
-            None,
+            &FileContext::default(),
             &LinterSettings::for_rules([
                 Rule::FastApiNonAnnotatedDependency,
                 Rule::FastApiUnusedPathParameter,

@@ -8,12 +8,11 @@ mod add_noqa;
 mod apply;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 
 use ruff_text_size::Ranged;
 
 use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind, Fix};
-use crate::linter::{lint_source, syntax_errors};
+use crate::linter::{FileContext, lint, syntax_errors};
 use crate::registry::Rule;
 use crate::settings::LinterSettings;
 pub use add_noqa::{AddedNoqa, add_noqa};
@@ -60,17 +59,23 @@ pub struct RejectedFix {
 /// out (the linter strips those). `# noqa`-suppressed diagnostics are never fixed.
 pub fn fix_source(
     source: &str,
-    path: Option<&Path>,
+    context: &FileContext,
     settings: &LinterSettings,
     unsafe_fixes: bool,
 ) -> FixResult {
+    // Each pass's lint is only for its diagnostics.
+    let context = &FileContext {
+        summarize: false,
+        ..context.clone()
+    };
+    let path = context.path.as_deref();
     let required = if unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
     };
     let mut source = source.to_string();
-    let mut diagnostics = lint_source(&source, path, settings);
+    let mut diagnostics = lint(&source, context, settings).diagnostics;
     // A file that does not parse can still be fixed, as long as no pass adds syntax errors.
     let allowed_syntax_errors = count_syntax_errors(&diagnostics);
     let mut fixed = FixTable::new();
@@ -111,7 +116,7 @@ pub fn fix_source(
             .filter_map(|diagnostic| diagnostic.fix.as_ref())
             .collect();
         let mut pass = apply_fixes(&source, &fixes);
-        let mut relinted = lint_source(&pass.source, path, settings);
+        let mut relinted = lint(&pass.source, context, settings).diagnostics;
         if count_syntax_errors(&relinted) > allowed_syntax_errors {
             let breaks_syntax = |fixed: &str| {
                 let errors = syntax_errors(fixed, path, settings);
@@ -137,7 +142,7 @@ pub fn fix_source(
                 });
             }
             pass = kept;
-            relinted = lint_source(&pass.source, path, settings);
+            relinted = lint(&pass.source, context, settings).diagnostics;
         }
         for &index in &pass.fixes {
             if let Some(rule) = candidates[index].rule() {

@@ -21,12 +21,12 @@ fn settings(rules: impl IntoIterator<Item = Rule>) -> LinterSettings {
 #[test]
 fn unsafe_fixes_apply_only_when_asked_and_share_their_import() {
     let settings = settings([Rule::FastApiNonAnnotatedDependency]);
-    let safe_only = fix_source(NON_ANNOTATED, None, &settings, false);
+    let safe_only = fix_source(NON_ANNOTATED, &FileContext::default(), &settings, false);
     assert_eq!(safe_only.source, NON_ANNOTATED);
     assert_eq!(safe_only.fixed_count(), 0);
     assert_eq!(safe_only.diagnostics.len(), 2);
 
-    let result = fix_source(NON_ANNOTATED, None, &settings, true);
+    let result = fix_source(NON_ANNOTATED, &FileContext::default(), &settings, true);
     // Ruff 0.16.4's output for the same file (`ruff check --select FAST002 --fix --unsafe-fixes`).
     let expected = NON_ANNOTATED
         .replace(
@@ -51,7 +51,7 @@ fn touching_fixes_wait_for_the_next_pass() {
     let source = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/things/{a}/{b}\")\nasync def things(q: int):\n    return q\n";
     let result = fix_source(
         source,
-        None,
+        &FileContext::default(),
         &settings([Rule::FastApiUnusedPathParameter]),
         true,
     );
@@ -68,7 +68,7 @@ fn safe_fixes_remove_unused_noqa_codes_and_suppressed_findings_stay() {
     let source = "import time\n\n\nasync def f():\n    time.sleep(1)  # noqa: FAPI101\n    return 1  # noqa: FAPI101\n";
     let result = fix_source(
         source,
-        None,
+        &FileContext::default(),
         &settings([Rule::BlockingSleepInAsync, Rule::UnusedNoqa]),
         true,
     );
@@ -87,7 +87,7 @@ fn unfixable_rules_report_without_a_fix() {
             .difference([Rule::FastApiNonAnnotatedDependency].into_iter().collect()),
         ..settings([Rule::FastApiNonAnnotatedDependency])
     };
-    let result = fix_source(NON_ANNOTATED, None, &settings, true);
+    let result = fix_source(NON_ANNOTATED, &FileContext::default(), &settings, true);
     assert_eq!(result.source, NON_ANNOTATED);
     assert_eq!(result.diagnostics.len(), 2);
     assert!(
@@ -101,7 +101,12 @@ fn unfixable_rules_report_without_a_fix() {
 #[test]
 fn nothing_is_fixed_in_a_file_that_does_not_parse() {
     let source = "import time\n\n\nasync def f():\n    time.sleep(1)\n\ndef g(:\n";
-    let result = fix_source(source, None, &settings([Rule::BlockingSleepInAsync]), true);
+    let result = fix_source(
+        source,
+        &FileContext::default(),
+        &settings([Rule::BlockingSleepInAsync]),
+        true,
+    );
     assert_eq!(result.source, source);
     assert_eq!(result.fixed_count(), 0);
     let sleep = result

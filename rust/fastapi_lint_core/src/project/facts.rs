@@ -84,12 +84,3 @@ impl FileFacts {
             && self.base_models.is_empty()
     }
 }
-
-/// The project context one file is linted in: its module path and the facts for it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProjectFile {
-    /// `["app", "routes"]` (`["app", "__init__"]` for a package): relative imports resolve with
-    /// it. `None` for a file that cannot be imported (a buffer, a script in `my-scripts/`).
-    pub module_path: Option<Vec<String>>,
-    pub facts: FileFacts,
-}

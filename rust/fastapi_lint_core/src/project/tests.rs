@@ -1,23 +1,21 @@
 //! The index on summaries of small modules: propagation, cycles, async callees, re-exports.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
-use super::{FileFacts, IndexedModule, ProjectFile, project_facts};
+use super::{FileFacts, IndexedModule, project_facts};
+use crate::linter::FileContext;
 use crate::message::SourceLocation;
 use crate::settings::LinterSettings;
 
 fn module(path: &str, source: &str) -> IndexedModule {
     let module_path = path.split('.').map(ToString::to_string).collect();
-    let settings = LinterSettings {
-        project: Some(Arc::new(ProjectFile {
-            module_path: Some(module_path),
-            facts: FileFacts::default(),
-        })),
-        ..LinterSettings::default()
+    let context = FileContext {
+        module_path: Some(module_path),
+        summarize: true,
+        ..FileContext::default()
     };
-    let summary = crate::lint_and_summarize(source, None, &settings)
-        .1
+    let summary = crate::lint(source, &context, &LinterSettings::default())
+        .summary
         .unwrap();
     let filename = format!("/project/{}.py", path.replace('.', "/"));
     IndexedModule {

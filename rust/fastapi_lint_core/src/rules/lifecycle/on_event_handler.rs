@@ -245,7 +245,7 @@ mod tests {
     /// The source with the first fix of its findings applied (edits spliced from the end, as
     /// Ruff applies them), checked to parse; `None` when no finding has a fix.
     fn apply_first_fix(source: &str) -> Option<String> {
-        let diagnostics = crate::lint_source(source, None, &settings());
+        let diagnostics = crate::test_support::diagnostics(source, None, &settings());
         let fix = diagnostics
             .iter()
             .find_map(|diagnostic| diagnostic.fix.as_ref())?;
@@ -266,7 +266,7 @@ mod tests {
             std::fs::read_to_string(fixture_path("lifecycle/FAPI603_fix.py")).expect("fixture");
         let fixed = apply_first_fix(&source).expect("a fix");
         assert!(
-            crate::lint_source(&fixed, None, &settings()).is_empty(),
+            crate::test_support::diagnostics(&fixed, None, &settings()).is_empty(),
             "{fixed}"
         );
         insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {

@@ -1,7 +1,7 @@
 //! FAPI106, FAPI302, FAPI501, FAPI704: rules that need the whole project.
 //!
 //! The first three read the facts the project index derived for the file
-//! ([`crate::project::FileFacts`], in `LinterSettings::project`) and stay silent without them;
+//! ([`crate::project::FileFacts`], in the file's [`crate::linter::FileContext`]) and stay silent without them;
 //! FAPI704 is about files, not code, and is checked where the tree is walked.
 
 pub mod blocking_call_through_helper;
@@ -12,7 +12,6 @@ pub mod heavy_background_task;
 use ruff_python_ast::{self as ast, Stmt};
 
 use crate::checker::Checker;
-use crate::project::FileFacts;
 use crate::registry::Rule;
 
 /// The rules of this family checked on code, for dispatch.
@@ -22,16 +21,8 @@ pub(crate) const RULES: &[Rule] = &[
     Rule::DirectBasemodelSubclass,
 ];
 
-fn facts<'a>(checker: &Checker<'a>) -> Option<&'a FileFacts> {
-    checker
-        .settings()
-        .project
-        .as_deref()
-        .map(|project| &project.facts)
-}
-
 pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(facts) = facts(checker) else { return };
+    let facts = checker.facts();
     if !facts.blocking_helpers.is_empty() && checker.is_enabled(Rule::BlockingCallThroughHelper) {
         blocking_call_through_helper::check(checker, call, facts);
     }
@@ -41,7 +32,7 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
 }
 
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    let Some(facts) = facts(checker) else { return };
+    let facts = checker.facts();
     if let Stmt::ClassDef(class) = stmt
         && !facts.base_models.is_empty()
         && checker.is_enabled(Rule::DirectBasemodelSubclass)

@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn fixes_settle_in_one_pass() {
         let fixed = apply_fixes("pydantic/FAPI503.py", &settings());
-        let diagnostics = crate::lint_source(&fixed, None, &settings());
+        let diagnostics = crate::test_support::diagnostics(&fixed, None, &settings());
         assert!(
             diagnostics
                 .iter()
@@ -327,7 +327,7 @@ mod tests {
         let original =
             std::fs::read_to_string(crate::test_support::fixture_path("pydantic/FAPI503.py"))
                 .unwrap();
-        let unfixable = crate::lint_source(&original, None, &settings())
+        let unfixable = crate::test_support::diagnostics(&original, None, &settings())
             .into_iter()
             .filter(|diagnostic| diagnostic.fix.is_none())
             .count();
@@ -339,7 +339,9 @@ mod tests {
         let source = "from decimal import Decimal\r\n\r\nfrom pydantic import BaseModel, ConfigDict\r\n\r\n\r\nclass Invoice(BaseModel):\r\n    model_config = ConfigDict(frozen=True, json_encoders={Decimal: float})\r\n\r\n    total: Decimal\r\n";
         let rendered = render_source(source, None, "test.py", &settings());
         assert!(rendered.contains("fix (unsafe)"), "{rendered}");
-        let fixed = crate::fix::fix_source(source, None, &settings(), true).source;
+        let fixed =
+            crate::fix::fix_source(source, &crate::FileContext::default(), &settings(), true)
+                .source;
         assert_eq!(
             fixed,
             "from decimal import Decimal\r\n\r\nfrom pydantic import BaseModel, ConfigDict, field_serializer\r\n\r\n\r\nclass Invoice(BaseModel):\r\n    model_config = ConfigDict(frozen=True)\r\n\r\n    total: Decimal\r\n\r\n    @field_serializer(\"total\", when_used=\"json\")\r\n    def _serialize_decimal(self, value: Decimal):\r\n        return float(value)\r\n"
@@ -351,7 +353,9 @@ mod tests {
     #[test]
     fn last_statement_at_end_of_file() {
         let source = "from decimal import Decimal\nfrom pydantic import BaseModel, ConfigDict\n\nclass Invoice(BaseModel):\n    total: Decimal\n\n    model_config = ConfigDict(json_encoders={Decimal: lambda amount: f'{amount:.2f}'})";
-        let fixed = crate::fix::fix_source(source, None, &settings(), true).source;
+        let fixed =
+            crate::fix::fix_source(source, &crate::FileContext::default(), &settings(), true)
+                .source;
         assert_eq!(
             fixed,
             "from decimal import Decimal\nfrom pydantic import BaseModel, ConfigDict, field_serializer\n\nclass Invoice(BaseModel):\n    total: Decimal\n\n    @field_serializer('total', when_used='json')\n    def _serialize_decimal(self, amount: Decimal):\n        return f'{amount:.2f}'\n"

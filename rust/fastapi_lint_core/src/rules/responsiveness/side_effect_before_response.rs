@@ -408,7 +408,7 @@ async def create_order(order: dict):
     #[test]
     fn fixed_fixture_parses() {
         let source = std::fs::read_to_string(fixture_path("responsiveness/FAPI301.py")).unwrap();
-        let diagnostics = crate::lint_source(&source, None, &settings());
+        let diagnostics = crate::test_support::diagnostics(&source, None, &settings());
         let mut edits: Vec<_> = diagnostics
             .iter()
             .filter_map(|diagnostic| diagnostic.fix.as_ref())
