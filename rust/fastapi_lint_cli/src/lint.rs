@@ -10,7 +10,7 @@ use anyhow::Result;
 use fastapi_lint_core::project::{
     FileFacts, IndexedModule, ModuleSummary, PackageDirs, module_path, project_facts,
 };
-use fastapi_lint_core::rules::project::dotenv_not_gitignored::{self, is_dotenv};
+use fastapi_lint_core::rules::settings::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{
     FileContext, FixTable, LinterSettings, Message, NoqaWarning, Rule, RuleSet, fix_source, lint,
     to_messages,

@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fastapi::FastApiContext;
 use crate::linter::FileContext;
 use crate::project::{FileFacts, SummaryBuilder};
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 use crate::rules::{dispatch, production};
 use crate::semantic::{ScopeId, SemanticModel};
 use crate::settings::LinterSettings;
@@ -179,8 +179,8 @@ impl<'a> Checker<'a> {
         self.settings.rules.contains(rule)
     }
 
-    pub fn any_enabled(&self, rules: &[Rule]) -> bool {
-        rules.iter().any(|rule| self.is_enabled(*rule))
+    pub fn any_enabled(&self, rules: &RuleSet) -> bool {
+        self.settings.rules.intersects(rules)
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {

@@ -99,16 +99,16 @@ declare_rules! {
     BlockingFileIoInAsync => ("FAPI103", "blocking-file-io-in-async", Stable, None, rules::blocking::file_io::BlockingFileIoInAsync);
     BlockingDbInAsync => ("FAPI104", "blocking-db-in-async", Stable, None, rules::blocking::db::BlockingDbInAsync);
     BlockingSubprocessInAsync => ("FAPI105", "blocking-subprocess-in-async", Stable, None, rules::blocking::subprocess::BlockingSubprocessInAsync);
-    BlockingCallThroughHelper => ("FAPI106", "blocking-call-through-helper", Stable, None, rules::project::blocking_call_through_helper::BlockingCallThroughHelper);
+    BlockingCallThroughHelper => ("FAPI106", "blocking-call-through-helper", Stable, None, rules::blocking::call_through_helper::BlockingCallThroughHelper);
     SyncPrimitiveInAsync => ("FAPI107", "sync-primitive-in-async", Stable, None, rules::blocking::sync_primitive::SyncPrimitiveInAsync);
     CpuHeavyCallInRoute => ("FAPI201", "cpu-heavy-call-in-route", Stable, None, rules::heavy::cpu_heavy_call::CpuHeavyCallInRoute);
     ModelLoadedPerRequest => ("FAPI202", "model-loaded-per-request", Stable, None, rules::heavy::model_loaded_per_request::ModelLoadedPerRequest);
     SideEffectBeforeResponse => ("FAPI301", "side-effect-before-response", Preview, Sometimes, rules::responsiveness::side_effect_before_response::SideEffectBeforeResponse);
-    HeavyBackgroundTask => ("FAPI302", "heavy-background-task", Preview, None, rules::project::heavy_background_task::HeavyBackgroundTask);
+    HeavyBackgroundTask => ("FAPI302", "heavy-background-task", Preview, None, rules::responsiveness::heavy_background_task::HeavyBackgroundTask);
     OpenapiDocsAlwaysOn => ("FAPI401", "openapi-docs-always-on", Stable, None, rules::production::openapi_docs_always_on::OpenapiDocsAlwaysOn);
     DebugEnabled => ("FAPI402", "debug-enabled", Stable, None, rules::production::debug_enabled::DebugEnabled);
     CorsWildcardWithCredentials => ("FAPI403", "cors-wildcard-with-credentials", Stable, None, rules::production::cors_wildcard_with_credentials::CorsWildcardWithCredentials);
-    DirectBasemodelSubclass => ("FAPI501", "direct-basemodel-subclass", Stable, None, rules::project::direct_basemodel_subclass::DirectBasemodelSubclass);
+    DirectBasemodelSubclass => ("FAPI501", "direct-basemodel-subclass", Stable, None, rules::pydantic::direct_basemodel_subclass::DirectBasemodelSubclass);
     PydanticV1ConfigClass => ("FAPI502", "pydantic-v1-config-class", Stable, Sometimes, rules::pydantic::v1_config_class::PydanticV1ConfigClass);
     DeprecatedJsonEncoders => ("FAPI503", "deprecated-json-encoders", Stable, Sometimes, rules::pydantic::deprecated_json_encoders::DeprecatedJsonEncoders);
     ResponseModelBuiltByHand => ("FAPI504", "response-model-built-by-hand", Stable, Sometimes, rules::pydantic::response_model_built_by_hand::ResponseModelBuiltByHand);
@@ -122,7 +122,7 @@ declare_rules! {
     HardcodedSecret => ("FAPI701", "hardcoded-secret", Stable, None, rules::settings::hardcoded_secret::HardcodedSecret);
     EnvironOutsideSettings => ("FAPI702", "environ-outside-settings", Stable, None, rules::settings::environ_outside_settings::EnvironOutsideSettings);
     PydanticV1BasesettingsImport => ("FAPI703", "pydantic-v1-basesettings-import", Stable, Sometimes, rules::settings::v1_basesettings_import::PydanticV1BasesettingsImport);
-    DotenvNotGitignored => ("FAPI704", "dotenv-not-gitignored", Stable, None, rules::project::dotenv_not_gitignored::DotenvNotGitignored);
+    DotenvNotGitignored => ("FAPI704", "dotenv-not-gitignored", Stable, None, rules::settings::dotenv_not_gitignored::DotenvNotGitignored);
     SettingsBuiltPerRequest => ("FAPI705", "settings-built-per-request", Stable, None, rules::settings::settings_built_per_request::SettingsBuiltPerRequest);
     PrintInAppCode => ("FAPI801", "print-in-app-code", Stable, None, rules::logging::print_in_app_code::PrintInAppCode);
     EagerLogFormatting => ("FAPI802", "eager-log-formatting", Stable, Sometimes, rules::logging::eager_log_formatting::EagerLogFormatting);
@@ -267,6 +267,15 @@ impl RuleSet {
             .iter()
             .copied()
             .filter(|rule| self.contains(*rule))
+    }
+
+    /// The rules whose codes start with `prefix` (`FAPI1`: the blocking family).
+    pub fn with_code_prefix(prefix: &str) -> Self {
+        Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| rule.code().starts_with(prefix))
+            .collect()
     }
 
     pub fn intersects(&self, other: &RuleSet) -> bool {

@@ -4,8 +4,8 @@
 use ruff_python_ast::{Expr, Stmt};
 
 use super::{
-    blocking, fast, heavy, lifecycle, logging, production, project, pydantic, responsiveness,
-    settings, validation,
+    blocking, fast, heavy, lifecycle, logging, production, pydantic, responsiveness, settings,
+    validation,
 };
 use crate::checker::Checker;
 use crate::registry::Rule;
@@ -22,69 +22,54 @@ pub(crate) fn statement(checker: &mut Checker, stmt: &Stmt) {
             fast::unused_path_parameter::check(checker, function);
         }
     }
-    if checker.any_enabled(blocking::RULES) {
+    if checker.any_enabled(&blocking::RULES) {
         blocking::check_stmt(checker, stmt);
     }
-    if checker.any_enabled(lifecycle::RULES) {
+    if checker.any_enabled(&lifecycle::RULES) {
         lifecycle::check_stmt(checker, stmt);
     }
-    if checker.any_enabled(logging::RULES) {
-        logging::check_stmt(checker, stmt);
-    }
-    if checker.any_enabled(production::RULES) {
-        production::check_stmt(checker, stmt);
-    }
-    if checker.any_enabled(project::RULES) {
-        project::check_stmt(checker, stmt);
-    }
-    if checker.any_enabled(pydantic::RULES) {
+    if checker.any_enabled(&pydantic::RULES) {
         pydantic::check_stmt(checker, stmt);
     }
-    if checker.any_enabled(responsiveness::RULES) {
+    if checker.any_enabled(&responsiveness::RULES) {
         responsiveness::check_stmt(checker, stmt);
     }
-    if checker.any_enabled(settings::RULES) {
+    if checker.any_enabled(&settings::RULES) {
         settings::check_stmt(checker, stmt);
     }
-    if checker.any_enabled(validation::RULES) {
+    if checker.any_enabled(&validation::RULES) {
         validation::check_stmt(checker, stmt);
     }
 }
 
 pub(crate) fn expression(checker: &mut Checker, expr: &Expr) {
     if let Expr::Call(call) = expr {
-        if checker.any_enabled(blocking::RULES) {
+        if checker.any_enabled(&blocking::RULES) {
             blocking::check_call(checker, call);
         }
-        if checker.any_enabled(project::RULES) {
-            project::check_call(checker, call);
+        if checker.is_enabled(Rule::HeavyBackgroundTask) {
+            responsiveness::check_call(checker, call);
         }
         if checker.summary().is_some() {
             crate::project::record_call(checker, call);
         }
     }
-    if checker.any_enabled(heavy::RULES) {
+    if checker.any_enabled(&heavy::RULES) {
         heavy::check_expr(checker, expr);
     }
-    if checker.any_enabled(lifecycle::RULES) {
+    if checker.any_enabled(&lifecycle::RULES) {
         lifecycle::check_expr(checker, expr);
     }
-    if checker.any_enabled(logging::RULES) {
+    if checker.any_enabled(&logging::RULES) {
         logging::check_expr(checker, expr);
     }
-    if checker.any_enabled(production::RULES) {
+    if checker.any_enabled(&production::RULES) {
         production::check_expr(checker, expr);
     }
-    if checker.any_enabled(pydantic::RULES) {
+    if checker.any_enabled(&pydantic::RULES) {
         pydantic::check_expr(checker, expr);
     }
-    if checker.any_enabled(responsiveness::RULES) {
-        responsiveness::check_expr(checker, expr);
-    }
-    if checker.any_enabled(settings::RULES) {
+    if checker.any_enabled(&settings::RULES) {
         settings::check_expr(checker, expr);
-    }
-    if checker.any_enabled(validation::RULES) {
-        validation::check_expr(checker, expr);
     }
 }

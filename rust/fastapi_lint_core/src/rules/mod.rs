@@ -11,7 +11,6 @@ pub mod logging;
 pub(crate) mod name_glob;
 pub mod noqa;
 pub mod production;
-pub mod project;
 pub mod pydantic;
 pub mod responsiveness;
 pub mod settings;

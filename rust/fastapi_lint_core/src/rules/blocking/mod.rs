@@ -5,6 +5,9 @@
 //! enclosing function is `async def` are looked at: a nested `def`, lambda or class body runs
 //! elsewhere, and a function passed to `run_in_threadpool(fn, ...)` is not called here.
 
+use std::sync::LazyLock;
+
+pub mod call_through_helper;
 mod catalogue;
 pub mod db;
 pub mod file_io;
@@ -20,17 +23,10 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::FunctionRole;
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::BlockingSleepInAsync,
-    Rule::BlockingHttpInAsync,
-    Rule::BlockingFileIoInAsync,
-    Rule::BlockingDbInAsync,
-    Rule::BlockingSubprocessInAsync,
-    Rule::SyncPrimitiveInAsync,
-];
+/// The rules of this family (their codes start with `FAPI1`), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI1"));
 
 /// Extra blocking calls a project declares (`[tool.fastapi-lint.lint.blocking]`).
 ///
@@ -51,6 +47,10 @@ pub struct BlockingOptions {
 }
 
 pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
+    let facts = checker.facts();
+    if !facts.blocking_helpers.is_empty() && checker.is_enabled(Rule::BlockingCallThroughHelper) {
+        call_through_helper::check(checker, call, facts);
+    }
     let Some(function) = checker.enclosing_async_function() else {
         return;
     };
@@ -199,7 +199,7 @@ def sync_handler():
     fn render(options: BlockingOptions) -> String {
         let settings = LinterSettings {
             blocking: std::sync::Arc::new(options),
-            ..LinterSettings::for_rules(super::RULES.iter().copied())
+            ..LinterSettings::for_rules(super::RULES.iter())
         };
         render_source(SOURCE, None, "test.py", &settings)
     }

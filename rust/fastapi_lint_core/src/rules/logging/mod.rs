@@ -3,28 +3,23 @@
 //! Shared here: which code counts as `FastAPI` app code (FAPI801 and FAPI803 only speak there),
 //! and the logging methods with where their message goes (FAPI802 and FAPI803).
 
+use std::sync::LazyLock;
+
 pub mod eager_log_formatting;
 pub mod print_in_app_code;
 pub mod root_logger_call;
 
 use std::fmt;
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::TextRange;
 
 use crate::checker::{Checker, Frame};
 use crate::fastapi::FunctionRole;
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::PrintInAppCode,
-    Rule::EagerLogFormatting,
-    Rule::RootLoggerCall,
-];
-
-/// Called for every statement when a rule of this family is enabled.
-pub(crate) fn check_stmt(_checker: &mut Checker, _stmt: &Stmt) {}
+/// The rules of this family (their codes start with `FAPI8`), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI8"));
 
 /// Called for every expression when a rule of this family is enabled.
 pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {

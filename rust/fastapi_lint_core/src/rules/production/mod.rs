@@ -5,26 +5,21 @@
 //! configuration, which is what the rules ask for, so it is never reported. Test modules are
 //! skipped: the apps they build are never deployed.
 
+use std::sync::LazyLock;
+
 pub mod cors_wildcard_with_credentials;
 pub mod debug_enabled;
 pub mod openapi_docs_always_on;
 
 use std::path::Path;
 
-use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_python_ast::{self as ast, Expr};
 
 use crate::checker::Checker;
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::OpenapiDocsAlwaysOn,
-    Rule::DebugEnabled,
-    Rule::CorsWildcardWithCredentials,
-];
-
-/// Called for every statement when a rule of this family is enabled.
-pub(crate) fn check_stmt(_checker: &mut Checker, _stmt: &Stmt) {}
+/// The rules of this family (their codes start with `FAPI4`), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI4"));
 
 /// Called for every expression when a rule of this family is enabled.
 pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
@@ -109,7 +104,7 @@ mod tests {
     #[test]
     fn apps_built_in_tests_are_not_reported() {
         let source = "from fastapi import FastAPI\n\napp = FastAPI(debug=True)\n";
-        let settings = LinterSettings::for_rules(super::RULES.iter().copied());
+        let settings = LinterSettings::for_rules(super::RULES.iter());
         assert_eq!(
             render_source(
                 source,

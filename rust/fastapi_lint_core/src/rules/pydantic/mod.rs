@@ -4,7 +4,10 @@
 //! to Pydantic's `BaseModel` (or `BaseSettings`, `SQLModel`'s `SQLModel`), directly or through a
 //! class defined in the same module that does. FAPI504 looks at routes.
 
+use std::sync::LazyLock;
+
 pub mod deprecated_json_encoders;
+pub mod direct_basemodel_subclass;
 mod json_encoders_fix;
 pub mod response_model_built_by_hand;
 pub mod v1_config_class;
@@ -13,15 +16,12 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Frame};
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 use crate::semantic::{ScopeId, SemanticModel};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::PydanticV1ConfigClass,
-    Rule::DeprecatedJsonEncoders,
-    Rule::ResponseModelBuiltByHand,
-];
+/// The rules of the models-and-validation family (their codes start with `FAPI5`; this module
+/// checks some of them), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI5"));
 
 /// Pydantic v2 model bases whose configuration is a `ConfigDict`. `pydantic.v1.BaseModel` is
 /// deliberately absent: `class Config` is the right spelling there.
@@ -118,6 +118,12 @@ pub(crate) fn enclosing_model<'a>(
 
 /// Called for every statement when a rule of this family is enabled.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if let Stmt::ClassDef(class) = stmt
+        && !checker.facts().base_models.is_empty()
+        && checker.is_enabled(Rule::DirectBasemodelSubclass)
+    {
+        direct_basemodel_subclass::check(checker, class, checker.facts());
+    }
     match stmt {
         Stmt::ClassDef(class) if class.name.id.as_str() == "Config" => {
             let Some((model, kind)) = enclosing_model(checker) else {

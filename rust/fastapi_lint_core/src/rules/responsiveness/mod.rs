@@ -1,15 +1,18 @@
 //! FAPI301: work the client should not wait for.
 
+use std::sync::LazyLock;
+
+pub mod heavy_background_task;
 pub mod side_effect_before_response;
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{self as ast, Stmt};
 use serde::Deserialize;
 
 use crate::checker::Checker;
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[Rule::SideEffectBeforeResponse];
+/// The rules of this family (their codes start with `FAPI3`), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI3"));
 
 /// Side-effect names `[tool.fastapi-lint.lint.responsiveness]` declares.
 ///
@@ -67,5 +70,10 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     }
 }
 
-/// Called for every expression when a rule of this family is enabled.
-pub(crate) fn check_expr(_checker: &mut Checker, _expr: &Expr) {}
+/// FAPI302: calls that hand a background task its work.
+pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
+    let facts = checker.facts();
+    if !facts.heavy_tasks.is_empty() {
+        heavy_background_task::check(checker, call, facts);
+    }
+}

@@ -4,6 +4,9 @@
 //! names settings fields in its message, FAPI702 is silent in their bodies), and the small glob
 //! matcher behind secret name patterns (FAPI701) and settings module paths (FAPI702).
 
+use std::sync::LazyLock;
+
+pub mod dotenv_not_gitignored;
 pub mod environ_outside_settings;
 pub mod hardcoded_secret;
 pub mod settings_built_per_request;
@@ -14,17 +17,12 @@ use std::path::Path;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::checker::Checker;
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 use crate::rules::name_glob::{self, ByteSet};
 use crate::semantic::{ScopeId, SemanticModel};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[
-    Rule::HardcodedSecret,
-    Rule::EnvironOutsideSettings,
-    Rule::PydanticV1BasesettingsImport,
-    Rule::SettingsBuiltPerRequest,
-];
+/// The rules of this family (their codes start with `FAPI7`), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI7"));
 
 /// `[tool.fastapi-lint.lint.settings]`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]

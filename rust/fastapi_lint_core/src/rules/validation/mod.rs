@@ -4,6 +4,8 @@
 //! from the condition what kind of check it is: one that reads only the request (FAPI505) or
 //! one that compares a fetched object with the injected user (FAPI506).
 
+use std::sync::LazyLock;
+
 pub mod ownership_check_in_route;
 pub mod validation_in_route;
 
@@ -11,11 +13,12 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::checker::{Checker, Frame};
 use crate::fastapi::{DEPENDS, FunctionRole, SECURITY};
-use crate::registry::Rule;
+use crate::registry::{Rule, RuleSet};
 use crate::semantic::{Binding, BindingKind, ScopeId, SemanticModel};
 
-/// The rules of this family, for dispatch.
-pub(crate) const RULES: &[Rule] = &[Rule::ValidationInRoute, Rule::OwnershipCheckInRoute];
+/// The rules of the models-and-validation family (their codes start with `FAPI5`; this module
+/// checks some of them), for dispatch.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI5"));
 
 /// Where `FastAPI` and Starlette define `HTTPException`.
 const HTTP_EXCEPTIONS: &[&str] = &[
@@ -62,9 +65,6 @@ pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
         }
     }
 }
-
-/// Called for every expression when a rule of this family is enabled.
-pub(crate) fn check_expr(_checker: &mut Checker, _expr: &Expr) {}
 
 /// The status code of `raise HTTPException(<status>, ...)`: an integer literal, a
 /// `fastapi.status`/`starlette.status` constant or an `http.HTTPStatus` member.
