@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
+import typing
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import fastapi_lint
 import pytest
-from fastapi_lint import ConfigError, Diagnostic, LintError, Location
-from support import JSON_KEYS, SLEEP_COLUMN, SLEEP_ROW, SLEEPING_ROUTE, UNCLOSED_BRACKET
+from fastapi_lint import (
+    Applicability,
+    ConfigError,
+    Diagnostic,
+    Edit,
+    Fix,
+    FixAvailability,
+    FixResult,
+    Linter,
+    LintError,
+    Location,
+    RelatedLocation,
+    Rule,
+    Severity,
+    _api,
+    _core,
+)
+from support import (
+    EXAMPLE_APP,
+    JSON_KEYS,
+    REPO_ROOT,
+    SLEEP_COLUMN,
+    SLEEP_ROW,
+    SLEEPING_ROUTE,
+    UNCLOSED_BRACKET,
+    Run,
+)
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+# A project whose route reaches `requests.get` through another module: FAPI106 with a related
+# location.
+PROJECT = REPO_ROOT / "rust" / "fastapi_lint_cli" / "resources" / "test" / "projects" / "package"
+RESULT_CLASSES = [Diagnostic, Location, RelatedLocation, Edit, Fix, FixResult, Rule]
 
 
 def test_syntax_error_is_an_invalid_syntax_diagnostic(tmp_path: Path) -> None:
@@ -60,6 +98,121 @@ def test_diagnostics_are_immutable() -> None:
         diagnostic.code = "FAPI101"  # type: ignore[misc]
 
 
+def test_results_are_the_package_types_built_by_the_extension() -> None:
+    source = (FIXTURES / "fast_rules.py").read_text()
+    # The extension itself returns the objects: no JSON text in between.
+    diagnostics = _core.check_source(source, "fast_rules.py")
+    assert diagnostics == fastapi_lint.check_source(source, filename="fast_rules.py")
+    assert type(diagnostics) is list
+    assert diagnostics
+    edits: list[Edit] = []
+    for diagnostic in diagnostics:
+        assert type(diagnostic) is Diagnostic
+        assert type(diagnostic.location) is type(diagnostic.end_location) is Location
+        assert type(diagnostic.related) is tuple
+        hash(diagnostic)  # frozen, and so usable in sets and as keys
+        if diagnostic.fix is not None:
+            assert type(diagnostic.fix) is Fix
+            assert type(diagnostic.fix.edits) is tuple
+            edits.extend(diagnostic.fix.edits)
+    assert edits
+    for edit in edits:
+        assert type(edit) is Edit
+        assert type(edit.content) is str
+        assert type(edit.location) is type(edit.end_location) is Location
+
+    source = (PROJECT / "app" / "routes.py").read_text()
+    [diagnostic, *_] = fastapi_lint.check_source(
+        source, filename=PROJECT / "app" / "routes.py", select=["FAPI106"], project_root=PROJECT
+    )
+    [related] = diagnostic.related
+    assert type(related) is RelatedLocation
+    assert type(related.location) is type(related.end_location) is Location
+
+    result = fastapi_lint.fix_source(SLEEPING_ROUTE, filename="app.py")
+    assert type(result) is FixResult
+    assert type(result.diagnostics) is list
+    assert [type(d) for d in result.diagnostics] == [Diagnostic]
+
+    assert {type(rule) for rule in fastapi_lint.rules()} == {Rule}
+
+
+def test_to_dict_is_the_cli_json_for_every_kind_of_diagnostic(tmp_path: Path, run: Run) -> None:
+    shutil.copytree(EXAMPLE_APP, tmp_path / "app")
+    for fixture in FIXTURES.glob("*.py"):
+        shutil.copy(fixture, tmp_path)
+    (tmp_path / "noqa.py").write_text("x = 1  # noqa: FAPI101\n")
+    (tmp_path / "latin1.py").write_bytes(b"x = '\xe9'\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.fastapi-lint.lint]\nselect = ["ALL"]\npreview = true\n')
+
+    result = run("check", "--output-format", "json", ".", cwd=tmp_path)
+    diagnostics = fastapi_lint.check_paths([tmp_path])
+
+    assert result.returncode == 1, result.stderr
+    elements = json.loads(result.stdout)
+    assert [d.to_dict() for d in diagnostics] == elements
+    # `from_dict` reads the CLI's output back; Ruff's format has no field for `related`.
+    assert [Diagnostic.from_dict(element) for element in elements] == [
+        dataclasses.replace(d, related=()) for d in diagnostics
+    ]
+    # Everything the conversion handles: rules, syntax and I/O errors, fixes with their title,
+    # safe and unsafe.
+    codes = {d.code for d in diagnostics}
+    assert {"invalid-syntax", "io-error", "FAPI900", "FAST001", "FAST002", "FAST003"} <= codes
+    assert {d.fix.applicability for d in diagnostics if d.fix} == {"safe", "unsafe"}
+    assert all(d.fix.message for d in diagnostics if d.fix)
+
+
+def _literal_values(cls: type, field: str) -> tuple[object, ...]:
+    return typing.get_args(typing.get_type_hints(cls)[field])
+
+
+def test_closed_string_sets_are_literal_types() -> None:
+    assert _literal_values(Fix, "applicability") == typing.get_args(Applicability) == ("safe", "unsafe", "displayonly")
+    assert _literal_values(Diagnostic, "severity") == typing.get_args(Severity) == ("error",)
+    assert _literal_values(Rule, "fix_availability") == typing.get_args(FixAvailability)
+    assert set(typing.get_args(FixAvailability)) == {"None", "Sometimes", "Always"}
+    assert _literal_values(Rule, "linter") == typing.get_args(Linter)
+
+    # The values the extension produces stay inside their sets.
+    diagnostics = fastapi_lint.check_source((FIXTURES / "fast_rules.py").read_text())
+    assert {d.severity for d in diagnostics} == {"error"}
+    assert {d.fix.applicability for d in diagnostics if d.fix} <= set(typing.get_args(Applicability))
+    rules = fastapi_lint.rules()
+    assert {rule.fix_availability for rule in rules} <= set(typing.get_args(FixAvailability))
+    # Every linter has rules, and no rule has a linter outside the set.
+    assert {rule.linter for rule in rules} == set(typing.get_args(Linter))
+
+
+def test_result_classes_are_final() -> None:
+    tree = ast.parse(Path(_api.__file__).read_text())
+    decorators = {
+        node.name: {ast.unparse(decorator) for decorator in node.decorator_list}
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    for cls in RESULT_CLASSES:
+        assert {"final", "dataclass(frozen=True)"} <= decorators[cls.__name__], cls
+        if sys.version_info >= (3, 11):  # where `typing.final` marks the class at run time
+            assert cls.__final__ is True  # type: ignore[attr-defined]
+
+
+def test_the_package_passes_mypy_strict(tmp_path: Path) -> None:
+    """The stubs and annotations as a user's type checker sees them (skipped without mypy,
+    which is not a dependency)."""
+    pytest.importorskip("mypy")
+    env = {**os.environ, "MYPY_CACHE_DIR": str(tmp_path / ".mypy_cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "-p", "fastapi_lint"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_blocking_sleep_in_async_route() -> None:
     [diagnostic] = fastapi_lint.check_source(SLEEPING_ROUTE, filename="app.py")
 
@@ -98,6 +251,32 @@ def test_config_error_is_a_lint_error_defined_in_the_package() -> None:
     assert ConfigError.__module__ == LintError.__module__ == "fastapi_lint"
 
 
+def test_config_error_is_also_a_value_error(tmp_path: Path) -> None:
+    assert ConfigError.__mro__[1:3] == (LintError, ValueError)
+    assert not issubclass(LintError, ValueError)
+    with pytest.raises(ValueError, match="NOPE4"):
+        fastapi_lint.check_source("x = 1\n", select=["NOPE4"])
+    with pytest.raises(ValueError, match="py27"):
+        fastapi_lint.fix_source("x = 1\n", target_version="py27")
+    # `except LintError` catches the same error, as the one type it is.
+    with pytest.raises(LintError, match="NOPE5") as caught:
+        fastapi_lint.check_paths([tmp_path], ignore=["NOPE5"])
+    assert type(caught.value) is ConfigError
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a working directory cannot be removed")
+def test_a_check_that_cannot_run_raises_lint_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+
+    with pytest.raises(LintError, match="working directory") as caught:
+        fastapi_lint.check_paths(["app.py"])
+    # The package's own class, not a `ValueError`: nothing was wrong with the arguments.
+    assert type(caught.value) is LintError
+
+
 def test_unknown_target_version_raises_config_error() -> None:
     with pytest.raises(ConfigError, match="py27"):
         fastapi_lint.check_source("x = 1\n", target_version="py27")
@@ -105,7 +284,7 @@ def test_unknown_target_version_raises_config_error() -> None:
 
 def test_a_lone_string_is_not_a_selector_list() -> None:
     with pytest.raises(TypeError, match=r"select=\['FAST'\]"):
-        fastapi_lint.check_source("x = 1\n", select="FAST")  # type: ignore[arg-type]
+        fastapi_lint.check_source("x = 1\n", select="FAST")  # a `Sequence[str]` to type checkers
 
 
 def test_rules_lists_every_rule_in_code_order() -> None:

@@ -1,12 +1,19 @@
 """The `fastapi-lint` command (and `python -m fastapi_lint`): hands over to the Rust CLI at once."""
 
-# `_signal`, the C module behind `signal`: `signal` imports `enum` for its constants, which
-# costs more start-up than the rest of this wrapper together (abi3 wheels are CPython-only, and
-# CPython has had `_signal` for as long as it has had abi3).
-import _signal
 import sys
 
-from fastapi_lint import _core
+from fastapi_lint import LintError, _core
+
+# `_signal`, the C module behind `signal`: `signal` imports `enum` for its constants, which
+# costs more start-up than the rest of this wrapper together (abi3 wheels are CPython-only, and
+# CPython has had `_signal` for as long as it has had abi3). Type checkers, for which typeshed
+# has no `_signal`, read `signal`: the same functions and constants. `TYPE_CHECKING` is spelled
+# out as in `__init__.py`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import signal as _signal
+else:
+    import _signal
 
 
 def main() -> int:
@@ -16,7 +23,7 @@ def main() -> int:
     try:
         # A fixed program name: argv[0] is a wrapper script or `__main__.py`, not what users typed.
         return _core.main(["fastapi-lint", *sys.argv[1:]])
-    except _core.LintError as error:
+    except LintError as error:
         # Only a crash gets here; the CLI reports its own errors and returns 2 for them.
         print(f"fastapi-lint failed\n  Cause: {error}", file=sys.stderr)
         return 2

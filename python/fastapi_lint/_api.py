@@ -1,22 +1,33 @@
 """The Python API: typed, immutable results over the extension module.
 
-The extension returns each diagnostic as one element of the CLI's `json` output format, so a
-`Diagnostic` holds exactly what `fastapi-lint check --output-format json` prints and
-`Diagnostic.to_dict()` gives it back unchanged.
+The extension builds the result objects itself, straight from the linter's messages, calling
+these classes with their fields in declaration order (change both together). A `Diagnostic`
+holds exactly what `fastapi-lint check --output-format json` prints for it, and
+`Diagnostic.to_dict()` is that element of the output.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Literal, Optional, Sequence, Union, final
 
 from fastapi_lint import _core
 
 StrPath = Union[str, "os.PathLike[str]"]
 
+# Whether a fix may be applied: `"safe"` by `--fix`, `"unsafe"` only with `--unsafe-fixes`,
+# `"displayonly"` never (shown as a suggestion). Ruff's spelling.
+Applicability = Literal["safe", "unsafe", "displayonly"]
+# A diagnostic's severity in Ruff's JSON format: every finding is an error.
+Severity = Literal["error"]
+# Whether a rule can fix what it finds, as `ruff rule --output-format json` spells it.
+FixAvailability = Literal["None", "Sometimes", "Always"]
+# The letters of a rule code: `FAST` (Ruff's FastAPI rules) or `FAPI` (fastapi-lint's own).
+Linter = Literal["FAST", "FAPI"]
 
+
+@final
 @dataclass(frozen=True)
 class Location:
     """A 1-based row and a 1-based column counted in characters; end locations are exclusive."""
@@ -32,6 +43,7 @@ class Location:
         return {"column": self.column, "row": self.row}
 
 
+@final
 @dataclass(frozen=True)
 class RelatedLocation:
     """A place, maybe in another file, that explains a diagnostic: for FAPI106 and FAPI302, the
@@ -52,6 +64,7 @@ class RelatedLocation:
         )
 
 
+@final
 @dataclass(frozen=True)
 class Edit:
     """Replace the text between `location` and `end_location` with `content`."""
@@ -76,11 +89,13 @@ class Edit:
         }
 
 
+@final
 @dataclass(frozen=True)
 class Fix:
     """A suggested fix. `applicability` is `"safe"`, `"unsafe"` or `"displayonly"`, as in Ruff."""
 
-    applicability: str
+    applicability: Applicability
+    # The fix's title (what it does); None when the rule gives none.
     message: Optional[str]
     edits: tuple[Edit, ...]
 
@@ -100,6 +115,7 @@ class Fix:
         }
 
 
+@final
 @dataclass(frozen=True)
 class Diagnostic:
     """One finding: a rule violation, or a syntax error (`code == "invalid-syntax"`)."""
@@ -115,7 +131,7 @@ class Diagnostic:
     fix: Optional[Fix]
     # The rule's documentation page; None for syntax errors.
     url: Optional[str]
-    severity: str
+    severity: Severity
     # The 1-based notebook cell, for notebooks; None for Python files.
     cell: Optional[int]
     # Places elsewhere that explain the finding. Not part of Ruff's JSON format, so `to_dict()`
@@ -124,6 +140,8 @@ class Diagnostic:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        """The diagnostic of one element of `--output-format json` (the inverse of `to_dict()`),
+        e.g. to read the output of a `fastapi-lint` run; `related` is taken if present."""
         fix = data["fix"]
         return cls(
             code=data["code"],
@@ -157,6 +175,7 @@ class Diagnostic:
         }
 
 
+@final
 @dataclass(frozen=True)
 class Rule:
     """A rule as `fastapi-lint rule CODE` documents it."""
@@ -164,12 +183,12 @@ class Rule:
     code: str
     name: str
     # The code's letters: `FAST` (Ruff's FastAPI rules) or `FAPI`.
-    linter: str
+    linter: Linter
     summary: str
     # Markdown: What it does / Why is this bad? / Example / Use instead: / ...
     docs: str
     # `"None"`, `"Sometimes"` or `"Always"`, Ruff's `fix_availability`.
-    fix_availability: str
+    fix_availability: FixAvailability
     # Only enabled with `preview=True` / `--preview`.
     preview: bool
     url: str
@@ -198,7 +217,7 @@ def check_source(
 
     Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
     """
-    messages = _core.check_source(
+    return _core.check_source(
         source,
         os.fspath(filename),
         _selectors("select", select),
@@ -207,9 +226,9 @@ def check_source(
         preview,
         None if project_root is None else os.fspath(project_root),
     )
-    return _diagnostics(messages)
 
 
+@final
 @dataclass(frozen=True)
 class FixResult:
     """A buffer after fixing: its new text, how many fixes were applied, what remains."""
@@ -239,7 +258,7 @@ def fix_source(
 
     Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
     """
-    fixed_source, fixed, messages = _core.fix_source(
+    return _core.fix_source(
         source,
         os.fspath(filename),
         unsafe,
@@ -248,7 +267,6 @@ def fix_source(
         target_version,
         preview,
     )
-    return FixResult(source=fixed_source, fixed=fixed, diagnostics=_diagnostics(messages))
 
 
 def check_paths(
@@ -268,18 +286,17 @@ def check_paths(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    messages = _core.check_paths(
+    return _core.check_paths(
         [os.fspath(path) for path in paths],
         None if config is None else os.fspath(config),
         _selectors("select", select),
         _selectors("ignore", ignore),
     )
-    return _diagnostics(messages)
 
 
 def rules() -> list[Rule]:
     """Every rule fastapi-lint knows, in code order."""
-    return [Rule(**entry) for entry in _core.rules()]
+    return _core.rules()
 
 
 def _selectors(option: str, selectors: Optional[Sequence[str]]) -> Optional[list[str]]:
@@ -287,7 +304,3 @@ def _selectors(option: str, selectors: Optional[Sequence[str]]) -> Optional[list
     if isinstance(selectors, str):
         raise TypeError(f"`{option}` takes a list of selectors, e.g. {option}=[{selectors!r}]")
     return None if selectors is None else list(selectors)
-
-
-def _diagnostics(messages: list[str]) -> list[Diagnostic]:
-    return [Diagnostic.from_dict(json.loads(message)) for message in messages]

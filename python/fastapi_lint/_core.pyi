@@ -1,15 +1,13 @@
-"""The Rust extension module. Use the wrappers in `fastapi_lint` instead of calling it directly."""
+"""The Rust extension module. Use the wrappers in `fastapi_lint` instead of calling it directly.
+
+It builds the result types of `fastapi_lint._api` itself and raises the exceptions of
+`fastapi_lint` (`LintError`, and `ConfigError` for invalid configuration)."""
 
 from os import PathLike
-from typing import Any
+
+from fastapi_lint._api import Diagnostic, FixResult, Rule
 
 __version__: str
-
-class LintError(Exception):
-    """fastapi-lint could not run the check (an internal error, or a file it could not process)."""
-
-class ConfigError(LintError):
-    """Invalid configuration: an unknown selector, option value or configuration key."""
 
 def main(argv: list[str]) -> int:
     """Run the command line (`argv[0]` is the program name) and return its exit code."""
@@ -22,8 +20,8 @@ def check_source(
     target_version: str | None = None,
     preview: bool = False,
     project_root: str | PathLike[str] | None = None,
-) -> list[str]:
-    """Lint one buffer; one `--output-format json` element (a JSON string) per diagnostic."""
+) -> list[Diagnostic]:
+    """Lint one buffer; its diagnostics in order."""
 
 def fix_source(
     source: str,
@@ -33,17 +31,16 @@ def fix_source(
     ignore: list[str] | None = None,
     target_version: str | None = None,
     preview: bool = False,
-) -> tuple[str, int, list[str]]:
-    """Fix one buffer: the fixed source, the number of fixes applied, and one
-    `--output-format json` element per remaining diagnostic."""
+) -> FixResult:
+    """Fix one buffer: the fixed source, the number of fixes applied, the remaining diagnostics."""
 
 def check_paths(
     paths: list[str | PathLike[str]],
     config: str | PathLike[str] | None = None,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
-) -> list[str]:
-    """Lint files and directories; one `--output-format json` element per diagnostic."""
+) -> list[Diagnostic]:
+    """Lint files and directories; the diagnostics sorted by file and position."""
 
-def rules() -> list[dict[str, Any]]:
-    """Every rule in code order: code, name, linter, summary, docs, fix_availability, preview, url."""
+def rules() -> list[Rule]:
+    """Every rule in code order."""

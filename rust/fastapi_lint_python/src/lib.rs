@@ -1,9 +1,11 @@
 //! The `fastapi_lint._core` extension module: the CLI and the library API of `fastapi_lint_cli`,
 //! run with the GIL released so other Python threads keep going while Rust lints.
 //!
-//! Messages cross the boundary as the JSON elements of the CLI's `json` output format (plus
-//! their related locations), so the Python API and `fastapi-lint check --output-format json`
-//! can never disagree.
+//! Results are built here as the Python package's own types: the frozen dataclasses of
+//! `fastapi_lint._api` (`Diagnostic`, `Location`, `Fix`, ...), filled straight from the
+//! linter's messages, and the exceptions of `fastapi_lint` (`LintError`, `ConfigError`). Each
+//! `Diagnostic` holds the values that `fastapi_lint_cli::message_to_json` writes for it, so its
+//! `to_dict()` is exactly its element of `fastapi-lint check --output-format json`.
 
 use std::any::Any;
 use std::ffi::OsString;
@@ -12,28 +14,31 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use fastapi_lint_cli::{CheckError, CheckOptions};
-use fastapi_lint_core::{FixAvailability, Message, Rule};
-use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+use fastapi_lint_core::message::{MessageEdit, MessageFix};
+use fastapi_lint_core::{FixAvailability, Message, RelatedLocation, Rule, SourceLocation};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyList, PyString, PyTuple, PyType};
 
 // Rust's allocations in the extension (Python's own are untouched): as in the CLI binary.
 #[global_allocator]
 static GLOBAL: fastapi_lint_cli::allocator::Allocator = fastapi_lint_cli::allocator::ALLOCATOR;
 
-create_exception!(
-    fastapi_lint,
-    LintError,
-    PyException,
-    "fastapi-lint could not run the check (an internal error, or a file it could not process)."
-);
-create_exception!(
-    fastapi_lint,
-    ConfigError,
-    LintError,
-    "Invalid configuration: an unknown selector, option value or configuration key."
-);
+/// The exception class `name` of the `fastapi_lint` package, raised with `message`.
+///
+/// The classes are defined in Python (`ConfigError` derives from both `LintError` and
+/// `ValueError`, which an exception made here could not); this module is only ever imported as
+/// part of the package, so the package is loaded by the time anything raises.
+fn package_error(py: Python<'_>, name: &str, message: String) -> PyErr {
+    let class = py
+        .import(intern!(py, "fastapi_lint"))
+        .and_then(|package| package.getattr(name))
+        .and_then(|class| class.cast_into::<PyType>().map_err(PyErr::from));
+    match class {
+        Ok(class) => PyErr::from_type(class, message),
+        Err(error) => error,
+    }
+}
 
 /// Runs `work` without the GIL and turns every way it can fail into a Python exception.
 ///
@@ -46,12 +51,16 @@ where
 {
     match py.detach(|| panic::catch_unwind(AssertUnwindSafe(work))) {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(CheckError::Config(message))) => Err(ConfigError::new_err(message)),
-        Ok(Err(CheckError::Lint(message))) => Err(LintError::new_err(message)),
-        Err(payload) => Err(LintError::new_err(format!(
-            "fastapi-lint crashed (please report this bug): {}",
-            panic_message(payload.as_ref())
-        ))),
+        Ok(Err(CheckError::Config(message))) => Err(package_error(py, "ConfigError", message)),
+        Ok(Err(CheckError::Lint(message))) => Err(package_error(py, "LintError", message)),
+        Err(payload) => Err(package_error(
+            py,
+            "LintError",
+            format!(
+                "fastapi-lint crashed (please report this bug): {}",
+                panic_message(payload.as_ref())
+            ),
+        )),
     }
 }
 
@@ -65,18 +74,129 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
     }
 }
 
-/// Each message as its `json` output element, plus `related` (which Ruff's format has no field
-/// for; the Python `Diagnostic` keeps it apart from `to_dict()`).
-fn to_json_strings(messages: &[Message]) -> Vec<String> {
-    messages
-        .iter()
-        .map(|message| {
-            let mut value = fastapi_lint_cli::message_to_json(message);
-            value["related"] = serde_json::to_value(&message.related)
-                .expect("related locations serialize to JSON");
-            value.to_string()
+/// The result classes of `fastapi_lint._api`, looked up once per call (a few microseconds: the
+/// module is loaded) rather than kept, so they are always the module's current ones.
+///
+/// Each is called with its fields positionally, in the order the dataclass declares them; the
+/// tests compare every field with the CLI's JSON output.
+struct ResultTypes<'py> {
+    py: Python<'py>,
+    diagnostic: Bound<'py, PyAny>,
+    location: Bound<'py, PyAny>,
+    related_location: Bound<'py, PyAny>,
+    edit: Bound<'py, PyAny>,
+    fix: Bound<'py, PyAny>,
+    fix_result: Bound<'py, PyAny>,
+    rule: Bound<'py, PyAny>,
+}
+
+impl<'py> ResultTypes<'py> {
+    fn import(py: Python<'py>) -> PyResult<Self> {
+        let api = py.import(intern!(py, "fastapi_lint._api"))?;
+        Ok(Self {
+            py,
+            diagnostic: api.getattr(intern!(py, "Diagnostic"))?,
+            location: api.getattr(intern!(py, "Location"))?,
+            related_location: api.getattr(intern!(py, "RelatedLocation"))?,
+            edit: api.getattr(intern!(py, "Edit"))?,
+            fix: api.getattr(intern!(py, "Fix"))?,
+            fix_result: api.getattr(intern!(py, "FixResult"))?,
+            rule: api.getattr(intern!(py, "Rule"))?,
         })
-        .collect()
+    }
+
+    /// One `Diagnostic` per message, in order.
+    fn diagnostics(&self, messages: &[Message]) -> PyResult<Bound<'py, PyList>> {
+        let diagnostics = PyList::empty(self.py);
+        // Messages come grouped by file: consecutive diagnostics share one filename string.
+        let mut filename: Option<(&str, Bound<'py, PyString>)> = None;
+        for message in messages {
+            let shared = match &filename {
+                Some((text, string)) if *text == message.filename => string.clone(),
+                _ => {
+                    let string = PyString::new(self.py, &message.filename);
+                    filename = Some((&message.filename, string.clone()));
+                    string
+                }
+            };
+            diagnostics.append(self.diagnostic(message, shared)?)?;
+        }
+        Ok(diagnostics)
+    }
+
+    /// `Diagnostic(code, name, message, filename, location, end_location, noqa_row, fix, url,
+    /// severity, cell, related)`, every value as `fastapi_lint_cli::message_to_json` writes it.
+    fn diagnostic(
+        &self,
+        message: &Message,
+        filename: Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let fix = match &message.fix {
+            Some(fix) => Some(self.fix(fix, message.fix_title.as_deref())?),
+            None => None,
+        };
+        let related = PyTuple::new(
+            self.py,
+            message
+                .related
+                .iter()
+                .map(|related| self.related_location(related))
+                .collect::<PyResult<Vec<_>>>()?,
+        )?;
+        self.diagnostic.call1((
+            message.code(),
+            message.name(),
+            &message.message,
+            filename,
+            self.location(message.location)?,
+            self.location(message.end_location)?,
+            message.noqa_row,
+            fix,
+            message.url(),
+            // `severity` and `cell`: constants in the JSON format too (every diagnostic is an
+            // error, and no notebook is linted).
+            intern!(self.py, "error"),
+            None::<usize>,
+            related,
+        ))
+    }
+
+    fn location(&self, location: SourceLocation) -> PyResult<Bound<'py, PyAny>> {
+        self.location.call1((location.row, location.column))
+    }
+
+    fn related_location(&self, related: &RelatedLocation) -> PyResult<Bound<'py, PyAny>> {
+        self.related_location.call1((
+            &related.message,
+            &related.filename,
+            self.location(related.location)?,
+            self.location(related.end_location)?,
+        ))
+    }
+
+    /// `Fix(applicability, message, edits)`; the message is the diagnostic's fix title.
+    fn fix(&self, fix: &MessageFix, title: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let edits = PyTuple::new(
+            self.py,
+            fix.edits
+                .iter()
+                .map(|edit| self.edit(edit))
+                .collect::<PyResult<Vec<_>>>()?,
+        )?;
+        self.fix.call1((
+            fastapi_lint_core::applicability_name(fix.applicability),
+            title,
+            edits,
+        ))
+    }
+
+    fn edit(&self, edit: &MessageEdit) -> PyResult<Bound<'py, PyAny>> {
+        self.edit.call1((
+            &edit.content,
+            self.location(edit.location)?,
+            self.location(edit.end_location)?,
+        ))
+    }
 }
 
 /// Runs the command line (`argv[0]` is the program name) and returns its exit code.
@@ -108,7 +228,7 @@ fn check_source(
     target_version: Option<String>,
     preview: bool,
     project_root: Option<PathBuf>,
-) -> PyResult<Vec<String>> {
+) -> PyResult<Bound<'_, PyList>> {
     let options = CheckOptions {
         isolated: true,
         select,
@@ -118,14 +238,14 @@ fn check_source(
         project_root,
         ..CheckOptions::default()
     };
-    run_detached(py, move || {
-        let messages = fastapi_lint_cli::check_source(&source, filename.as_deref(), &options)?;
-        Ok(to_json_strings(&messages))
-    })
+    let messages = run_detached(py, move || {
+        fastapi_lint_cli::check_source(&source, filename.as_deref(), &options)
+    })?;
+    ResultTypes::import(py)?.diagnostics(&messages)
 }
 
 /// Fixes one buffer with default settings plus the given overrides (no configuration files):
-/// the fixed source, the number of fixes applied and the remaining diagnostics.
+/// a `FixResult` of the fixed source, the number of fixes applied and the remaining diagnostics.
 #[pyfunction]
 #[pyo3(signature = (source, filename=None, unsafe_fixes=false, select=None, ignore=None, target_version=None, preview=false))]
 #[allow(
@@ -141,7 +261,7 @@ fn fix_source(
     ignore: Option<Vec<String>>,
     target_version: Option<String>,
     preview: bool,
-) -> PyResult<(String, usize, Vec<String>)> {
+) -> PyResult<Bound<'_, PyAny>> {
     let options = CheckOptions {
         isolated: true,
         select,
@@ -151,10 +271,14 @@ fn fix_source(
         unsafe_fixes: Some(unsafe_fixes),
         ..CheckOptions::default()
     };
-    run_detached(py, move || {
-        let fixed = fastapi_lint_cli::fix_source(&source, filename.as_deref(), &options)?;
-        Ok((fixed.source, fixed.fixed, to_json_strings(&fixed.messages)))
-    })
+    let fixed = run_detached(py, move || {
+        fastapi_lint_cli::fix_source(&source, filename.as_deref(), &options)
+    })?;
+    let types = ResultTypes::import(py)?;
+    let diagnostics = types.diagnostics(&fixed.messages)?;
+    types
+        .fix_result
+        .call1((fixed.source, fixed.fixed, diagnostics))
 }
 
 /// Lints files and directories as `fastapi-lint check PATHS` does, configuration included.
@@ -166,17 +290,15 @@ fn check_paths(
     config: Option<PathBuf>,
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
-) -> PyResult<Vec<String>> {
+) -> PyResult<Bound<'_, PyList>> {
     let options = CheckOptions {
         config,
         select,
         ignore: ignore.unwrap_or_default(),
         ..CheckOptions::default()
     };
-    run_detached(py, move || {
-        let messages = fastapi_lint_cli::check_paths(&paths, &options)?;
-        Ok(to_json_strings(&messages))
-    })
+    let messages = run_detached(py, move || fastapi_lint_cli::check_paths(&paths, &options))?;
+    ResultTypes::import(py)?.diagnostics(&messages)
 }
 
 /// Ruff's spelling of fix availability in `ruff rule --output-format json`.
@@ -188,35 +310,30 @@ const fn fix_availability_name(availability: FixAvailability) -> &'static str {
     }
 }
 
-/// Every rule in code order, as dictionaries for `fastapi_lint.Rule`.
+/// Every rule in code order, as `fastapi_lint.Rule`s.
 #[pyfunction]
-fn rules(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
-    Rule::ALL
-        .iter()
-        .map(|&rule| {
-            let entry = PyDict::new(py);
-            entry.set_item("code", rule.code())?;
-            entry.set_item("name", rule.name())?;
-            entry.set_item("linter", rule.linter())?;
-            entry.set_item("summary", rule.summary())?;
-            entry.set_item("docs", rule.docs())?;
-            entry.set_item(
-                "fix_availability",
-                fix_availability_name(rule.fix_availability()),
-            )?;
-            entry.set_item("preview", rule.is_preview())?;
-            entry.set_item("url", rule.url())?;
-            Ok(entry)
-        })
-        .collect()
+fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    let types = ResultTypes::import(py)?;
+    let rules = PyList::empty(py);
+    for &rule in Rule::ALL {
+        // `Rule(code, name, linter, summary, docs, fix_availability, preview, url)`.
+        rules.append(types.rule.call1((
+            rule.code(),
+            rule.name(),
+            rule.linter(),
+            rule.summary(),
+            rule.docs(),
+            fix_availability_name(rule.fix_availability()),
+            rule.is_preview(),
+            rule.url(),
+        ))?)?;
+    }
+    Ok(rules)
 }
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
     m.add("__version__", fastapi_lint_core::VERSION)?;
-    m.add("LintError", py.get_type::<LintError>())?;
-    m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(check_source, m)?)?;
     m.add_function(wrap_pyfunction!(check_paths, m)?)?;
