@@ -25,8 +25,8 @@ FIX_SYMBOL = {"Always": "🛠️", "Sometimes": "🛠️", "None": ""}
 
 def rule_table(rules: list[fastapi_lint.Rule]) -> str:
     lines = [
-        "| Code | Name | What it checks | Fix | Preview |",
-        "|---|---|---|---|---|",
+        "| Code | Name | What it checks | Applies to | Fix | Preview |",
+        "|---|---|---|---|---|---|",
     ]
     for rule in rules:
         # Rule pages link to each other by file name; from the README they live under docs/rules/.
@@ -34,15 +34,22 @@ def rule_table(rules: list[fastapi_lint.Rule]) -> str:
         link = f"[{rule.code}](docs/rules/{rule.code}.md)"
         fix = FIX_SYMBOL.get(rule.fix_availability, "")
         preview = "🧪" if rule.preview else ""
-        lines.append(f"| {link} | `{rule.name}` | {summary} | {fix} | {preview} |")
+        lines.append(f"| {link} | `{rule.name}` | {summary} | {applies_to(rule)} | {fix} | {preview} |")
     return "\n".join(lines)
+
+
+def applies_to(rule: fastapi_lint.Rule) -> str:
+    """The roles and Pydantic version of a rule's scope, for the table: `app; Pydantic 2`."""
+    roles = "all" if len(rule.roles) == 4 else ", ".join(rule.roles)
+    return f"{roles}; Pydantic {rule.pydantic}" if rule.pydantic else roles
 
 
 def rule_page(rule: fastapi_lint.Rule) -> str:
     header = f"# {rule.name} ({rule.code})\n\n"
     status = "Preview (enable with `--preview`)" if rule.preview else "Stable"
     meta = f"Status: {status}. Fix: {rule.fix_availability}.\n\n"
-    return header + meta + rule.docs.rstrip() + "\n"
+    scope = f"{rule.scope}\n\n" if rule.scope else ""
+    return header + meta + scope + rule.docs.rstrip() + "\n"
 
 
 def expected_files() -> dict[Path, str]:

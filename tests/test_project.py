@@ -87,3 +87,68 @@ def test_check_source_sees_the_project_with_its_root() -> None:
     assert (leaf.filename, leaf.location.row) == (str(PACKAGE / "app" / "services" / "users.py"), 7)
     assert leaf.message == "`app.services.users.load` calls `requests.get`"
     assert "related" not in in_project[0].to_dict()
+
+
+# An application beside its tests, a maintenance script, a command-line module, an Alembic
+# migration and a library package no app imports: the same blocking call in each.
+BLOCKING = "import time\n\n\nasync def {name}():\n    time.sleep(1)\n"
+ROLES_PROJECT = {
+    "pyproject.toml": '[project]\nname = "shop"\ndependencies = ["fastapi>=0.115", "pydantic==1.10.13"]\n',
+    "shop/__init__.py": "",
+    "shop/main.py": "from fastapi import FastAPI\nfrom shop import routes\n\napp = FastAPI(openapi_url=None)\napp.include_router(routes.router)\n",
+    "shop/routes.py": "from fastapi import APIRouter\nfrom shop.services import work\n\nrouter = APIRouter()\n",
+    "shop/services.py": BLOCKING.format(name="work"),
+    "shop/cli.py": "import click\n\n" + BLOCKING.format(name="command") + "\n\n@click.command()\ndef main():\n    pass\n",
+    "shop/unused.py": BLOCKING.format(name="orphan"),
+    "tests/test_services.py": "from shop.services import work\n\n" + BLOCKING.format(name="test_work"),
+    "scripts/backfill.py": BLOCKING.format(name="backfill"),
+    "alembic/versions/0001_init.py": BLOCKING.format(name="upgrade_data"),
+    "shop/models.py": "from pydantic import BaseModel\n\n\nclass Item(BaseModel):\n    class Config:\n        orm_mode = True\n",
+}
+
+
+def test_request_time_rules_apply_to_app_code_only(tmp_path: Path, run: Run) -> None:
+    _write(tmp_path, ROLES_PROJECT)
+
+    result = run("check", "--isolated", "--output-format", "json", ".", cwd=tmp_path)
+
+    found = sorted((Path(d["filename"]).relative_to(tmp_path).as_posix(), d["code"]) for d in json.loads(result.stdout))
+    # Only the service the app imports serves requests. `shop/models.py`'s `class Config` is
+    # right under the Pydantic 1 the project pins: no Pydantic 2 advice.
+    assert found == [("shop/services.py", "FAPI101")], result.stdout
+
+
+def test_show_roles_names_each_files_role_and_evidence(tmp_path: Path, run: Run) -> None:
+    _write(tmp_path, ROLES_PROJECT)
+
+    result = run("check", "--isolated", "--show-roles", ".", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    roles = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert roles["shop/main.py"] == "app (builds `FastAPI()`)"
+    assert roles["shop/services.py"] == "app (imported by app module `shop.routes`)"
+    assert roles["shop/cli.py"] == "script (defines a `click` command)"
+    assert roles["shop/unused.py"] == "library (no app module imports it)"
+    assert roles["tests/test_services.py"] == "test (under a `tests/` directory)"
+    assert roles["scripts/backfill.py"] == "script (under a `scripts/` directory)"
+    assert roles["alembic/versions/0001_init.py"] == "script (under a `alembic/` directory)"
+
+
+def test_roles_declared_in_the_settings_win(tmp_path: Path, run: Run) -> None:
+    _write(tmp_path, ROLES_PROJECT)
+    (tmp_path / "fastapi-lint.toml").write_text('[lint.roles]\napp = ["scripts/*.py"]\n')
+
+    result = run("check", "--output-format", "json", "--select", "FAPI101", ".", cwd=tmp_path)
+
+    found = sorted(Path(d["filename"]).relative_to(tmp_path).as_posix() for d in json.loads(result.stdout))
+    assert found == ["scripts/backfill.py", "shop/services.py"]
+
+
+def test_pydantic_2_advice_follows_the_declared_version(tmp_path: Path, run: Run) -> None:
+    files = dict(ROLES_PROJECT)
+    files["pyproject.toml"] = '[project]\nname = "shop"\ndependencies = ["fastapi>=0.115", "pydantic>=2.5"]\n'
+    _write(tmp_path, files)
+
+    result = run("check", "--isolated", "--output-format", "json", "--select", "FAPI502", ".", cwd=tmp_path)
+
+    assert [(Path(d["filename"]).name, d["code"]) for d in json.loads(result.stdout)] == [("models.py", "FAPI502")]

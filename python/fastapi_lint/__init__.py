@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from fastapi_lint._api import (
         Applicability,
+        CodeRole,
         Diagnostic,
         Edit,
         Fix,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Applicability",
+    "CodeRole",
     "ConfigError",
     "Diagnostic",
     "Edit",

@@ -25,6 +25,7 @@ Severity = Literal["error"]
 FixAvailability = Literal["None", "Sometimes", "Always"]
 # The letters of a rule code: `FAST` (Ruff's FastAPI rules) or `FAPI` (fastapi-lint's own).
 Linter = Literal["FAST", "FAPI"]
+CodeRole = Literal["app", "test", "script", "library"]
 
 
 @final
@@ -192,6 +193,13 @@ class Rule:
     # Only enabled with `preview=True` / `--preview`.
     preview: bool
     url: str
+    # The code roles the rule applies to (`fastapi-lint check --show-roles` shows each file's).
+    roles: tuple[CodeRole, ...] = ("app", "test", "script", "library")
+    # The Pydantic major version the rule's findings hold for; None: any.
+    pydantic: Optional[int] = None
+    # The two above in a sentence ("Applies to app code ... Only in projects that run
+    # Pydantic 2."); None for a rule that applies everywhere.
+    scope: Optional[str] = None
 
 
 def check_source(

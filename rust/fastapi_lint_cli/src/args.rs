@@ -234,6 +234,9 @@ pub(crate) struct CheckCommand {
     /// See the files fastapi-lint will be run against with the current settings.
     #[arg(long, conflicts_with = "show_settings")]
     pub show_files: bool,
+    /// See the code role of each file (app, test, script, library) and the evidence for it.
+    #[arg(long, conflicts_with_all = ["show_files", "show_settings", "statistics"])]
+    pub show_roles: bool,
     /// See the settings fastapi-lint will use to lint a given Python file.
     #[arg(long)]
     pub show_settings: bool,

@@ -210,6 +210,8 @@ pub(crate) fn file_key(linter: &LinterSettings, context: &FileContext) -> u64 {
     let mut hasher = Xxh3Default::new();
     linter.rules.hash(&mut hasher);
     context.module_path.hash(&mut hasher);
+    context.declared_role.hash(&mut hasher);
+    context.pydantic.hash(&mut hasher);
     hasher.finish()
 }
 

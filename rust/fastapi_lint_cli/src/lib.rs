@@ -14,6 +14,7 @@ mod commands;
 pub mod config;
 mod diff;
 mod lint;
+mod metadata;
 pub mod output;
 mod walk;
 mod write;
@@ -273,6 +274,8 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         blocking: None,
         responsiveness: None,
         heavy: None,
+        roles: None,
+        pydantic_version: None,
         settings: None,
         src: None,
         cache_dir: None,

@@ -8,18 +8,19 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use fastapi_lint_core::project::{
-    FileFacts, IndexedModule, ModuleSummary, PackageDirs, module_path, project_facts,
+    FileFacts, IndexedModule, ModuleSummary, module_path, project_facts, project_roles,
 };
 use fastapi_lint_core::rules::settings::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{
-    FileContext, FixTable, LinterSettings, Message, NoqaWarning, Rule, RuleSet, fix_source, lint,
-    to_messages,
+    CodeRole, FileContext, FixTable, LinterSettings, Message, NoqaWarning, RoleDecision, Rule,
+    RuleSet, fix_source, lint, to_messages,
 };
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, FileEntry, Freshness, Location, PackedSummary};
 use crate::config::Settings;
 use crate::config::discovery::Resolver;
+use crate::metadata::Directories;
 use crate::output::Sources;
 use crate::write::write_atomically;
 
@@ -277,14 +278,14 @@ pub(crate) fn lint_files(
         })
         .collect();
     let cache = cache.map(|(cache, _)| cache);
-    let packages = PackageDirs::default();
+    let directories = Directories::default();
     let mut files: Vec<LintedFile> = jobs
         .into_par_iter()
         .zip(lookups)
         .map(|((path, settings), lookup)| {
             let linted = match lookup {
-                Some(lookup) => lint_with_cache(path, &settings, lookup, &packages),
-                None => lint_path(path, &settings, fixing, &packages),
+                Some(lookup) => lint_with_cache(path, &settings, lookup, &directories),
+                None => lint_path(path, &settings, fixing, &directories),
             };
             let mut linted = if scope == Scope::File {
                 with_own_facts(linted)
@@ -345,15 +346,15 @@ fn lint_path(
     path: &Path,
     settings: &Settings,
     fixing: Fixing,
-    packages: &PackageDirs,
+    directories: &Directories,
 ) -> LintedFile {
     let filename = filename_of(path);
     match std::fs::read(path) {
         Ok(bytes) => {
-            let place = place_of(Some(path), settings, packages);
+            let place = place_of(Some(path), settings, directories);
             let linted = lint_bytes(bytes, filename, place, fixing);
             if fixing.mode == FixMode::Apply {
-                write_fixed(path, linted, settings, packages)
+                write_fixed(path, linted, settings, directories)
             } else {
                 linted
             }
@@ -368,7 +369,7 @@ fn lint_with_cache(
     path: &Path,
     settings: &Settings,
     Lookup { location, entry }: Lookup,
-    packages: &PackageDirs,
+    directories: &Directories,
 ) -> LintedFile {
     let filename = filename_of(path);
     let metadata = match std::fs::metadata(path) {
@@ -376,7 +377,7 @@ fn lint_with_cache(
         Err(error) => return LintedFile::failed(filename, error.to_string()),
     };
     let freshness = Freshness::of(&metadata);
-    let place = place_of(Some(path), settings, packages);
+    let place = place_of(Some(path), settings, directories);
     let key = cache::file_key(&place.linter, &place.context);
     let entry = match entry.filter(|entry| entry.key == key) {
         Some(entry) if entry.freshness == freshness => {
@@ -592,6 +593,18 @@ fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
     // pages its lints used (live summaries keep them), where this thread would take fresh ones
     // (1.5 MiB of the run's peak, which is the index, on the benchmark corpus).
     let facts = rayon::scope(|_| project_facts(&modules));
+    // The role each file's findings were made with, while the summaries are at hand.
+    let linted_roles: Vec<CodeRole> = files
+        .iter()
+        .filter_map(|file| file.project.as_ref())
+        .map(|unit| {
+            unit.context
+                .facts
+                .role
+                .as_ref()
+                .map_or(unit.module.summary.role.decision.role, |role| role.role)
+        })
+        .collect();
     // A summary is read again only for a cache entry. Dropped before the relint, whose parses
     // would otherwise sit on top of all of them (the run's memory peak).
     for file in files.iter_mut().filter(|file| file.cache.is_none()) {
@@ -601,15 +614,59 @@ fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
     }
     // `project_facts` gives the facts of the modules in the order given, and the linted files'
     // modules came first, in the order of `files`.
-    let relint: Vec<(&mut LintedFile, FileFacts)> = files
+    let relint: Vec<((&mut LintedFile, FileFacts), CodeRole)> = files
         .iter_mut()
         .filter(|file| file.project.is_some())
         .zip(facts)
-        .filter(|(file, facts)| file.facts_key() != cache::facts_key(facts))
+        .zip(linted_roles)
+        .filter(|((file, facts), _)| file.facts_key() != cache::facts_key(facts))
         .collect();
     relint
         .into_par_iter()
-        .for_each(|(file, facts)| relint_with_facts(file, facts));
+        .for_each(|((file, facts), linted_role)| {
+            if !narrow_to_role(file, &facts, linted_role) {
+                relint_with_facts(file, facts);
+            }
+        });
+}
+
+/// When the only new fact is a role whose rules are among those of the role the file was
+/// linted with (app code found to be library code), its findings are those of the rules that
+/// still apply: they are kept, the others dropped, and the file is not linted again. Not when
+/// it reports unused `# noqa` directives, which depend on the rules that ran.
+fn narrow_to_role(file: &mut LintedFile, facts: &FileFacts, linted_role: CodeRole) -> bool {
+    let Some(unit) = &mut file.project else {
+        return false;
+    };
+    let Some(role) = &facts.role else {
+        return false;
+    };
+    let same_otherwise = FileFacts {
+        role: unit.context.facts.role.clone(),
+        ..facts.clone()
+    } == unit.context.facts;
+    let narrower = RuleSet::all()
+        .for_role(role.role)
+        .difference(RuleSet::all().for_role(linted_role))
+        .is_empty();
+    let reports_noqa = file
+        .messages
+        .iter()
+        .any(|message| message.kind.rule() == Some(Rule::UnusedNoqa));
+    if !same_otherwise || !narrower || reports_noqa {
+        return false;
+    }
+    file.messages.retain(|message| {
+        message
+            .kind
+            .rule()
+            .is_none_or(|rule| rule.roles().contains(role.role))
+    });
+    unit.context.facts = facts.clone();
+    if let Some(state) = &mut file.cache {
+        state.changed = true;
+    }
+    true
 }
 
 /// A file as its own project: facts from its own summary only (same-module helpers).
@@ -717,7 +774,7 @@ fn write_fixed(
     path: &Path,
     linted: LintedFile,
     settings: &Settings,
-    packages: &PackageDirs,
+    directories: &Directories,
 ) -> LintedFile {
     let (Some((original, _)), Some(fixed)) = (&linted.fixed, &linted.source) else {
         return linted;
@@ -729,7 +786,7 @@ fn write_fixed(
         return linted;
     };
     let original = original.as_bytes().to_vec();
-    let place = place_of(Some(path), settings, packages);
+    let place = place_of(Some(path), settings, directories);
     let mut unchanged = lint_bytes(original, linted.filename, place, Fixing::REPORT_ONLY);
     let message = format!("Failed to write the fixed source: {error}");
     unchanged
@@ -749,13 +806,35 @@ pub(crate) fn lint_buffer(
     project: Option<Vec<IndexedModule>>,
 ) -> Diagnostics {
     let filename = path.map_or_else(|| Arc::from(STDIN), filename_of);
-    let place = place_of(path, settings, &PackageDirs::default());
+    let place = place_of(path, settings, &Directories::default());
     let mut linted = lint_bytes(bytes, filename, place, fixing);
     match project {
         Some(others) => apply_project_facts(std::slice::from_mut(&mut linted), &others),
         None => linted = with_own_facts(linted),
     }
     Diagnostics::from_files(vec![linted])
+}
+
+/// Each file's code role, with the evidence for it, as a check of these files gives them
+/// (`--show-roles`). Files that cannot be read or do not parse are left out.
+pub(crate) fn code_roles(
+    files: &[PathBuf],
+    resolver: &Resolver,
+    scope: Scope,
+) -> Result<Vec<(PathBuf, RoleDecision)>> {
+    let modules = project_modules(files, resolver, None)?;
+    let roles = match scope {
+        Scope::Project => project_roles(&modules.iter().collect::<Vec<_>>()),
+        Scope::File => modules
+            .iter()
+            .map(|module| project_roles(&[module]).remove(0))
+            .collect(),
+    };
+    Ok(modules
+        .iter()
+        .map(|module| PathBuf::from(&*module.filename))
+        .zip(roles)
+        .collect())
 }
 
 /// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
@@ -765,7 +844,7 @@ pub(crate) fn project_modules(
     resolver: &Resolver,
     except: Option<&Path>,
 ) -> Result<Vec<IndexedModule>> {
-    let packages = PackageDirs::default();
+    let directories = Directories::default();
     let modules = files
         .par_iter()
         .filter(|path| Some(path.as_path()) != except)
@@ -774,7 +853,7 @@ pub(crate) fn project_modules(
             let Ok(source) = read_source(Some(path)) else {
                 return Ok(None);
             };
-            let mut place = place_of(Some(path), &settings, &packages);
+            let mut place = place_of(Some(path), &settings, &directories);
             place.linter.rules = RuleSet::empty();
             place.context.summarize = true;
             let summary = catch_lint(|| lint(&source, &place.context, &place.linter).summary)
@@ -793,17 +872,22 @@ pub(crate) fn project_modules(
 /// Where a file sits and how it is linted: its settings (per-file ignores applied), its module
 /// path from the source roots, and the directory that path is relative to. A file that cannot
 /// be imported is a root of its own, so its names never meet another file's.
-fn place_of(path: Option<&Path>, settings: &Settings, packages: &PackageDirs) -> ProjectPlace {
+fn place_of(path: Option<&Path>, settings: &Settings, directories: &Directories) -> ProjectPlace {
     let linter = path.map_or_else(|| settings.linter.clone(), |path| settings.linter_for(path));
-    let (module_path, root) = match path.and_then(|path| module_path(path, &settings.src, packages))
-    {
-        Some((module_path, root)) => (Some(module_path), root),
-        None => (None, Arc::from(path.unwrap_or(Path::new("")))),
-    };
+    let (module_path, root) =
+        match path.and_then(|path| module_path(path, &settings.src, &directories.packages)) {
+            Some((module_path, root)) => (Some(module_path), root),
+            None => (None, Arc::from(path.unwrap_or(Path::new("")))),
+        };
     let context = FileContext {
         path: path.map(Path::to_path_buf),
         module_path,
         facts: FileFacts::default(),
+        declared_role: path.and_then(|path| settings.roles.role_of(path)),
+        pydantic: settings
+            .pydantic
+            .clone()
+            .or_else(|| path.and_then(|path| directories.declared_pydantic(path))),
         summarize: true,
     };
     ProjectPlace {

@@ -147,7 +147,8 @@ fn monorepo_services_resolve_within_their_own_root() {
 fn a_buffer_sees_the_index_when_given_its_project_root() {
     let root = projects().join("package");
     let filename = root.join("app/routes.py");
-    let source = "from app.services import users\n\n\nasync def handler():\n    users.load(1)\n";
+    // The edited routes: they put a route on the project's router, so they serve requests.
+    let source = "from app.routers import router\nfrom app.services import users\n\n\n@router.get('/')\nasync def handler():\n    users.load(1)\n";
     let without = check_source(source, Some(&filename), &options(&["FAPI106"])).unwrap();
     assert_eq!(without, []);
     let with_root = CheckOptions {

@@ -17,9 +17,11 @@ use crate::fastapi::FastApiContext;
 use crate::linter::FileContext;
 use crate::project::{FileFacts, SummaryBuilder};
 use crate::registry::{Rule, RuleSet};
+use crate::roles::{CodeRole, RoleDecision};
 use crate::rules::{dispatch, production};
 use crate::semantic::{ScopeId, SemanticModel};
 use crate::settings::LinterSettings;
+use crate::versions::{self, PydanticMajor};
 
 /// What encloses the node being visited, innermost last.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +35,11 @@ pub struct Checker<'a> {
     source: &'a str,
     context: &'a FileContext,
     settings: &'a LinterSettings,
+    /// The file's role, and the settings' rules less those that do not apply to it.
+    role: &'a RoleDecision,
+    rules: RuleSet,
+    /// The Pydantic version the file runs, when known.
+    pydantic: Option<PydanticMajor>,
     semantic: &'a SemanticModel<'a>,
     fastapi: &'a FastApiContext<'a>,
     scope: ScopeId,
@@ -58,15 +65,23 @@ impl<'a> Checker<'a> {
         source: &'a str,
         context: &'a FileContext,
         settings: &'a LinterSettings,
+        role: &'a RoleDecision,
         semantic: &'a SemanticModel<'a>,
         fastapi: &'a FastApiContext<'a>,
-        deferred_annotations: bool,
         parsed: &'a Parsed<ast::ModModule>,
     ) -> Self {
+        let deferred_annotations = settings.target_version >= PythonVersion::PY314
+            || has_future_annotations(&parsed.syntax().body);
         Self {
             source,
             context,
             settings,
+            role,
+            rules: settings
+                .rules
+                .for_role(role.role)
+                .for_pydantic(pydantic_major(context, semantic)),
+            pydantic: pydantic_major(context, semantic),
             semantic,
             fastapi,
             scope: ScopeId::MODULE,
@@ -130,6 +145,21 @@ impl<'a> Checker<'a> {
         self.context.path.as_deref()
     }
 
+    /// The rules that run on this file: the settings' less those that do not apply to its role.
+    pub(crate) fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The Pydantic version the file runs, when known ([`crate::versions`]).
+    pub fn pydantic(&self) -> Option<PydanticMajor> {
+        self.pydantic
+    }
+
+    /// The file's role: app, test, script or library code.
+    pub fn role(&self) -> CodeRole {
+        self.role.role
+    }
+
     /// What the project index found for this file (empty without one).
     pub fn facts(&self) -> &'a FileFacts {
         &self.context.facts
@@ -176,11 +206,11 @@ impl<'a> Checker<'a> {
     }
 
     pub fn is_enabled(&self, rule: Rule) -> bool {
-        self.settings.rules.contains(rule)
+        self.rules.contains(rule)
     }
 
     pub fn any_enabled(&self, rules: &RuleSet) -> bool {
-        self.settings.rules.intersects(rules)
+        self.rules.intersects(rules)
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -394,4 +424,30 @@ fn is_main_guard(test: &Expr) -> bool {
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__");
     let is_main = |expr: &Expr| matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "__main__");
     (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))
+}
+
+/// The Pydantic version the file runs: the project's declared one, else what its imports prove.
+fn pydantic_major(context: &FileContext, semantic: &SemanticModel) -> Option<PydanticMajor> {
+    context
+        .pydantic
+        .as_ref()
+        .map(|declared| declared.major)
+        .or_else(|| versions::imported_version(semantic))
+}
+
+/// `from __future__ import annotations` among the module's leading imports.
+fn has_future_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::ImportFrom(import) => {
+            import
+                .module
+                .as_ref()
+                .is_some_and(|module| module.id.as_str() == "__future__")
+                && import
+                    .names
+                    .iter()
+                    .any(|alias| alias.name.id.as_str() == "annotations")
+        }
+        _ => false,
+    })
 }

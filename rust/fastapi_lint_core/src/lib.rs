@@ -11,12 +11,14 @@ mod nesting;
 mod noqa;
 pub mod project;
 pub mod registry;
+pub mod roles;
 pub mod rules;
 pub mod selector;
 pub mod semantic;
 pub mod settings;
 #[cfg(test)]
 mod test_support;
+pub mod versions;
 
 pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix, applicability_name};
 pub use fix::{AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, fix_source};
@@ -24,9 +26,11 @@ pub use linter::{FileContext, LintResult, init_thread_pool, lint};
 pub use message::{Message, RelatedLocation, SourceLocation, to_messages};
 pub use noqa::NoqaWarning;
 pub use registry::{FixAvailability, Rule, RuleGroup, RuleSet};
+pub use roles::{CodeRole, RoleDecision, Roles};
 pub use ruff_python_ast::PythonVersion;
 pub use selector::{RuleSelection, RuleSelector, resolve_rules};
 pub use settings::LinterSettings;
+pub use versions::{DeclaredPydantic, PydanticMajor};
 
 /// The version of fastapi-lint, shared by the CLI, the Python package and the cache key.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -2,8 +2,9 @@
 //! in one pass, apply `# noqa`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use ruff_python_ast::{Mod, PySourceType, PythonVersion, Stmt};
+use ruff_python_ast::{Mod, PySourceType};
 use ruff_python_parser::{ParseOptions, Parsed, parse_unchecked};
 use ruff_text_size::Ranged;
 
@@ -13,8 +14,10 @@ use crate::fastapi::FastApiContext;
 use crate::nesting;
 use crate::noqa::{self, NoqaWarning};
 use crate::project::{FileFacts, ModuleSummary, SummaryBuilder, names};
+use crate::roles::{self, RoleDecision};
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
+use crate::versions::DeclaredPydantic;
 
 /// What the rest of the project knows about one file, for its lint: where it is, its place
 /// among the project's modules, and the facts the project index derived for it.
@@ -30,6 +33,12 @@ pub struct FileContext {
     /// What other modules say of this one (empty before the project index is built, and for a
     /// file linted on its own).
     pub facts: FileFacts,
+    /// The role the settings give the file (`[lint.roles]`, pytest's `testpaths`), which no
+    /// evidence in the code overrides.
+    pub declared_role: Option<RoleDecision>,
+    /// The Pydantic version the project declares (its metadata, or a setting): shared by
+    /// the files of a project.
+    pub pydantic: Option<Arc<DeclaredPydantic>>,
     /// Whether the project index wants the module's summary from this lint.
     pub summarize: bool,
 }
@@ -54,6 +63,8 @@ pub struct LintResult {
     /// The module's summary for the project index, when [`FileContext::summarize`] asked for
     /// it and the file parses as a module.
     pub summary: Option<ModuleSummary>,
+    /// The role the file was linted with (app code for a file that does not parse).
+    pub role: RoleDecision,
 }
 
 /// Lints one file's source in its context: parse, build the semantic model and the `FastAPI`
@@ -142,10 +153,15 @@ fn lint_on_this_thread(
         // The summary is wanted even where per-file ignores leave no rule: other files call in.
         let semantic = SemanticModel::build(module, context.module_path.clone());
         let fastapi = FastApiContext::build_in_project(&semantic, &context.facts);
-        let deferred =
-            settings.target_version >= PythonVersion::PY314 || has_future_annotations(&module.body);
+        let local_role = roles::local_role(context, &semantic, &module.body);
+        // What the project says of the file's role wins over its own evidence.
+        let role = context
+            .facts
+            .role
+            .clone()
+            .unwrap_or_else(|| local_role.decision.clone());
         let mut checker = Checker::new(
-            source, context, settings, &semantic, &fastapi, deferred, &parsed,
+            source, context, settings, &role, &semantic, &fastapi, &parsed,
         );
         if context.summarize {
             checker = checker.with_summary(SummaryBuilder::new(
@@ -153,9 +169,14 @@ fn lint_on_this_thread(
                 names::module_name_or_main(&semantic),
             ));
         }
+        let rules = *checker.rules();
         let (found, builder) = checker.check_module();
-        result.summary = builder.map(|builder| builder.finish(&semantic, &module.body, source));
-        let mut suppressed = noqa::apply(found, source, parsed.tokens(), &settings.rules);
+        result.summary = builder.map(|builder| {
+            let imported = roles::other_imports(&semantic, &module.body);
+            builder.finish(&semantic, &module.body, source, local_role, &imported)
+        });
+        result.role = role;
+        let mut suppressed = noqa::apply(found, source, parsed.tokens(), &rules);
         // As in Ruff, a rule the settings make unfixable reports no fix at all (its title stays),
         // and nothing is fixed in a file that does not parse.
         let parses = parsed.errors().is_empty();
@@ -206,21 +227,4 @@ fn syntax_diagnostics(parsed: &Parsed<Mod>) -> Vec<Diagnostic> {
                 .map(|error| Diagnostic::syntax_error(error.to_string(), error.range())),
         )
         .collect()
-}
-
-/// `from __future__ import annotations` among the module's leading imports.
-fn has_future_annotations(body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| match stmt {
-        Stmt::ImportFrom(import) => {
-            import
-                .module
-                .as_ref()
-                .is_some_and(|module| module.id.as_str() == "__future__")
-                && import
-                    .names
-                    .iter()
-                    .any(|alias| alias.name.id.as_str() == "annotations")
-        }
-        _ => false,
-    })
 }

@@ -3,9 +3,11 @@
 //! Everything that lists rules (the `rule` command, the Python `rules()` API, SARIF metadata, the
 //! README table) reads this table; each rule's documentation is the doc comment in its own file.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
+use crate::roles::{CodeRole, Roles};
 use crate::rules;
+use crate::versions::PydanticMajor;
 
 /// Whether a rule is on by default or needs `--preview`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,7 +48,7 @@ macro_rules! rule_docs {
 pub(crate) use rule_docs;
 
 macro_rules! declare_rules {
-    ($($variant:ident => ($code:literal, $name:literal, $group:ident, $fix:ident, $docs:path);)+) => {
+    ($($variant:ident => ($code:literal, $name:literal, $group:ident, $fix:ident, $roles:ident, $pydantic:ident, $docs:path);)+) => {
         /// Every rule fastapi-lint knows, in code order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
@@ -82,6 +84,21 @@ macro_rules! declare_rules {
                 }
             }
 
+            /// The Pydantic major version whose code the rule's findings and fixes are true for
+            /// (`None`: any); in a project whose version is another or unknown it is silent.
+            pub const fn pydantic(self) -> Option<PydanticMajor> {
+                match self {
+                    $(Rule::$variant => PydanticFor::$pydantic,)+
+                }
+            }
+
+            /// The code roles the rule applies to ([`crate::roles`]).
+            pub const fn roles(self) -> Roles {
+                match self {
+                    $(Rule::$variant => RuleRoles::$roles,)+
+                }
+            }
+
             /// The rule's documentation in Markdown, taken from its doc comment.
             pub fn docs(self) -> String {
                 let raw = match self {
@@ -94,43 +111,66 @@ macro_rules! declare_rules {
 }
 
 declare_rules! {
-    BlockingSleepInAsync => ("FAPI101", "blocking-sleep-in-async", Stable, Sometimes, rules::blocking::sleep::BlockingSleepInAsync);
-    BlockingHttpInAsync => ("FAPI102", "blocking-http-in-async", Stable, None, rules::blocking::http::BlockingHttpInAsync);
-    BlockingFileIoInAsync => ("FAPI103", "blocking-file-io-in-async", Stable, None, rules::blocking::file_io::BlockingFileIoInAsync);
-    BlockingDbInAsync => ("FAPI104", "blocking-db-in-async", Stable, None, rules::blocking::db::BlockingDbInAsync);
-    BlockingSubprocessInAsync => ("FAPI105", "blocking-subprocess-in-async", Stable, None, rules::blocking::subprocess::BlockingSubprocessInAsync);
-    BlockingCallThroughHelper => ("FAPI106", "blocking-call-through-helper", Stable, None, rules::blocking::call_through_helper::BlockingCallThroughHelper);
-    SyncPrimitiveInAsync => ("FAPI107", "sync-primitive-in-async", Stable, None, rules::blocking::sync_primitive::SyncPrimitiveInAsync);
-    CpuHeavyCallInRoute => ("FAPI201", "cpu-heavy-call-in-route", Stable, None, rules::heavy::cpu_heavy_call::CpuHeavyCallInRoute);
-    ModelLoadedPerRequest => ("FAPI202", "model-loaded-per-request", Stable, None, rules::heavy::model_loaded_per_request::ModelLoadedPerRequest);
-    SideEffectBeforeResponse => ("FAPI301", "side-effect-before-response", Preview, Sometimes, rules::responsiveness::side_effect_before_response::SideEffectBeforeResponse);
-    HeavyBackgroundTask => ("FAPI302", "heavy-background-task", Preview, None, rules::responsiveness::heavy_background_task::HeavyBackgroundTask);
-    OpenapiDocsAlwaysOn => ("FAPI401", "openapi-docs-always-on", Stable, None, rules::production::openapi_docs_always_on::OpenapiDocsAlwaysOn);
-    DebugEnabled => ("FAPI402", "debug-enabled", Stable, None, rules::production::debug_enabled::DebugEnabled);
-    CorsWildcardWithCredentials => ("FAPI403", "cors-wildcard-with-credentials", Stable, None, rules::production::cors_wildcard_with_credentials::CorsWildcardWithCredentials);
-    DirectBasemodelSubclass => ("FAPI501", "direct-basemodel-subclass", Stable, None, rules::pydantic::direct_basemodel_subclass::DirectBasemodelSubclass);
-    PydanticV1ConfigClass => ("FAPI502", "pydantic-v1-config-class", Stable, Sometimes, rules::pydantic::v1_config_class::PydanticV1ConfigClass);
-    DeprecatedJsonEncoders => ("FAPI503", "deprecated-json-encoders", Stable, Sometimes, rules::pydantic::deprecated_json_encoders::DeprecatedJsonEncoders);
-    ResponseModelBuiltByHand => ("FAPI504", "response-model-built-by-hand", Stable, Sometimes, rules::pydantic::response_model_built_by_hand::ResponseModelBuiltByHand);
-    ValidationInRoute => ("FAPI505", "validation-in-route", Stable, None, rules::validation::validation_in_route::ValidationInRoute);
-    OwnershipCheckInRoute => ("FAPI506", "ownership-check-in-route", Preview, None, rules::validation::ownership_check_in_route::OwnershipCheckInRoute);
-    ClientCreatedPerRequest => ("FAPI601", "client-created-per-request", Stable, None, rules::lifecycle::client_created_per_request::ClientCreatedPerRequest);
-    GlobalPoolInLifespan => ("FAPI602", "global-pool-in-lifespan", Preview, None, rules::lifecycle::global_pool_in_lifespan::GlobalPoolInLifespan);
-    OnEventHandler => ("FAPI603", "on-event-handler", Stable, Sometimes, rules::lifecycle::on_event_handler::OnEventHandler);
-    YieldDependencyWithoutFinally => ("FAPI604", "yield-dependency-without-finally", Stable, None, rules::lifecycle::yield_dependency_without_finally::YieldDependencyWithoutFinally);
-    LifespanWithoutCleanup => ("FAPI605", "lifespan-without-cleanup", Preview, None, rules::lifecycle::lifespan_without_cleanup::LifespanWithoutCleanup);
-    HardcodedSecret => ("FAPI701", "hardcoded-secret", Stable, None, rules::settings::hardcoded_secret::HardcodedSecret);
-    EnvironOutsideSettings => ("FAPI702", "environ-outside-settings", Stable, None, rules::settings::environ_outside_settings::EnvironOutsideSettings);
-    PydanticV1BasesettingsImport => ("FAPI703", "pydantic-v1-basesettings-import", Stable, Sometimes, rules::settings::v1_basesettings_import::PydanticV1BasesettingsImport);
-    DotenvNotGitignored => ("FAPI704", "dotenv-not-gitignored", Stable, None, rules::settings::dotenv_not_gitignored::DotenvNotGitignored);
-    SettingsBuiltPerRequest => ("FAPI705", "settings-built-per-request", Stable, None, rules::settings::settings_built_per_request::SettingsBuiltPerRequest);
-    PrintInAppCode => ("FAPI801", "print-in-app-code", Stable, None, rules::logging::print_in_app_code::PrintInAppCode);
-    EagerLogFormatting => ("FAPI802", "eager-log-formatting", Stable, Sometimes, rules::logging::eager_log_formatting::EagerLogFormatting);
-    RootLoggerCall => ("FAPI803", "root-logger-call", Stable, None, rules::logging::root_logger_call::RootLoggerCall);
-    UnusedNoqa => ("FAPI900", "unused-noqa", Stable, Always, rules::noqa::unused_noqa::UnusedNoqa);
-    FastApiRedundantResponseModel => ("FAST001", "fast-api-redundant-response-model", Stable, Always, rules::fast::redundant_response_model::FastApiRedundantResponseModel);
-    FastApiNonAnnotatedDependency => ("FAST002", "fast-api-non-annotated-dependency", Stable, Sometimes, rules::fast::non_annotated_dependency::FastApiNonAnnotatedDependency);
-    FastApiUnusedPathParameter => ("FAST003", "fast-api-unused-path-parameter", Stable, Sometimes, rules::fast::unused_path_parameter::FastApiUnusedPathParameter);
+    BlockingSleepInAsync => ("FAPI101", "blocking-sleep-in-async", Stable, Sometimes, APP, ANY, rules::blocking::sleep::BlockingSleepInAsync);
+    BlockingHttpInAsync => ("FAPI102", "blocking-http-in-async", Stable, None, APP, ANY, rules::blocking::http::BlockingHttpInAsync);
+    BlockingFileIoInAsync => ("FAPI103", "blocking-file-io-in-async", Stable, None, APP, ANY, rules::blocking::file_io::BlockingFileIoInAsync);
+    BlockingDbInAsync => ("FAPI104", "blocking-db-in-async", Stable, None, APP, ANY, rules::blocking::db::BlockingDbInAsync);
+    BlockingSubprocessInAsync => ("FAPI105", "blocking-subprocess-in-async", Stable, None, APP, ANY, rules::blocking::subprocess::BlockingSubprocessInAsync);
+    BlockingCallThroughHelper => ("FAPI106", "blocking-call-through-helper", Stable, None, APP, ANY, rules::blocking::call_through_helper::BlockingCallThroughHelper);
+    SyncPrimitiveInAsync => ("FAPI107", "sync-primitive-in-async", Stable, None, APP, ANY, rules::blocking::sync_primitive::SyncPrimitiveInAsync);
+    CpuHeavyCallInRoute => ("FAPI201", "cpu-heavy-call-in-route", Stable, None, APP, ANY, rules::heavy::cpu_heavy_call::CpuHeavyCallInRoute);
+    ModelLoadedPerRequest => ("FAPI202", "model-loaded-per-request", Stable, None, APP, ANY, rules::heavy::model_loaded_per_request::ModelLoadedPerRequest);
+    SideEffectBeforeResponse => ("FAPI301", "side-effect-before-response", Preview, Sometimes, APP, ANY, rules::responsiveness::side_effect_before_response::SideEffectBeforeResponse);
+    HeavyBackgroundTask => ("FAPI302", "heavy-background-task", Preview, None, APP, ANY, rules::responsiveness::heavy_background_task::HeavyBackgroundTask);
+    OpenapiDocsAlwaysOn => ("FAPI401", "openapi-docs-always-on", Stable, None, APP, ANY, rules::production::openapi_docs_always_on::OpenapiDocsAlwaysOn);
+    DebugEnabled => ("FAPI402", "debug-enabled", Stable, None, APP, ANY, rules::production::debug_enabled::DebugEnabled);
+    CorsWildcardWithCredentials => ("FAPI403", "cors-wildcard-with-credentials", Stable, None, APP, ANY, rules::production::cors_wildcard_with_credentials::CorsWildcardWithCredentials);
+    DirectBasemodelSubclass => ("FAPI501", "direct-basemodel-subclass", Stable, None, APP_AND_LIBRARY, ANY, rules::pydantic::direct_basemodel_subclass::DirectBasemodelSubclass);
+    PydanticV1ConfigClass => ("FAPI502", "pydantic-v1-config-class", Stable, Sometimes, APP_AND_LIBRARY, V2, rules::pydantic::v1_config_class::PydanticV1ConfigClass);
+    DeprecatedJsonEncoders => ("FAPI503", "deprecated-json-encoders", Stable, Sometimes, APP_AND_LIBRARY, V2, rules::pydantic::deprecated_json_encoders::DeprecatedJsonEncoders);
+    ResponseModelBuiltByHand => ("FAPI504", "response-model-built-by-hand", Stable, Sometimes, APP, V1, rules::pydantic::response_model_built_by_hand::ResponseModelBuiltByHand);
+    ValidationInRoute => ("FAPI505", "validation-in-route", Stable, None, APP, ANY, rules::validation::validation_in_route::ValidationInRoute);
+    OwnershipCheckInRoute => ("FAPI506", "ownership-check-in-route", Preview, None, APP, ANY, rules::validation::ownership_check_in_route::OwnershipCheckInRoute);
+    ClientCreatedPerRequest => ("FAPI601", "client-created-per-request", Stable, None, APP, ANY, rules::lifecycle::client_created_per_request::ClientCreatedPerRequest);
+    GlobalPoolInLifespan => ("FAPI602", "global-pool-in-lifespan", Preview, None, APP, ANY, rules::lifecycle::global_pool_in_lifespan::GlobalPoolInLifespan);
+    OnEventHandler => ("FAPI603", "on-event-handler", Stable, Sometimes, APP, ANY, rules::lifecycle::on_event_handler::OnEventHandler);
+    YieldDependencyWithoutFinally => ("FAPI604", "yield-dependency-without-finally", Stable, None, APP, ANY, rules::lifecycle::yield_dependency_without_finally::YieldDependencyWithoutFinally);
+    LifespanWithoutCleanup => ("FAPI605", "lifespan-without-cleanup", Preview, None, APP, ANY, rules::lifecycle::lifespan_without_cleanup::LifespanWithoutCleanup);
+    HardcodedSecret => ("FAPI701", "hardcoded-secret", Stable, None, ALL_BUT_TESTS, ANY, rules::settings::hardcoded_secret::HardcodedSecret);
+    EnvironOutsideSettings => ("FAPI702", "environ-outside-settings", Stable, None, APP, ANY, rules::settings::environ_outside_settings::EnvironOutsideSettings);
+    PydanticV1BasesettingsImport => ("FAPI703", "pydantic-v1-basesettings-import", Stable, Sometimes, ALL_BUT_TESTS, V2, rules::settings::v1_basesettings_import::PydanticV1BasesettingsImport);
+    DotenvNotGitignored => ("FAPI704", "dotenv-not-gitignored", Stable, None, ALL, ANY, rules::settings::dotenv_not_gitignored::DotenvNotGitignored);
+    SettingsBuiltPerRequest => ("FAPI705", "settings-built-per-request", Stable, None, APP, ANY, rules::settings::settings_built_per_request::SettingsBuiltPerRequest);
+    PrintInAppCode => ("FAPI801", "print-in-app-code", Stable, None, APP, ANY, rules::logging::print_in_app_code::PrintInAppCode);
+    EagerLogFormatting => ("FAPI802", "eager-log-formatting", Stable, Sometimes, APP_AND_LIBRARY, ANY, rules::logging::eager_log_formatting::EagerLogFormatting);
+    RootLoggerCall => ("FAPI803", "root-logger-call", Stable, None, APP, ANY, rules::logging::root_logger_call::RootLoggerCall);
+    UnusedNoqa => ("FAPI900", "unused-noqa", Stable, Always, ALL, ANY, rules::noqa::unused_noqa::UnusedNoqa);
+    FastApiRedundantResponseModel => ("FAST001", "fast-api-redundant-response-model", Stable, Always, ALL, ANY, rules::fast::redundant_response_model::FastApiRedundantResponseModel);
+    FastApiNonAnnotatedDependency => ("FAST002", "fast-api-non-annotated-dependency", Stable, Sometimes, ALL, ANY, rules::fast::non_annotated_dependency::FastApiNonAnnotatedDependency);
+    FastApiUnusedPathParameter => ("FAST003", "fast-api-unused-path-parameter", Stable, Sometimes, ALL, ANY, rules::fast::unused_path_parameter::FastApiUnusedPathParameter);
+}
+
+/// The role sets rules declare, by name (the table above names them).
+struct RuleRoles;
+
+impl RuleRoles {
+    /// Request time and production: code that serves requests.
+    const APP: Roles = Roles::APP;
+    /// Code the app runs, and library code it may run: models, logging.
+    const APP_AND_LIBRARY: Roles = Roles::APP.with(Roles::LIBRARY);
+    /// What is wrong wherever it is written, except in tests, whose values are fixtures.
+    const ALL_BUT_TESTS: Roles = Roles::APP.with(Roles::LIBRARY).with(Roles::SCRIPT);
+    /// Ruff's rules, `# noqa` bookkeeping and files: everywhere, as in Ruff.
+    const ALL: Roles = Roles::ALL;
+}
+
+/// The Pydantic versions rules declare, by name.
+struct PydanticFor;
+
+impl PydanticFor {
+    const ANY: Option<PydanticMajor> = None;
+    const V1: Option<PydanticMajor> = Some(PydanticMajor::V1);
+    const V2: Option<PydanticMajor> = Some(PydanticMajor::V2);
 }
 
 /// A rule is stored by its code (the CLI's cache), so that a cache never maps a code to
@@ -175,6 +215,32 @@ impl Rule {
         } else {
             format!("{FAPI_DOCS_BASE}{}", self.name())
         }
+    }
+
+    /// Where the rule applies, for its documentation: the code roles (when not all) and the
+    /// Pydantic version (when one). `None` for a rule that applies everywhere.
+    pub fn scope_note(self) -> Option<String> {
+        let roles = self.roles();
+        let mut note = String::new();
+        if roles != Roles::ALL {
+            let names = roles.iter().map(crate::CodeRole::name).collect::<Vec<_>>();
+            let names = match names.as_slice() {
+                [one] => (*one).to_string(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => String::new(),
+            };
+            let _ = write!(
+                note,
+                "Applies to {names} code (see `fastapi-lint check --show-roles`)."
+            );
+        }
+        if let Some(major) = self.pydantic() {
+            if !note.is_empty() {
+                note.push(' ');
+            }
+            let _ = write!(note, "Only in projects that run {major}.");
+        }
+        (!note.is_empty()).then_some(note)
     }
 
     pub fn from_code(code: &str) -> Option<Rule> {
@@ -269,16 +335,56 @@ impl RuleSet {
             .filter(|rule| self.contains(*rule))
     }
 
-    /// The rules whose codes start with `prefix` (`FAPI1`: the blocking family).
-    pub fn with_code_prefix(prefix: &str) -> Self {
-        Rule::ALL
-            .iter()
-            .copied()
-            .filter(|rule| rule.code().starts_with(prefix))
-            .collect()
+    /// These rules less those whose findings hold for another Pydantic version than `major`
+    /// (all of those when the version is unknown).
+    #[must_use]
+    pub fn for_pydantic(&self, major: Option<PydanticMajor>) -> Self {
+        let mut rules = *self;
+        for rule in self.iter() {
+            if rule.pydantic().is_some_and(|wanted| Some(wanted) != major) {
+                rules.remove(rule);
+            }
+        }
+        rules
     }
 
-    pub fn intersects(&self, other: &RuleSet) -> bool {
+    /// These rules less those that do not apply to files of `role`.
+    #[must_use]
+    pub fn for_role(&self, role: CodeRole) -> Self {
+        let mut rules = *self;
+        for rule in self.iter() {
+            if !rule.roles().contains(role) {
+                rules.remove(rule);
+            }
+        }
+        rules
+    }
+
+    /// The rules whose codes start with `prefix` (`FAPI1`: the blocking family).
+    /// A `const fn`, so that each family's set is a constant: dispatch asks for it at every
+    /// node.
+    pub const fn with_code_prefix(prefix: &str) -> Self {
+        let prefix = prefix.as_bytes();
+        let mut bits = 0u128;
+        let mut index = 0;
+        while index < Rule::ALL.len() {
+            let rule = Rule::ALL[index];
+            let code = rule.code().as_bytes();
+            let mut matches = code.len() >= prefix.len();
+            let mut byte = 0;
+            while matches && byte < prefix.len() {
+                matches = code[byte] == prefix[byte];
+                byte += 1;
+            }
+            if matches {
+                bits |= 1u128 << (rule as u8);
+            }
+            index += 1;
+        }
+        Self(bits)
+    }
+
+    pub const fn intersects(&self, other: &RuleSet) -> bool {
         self.0 & other.0 != 0
     }
 

@@ -25,13 +25,33 @@ pub(crate) fn render_fixture(relative: &str, settings: &LinterSettings) -> Strin
     render_source(&source, Some(&path), relative, settings)
 }
 
-/// The diagnostics of `source` linted on its own (a file at `path`, when given).
+/// The diagnostics of `source` linted on its own (a file at `path`, when given), in the
+/// context of [`fixture_context`].
 pub(crate) fn diagnostics(
     source: &str,
     path: Option<&Path>,
     settings: &LinterSettings,
 ) -> Vec<crate::Diagnostic> {
-    crate::lint(source, &crate::FileContext::of_path(path), settings).diagnostics
+    crate::lint(source, &fixture_context(path, source), settings).diagnostics
+}
+
+/// A fixture's file on its own, in a project that declares Pydantic 2, unless the source says
+/// otherwise on a line of its own: `# fixture: pydantic=1` (or `pydantic=unknown`).
+pub(crate) fn fixture_context(path: Option<&Path>, source: &str) -> crate::FileContext {
+    let declared = source
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("# fixture: pydantic="))
+        .unwrap_or("2");
+    let pydantic = crate::PydanticMajor::from_number(declared.parse().unwrap_or(0)).map(|major| {
+        std::sync::Arc::new(crate::DeclaredPydantic {
+            major,
+            evidence: "the fixture".to_string(),
+        })
+    });
+    crate::FileContext {
+        pydantic,
+        ..crate::FileContext::of_path(path)
+    }
 }
 
 pub(crate) fn render_source(
@@ -114,7 +134,7 @@ pub(crate) fn apply_fixes(relative: &str, settings: &LinterSettings) -> String {
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     let result = crate::fix::fix_source(
         &source,
-        &crate::FileContext::of_path(Some(&path)),
+        &fixture_context(Some(&path), &source),
         settings,
         true,
     );

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 
 use fastapi_lint_cli::{CheckError, CheckOptions};
 use fastapi_lint_core::message::{MessageEdit, MessageFix};
-use fastapi_lint_core::{FixAvailability, Message, RelatedLocation, Rule, SourceLocation};
+use fastapi_lint_core::{
+    CodeRole, FixAvailability, Message, PydanticMajor, RelatedLocation, Rule, SourceLocation,
+};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple, PyType};
@@ -316,7 +318,8 @@ fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let types = ResultTypes::import(py)?;
     let rules = PyList::empty(py);
     for &rule in Rule::ALL {
-        // `Rule(code, name, linter, summary, docs, fix_availability, preview, url)`.
+        // `Rule(code, name, linter, summary, docs, fix_availability, preview, url, roles,
+        // pydantic, scope)`.
         rules.append(types.rule.call1((
             rule.code(),
             rule.name(),
@@ -326,6 +329,12 @@ fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
             fix_availability_name(rule.fix_availability()),
             rule.is_preview(),
             rule.url(),
+            PyTuple::new(
+                py,
+                rule.roles().iter().map(CodeRole::name).collect::<Vec<_>>(),
+            )?,
+            rule.pydantic().map(PydanticMajor::number),
+            rule.scope_note(),
         ))?)?;
     }
     Ok(rules)

@@ -73,6 +73,20 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
         if command.show_settings {
             return show_settings(files.first().map_or(&cwd, PathBuf::as_path), &resolver);
         }
+        if command.show_roles {
+            let mut stdout = std::io::stdout().lock();
+            for (path, role) in lint::code_roles(&files, &resolver, crate::lint_scope(&options))? {
+                let path = path.strip_prefix(&cwd).unwrap_or(&path);
+                writeln!(
+                    stdout,
+                    "{}: {} ({})",
+                    path.display(),
+                    role.role,
+                    role.evidence
+                )?;
+            }
+            return Ok(exit::SUCCESS);
+        }
         if files.is_empty() {
             warn("No Python files found under the given path(s)");
         }

@@ -58,6 +58,10 @@ pub(crate) fn rule_text(rule: Rule) -> String {
         rule.code(),
         linter_name(rule)
     );
+    if let Some(note) = rule.scope_note() {
+        text.push_str(&note);
+        text.push_str("\n\n");
+    }
     if rule.fix_availability() != FixAvailability::None {
         text.push_str(fix_sentence(rule));
         text.push_str("\n\n");

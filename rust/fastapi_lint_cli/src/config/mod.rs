@@ -4,11 +4,13 @@
 //! Layers, as in Ruff: defaults, then each file of an `extend` chain (base first), then the CLI.
 //! A [`Configuration`] is one layer (or several already folded); [`Settings`] is the result.
 
+pub mod dependencies;
 pub mod discovery;
 pub mod file;
 pub mod options;
 pub mod patterns;
 mod per_file_ignores;
+pub mod roles;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -21,12 +23,14 @@ use fastapi_lint_core::rules::heavy::HeavyOptions;
 use fastapi_lint_core::rules::responsiveness::ResponsivenessOptions;
 use fastapi_lint_core::rules::settings::SettingsOptions;
 use fastapi_lint_core::{
-    LinterSettings, PythonVersion, Rule, RuleSelection, RuleSelector, resolve_rules,
+    CodeRole, DeclaredPydantic, LinterSettings, PydanticMajor, PythonVersion, Rule, RuleSelection,
+    RuleSelector, resolve_rules,
 };
 
 use self::options::{BlockingTable, Options, TargetVersion};
 use self::patterns::{FilePattern, PathMatcher};
 pub use self::per_file_ignores::{PerFileIgnore, PerFileIgnores};
+use self::roles::DeclaredRoles;
 
 /// Ruff's default `exclude`: directories no one wants linted.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
@@ -105,6 +109,10 @@ pub struct Configuration {
     pub blocking: Option<BlockingOptions>,
     pub responsiveness: Option<ResponsivenessOptions>,
     pub heavy: Option<HeavyOptions>,
+    /// `[lint.roles]`: globs by role, anchored at their file's directory.
+    pub roles: Option<Vec<(CodeRole, String, FilePattern)>>,
+    /// `lint.pydantic-version`, with the file that sets it.
+    pub pydantic_version: Option<DeclaredPydantic>,
     pub settings: Option<SettingsOptions>,
     pub src: Option<Vec<PathBuf>>,
     pub cache_dir: Option<PathBuf>,
@@ -191,6 +199,25 @@ impl Configuration {
             blocking: lint.blocking.as_ref().map(blocking_options),
             responsiveness: lint.responsiveness,
             heavy: lint.heavy,
+            roles: lint.roles.as_ref().map(|table| table.patterns(root)),
+            pydantic_version: lint
+                .pydantic_version
+                .map(|major| {
+                    let major = PydanticMajor::from_number(major).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "Invalid `pydantic-version` {major} in `{}`: expected 1 or 2",
+                            config_path.display()
+                        )
+                    })?;
+                    Ok::<_, anyhow::Error>(DeclaredPydantic {
+                        major,
+                        evidence: format!(
+                            "setting `lint.pydantic-version` in `{}`",
+                            config_path.display()
+                        ),
+                    })
+                })
+                .transpose()?,
             settings: lint.settings.clone(),
             src: options.src.as_ref().map(|dirs| {
                 dirs.iter()
@@ -248,6 +275,8 @@ impl Configuration {
             preview: self.preview.or(base.preview),
             blocking: self.blocking.or(base.blocking),
             responsiveness: self.responsiveness.or(base.responsiveness),
+            roles: self.roles.or(base.roles),
+            pydantic_version: self.pydantic_version.or(base.pydantic_version),
             heavy: self.heavy.or(base.heavy),
             settings: self.settings.or(base.settings),
             src: self.src.or(base.src),
@@ -295,9 +324,15 @@ impl Configuration {
         // Everything in the linter settings can change a finding; the per-file part (ignores,
         // module path) is keyed per file by the cache.
         let fingerprint = xxhash_rust::xxh3::xxh3_64(format!("{linter:?}").as_bytes());
+        let roles = DeclaredRoles::new(
+            self.roles.as_deref().unwrap_or_default(),
+            &self.project_root,
+        )?;
         Ok(Settings {
             linter,
             fingerprint,
+            roles,
+            pydantic: self.pydantic_version.map(Arc::new),
             per_file_ignores: PerFileIgnores::new(per_file_ignores)?,
             exclude,
             respect_gitignore: self.respect_gitignore.unwrap_or(true),
@@ -411,6 +446,10 @@ pub struct Settings {
     /// A hash of `linter`: the cache keeps findings per configuration.
     pub fingerprint: u64,
     pub per_file_ignores: PerFileIgnores,
+    /// The code roles the settings declare ([`roles`]).
+    pub roles: DeclaredRoles,
+    /// The Pydantic version the settings state, which wins over the project's metadata.
+    pub pydantic: Option<Arc<DeclaredPydantic>>,
     pub exclude: PathMatcher,
     pub respect_gitignore: bool,
     pub force_exclude: bool,

@@ -3,6 +3,7 @@
 //! Unknown keys are errors (`deny_unknown_fields`), as in Ruff. Selectors stay strings here;
 //! `config::Configuration` parses them so the error can name the key and the file.
 
+use super::roles::RolesTable;
 use std::collections::BTreeMap;
 
 use fastapi_lint_core::PythonVersion;
@@ -123,6 +124,9 @@ pub struct LintOptions {
     pub responsiveness: Option<ResponsivenessOptions>,
     pub heavy: Option<HeavyOptions>,
     pub settings: Option<SettingsOptions>,
+    pub roles: Option<RolesTable>,
+    /// The Pydantic major version the project runs (1 or 2), when its metadata does not say.
+    pub pydantic_version: Option<u8>,
 }
 
 impl Options {
@@ -147,6 +151,8 @@ impl Options {
             responsiveness: lint.responsiveness,
             heavy: lint.heavy,
             settings: lint.settings,
+            roles: lint.roles,
+            pydantic_version: lint.pydantic_version,
         }
     }
 }

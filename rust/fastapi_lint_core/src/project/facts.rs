@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::fastapi::Roles;
 use crate::message::{RelatedLocation, SourceLocation};
 use crate::registry::Rule;
+use crate::roles::RoleDecision;
 
 /// How a call ends, through project functions, at a blocking or heavy call.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,11 +74,15 @@ pub struct FileFacts {
     pub apps: BTreeSet<String>,
     /// The project's own base models, when this file subclasses `BaseModel` directly.
     pub base_models: Vec<String>,
+    /// The file's role, when the project gives it another than its own code does (a module an
+    /// app imports; library code no app imports).
+    pub role: Option<RoleDecision>,
 }
 
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.blocking_helpers.is_empty()
+        self.role.is_none()
+            && self.blocking_helpers.is_empty()
             && self.heavy_tasks.is_empty()
             && self.roles.is_empty()
             && self.apps.is_empty()

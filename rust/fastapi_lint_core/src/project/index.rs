@@ -4,8 +4,8 @@
 //! Cheap: it only looks at summaries; the per-module parts run in parallel.
 
 use std::borrow::Borrow;
-use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, VecDeque};
 use std::hash::Hash;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::code_roles;
 use super::facts::{Chain, FileFacts};
 use super::summary::{ClassSummary, FunctionSummary, Import, Leaf, ModuleSummary};
 use crate::fastapi::FunctionRole;
@@ -74,6 +75,24 @@ impl ItemId {
 /// Calls between project functions, `(callee, caller)`, sorted: a callee's callers are a run.
 type CalledBy = Vec<(ItemId, ItemId)>;
 
+/// The role of each module, in the order given, with why (`--show-roles`).
+pub fn project_roles(modules: &[&IndexedModule]) -> Vec<crate::roles::RoleDecision> {
+    let index = Index::new(modules);
+    let apps: Vec<BTreeSet<String>> = modules
+        .par_iter()
+        .enumerate()
+        .map(|(id, module)| index.imported_apps(id, module))
+        .collect();
+    code_roles::project_roles(&index, &first_of(&apps))
+}
+
+/// The first app or router each module imports from another module, if any.
+fn first_of(apps: &[BTreeSet<String>]) -> Vec<Option<&str>> {
+    apps.iter()
+        .map(|apps| apps.iter().next().map(String::as_str))
+        .collect()
+}
+
 /// The facts for each module, in the order given.
 pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     let index = Index::new(modules);
@@ -86,12 +105,20 @@ pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     let heavy = index.propagate(&calls, |function| function.heavy.as_deref(), |_| true);
     // Each module's own facts in parallel (they are most of the work); the roles its uses give
     // functions of other modules are handed over after.
-    let (mut facts, roles): (Vec<FileFacts>, Vec<Vec<RoleGiven>>) = modules
+    let (mut facts, given): (Vec<FileFacts>, Vec<Vec<RoleGiven>>) = modules
         .par_iter()
         .enumerate()
         .map(|(id, module)| index.module_facts(id, module, &blocking, &heavy))
         .unzip();
-    for (target, name, role) in roles.into_iter().flatten() {
+    let apps: Vec<BTreeSet<String>> = facts.iter().map(|facts| facts.apps.clone()).collect();
+    let roles = code_roles::project_roles(&index, &first_of(&apps));
+    // A role is a fact only where the project changes what the module's own code says.
+    for ((facts, module), role) in facts.iter_mut().zip(modules).zip(roles) {
+        if role.role != module.summary.role.decision.role {
+            facts.role = Some(role);
+        }
+    }
+    for (target, name, role) in given.into_iter().flatten() {
         facts[target].roles.entry(name).or_default().insert(role);
     }
     index.add_base_models(&mut facts);
@@ -136,7 +163,7 @@ impl<K: Hash + Eq + Clone + Borrow<str>> Table<K> {
     }
 }
 
-struct Index<'m> {
+pub(super) struct Index<'m> {
     modules: &'m [&'m IndexedModule],
     /// The root of each module, as a small number.
     roots: Vec<usize>,
@@ -157,6 +184,22 @@ struct Index<'m> {
 }
 
 impl<'m> Index<'m> {
+    pub(super) fn modules(&self) -> &'m [&'m IndexedModule] {
+        self.modules
+    }
+
+    /// The module of the project `name` (`app.routes`) names, seen from module `from`: the one
+    /// in `from`'s root first.
+    pub(super) fn module_named(&self, name: &str, from: usize) -> Option<usize> {
+        self.pick(
+            self.modules_by_name.get(name)?,
+            |module| *module,
+            name,
+            from,
+        )
+        .copied()
+    }
+
     fn new(modules: &'m [&'m IndexedModule]) -> Self {
         let mut root_ids: HashMap<&Path, usize> = HashMap::default();
         let roots = modules.iter().map(|module| {
@@ -266,19 +309,23 @@ impl<'m> Index<'m> {
                 ));
             }
         }
-        for qualified in summary
+        facts.apps = self.imported_apps(id, module);
+        (facts, roles)
+    }
+
+    /// The names the module imports that are apps or routers built in another module.
+    fn imported_apps(&self, id: usize, module: &IndexedModule) -> BTreeSet<String> {
+        let summary = &module.summary;
+        summary
             .imports
             .iter()
             .map(|import| summary.name(import.qualified))
-        {
-            if self
-                .resolve(&self.apps, qualified, id)
-                .is_some_and(|app| app.module() != id)
-            {
-                facts.apps.insert(qualified.to_string());
-            }
-        }
-        (facts, roles)
+            .filter(|qualified| {
+                self.resolve(&self.apps, qualified, id)
+                    .is_some_and(|app| app.module() != id)
+            })
+            .map(str::to_string)
+            .collect()
     }
 
     fn function(&self, function: ItemId) -> &'m FunctionSummary {

@@ -16,6 +16,7 @@ use crate::fastapi::{
 };
 use crate::message::SourceLocation;
 use crate::registry::Rule;
+use crate::roles::LocalRole;
 use crate::rules::{blocking, heavy};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
@@ -89,6 +90,11 @@ pub struct ModuleSummary {
     pub dependencies: Box<[Name]>,
     /// Project names handed to `add_task(...)` / `BackgroundTask(...)`.
     pub tasks: Box<[Name]>,
+    /// What the module's own code and path say of its role.
+    pub role: LocalRole,
+    /// The modules it imports that `imports` does not name ([`crate::roles::other_imports`]):
+    /// an app's imports reach the modules that serve requests.
+    pub other_imports: Box<[Name]>,
 }
 
 impl ModuleSummary {
@@ -180,6 +186,8 @@ impl SummaryBuilder {
         semantic: &SemanticModel,
         body: &[Stmt],
         source: &str,
+        role: LocalRole,
+        other_imports: &[String],
     ) -> ModuleSummary {
         if !self.blocking.is_empty() || !self.heavy.is_empty() {
             let index = LineIndex::from_source_text(source);
@@ -217,6 +225,11 @@ impl SummaryBuilder {
             .filter_map(|stmt| stmt.as_class_def_stmt())
             .map(|class| summarize_class(semantic, module, names, class))
             .collect();
+        summary.other_imports = other_imports
+            .iter()
+            .map(|module| self.names.intern(module))
+            .collect();
+        summary.role = role;
         summary.names = self.names.finish();
         summary.module = self.module;
         summary

@@ -9,7 +9,9 @@ use crate::settings::LinterSettings;
 
 fn module(path: &str, source: &str) -> IndexedModule {
     let module_path = path.split('.').map(ToString::to_string).collect();
+    let filename = format!("/project/{}.py", path.replace('.', "/"));
     let context = FileContext {
+        path: Some(filename.clone().into()),
         module_path: Some(module_path),
         summarize: true,
         ..FileContext::default()
@@ -17,7 +19,6 @@ fn module(path: &str, source: &str) -> IndexedModule {
     let summary = crate::lint(source, &context, &LinterSettings::default())
         .summary
         .unwrap();
-    let filename = format!("/project/{}.py", path.replace('.', "/"));
     IndexedModule {
         root: std::path::Path::new("/project").into(),
         filename: filename.into(),
@@ -163,4 +164,106 @@ fn a_custom_base_model_speaks_for_its_own_top_level_package_only() {
     // `Mixin` is extended twice too, but it shares behaviour, not configuration: not a base.
     // The project's tests are another top-level package: their models owe the base nothing.
     assert!(facts[3].base_models.is_empty());
+}
+
+/// Each module's role and the evidence for it, as `module: role (evidence)`.
+fn roles(modules: &[IndexedModule]) -> Vec<String> {
+    let refs: Vec<&IndexedModule> = modules.iter().collect();
+    super::project_roles(&refs)
+        .into_iter()
+        .zip(modules)
+        .map(|(role, module)| {
+            format!(
+                "{}: {} ({})",
+                module.summary.module, role.role, role.evidence
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_apps_imports_serve_requests_and_what_no_app_imports_is_library() {
+    let main = "from fastapi import FastAPI\n\ndef create_app():\n    from app import routes\n    app = FastAPI()\n    app.include_router(routes.router)\n    return app\n\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(create_app())\n";
+    let routes =
+        "from fastapi import APIRouter\nfrom app.services import users\n\nrouter = APIRouter()\n";
+    let users = "import app.db.session\n\ndef load(): ...\n";
+    let session = "x = 1\n";
+    let cli = "import click\nfrom app.services import users\n\n@click.command()\ndef seed():\n    users.load()\n";
+    let unused = "import os\n\ndef helper():\n    return os.environ['X']\n";
+    let test = "from app.services import users\n\ndef test_load():\n    users.load()\n";
+    let only_tests_use = "def fixture_data(): ...\n";
+    let modules = [
+        module("app.main", main),
+        module("app.routes", routes),
+        module("app.services.users", users),
+        module("app.db.session", session),
+        module("app.cli", cli),
+        module("app.unused", unused),
+        module("tests.test_users", test),
+        module("testing_data", only_tests_use),
+    ];
+    assert_eq!(
+        roles(&modules),
+        [
+            "app.main: app (builds `FastAPI()`)",
+            "app.routes: app (builds `APIRouter()`)",
+            "app.services.users: app (imported by app module `app.routes`)",
+            "app.db.session: app (imported by app module `app.services.users`)",
+            "app.cli: script (defines a `click` command)",
+            "app.unused: library (no app module imports it)",
+            "tests.test_users: test (under a `tests/` directory)",
+            "testing_data: library (no app module imports it)",
+        ]
+    );
+    let facts = facts(&modules);
+    assert!(
+        facts[0].role.is_none() && facts[1].role.is_none(),
+        "settled by their own code"
+    );
+    assert!(
+        facts[2].role.is_none(),
+        "app by reach, as its own code guessed: no fact to relint with"
+    );
+    assert_eq!(
+        facts[5].role.as_ref().map(|role| role.role),
+        Some(crate::CodeRole::Library)
+    );
+    assert!(facts[4].role.is_none() && facts[6].role.is_none());
+}
+
+#[test]
+fn without_an_app_in_the_index_modules_keep_the_role_their_code_gives() {
+    // A run over some files of a project (the app module not among them) must not turn its
+    // helpers into library code.
+    let helpers = "import time\n\nasync def nap():\n    time.sleep(1)\n";
+    let script = "import asyncio\n\nasync def main(): ...\n\nasyncio.run(main())\n";
+    let modules = [
+        module("app.helpers", helpers),
+        module("jobs.nightly", script),
+    ];
+    assert_eq!(
+        roles(&modules),
+        [
+            "app.helpers: app (no evidence: taken as app code)",
+            "jobs.nightly: script (calls `asyncio.run(...)` at module level)",
+        ]
+    );
+    assert!(facts(&modules).iter().all(FileFacts::is_empty));
+}
+
+#[test]
+fn a_script_an_app_imports_serves_requests() {
+    let main = "from fastapi import FastAPI\nfrom app import worker\n\napp = FastAPI()\n";
+    let worker = "def run(): ...\n\nif __name__ == '__main__':\n    run()\n";
+    let modules = [module("app.main", main), module("app.worker", worker)];
+    assert_eq!(
+        roles(&modules)[1],
+        "app.worker: app (imported by app module `app.main`)"
+    );
+    let facts = facts(&modules);
+    assert_eq!(
+        facts[1].role.as_ref().map(|role| role.role),
+        Some(crate::CodeRole::App),
+        "its own code said script: linted again as app code"
+    );
 }

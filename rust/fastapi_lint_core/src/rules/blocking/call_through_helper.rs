@@ -1,4 +1,4 @@
-use ruff_python_ast as ast;
+use ruff_python_ast::{self as ast, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
@@ -73,12 +73,31 @@ rule_docs! {
     /// ```
     /// or make `load` async with an async client, or make the route a plain `def`.
     ///
+    /// A helper entered as a context manager (`with open_session() as session:`, typically a
+    /// `@contextmanager`) blocks when the `with` enters and leaves it, not when it is called,
+    /// so `run_in_threadpool(open_session)` would not help: the message then suggests an async
+    /// context manager (`@asynccontextmanager` with async calls, used with `async with`) or
+    /// moving the blocking work out of the `with`.
+    ///
     /// ## References
     /// - fastapi-lint practices, 1: "Never use `async def` for blocking operations", and 4:
     ///   "Follow the same rules in FastAPI dependencies"
     /// - [FastAPI: Concurrency and async / await](https://fastapi.tiangolo.com/async/)
     /// - [Starlette: `run_in_threadpool`](https://www.starlette.io/threadpool/)
     pub struct BlockingCallThroughHelper;
+}
+
+/// Whether `call` is the context manager of a plain `with` (`with helper():`,
+/// `with helper() as value:`).
+fn is_sync_with_item(checker: &Checker, call: &ast::ExprCall) -> bool {
+    let Some(Stmt::With(with)) = checker.enclosing_statements(call.range()).last().copied() else {
+        return false;
+    };
+    !with.is_async
+        && with
+            .items
+            .iter()
+            .any(|item| item.context_expr.range() == call.range())
 }
 
 /// Reports a call, in async code, of a project sync function that blocks.
@@ -106,13 +125,98 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFac
         }
         _ => String::new(),
     };
-    let message = format!(
-        "Sync helper `{written}` called in {context} blocks: {chain}; it stalls the event loop, use `await run_in_threadpool({written}, ...)` or make the helper async{tail}",
-        context = context(function, role),
-        chain = chain.render(Some(function.name.as_str())),
-    );
+    let context = context(function, role);
+    let rendered = chain.render(Some(function.name.as_str()));
+    let message = if is_sync_with_item(checker, call) {
+        // `run_in_threadpool(helper)` would only build the context manager in a thread: the
+        // blocking work runs when the `with` enters and exits it.
+        format!(
+            "Sync context manager `{written}` entered in {context} blocks: {rendered}; it stalls the event loop, make it an async context manager (`@asynccontextmanager` with async calls) or move the blocking work out of the `with`{tail}"
+        )
+    } else {
+        format!(
+            "Sync helper `{written}` called in {context} blocks: {rendered}; it stalls the event loop, use `await run_in_threadpool({written}, ...)` or make the helper async{tail}"
+        )
+    };
     checker.report(
         Diagnostic::new(Rule::BlockingCallThroughHelper, message, call.func.range())
             .with_related(chain.leaf_location()),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::path::Path;
+
+    use crate::linter::FileContext;
+    use crate::message::to_messages;
+    use crate::project::{IndexedModule, project_facts};
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::test_support::fixture_path;
+
+    /// The fixture's modules, linted as one project: the routes, then their helpers.
+    const PROJECT: &[(&str, &str)] = &[
+        ("blocking/FAPI106.py", "app.routes"),
+        ("blocking/FAPI106_helpers.py", "app.helpers"),
+    ];
+
+    fn context(relative: &str, module: &str) -> FileContext {
+        FileContext {
+            path: Some(fixture_path(relative)),
+            module_path: Some(module.split('.').map(ToString::to_string).collect()),
+            ..FileContext::default()
+        }
+    }
+
+    fn read(relative: &str) -> String {
+        std::fs::read_to_string(fixture_path(relative)).expect("fixture")
+    }
+
+    #[test]
+    fn fixture() {
+        let modules: Vec<IndexedModule> = PROJECT
+            .iter()
+            .map(|(relative, module)| {
+                let context = FileContext {
+                    summarize: true,
+                    ..context(relative, module)
+                };
+                let summary = crate::lint(&read(relative), &context, &LinterSettings::default())
+                    .summary
+                    .expect("a summary");
+                IndexedModule {
+                    root: Path::new("/project").into(),
+                    filename: format!("/project/{}.py", module.replace('.', "/")).into(),
+                    summary,
+                }
+            })
+            .collect();
+        let mut facts = project_facts(&modules.iter().collect::<Vec<_>>());
+        let (relative, module) = PROJECT[0];
+        let source = read(relative);
+        let context = FileContext {
+            facts: facts.swap_remove(0),
+            ..context(relative, module)
+        };
+        let settings = LinterSettings::for_rules([Rule::BlockingCallThroughHelper]);
+        let diagnostics = crate::lint(&source, &context, &settings).diagnostics;
+        let lines: Vec<&str> = source.lines().collect();
+        let mut rendered = String::new();
+        for message in to_messages(diagnostics, relative, &source) {
+            let row = message.location.row;
+            let _ = writeln!(
+                rendered,
+                "{relative}:{row}:{}: {} {}\n  | {}",
+                message.location.column,
+                message.code(),
+                message.message,
+                lines[row - 1]
+            );
+        }
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!("blocking__FAPI106.py", rendered);
+        });
+    }
 }

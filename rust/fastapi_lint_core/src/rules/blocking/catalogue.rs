@@ -10,6 +10,7 @@ use super::resource::{self, Resource};
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::rules::extra_calls;
+use crate::semantic::BindingKind;
 
 /// A call found to block the event loop.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,6 +29,24 @@ struct FunctionGroup {
     rule: Rule,
     alternative: &'static str,
     names: &'static [&'static str],
+}
+
+/// A file operation that only a worker thread makes non-blocking: `shutil.rmtree` suggests
+/// `await asyncio.to_thread(shutil.rmtree, ...)`.
+macro_rules! in_thread {
+    ($name:literal) => {
+        FunctionGroup {
+            rule: Rule::BlockingFileIoInAsync,
+            alternative: concat!(
+                "`await asyncio.to_thread(",
+                $name,
+                ", ...)` (or `anyio.to_thread.run_sync(",
+                $name,
+                ", ...)`)"
+            ),
+            names: &[$name],
+        }
+    };
 }
 
 const FUNCTION_GROUPS: &[FunctionGroup] = &[
@@ -75,16 +94,17 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
         alternative: "`aiofiles.open` or `anyio.open_file`",
         names: &["builtins.open", "io.open", "codecs.open"],
     },
+    // `anyio.Path` has no counterpart of these: they go to a worker thread.
+    in_thread!("shutil.copy"),
+    in_thread!("shutil.copy2"),
+    in_thread!("shutil.copyfile"),
+    in_thread!("shutil.copytree"),
+    in_thread!("shutil.move"),
+    in_thread!("shutil.rmtree"),
     FunctionGroup {
         rule: Rule::BlockingFileIoInAsync,
         alternative: "`await run_in_threadpool(...)` or `anyio.Path`",
         names: &[
-            "shutil.copy",
-            "shutil.copy2",
-            "shutil.copyfile",
-            "shutil.copytree",
-            "shutil.move",
-            "shutil.rmtree",
             "os.remove",
             "os.unlink",
             "os.rename",
@@ -106,9 +126,8 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
             "subprocess.call",
             "subprocess.check_call",
             "subprocess.check_output",
-            "subprocess.Popen",
-            "subprocess.getoutput",
-            "subprocess.getstatusoutput",
+            // `Popen(...)` only starts the process: its `wait()` and `communicate()` are
+            // reported instead (see `popen_wait`).
             "os.spawnl",
             "os.spawnle",
             "os.spawnlp",
@@ -128,10 +147,20 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
     },
     FunctionGroup {
         rule: Rule::BlockingSubprocessInAsync,
-        alternative: "`asyncio.create_subprocess_shell`",
-        names: &["os.system", "os.popen"],
+        alternative: SHELL_ALTERNATIVE,
+        // These run their argument through the shell.
+        names: &[
+            "os.system",
+            "os.popen",
+            "subprocess.getoutput",
+            "subprocess.getstatusoutput",
+        ],
     },
 ];
+
+/// The replacement of a process run through the shell (`os.system(cmd)`,
+/// `subprocess.run(cmd, shell=True)`).
+const SHELL_ALTERNATIVE: &str = "`asyncio.create_subprocess_shell`";
 
 /// The generic replacement for calls a project declares blocking.
 const fn configured_alternative(rule: Rule) -> &'static str {
@@ -162,11 +191,16 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
     let qualified = checker.callee_name(call);
     if let Some(qualified) = qualified {
         if let Some(group) = FUNCTION_BY_NAME.get(qualified) {
+            let alternative = if group.rule == Rule::BlockingSubprocessInAsync && runs_shell(call) {
+                SHELL_ALTERNATIVE
+            } else {
+                group.alternative
+            };
             return Some(BlockingCall {
                 rule: group.rule,
                 what: code(qualified),
                 phrase: None,
-                alternative: group.alternative,
+                alternative,
             });
         }
         if let Some((resource, true)) = resource::constructed_by(semantic, qualified, call, scope) {
@@ -185,6 +219,9 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
         {
             return Some(on_resource(resource, name));
         }
+        if let Some(blocking) = popen_wait(checker, method) {
+            return Some(blocking);
+        }
     }
     let options = &checker.settings().blocking;
     if !options.has_extra_calls() {
@@ -200,6 +237,75 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
             alternative: configured_alternative(rule),
         })
     })
+}
+
+/// `shell=True`: the command runs through the shell, which `create_subprocess_shell` does too.
+fn runs_shell(call: &ast::ExprCall) -> bool {
+    call.arguments.find_keyword("shell").is_some_and(
+        |keyword| matches!(&keyword.value, Expr::BooleanLiteral(literal) if literal.value),
+    )
+}
+
+/// `process.wait()` or `process.communicate()` on a `subprocess.Popen` the code proves
+/// (`process = subprocess.Popen(...)`, `with subprocess.Popen(...) as process`, a parameter
+/// annotated `subprocess.Popen`, `subprocess.Popen(...).wait()`): `Popen(...)` only starts the
+/// process, these wait for it.
+fn popen_wait(checker: &Checker, method: &ast::ExprAttribute) -> Option<BlockingCall> {
+    let name = method.attr.as_str();
+    if !matches!(name, "wait" | "communicate") {
+        return None;
+    }
+    let semantic = checker.semantic();
+    let scope = checker.scope();
+    let receiver = method.value.as_ref();
+    if semantic.instance_type(receiver, scope).as_deref() != Some("subprocess.Popen") {
+        return None;
+    }
+    // The `Popen(...)` call itself, when the code shows it: is it a shell command?
+    let construction =
+        match receiver {
+            Expr::Call(call) => Some(call),
+            Expr::Name(_) => semantic
+                .binding_of_name(receiver, scope)
+                .and_then(|binding| match &binding.kind {
+                    BindingKind::Assignment {
+                        value: Expr::Call(call),
+                    }
+                    | BindingKind::WithItem {
+                        context: Expr::Call(call),
+                    }
+                    | BindingKind::AnnAssign {
+                        value: Some(Expr::Call(call)),
+                        ..
+                    } => Some(call),
+                    _ => None,
+                }),
+            _ => None,
+        };
+    let shell = construction.is_some_and(runs_shell);
+    let alternative = match (shell, name) {
+        (false, "wait") => "`asyncio.create_subprocess_exec` and `await process.wait()`",
+        (false, _) => "`asyncio.create_subprocess_exec` and `await process.communicate()`",
+        (true, "wait") => "`asyncio.create_subprocess_shell` and `await process.wait()`",
+        (true, _) => "`asyncio.create_subprocess_shell` and `await process.communicate()`",
+    };
+    Some(BlockingCall {
+        rule: Rule::BlockingSubprocessInAsync,
+        what: format!("`{name}` on a `subprocess.Popen`"),
+        phrase: None,
+        alternative,
+    })
+}
+
+/// In a function `FastAPI` runs as a background task, the replacement to suggest: sending
+/// "from `BackgroundTasks`" is where the call already is, and the task runs on the event loop
+/// too, so only an async client or a worker thread helps.
+pub(super) fn alternative_in_background_task(blocking: &BlockingCall) -> &'static str {
+    if blocking.alternative == Resource::Smtp.alternative() {
+        "`aiosmtplib` or `await run_in_threadpool(...)`"
+    } else {
+        blocking.alternative
+    }
 }
 
 fn on_resource(resource: Resource, method: &str) -> BlockingCall {

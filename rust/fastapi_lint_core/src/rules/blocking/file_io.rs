@@ -14,7 +14,10 @@ rule_docs! {
     ///
     /// Use `aiofiles` or `anyio.Path` / `anyio.open_file`, move the work to a thread with
     /// `await run_in_threadpool(...)`, or declare the route with a plain `def` so FastAPI
-    /// runs it in its threadpool.
+    /// runs it in its threadpool. The `shutil` functions have no async counterpart (`anyio.Path`
+    /// cannot remove a tree or copy one): run them in a worker thread,
+    /// `await asyncio.to_thread(shutil.rmtree, path)` or
+    /// `await anyio.to_thread.run_sync(shutil.rmtree, path)`.
     ///
     /// `Path` objects are recognised from the code: `Path(...)` calls, names bound to them,
     /// `path / "name"`, `path.parent`, and parameters annotated `pathlib.Path`. A local

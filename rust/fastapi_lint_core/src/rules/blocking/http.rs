@@ -14,7 +14,10 @@ rule_docs! {
     ///
     /// Use an async client (`httpx.AsyncClient`, `aiosmtplib`), send mail from
     /// `BackgroundTasks` so the client does not wait, or declare the route with a plain `def`
-    /// so FastAPI runs it in its threadpool.
+    /// so FastAPI runs it in its threadpool. In an `async def` that is itself a background
+    /// task, `BackgroundTasks` is no way out: the task runs on the event loop too, after the
+    /// response, so the message suggests an async client or `await run_in_threadpool(...)`
+    /// there.
     ///
     /// Clients are recognised from the code: a name bound to `requests.Session()` or
     /// `httpx.Client()`, a `with ... as` target, or a parameter annotated with the class.

@@ -5,8 +5,6 @@
 //! enclosing function is `async def` are looked at: a nested `def`, lambda or class body runs
 //! elsewhere, and a function passed to `run_in_threadpool(fn, ...)` is not called here.
 
-use std::sync::LazyLock;
-
 pub mod call_through_helper;
 mod catalogue;
 pub mod db;
@@ -22,11 +20,11 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
-use crate::fastapi::FunctionRole;
+use crate::fastapi::{FunctionRole, Roles};
 use crate::registry::{Rule, RuleSet};
 
 /// The rules of this family (their codes start with `FAPI1`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI1"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI1");
 
 /// Extra blocking calls a project declares (`[tool.fastapi-lint.lint.blocking]`).
 ///
@@ -66,10 +64,10 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     if !checker.is_enabled(blocking.rule) {
         return;
     }
-    let role = checker.fastapi().roles(function).primary();
+    let roles = checker.fastapi().roles(function);
     let diagnostic = Diagnostic::new(
         blocking.rule,
-        message(&blocking, function, role),
+        message(&blocking, function, roles),
         call.func.range(),
     );
     let diagnostic = if blocking.rule == Rule::BlockingSleepInAsync {
@@ -104,21 +102,28 @@ fn report(
     range: TextRange,
     function: &ast::StmtFunctionDef,
 ) {
-    let role = checker.fastapi().roles(function).primary();
+    let roles = checker.fastapi().roles(function);
     checker.report(Diagnostic::new(
         blocking.rule,
-        message(blocking, function, role),
+        message(blocking, function, roles),
         range,
     ));
 }
 
 /// ``Blocking HTTP call `requests.get` in async route `get_user` stalls the event loop; use
-/// `httpx.AsyncClient`, or make the route a plain `def` ``.
+/// `httpx.AsyncClient`, or make the route a plain `def` ``. In a background task, the advice
+/// does not send the work to `BackgroundTasks`, where it already is.
 fn message(
     blocking: &catalogue::BlockingCall,
     function: &ast::StmtFunctionDef,
-    role: Option<FunctionRole>,
+    roles: Roles,
 ) -> String {
+    let role = roles.primary();
+    let alternative = if roles.contains(FunctionRole::BackgroundTask) {
+        catalogue::alternative_in_background_task(blocking)
+    } else {
+        blocking.alternative
+    };
     let phrase = blocking
         .phrase
         .or_else(|| default_phrase(blocking.rule))
@@ -134,7 +139,6 @@ fn message(
     format!(
         "Blocking {phrase}{what} in {context} stalls the event loop; use {alternative}{tail}",
         what = blocking.what,
-        alternative = blocking.alternative
     )
 }
 

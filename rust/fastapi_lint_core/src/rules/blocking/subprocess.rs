@@ -3,8 +3,18 @@ use crate::registry::rule_docs;
 rule_docs! {
     /// ## What it does
     /// Checks for blocking process calls inside `async def` functions: `subprocess.run`,
-    /// `call`, `check_call`, `check_output`, `Popen`, `getoutput`, `getstatusoutput`, and
-    /// `os.system`, `os.popen`, `os.spawn*`, `os.posix_spawn*` and `os.wait*`.
+    /// `call`, `check_call`, `check_output`, `getoutput`, `getstatusoutput`, and `os.system`,
+    /// `os.popen`, `os.spawn*`, `os.posix_spawn*` and `os.wait*`.
+    ///
+    /// `subprocess.Popen(...)` only starts the process, so it is not reported; waiting for it
+    /// is: `wait()` and `communicate()` on a `Popen` the code proves (`process =
+    /// subprocess.Popen(...)`, `with subprocess.Popen(...) as process`, a parameter annotated
+    /// `subprocess.Popen`, `subprocess.Popen(...).wait()`). The wait of a
+    /// `with subprocess.Popen(...):` block on exit is not reported.
+    ///
+    /// Commands run through the shell (`shell=True`, `os.system`, `os.popen`,
+    /// `subprocess.getoutput`) are pointed to `asyncio.create_subprocess_shell`, the others to
+    /// `asyncio.create_subprocess_exec`.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. Waiting

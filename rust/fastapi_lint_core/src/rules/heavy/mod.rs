@@ -4,8 +4,6 @@
 //! (`async def` or `def`): code `FastAPI` runs for every request. A nested `def`, a lambda (as
 //! handed to `run_in_threadpool`) or a dependency cached with `@lru_cache` is not.
 
-use std::sync::LazyLock;
-
 mod catalogue;
 pub mod cpu_heavy_call;
 pub mod model_loaded_per_request;
@@ -16,7 +14,7 @@ use crate::checker::{Checker, Frame};
 use crate::registry::{Rule, RuleSet};
 
 /// The rules of this family (their codes start with `FAPI2`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI2"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI2");
 
 /// Extra CPU-heavy calls a project declares (`[tool.fastapi-lint.lint.heavy]`), reported by
 /// FAPI201. Entries follow the blocking family's convention: qualified names (`mylib.render`),

@@ -3,8 +3,6 @@
 //! The clients and pools these rules know are in [`catalogue`]; [`body`] reads what a function's
 //! own body does (its statements, calls and `yield`s).
 
-use std::sync::LazyLock;
-
 mod body;
 mod catalogue;
 pub mod client_created_per_request;
@@ -22,7 +20,7 @@ use crate::registry::{Rule, RuleSet};
 use crate::semantic::{ScopeId, SemanticModel};
 
 /// The rules of this family (their codes start with `FAPI6`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI6"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI6");
 
 /// Called for every statement when a rule of this family is enabled.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {

@@ -20,6 +20,10 @@ rule_docs! {
     /// An `on_event` handler on an app that was given a `lifespan` is reported as dead code:
     /// FastAPI never calls it.
     ///
+    /// The message points handlers of an app to `FastAPI(lifespan=...)` and handlers of a
+    /// router to `APIRouter(lifespan=...)`: FastAPI runs a router's lifespan with the app's
+    /// when the router is included.
+    ///
     /// ## Why is this bad?
     /// FastAPI deprecated event handlers in favour of a `lifespan` context manager. With
     /// separate startup and shutdown functions, whatever startup creates (a database pool, an
@@ -85,8 +89,22 @@ rule_docs! {
     pub struct OnEventHandler;
 }
 
-const ADVICE: &str =
-    "move the code into a `lifespan` context manager passed to `FastAPI(lifespan=...)`";
+/// What to do instead, for handlers of an app or of a router (`APIRouter(lifespan=...)`,
+/// whose lifespan runs with the app's once the router is included).
+const fn advice(router: bool) -> &'static str {
+    if router {
+        "move the code into a `lifespan` context manager passed to `APIRouter(lifespan=...)`"
+    } else {
+        "move the code into a `lifespan` context manager passed to `FastAPI(lifespan=...)`"
+    }
+}
+
+/// Whether `expr` is an `APIRouter`, not an app.
+fn is_router(semantic: &SemanticModel, expr: &Expr, scope: ScopeId) -> bool {
+    semantic
+        .instance_type(expr, scope)
+        .is_some_and(|class| ROUTER_CLASSES.contains(&class.as_str()))
+}
 
 /// `@app.on_event(...)` decorators.
 pub(super) fn check_decorators(checker: &mut Checker, function: &ast::StmtFunctionDef) {
@@ -112,9 +130,10 @@ pub(super) fn check_decorators(checker: &mut Checker, function: &ast::StmtFuncti
         }
         let message = format!(
             "`{decorator}` registers `{function}` as a deprecated event handler, which cannot share resources between \
-             startup and shutdown; {ADVICE}",
+             startup and shutdown; {advice}",
             decorator = checker.slice(decorator.range()),
             function = function.name.as_str(),
+            advice = advice(is_router(checker.semantic(), receiver, checker.scope())),
         );
         let diagnostic = Diagnostic::new(Rule::OnEventHandler, message, decorator.range());
         let diagnostic = match lifespan_fix::for_decorator(checker, call) {
@@ -134,8 +153,9 @@ pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
             && is_app_or_router(semantic, &method.value, scope)
         {
             let message = format!(
-                "`{method}` registers a deprecated event handler, which cannot share resources between startup and shutdown; {ADVICE}",
+                "`{method}` registers a deprecated event handler, which cannot share resources between startup and shutdown; {advice}",
                 method = checker.slice(call.func.range()),
+                advice = advice(is_router(semantic, &method.value, scope)),
             );
             checker.report(Diagnostic::new(
                 Rule::OnEventHandler,
@@ -145,16 +165,18 @@ pub(super) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
         }
         return;
     }
-    if !semantic
-        .qualified_name(&call.func, scope)
-        .is_some_and(|class| is_app_or_router_class(&class))
-    {
+    let Some(class) = semantic.qualified_name(&call.func, scope) else {
+        return;
+    };
+    if !is_app_or_router_class(&class) {
         return;
     }
+    let router = ROUTER_CLASSES.contains(&class.as_str());
     for keyword in event_keywords(call) {
         let message = format!(
-            "`{argument}=` registers deprecated event handlers, which cannot share resources between startup and shutdown; {ADVICE}",
+            "`{argument}=` registers deprecated event handlers, which cannot share resources between startup and shutdown; {advice}",
             argument = keyword.arg.as_ref().map_or("", |arg| arg.as_str()),
+            advice = advice(router),
         );
         checker.report(Diagnostic::new(
             Rule::OnEventHandler,

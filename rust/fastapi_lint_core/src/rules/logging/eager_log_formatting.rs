@@ -8,6 +8,7 @@ use super::{context_suffix, message_position};
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{Rule, rule_docs};
+use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 rule_docs! {
     /// ## What it does
@@ -20,10 +21,20 @@ rule_docs! {
     /// - the `logging` module itself (`logging.info(...)`, `from logging import info`);
     /// - a standard logger: `logging.getLogger(...)`, a name bound to it, a parameter or
     ///   variable annotated `logging.Logger` or bound to `logging.LoggerAdapter(...)`;
-    /// - a structlog logger from `structlog.get_logger()` (the message is the event name);
+    /// - a structlog logger from `structlog.get_logger()` or `structlog.stdlib.get_logger()`
+    ///   (the message is the event name), and a logger bound from one
+    ///   (`log = structlog.get_logger().bind(request_id=rid)`, `log.new(...)`);
     /// - loguru's `logger` and what `logger.bind(...)`/`logger.opt(...)` return.
     ///
     /// Loggers the code does not prove, such as `self.logger`, are not checked.
+    ///
+    /// A structlog call whose f-string builds an event *name*, with the values passed as
+    /// key-value pairs, is not reported: `log.info(f"dataset.{event}", **fields)` or
+    /// `log.info(f"user.{action}", user_id=user_id)`. That is a call with keyword arguments
+    /// whose f-string has no spaces, only letters, digits, `.`, `_`, `-` and `:` around its
+    /// fields, and plain fields (no format spec, conversion or `=`). An f-string that embeds
+    /// the data in a sentence (`log.info(f"user {user_id} logged in", ip=ip)`) is still
+    /// reported.
     ///
     /// ## Why is this bad?
     /// The standard library formats a record's message only when a handler emits it: with
@@ -134,6 +145,9 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(formatting) = formatting(message) else {
         return;
     };
+    if library == Library::Structlog && is_structlog_event_name(call, message) {
+        return;
+    }
     let how = match formatting {
         Formatting::FString => "an f-string",
         Formatting::FormatCall => "`str.format`",
@@ -185,24 +199,95 @@ fn logging_call(checker: &Checker, call: &ast::ExprCall) -> Option<(Library, usi
                 Some("loguru.logger") => Library::Loguru,
                 Some(_) => return None,
                 None => {
-                    let class = checker
-                        .semantic()
-                        .instance_type(receiver, checker.scope())?;
-                    let class = class.as_str();
-                    if STDLIB_LOGGERS.contains(&class) {
-                        Library::Stdlib
-                    } else if STRUCTLOG_LOGGERS.contains(&class) {
-                        Library::Structlog
-                    } else if LOGURU_LOGGERS.contains(&class) {
-                        Library::Loguru
-                    } else {
-                        return None;
+                    let semantic = checker.semantic();
+                    match semantic.instance_type(receiver, checker.scope()).as_deref() {
+                        Some(class) if STDLIB_LOGGERS.contains(&class) => Library::Stdlib,
+                        Some(class) if STRUCTLOG_LOGGERS.contains(&class) => Library::Structlog,
+                        Some(class) if LOGURU_LOGGERS.contains(&class) => Library::Loguru,
+                        _ if is_bound_structlog_logger(semantic, receiver, checker.scope(), 0) => {
+                            Library::Structlog
+                        }
+                        _ => return None,
                     }
                 }
             };
             Some((library, position))
         }
         _ => None,
+    }
+}
+
+/// `log.info(f"dataset.{event}", **fields)`: a structlog event name built from parts, with the
+/// values passed as key-value pairs. The f-string's literal text is made of name characters
+/// (letters, digits, `.`, `_`, `-`, `:`) and its fields are plain, so it names an event
+/// rather than embedding data in a sentence.
+fn is_structlog_event_name(call: &ast::ExprCall, message: &Expr) -> bool {
+    let Expr::FString(fstring) = message else {
+        return false;
+    };
+    let name_text = |text: &str| {
+        text.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
+    };
+    let has_key_values = !call.arguments.keywords.is_empty();
+    has_key_values
+        && fstring.value.iter().all(|part| match part {
+            ast::FStringPart::Literal(literal) => name_text(&literal.value),
+            ast::FStringPart::FString(part) => part.elements.iter().all(|element| match element {
+                InterpolatedStringElement::Literal(literal) => name_text(&literal.value),
+                InterpolatedStringElement::Interpolation(field) => {
+                    field.debug_text.is_none()
+                        && field.format_spec.is_none()
+                        && field.conversion == ConversionFlag::None
+                }
+            }),
+        })
+}
+
+/// The methods of a structlog logger that return a new bound logger.
+const STRUCTLOG_BINDERS: &[&str] = &["bind", "new", "unbind", "try_unbind"];
+
+/// How many assignments and `.bind(...)` calls are followed back to `structlog.get_logger()`.
+const MAX_BIND_DEPTH: u8 = 8;
+
+/// A logger bound from a structlog logger: `structlog.get_logger().bind(...)`, or a name
+/// assigned one, or `.bind(...)` on a proven structlog logger, as many levels as it takes
+/// (`log = logger.bind(a=1)`, `log = log.bind(b=2)`).
+fn is_bound_structlog_logger(
+    semantic: &SemanticModel,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: u8,
+) -> bool {
+    if depth > MAX_BIND_DEPTH {
+        return false;
+    }
+    match expr {
+        Expr::Call(call) => {
+            let Expr::Attribute(method) = call.func.as_ref() else {
+                return false;
+            };
+            STRUCTLOG_BINDERS.contains(&method.attr.as_str())
+                && (semantic
+                    .instance_type(&method.value, scope)
+                    .is_some_and(|class| STRUCTLOG_LOGGERS.contains(&class.as_str()))
+                    || is_bound_structlog_logger(semantic, &method.value, scope, depth + 1))
+        }
+        Expr::Name(_) => {
+            let Some(binding) = semantic.binding_of_name(expr, scope) else {
+                return false;
+            };
+            match &binding.kind {
+                BindingKind::Assignment { value } => {
+                    is_bound_structlog_logger(semantic, value, binding.scope, depth + 1)
+                }
+                BindingKind::AnnAssign {
+                    value: Some(value), ..
+                } => is_bound_structlog_logger(semantic, value, binding.scope, depth + 1),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 

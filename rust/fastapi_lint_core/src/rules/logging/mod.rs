@@ -1,9 +1,8 @@
 //! FAPI801–FAPI803: logging.
 //!
 //! Shared here: which code counts as `FastAPI` app code (FAPI801 and FAPI803 only speak there),
-//! and the logging methods with where their message goes (FAPI802 and FAPI803).
-
-use std::sync::LazyLock;
+//! the logging methods with where their message goes (FAPI802 and FAPI803), and the module's
+//! own logger, which FAPI801 and FAPI803 name instead of proposing a new one.
 
 pub mod eager_log_formatting;
 pub mod print_in_app_code;
@@ -12,14 +11,15 @@ pub mod root_logger_call;
 use std::fmt;
 
 use ruff_python_ast::Expr;
-use ruff_text_size::TextRange;
+use ruff_text_size::{TextRange, TextSize};
 
 use crate::checker::{Checker, Frame};
 use crate::fastapi::FunctionRole;
 use crate::registry::{Rule, RuleSet};
+use crate::semantic::{BindingKind, ScopeId};
 
 /// The rules of this family (their codes start with `FAPI8`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI8"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI8");
 
 /// Called for every expression when a rule of this family is enabled.
 pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
@@ -100,4 +100,90 @@ pub(crate) fn context_suffix(checker: &Checker) -> String {
     enclosing_callable(checker)
         .map(|context| format!(" {context}"))
         .unwrap_or_default()
+}
+
+/// The logging library of a module logger: it decides which method names exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LoggerLibrary {
+    Stdlib,
+    Structlog,
+    Loguru,
+}
+
+/// A logger the module already has, visible where a message is logged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ModuleLogger<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) library: LoggerLibrary,
+}
+
+impl ModuleLogger<'_> {
+    /// The method of this logger that does what `method` does on a standard logger: loguru
+    /// has no `warn` or `fatal`.
+    pub(crate) fn method<'m>(&self, method: &'m str) -> &'m str {
+        match (self.library, method) {
+            (LoggerLibrary::Loguru, "warn") => "warning",
+            (LoggerLibrary::Loguru, "fatal") => "critical",
+            _ => method,
+        }
+    }
+}
+
+/// Factories whose result is a structlog logger for the module, whatever their arguments.
+const STRUCTLOG_FACTORIES: &[&str] = &[
+    "structlog.get_logger",
+    "structlog.getLogger",
+    "structlog.stdlib.get_logger",
+];
+
+/// The module's own logger, as the code at `offset` sees it: a module-level name bound to
+/// `logging.getLogger(__name__)`, to `structlog.get_logger(...)` (or
+/// `structlog.stdlib.get_logger(...)`), or imported as loguru's `logger`, that the name still
+/// refers to at `offset` (not shadowed, rebound, or bound only later). The first in source
+/// order wins.
+pub(crate) fn module_logger<'a>(
+    checker: &Checker<'a>,
+    offset: TextSize,
+) -> Option<ModuleLogger<'a>> {
+    let semantic = checker.semantic();
+    semantic.bindings().find_map(|(_, binding)| {
+        if binding.scope != ScopeId::MODULE {
+            return None;
+        }
+        let library = match &binding.kind {
+            BindingKind::FromImport { qualified } if qualified == "loguru.logger" => {
+                LoggerLibrary::Loguru
+            }
+            BindingKind::Assignment {
+                value: Expr::Call(call),
+            }
+            | BindingKind::AnnAssign {
+                value: Some(Expr::Call(call)),
+                ..
+            } => {
+                let callee = semantic.qualified_name(&call.func, ScopeId::MODULE)?;
+                if callee == "logging.getLogger" {
+                    let named_for_module = call.arguments.keywords.is_empty()
+                        && matches!(
+                            call.arguments.args.as_ref(),
+                            [Expr::Name(name)] if name.id.as_str() == "__name__"
+                        );
+                    if !named_for_module {
+                        return None;
+                    }
+                    LoggerLibrary::Stdlib
+                } else if STRUCTLOG_FACTORIES.contains(&callee.as_str()) {
+                    LoggerLibrary::Structlog
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        let seen = semantic.resolve_name(binding.name, checker.scope(), offset)?;
+        std::ptr::eq(seen, binding).then_some(ModuleLogger {
+            name: binding.name,
+            library,
+        })
+    })
 }

@@ -1,7 +1,7 @@
 use ruff_python_ast::{self as ast};
 use ruff_text_size::Ranged;
 
-use super::app_code;
+use super::{app_code, module_logger};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
@@ -19,6 +19,11 @@ rule_docs! {
     /// - `print(..., file=f)` writing to a file; writing to `sys.stdout` or `sys.stderr` is still
     ///   reported;
     /// - a local function or variable named `print`.
+    ///
+    /// When the module already has a logger (`logger = logging.getLogger(__name__)`,
+    /// `log = structlog.get_logger()`, `from loguru import logger`, bound at module level and
+    /// not shadowed where `print` is called), the message says to log through it
+    /// (`log.info(...)`) instead of proposing a new one.
     ///
     /// ## Why is this bad?
     /// `print` writes bare text to stdout: it has no level, no timestamp, no logger name, cannot
@@ -70,8 +75,18 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(context) = app_code(checker, call.range()) else {
         return;
     };
+    let instead = match module_logger(checker, call.start()) {
+        Some(logger) => format!(
+            "use the module logger: `{name}.info(...)`",
+            name = logger.name
+        ),
+        None => {
+            "use a module logger: `logger = logging.getLogger(__name__)`, then `logger.info(...)`"
+                .to_string()
+        }
+    };
     let message = format!(
-        "`print` {context} writes bare text to stdout that log levels, handlers and formatters never see; use a module logger: `logger = logging.getLogger(__name__)`, then `logger.info(...)`"
+        "`print` {context} writes bare text to stdout that log levels, handlers and formatters never see; {instead}"
     );
     checker.report(Diagnostic::new(
         Rule::PrintInAppCode,
@@ -108,6 +123,14 @@ mod tests {
     fn script_without_fastapi() {
         assert_fixture!(
             "logging/FAPI801_script.py",
+            LinterSettings::for_rules([Rule::PrintInAppCode])
+        );
+    }
+
+    #[test]
+    fn module_logger() {
+        assert_fixture!(
+            "logging/FAPI801_module_logger.py",
             LinterSettings::for_rules([Rule::PrintInAppCode])
         );
     }

@@ -1,7 +1,7 @@
 use ruff_python_ast as ast;
 use ruff_text_size::Ranged;
 
-use super::{app_code, message_position};
+use super::{app_code, message_position, module_logger};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
@@ -14,6 +14,11 @@ rule_docs! {
     /// imported (`from logging import info`), in FastAPI app code: modules that import FastAPI
     /// (except test modules, which import `pytest` or a `TestClient`) and FastAPI callables,
     /// outside `if __name__ == "__main__":` blocks.
+    ///
+    /// When the module already has a logger (`logger = logging.getLogger(__name__)`,
+    /// `log = structlog.get_logger()`, `from loguru import logger`, bound at module level and
+    /// not shadowed where the call is), the message says to log through it
+    /// (`log.info(...)`) instead of proposing a new one.
     ///
     /// ## Why is this bad?
     /// These functions log through the root logger: every record carries the name `root`
@@ -73,8 +78,18 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(context) = app_code(checker, call.range()) else {
         return;
     };
+    let instead = match module_logger(checker, call.start()) {
+        Some(logger) => format!(
+            "use the module logger: `{name}.{method}(...)`",
+            name = logger.name,
+            method = logger.method(method)
+        ),
+        None => format!(
+            "use a module logger: `logger = logging.getLogger(__name__)`, then `logger.{method}(...)`"
+        ),
+    };
     let message = format!(
-        "Root-logger call `logging.{method}` {context} logs as `root`, so it cannot be configured per module and may call `basicConfig()` behind your back; use a module logger: `logger = logging.getLogger(__name__)`, then `logger.{method}(...)`"
+        "Root-logger call `logging.{method}` {context} logs as `root`, so it cannot be configured per module and may call `basicConfig()` behind your back; {instead}"
     );
     checker.report(Diagnostic::new(
         Rule::RootLoggerCall,
@@ -93,6 +108,22 @@ mod tests {
     fn fixture() {
         assert_fixture!(
             "logging/FAPI803.py",
+            LinterSettings::for_rules([Rule::RootLoggerCall])
+        );
+    }
+
+    #[test]
+    fn module_logger() {
+        assert_fixture!(
+            "logging/FAPI803_module_logger.py",
+            LinterSettings::for_rules([Rule::RootLoggerCall])
+        );
+    }
+
+    #[test]
+    fn no_module_logger() {
+        assert_fixture!(
+            "logging/FAPI803_no_module_logger.py",
             LinterSettings::for_rules([Rule::RootLoggerCall])
         );
     }

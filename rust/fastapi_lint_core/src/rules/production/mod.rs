@@ -5,8 +5,6 @@
 //! configuration, which is what the rules ask for, so it is never reported. Test modules are
 //! skipped: the apps they build are never deployed.
 
-use std::sync::LazyLock;
-
 pub mod cors_wildcard_with_credentials;
 pub mod debug_enabled;
 pub mod openapi_docs_always_on;
@@ -19,7 +17,7 @@ use crate::checker::Checker;
 use crate::registry::{Rule, RuleSet};
 
 /// The rules of this family (their codes start with `FAPI4`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI4"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI4");
 
 /// Called for every expression when a rule of this family is enabled.
 pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {

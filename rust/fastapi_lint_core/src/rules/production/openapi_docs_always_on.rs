@@ -11,12 +11,17 @@ rule_docs! {
     /// ## What it does
     /// Checks for `FastAPI(...)` applications whose interactive documentation and OpenAPI
     /// schema cannot be turned off: `openapi_url` is not passed or is a fixed string, and
-    /// `docs_url` and `redoc_url` are not both `None`.
+    /// `docs_url` and `redoc_url` are not both turned off.
     ///
-    /// Passing `openapi_url` as any other expression (a settings attribute, a conditional, a
-    /// variable) counts as switchable and is not reported; so is `openapi_url=None`, which
-    /// turns off the schema and both documentation pages. A call that passes `**kwargs` is not
-    /// reported either, since the settings may be in the mapping.
+    /// FastAPI serves a URL only when it is truthy (`if self.openapi_url:`), so an empty
+    /// string turns a page off just as `None` does. Passing `openapi_url` as any other
+    /// expression (a settings attribute, a conditional, a variable, an f-string made only of
+    /// replacement fields, which may be empty) counts as switchable and is not reported; so
+    /// is `openapi_url=None` or `openapi_url=""`, which turns off the schema and both
+    /// documentation pages (they are served only with the schema). `docs_url` and
+    /// `redoc_url` are off when `None` or `""`; with both off only the schema is left, which
+    /// clients and code generators may need, and the call is not reported. A call that passes
+    /// `**kwargs` is not reported either, since the settings may be in the mapping.
     ///
     /// Test modules (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
     /// checked: the apps they build are never deployed.
@@ -71,12 +76,11 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
             .map(|keyword| &keyword.value)
     };
     let openapi_url = keyword("openapi_url");
+    // `None`, `""` and anything configurable: the schema (and with it both pages) can be off.
     if openapi_url.is_some_and(|url| !is_fixed_url(url)) {
         return;
     }
-    if keyword("docs_url").is_some_and(Expr::is_none_literal_expr)
-        && keyword("redoc_url").is_some_and(Expr::is_none_literal_expr)
-    {
+    if keyword("docs_url").is_some_and(is_off) && keyword("redoc_url").is_some_and(is_off) {
         return;
     }
     let served = if openapi_url.is_some() {
@@ -101,14 +105,32 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     ));
 }
 
-/// Whether the URL is a string whatever the configuration: a literal, an f-string, or a
-/// concatenation with one (`settings.PREFIX + "/openapi.json"` still always serves a schema).
+/// Whether the URL is a non-empty string whatever the configuration: a non-empty literal, an
+/// f-string with literal text, or a concatenation with one (`settings.PREFIX + "/openapi.json"`
+/// still always serves a schema). An empty string is falsy, and FastAPI serves nothing for it;
+/// an f-string of replacement fields only (`f"{settings.openapi_url}"`) may be empty.
 fn is_fixed_url(url: &Expr) -> bool {
     match url {
-        Expr::StringLiteral(_) | Expr::FString(_) => true,
+        Expr::StringLiteral(literal) => !literal.value.is_empty(),
+        Expr::FString(fstring) => fstring.value.iter().any(|part| match part {
+            ast::FStringPart::Literal(literal) => !literal.value.is_empty(),
+            ast::FStringPart::FString(fstring) => fstring
+                .elements
+                .literals()
+                .any(|literal| !literal.value.is_empty()),
+        }),
         Expr::BinOp(binary) if binary.op == Operator::Add => {
             is_fixed_url(&binary.left) || is_fixed_url(&binary.right)
         }
+        _ => false,
+    }
+}
+
+/// `None` or `""`: FastAPI does not serve a page whose URL is falsy.
+fn is_off(url: &Expr) -> bool {
+    match url {
+        Expr::NoneLiteral(_) => true,
+        Expr::StringLiteral(literal) => literal.value.is_empty(),
         _ => false,
     }
 }

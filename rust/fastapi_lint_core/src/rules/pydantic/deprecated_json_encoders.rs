@@ -339,9 +339,13 @@ mod tests {
         let source = "from decimal import Decimal\r\n\r\nfrom pydantic import BaseModel, ConfigDict\r\n\r\n\r\nclass Invoice(BaseModel):\r\n    model_config = ConfigDict(frozen=True, json_encoders={Decimal: float})\r\n\r\n    total: Decimal\r\n";
         let rendered = render_source(source, None, "test.py", &settings());
         assert!(rendered.contains("fix (unsafe)"), "{rendered}");
-        let fixed =
-            crate::fix::fix_source(source, &crate::FileContext::default(), &settings(), true)
-                .source;
+        let fixed = crate::fix::fix_source(
+            source,
+            &crate::test_support::fixture_context(None, source),
+            &settings(),
+            true,
+        )
+        .source;
         assert_eq!(
             fixed,
             "from decimal import Decimal\r\n\r\nfrom pydantic import BaseModel, ConfigDict, field_serializer\r\n\r\n\r\nclass Invoice(BaseModel):\r\n    model_config = ConfigDict(frozen=True)\r\n\r\n    total: Decimal\r\n\r\n    @field_serializer(\"total\", when_used=\"json\")\r\n    def _serialize_decimal(self, value: Decimal):\r\n        return float(value)\r\n"
@@ -353,9 +357,13 @@ mod tests {
     #[test]
     fn last_statement_at_end_of_file() {
         let source = "from decimal import Decimal\nfrom pydantic import BaseModel, ConfigDict\n\nclass Invoice(BaseModel):\n    total: Decimal\n\n    model_config = ConfigDict(json_encoders={Decimal: lambda amount: f'{amount:.2f}'})";
-        let fixed =
-            crate::fix::fix_source(source, &crate::FileContext::default(), &settings(), true)
-                .source;
+        let fixed = crate::fix::fix_source(
+            source,
+            &crate::test_support::fixture_context(None, source),
+            &settings(),
+            true,
+        )
+        .source;
         assert_eq!(
             fixed,
             "from decimal import Decimal\nfrom pydantic import BaseModel, ConfigDict, field_serializer\n\nclass Invoice(BaseModel):\n    total: Decimal\n\n    @field_serializer('total', when_used='json')\n    def _serialize_decimal(self, amount: Decimal):\n        return f'{amount:.2f}'\n"

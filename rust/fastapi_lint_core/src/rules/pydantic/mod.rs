@@ -4,8 +4,6 @@
 //! to Pydantic's `BaseModel` (or `BaseSettings`, `SQLModel`'s `SQLModel`), directly or through a
 //! class defined in the same module that does. FAPI504 looks at routes.
 
-use std::sync::LazyLock;
-
 pub mod deprecated_json_encoders;
 pub mod direct_basemodel_subclass;
 mod json_encoders_fix;
@@ -21,7 +19,7 @@ use crate::semantic::{ScopeId, SemanticModel};
 
 /// The rules of the models-and-validation family (their codes start with `FAPI5`; this module
 /// checks some of them), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI5"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI5");
 
 /// Pydantic v2 model bases whose configuration is a `ConfigDict`. `pydantic.v1.BaseModel` is
 /// deliberately absent: `class Config` is the right spelling there.
@@ -202,6 +200,90 @@ mod tests {
         assert_fixture!(
             "pydantic/FAPI504.py",
             LinterSettings::for_rules([Rule::ResponseModelBuiltByHand])
+        );
+    }
+
+    /// The codes a fixture reports when linted in a project of this Pydantic version
+    /// (`None`: unknown).
+    fn codes_under(fixture: &str, major: Option<u8>) -> Vec<&'static str> {
+        let path = crate::test_support::fixture_path(fixture);
+        let source = std::fs::read_to_string(&path).unwrap();
+        let context = crate::FileContext {
+            pydantic: major
+                .and_then(crate::PydanticMajor::from_number)
+                .map(|major| {
+                    std::sync::Arc::new(crate::DeclaredPydantic {
+                        major,
+                        evidence: "test".to_string(),
+                    })
+                }),
+            ..crate::FileContext::of_path(Some(&path))
+        };
+        let mut codes: Vec<&str> = crate::lint(&source, &context, &LinterSettings::default())
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.kind.code())
+            .filter(|code| code.starts_with("FAPI50") || *code == "FAPI703")
+            .collect();
+        codes.dedup();
+        codes
+    }
+
+    #[test]
+    fn advice_for_one_pydantic_version_is_given_only_to_projects_of_that_version() {
+        // Pydantic 2 deprecations: silent for Pydantic 1 projects (what the project declares
+        // wins over the file's own imports).
+        for fixture in [
+            "pydantic/FAPI502.py",
+            "pydantic/FAPI503.py",
+            "settings/FAPI703.py",
+        ] {
+            assert!(
+                !codes_under(fixture, Some(2)).is_empty(),
+                "{fixture} under Pydantic 2"
+            );
+            assert_eq!(
+                codes_under(fixture, Some(1)),
+                Vec::<&str>::new(),
+                "{fixture} under Pydantic 1"
+            );
+        }
+        // FAPI504's premise holds only on Pydantic 1.
+        assert_eq!(codes_under("pydantic/FAPI504.py", Some(1)), ["FAPI504"]);
+        assert_eq!(
+            codes_under("pydantic/FAPI504.py", Some(2)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(codes_under("pydantic/FAPI504.py", None), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_file_that_imports_what_only_one_version_has_proves_its_version() {
+        let v2 = "from pydantic import BaseModel, field_validator\n\nclass User(BaseModel):\n    class Config:\n        frozen = True\n";
+        let v1 = "from pydantic import BaseModel, BaseSettings\n\nclass User(BaseModel):\n    class Config:\n        frozen = True\n";
+        let codes = |source: &str| -> Vec<&'static str> {
+            crate::lint(
+                source,
+                &crate::FileContext::default(),
+                &LinterSettings::default(),
+            )
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.kind.code())
+            .filter(|code| code.starts_with("FAPI50") || *code == "FAPI703")
+            .collect()
+        };
+        let unknown = "from pydantic import BaseModel\n\nclass User(BaseModel):\n    class Config:\n        frozen = True\n";
+        assert_eq!(codes(v2), ["FAPI502"]);
+        assert_eq!(
+            codes(v1),
+            Vec::<&str>::new(),
+            "`from pydantic import BaseSettings` is Pydantic 1"
+        );
+        assert_eq!(
+            codes(unknown),
+            Vec::<&str>::new(),
+            "nothing proves either version"
         );
     }
 }

@@ -1,7 +1,5 @@
 //! FAPI301: work the client should not wait for.
 
-use std::sync::LazyLock;
-
 pub mod heavy_background_task;
 pub mod side_effect_before_response;
 
@@ -12,7 +10,7 @@ use crate::checker::Checker;
 use crate::registry::{Rule, RuleSet};
 
 /// The rules of this family (their codes start with `FAPI3`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI3"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI3");
 
 /// Side-effect names `[tool.fastapi-lint.lint.responsiveness]` declares.
 ///

@@ -29,19 +29,43 @@ rule_docs! {
     ///   `algorithm`, `header`, `name`, `file`, `expire`, … (`tokenUrl="token"`,
     ///   `token_type = "bearer"`, `SECRET_KEY_FILE`), and names of hashes (`hashed_password`),
     ///   counts (`max_tokens`, `TOKEN_COUNT`), tokenizers and fakes (`fake_secret_token`);
-    /// - values that are obviously not secrets: placeholders (`"changeme"`, `"<api-key>"`,
-    ///   `"${API_KEY}"`, `"xxx"`, `"***"`), text with spaces (messages), URLs without
-    ///   credentials, environment variable names (`"OPENAI_API_KEY"`, `"TOKEN"`), identifiers of
-    ///   several words that name a secret or a fake (`"access_token"`, `"x-api-key"`,
-    ///   `"my-fake-api-key"`);
+    /// - values that are obviously not secrets:
+    ///   - placeholders (`"changeme"`, `"<api-key>"`, `"${API_KEY}"`, `"xxx"`, `"***"`), and
+    ///     text without a letter or a digit (`", "`);
+    ///   - dummies: one character repeated (`"aaaa"`, `"0000"`), a run of consecutive
+    ///     characters (`"123"`, `"12345678"`, `"abc"`), and values made of a dummy word
+    ///     (`test`, `dummy`, `example`, `sample`, `fake`, `mock`, `demo`, `default`, `valid`,
+    ///     `invalid`, `foo`, `bar`, …) with nothing else than up to three pieces of filler:
+    ///     words of up to four letters (vendor prefixes), secret words, short or consecutive
+    ///     numbers (`"test123"`, `"xoxb-valid"`, `"ss-test"`, `"sk_test_abc"`,
+    ///     `"test-secret"`), or of a dummy word glued to a secret word (`"testpassword"`);
+    ///   - prose: text with spaces that ends like a sentence (`.`, `!`, `?`, `:`), holds a
+    ///     format placeholder, or has a word of a message (`the`, `is`, `for`, `not`,
+    ///     `invalid`, `missing`, `expired`, `required`, …), such as `"Invalid token"`; other
+    ///     text with spaces is a passphrase and is reported (`"super secret jwt secret"`);
+    ///   - URLs without credentials and paths (`"/api/auth/token"`; a segment mixing upper
+    ///     case, lower case and digits looks like base64 rather than a path, and is not
+    ///     one);
+    ///   - field and key names: a value whose words are the name's (`PK_TOKEN = "token"`,
+    ///     `PASSWORD_RESET = "Password reset"`, `OAUTH_CLIENT_SECRET = "client_secret"`,
+    ///     `JWT_SECRET = "secret"`), environment variable names (`"OPENAI_API_KEY"`,
+    ///     `"TOKEN"`), and identifiers of several words that name a key, token or password
+    ///     or a fake (`"access_token"`, `"x-api-key"`, `"my-fake-api-key"`); a value with the
+    ///     word `secret` names one only when it is written as a key (`"client_secret"`,
+    ///     `"app.secret_key"`, an `x-` header): `"hunter2-super-secret"` is reported;
     /// - documentation payloads: values under `example`, `examples`, `openapi_examples`,
     ///   `json_schema_extra` or `schema_extra`;
     /// - connection URLs whose password is a placeholder (`{password}`, `${DB_PASSWORD}`,
-    ///   `***`).
+    ///   `***`);
+    /// - expected values: a literal in a comparison of an `assert` statement
+    ///   (`assert settings.secret_key == "abc"`,
+    ///   `assert build_url() == "postgresql://app:pw@db/app"`).
     ///
     /// Assignments and dict literals inside functions are not checked: there they are request
-    /// payloads, responses and test data. Keyword arguments are checked everywhere, so test
-    /// suites that log in with literal passwords usually want `per-file-ignores`.
+    /// payloads and responses. Keyword arguments inside functions are, since that is how app
+    /// code hands credentials to a client (`psycopg2.connect(password="...")`). Test modules
+    /// are not checked at all: their values are fixtures, whether written as keyword arguments
+    /// (`create_user(password="secret1234")`) or as dicts.
     ///
     /// ## Why is this bad?
     /// A secret in the source is in every clone, fork, CI log and container image of the
@@ -220,6 +244,60 @@ const SECRET_WORDS: &[&str] = &[
     "token", "tokens", "secret", "secrets", "password", "passwd", "key", "apikey",
 ];
 
+/// The words of [`SECRET_WORDS`] that also make up passphrases (`hunter2-super-secret`): a
+/// value with one of them names a secret only when it is written as a key.
+const PASSPHRASE_WORDS: &[&str] = &["secret", "secrets"];
+
+/// Words that make a value a dummy when everything else in it is filler (`test123`,
+/// `xoxb-valid`, `ss-test`).
+const DUMMY_WORDS: &[&str] = &[
+    "test", "testing", "tests", "dummy", "example", "sample", "fake", "mock", "demo", "default",
+    "valid", "invalid", "foo", "bar", "baz", "qux", "qwerty",
+];
+
+/// Words that make text with spaces a message or a description rather than a passphrase:
+/// function words and the words of error messages.
+const PROSE_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "is",
+    "are",
+    "was",
+    "be",
+    "to",
+    "for",
+    "of",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "and",
+    "or",
+    "not",
+    "no",
+    "your",
+    "please",
+    "must",
+    "should",
+    "can",
+    "cannot",
+    "could",
+    "invalid",
+    "missing",
+    "expired",
+    "incorrect",
+    "wrong",
+    "required",
+    "failed",
+    "denied",
+    "error",
+    "unauthorized",
+    "forbidden",
+];
+
 /// Words that make a value a stand-in (`my-fake-api-key`, `mock-key`).
 const FAKE_WORDS: &[&str] = &["fake", "mock", "dummy", "example", "sample", "placeholder"];
 
@@ -335,7 +413,8 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
         }
         Expr::StringLiteral(literal)
             if has_inline_password(literal.value.to_str())
-                && !in_example_payload(checker, literal.range()) =>
+                && !in_example_payload(checker, literal.range())
+                && !in_assert_comparison(checker, literal.range()) =>
         {
             let message = format!(
                 "Connection URL with an inline password: {WHY}; build it from settings fields read from the environment (`pydantic_settings.BaseSettings`, values in a git-ignored `.env`)"
@@ -353,6 +432,7 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
 fn report_if_secret(checker: &mut Checker, site: Site, literal: &ast::ExprStringLiteral) {
     if !looks_like_secret(literal.value.to_str(), &site)
         || in_example_payload(checker, literal.range())
+        || in_assert_comparison(checker, literal.range())
     {
         return;
     }
@@ -466,12 +546,15 @@ fn words(name: &str) -> Vec<String> {
 }
 
 /// Whether a value bound to a secret-like name looks like a real secret rather than a
-/// placeholder, a message, a URL or the name of one.
+/// placeholder, a dummy, a message, a URL or path, or the name of one.
 fn looks_like_secret(value: &str, site: &Site) -> bool {
-    if value.trim().is_empty()
-        || value.chars().any(char::is_whitespace)
+    // Without a letter or a digit it is a separator or a mask (`", "`, `"***"`).
+    if !value.chars().any(char::is_alphanumeric)
+        || is_prose(value)
         || value.contains("://")
+        || is_path(value)
         || is_placeholder(value)
+        || is_dummy(value)
     {
         return false;
     }
@@ -481,7 +564,7 @@ fn looks_like_secret(value: &str, site: &Site) -> bool {
         | Site::Keyword(name)
         | Site::DictKey(name) => *name,
     };
-    if value.eq_ignore_ascii_case(name) {
+    if names_the_field(value, name) {
         return false;
     }
     // `"OPENAI_API_KEY"`: the name of an environment variable, as passed to `os.getenv`; a
@@ -494,19 +577,189 @@ fn looks_like_secret(value: &str, site: &Site) -> bool {
     !env_var_name && !names_a_secret(value)
 }
 
+/// `PK_TOKEN = "token"`, `PASSWORD_RESET = "Password reset"`, `COOKIE_NAME_JWT_TOKEN =
+/// "_token"`, `RESOURCE_PASSWORD = "Passwords"`: a value whose words (ignoring case and a
+/// plural `s`) are all words of the name, or that is spelled inside the name, is the name of
+/// the field, key or resource, not its secret. So is a lone secret word (`"token"`).
+fn names_the_field(value: &str, name: &str) -> bool {
+    let value_words = words(value);
+    if value_words.is_empty() {
+        return false;
+    }
+    let singular = |word: &str| word.strip_suffix('s').unwrap_or(word).to_string();
+    if let [word] = value_words.as_slice()
+        && SECRET_WORDS.contains(&word.as_str())
+    {
+        return true;
+    }
+    let name_words = words(name);
+    let all_in_name = value_words.iter().all(|word| {
+        name_words
+            .iter()
+            .any(|name_word| name_word == word || *name_word == singular(word))
+    });
+    if all_in_name {
+        return true;
+    }
+    // Spelled inside the name, separators aside: `apikey` in `API_KEY`, `client_secret` in
+    // `OAUTH_CLIENT_SECRET`.
+    let identifier_like = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let squashed = |text: &str| -> String {
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let value = squashed(value);
+    let name = squashed(name);
+    identifier_like
+        && !value.is_empty()
+        && (name.contains(&value) || name.contains(&singular(&value)))
+}
+
+/// Text with spaces that reads as a message or a description (`"Invalid token"`, `"API key
+/// for the billing service"`, `"Token expired."`): it ends like a sentence, holds a format
+/// placeholder, or has a word of a message or a function word. Other text with spaces is a
+/// passphrase (`"super secret jwt secret"`).
+fn is_prose(value: &str) -> bool {
+    let value = value.trim();
+    if !value.contains(char::is_whitespace) {
+        return false;
+    }
+    value.ends_with(['.', '!', '?', ':', ')'])
+        || value.contains(['{', '%'])
+        || value
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .any(|word| PROSE_WORDS.contains(&word.to_lowercase().as_str()))
+}
+
+/// A URL path or a file path (`"/api/auth/token"`, `"./secrets/key"`): segments of letters,
+/// digits and `-_.~{}:@`. A segment that mixes upper case, lower case and digits is more
+/// likely a piece of base64 (`"/9j/4AAQSkZJRg"`) than a path.
+fn is_path(value: &str) -> bool {
+    let Some(rest) = ["/", "./", "../", "~/"]
+        .iter()
+        .find_map(|prefix| value.strip_prefix(prefix))
+    else {
+        return false;
+    };
+    let segment_ok = |segment: &str| {
+        segment.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '{' | '}' | ':' | '@')
+        }) && !(segment.chars().any(|c| c.is_ascii_uppercase())
+            && segment.chars().any(|c| c.is_ascii_lowercase())
+            && segment.chars().any(|c| c.is_ascii_digit()))
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    rest.split('/')
+        .all(|segment| !segment.is_empty() && segment_ok(segment))
+        && rest.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// A value nobody would use as a real secret: one character repeated (`"aaaa"`, `"0000"`),
+/// a run of consecutive characters (`"123"`, `"0123456789"`, `"abc"`), or dummy words with
+/// filler: words of up to four letters (`sk`, `xoxb`), secret words, numbers of up to four
+/// digits or consecutive ones (`"test123"`, `"xoxb-valid"`, `"ss-test"`, `"fake_token"`,
+/// `"testpassword"`); see [`DUMMY_WORDS`].
+fn is_dummy(value: &str) -> bool {
+    let mut chars = value.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if chars.all(|c| c == first) {
+        return true;
+    }
+    if is_consecutive_run(value) {
+        return true;
+    }
+    // Runs of letters and runs of digits, lower-cased: `xoxb-valid` is `xoxb`, `valid`;
+    // `test123` is `test`, `123`.
+    let mut tokens: Vec<String> = Vec::new();
+    let mut previous: Option<bool> = None;
+    for c in value.chars() {
+        if !c.is_ascii_alphanumeric() {
+            previous = None;
+            continue;
+        }
+        let digit = c.is_ascii_digit();
+        if previous != Some(digit) {
+            tokens.push(String::new());
+        }
+        previous = Some(digit);
+        if let Some(token) = tokens.last_mut() {
+            token.push(c.to_ascii_lowercase());
+        }
+    }
+    let is_dummy_word = |token: &str| {
+        DUMMY_WORDS.contains(&token)
+            || DUMMY_WORDS.iter().any(|dummy| {
+                token
+                    .strip_prefix(dummy)
+                    .is_some_and(|rest| SECRET_WORDS.contains(&rest) || DUMMY_WORDS.contains(&rest))
+                    || token
+                        .strip_suffix(dummy)
+                        .is_some_and(|rest| SECRET_WORDS.contains(&rest))
+            })
+    };
+    let is_filler = |token: &str| {
+        let digits = token.starts_with(|c: char| c.is_ascii_digit());
+        (digits && (token.len() <= 4 || is_consecutive_run(token)))
+            || (!digits && (token.len() <= 4 || SECRET_WORDS.contains(&token)))
+    };
+    // More than three pieces of filler is random text with a dummy word in it
+    // (`test-a8F3kq9Z2m` is `test`, `a`, `8`, `f`, `3`, ...), not a dummy.
+    let fillers = tokens.iter().filter(|token| !is_dummy_word(token)).count();
+    // Every character is ASCII alphanumeric or a separator: anything else (`+`, `/`, `=` of
+    // base64, non-ASCII letters) is not filler.
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && fillers <= MAX_DUMMY_FILLERS
+        && tokens.iter().any(|token| is_dummy_word(token))
+        && tokens
+            .iter()
+            .all(|token| is_dummy_word(token) || is_filler(token))
+}
+
+/// How many pieces of filler a dummy may have besides its dummy words (`sk_test_abc` has two).
+const MAX_DUMMY_FILLERS: usize = 3;
+
+/// `"123"`, `"0123456789"`, `"1234567890"`, `"abcdef"`: three or more ASCII letters or digits
+/// that each follow the previous one (`9` is followed by `0`).
+fn is_consecutive_run(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() >= 3
+        && bytes.iter().all(u8::is_ascii_alphanumeric)
+        && bytes.windows(2).all(|pair| {
+            let (a, b) = (pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase());
+            (b == a + 1 && (a.is_ascii_digit() == b.is_ascii_digit())) || (a == b'9' && b == b'0')
+        })
+}
+
 /// `"access_token"`, `"x-api-key"`, `"gen_ai.usage.prompt_tokens"`, `"my-fake-key"`: a value
 /// written like an identifier of several words, one of which names a secret or says it is
-/// fake, is a key, header or metric name, or a stand-in.
+/// fake, is a key, header or metric name, or a stand-in. The word `secret` is also a word of
+/// passphrases (`"hunter2-super-secret"`): with it, the value must be written as a key, in
+/// lower-case snake case or dotted (`"client_secret"`, `"app.secret_key"`), or as an `x-`
+/// header (`"x-webhook-secret"`).
 fn names_a_secret(value: &str) -> bool {
     let identifier_like = value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     let words = words(value);
-    identifier_like
-        && words.len() >= 2
-        && words.iter().any(|word| {
-            SECRET_WORDS.contains(&word.as_str()) || FAKE_WORDS.contains(&word.as_str())
-        })
+    if !identifier_like || words.len() < 2 {
+        return false;
+    }
+    let written_as_key = (!value.contains('-') && !value.chars().any(|c| c.is_ascii_uppercase()))
+        || value.to_ascii_lowercase().starts_with("x-");
+    words.iter().any(|word| {
+        let word = word.as_str();
+        FAKE_WORDS.contains(&word)
+            || (SECRET_WORDS.contains(&word)
+                && (written_as_key || !PASSPHRASE_WORDS.contains(&word)))
+    })
 }
 
 /// `"changeme"`, `"<api-key>"`, `"${API_KEY}"`, `"{password}"`, `"%(password)s"`, `"xxx"`, `"***"`.
@@ -555,6 +808,36 @@ fn has_inline_password(value: &str) -> bool {
         && !host.is_empty()
         && !is_placeholder(password)
         && !password.contains(['{', '<', '$', '%'])
+}
+
+/// Whether `range` sits in a comparison of an `assert` statement (`assert settings.secret ==
+/// "abc"`, `assert url == "postgresql://u:p@h/db"`): the literal is an expected value.
+fn in_assert_comparison(checker: &Checker, range: TextRange) -> bool {
+    struct Finder {
+        target: TextRange,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found || !expr.range().contains_range(self.target) {
+                return;
+            }
+            if expr.is_compare_expr() {
+                self.found = true;
+                return;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let Some(Stmt::Assert(assert)) = checker.enclosing_statements(range).last().copied() else {
+        return false;
+    };
+    let mut finder = Finder {
+        target: range,
+        found: false,
+    };
+    finder.visit_expr(&assert.test);
+    finder.found
 }
 
 /// Whether `range` sits in a documentation payload: the value of an `example`/`examples`/
@@ -621,7 +904,7 @@ fn in_example_payload(checker: &Checker, range: TextRange) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_inline_password, words};
+    use super::{has_inline_password, is_dummy, is_path, is_prose, names_a_secret, words};
     use crate::registry::Rule;
     use crate::rules::settings::SettingsOptions;
     use crate::settings::LinterSettings;
@@ -641,6 +924,76 @@ mod tests {
         assert_eq!(words("API_KEY"), ["api", "key"]);
         assert_eq!(words("tokenUrl"), ["token", "url"]);
         assert_eq!(words("x-api-key"), ["x", "api", "key"]);
+    }
+
+    #[test]
+    fn dummies() {
+        for value in [
+            "test123",
+            "123",
+            "1234567890",
+            "abcdef",
+            "xoxb-valid",
+            "ss-test",
+            "example",
+            "dummy",
+            "aaaa",
+            "0000",
+            "testpassword",
+            "fake_token",
+            "sk_test_abc",
+            "qwerty",
+        ] {
+            assert!(is_dummy(value), "{value}");
+        }
+        for value in [
+            "hunter2",
+            "admin123",
+            "password123",
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+            "test+9f8e7d6c5b4a",
+            "tested-9f8e7d6c5b4a3928",
+            "test-a8F3kq9Z2m",
+            "135",
+        ] {
+            assert!(!is_dummy(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        assert!(is_path("/api/auth/token"));
+        assert!(is_path("/oauth/token/"));
+        assert!(is_path("./secrets/api-key.txt"));
+        assert!(is_path("/v1/users/{user_id}/tokens"));
+        assert!(!is_path("/9j/4AAQSkZJRg"));
+        assert!(!is_path("/abc+def=="));
+        assert!(!is_path("//"));
+        assert!(!is_path("/"));
+        assert!(!is_path("api/token"));
+    }
+
+    #[test]
+    fn prose() {
+        assert!(is_prose("Invalid token"));
+        assert!(is_prose("token expired"));
+        assert!(is_prose("Could not validate credentials."));
+        assert!(is_prose("Token for {service}"));
+        assert!(!is_prose("super secret jwt secret"));
+        assert!(!is_prose("Correct Horse Battery Staple"));
+        assert!(!is_prose("no-spaces-here"));
+    }
+
+    #[test]
+    fn names_of_secrets() {
+        assert!(names_a_secret("access_token"));
+        assert!(names_a_secret("x-api-key"));
+        assert!(names_a_secret("client_secret"));
+        assert!(names_a_secret("X-Webhook-Secret"));
+        assert!(names_a_secret("my-fake-value"));
+        assert!(!names_a_secret("hunter2-super-secret"));
+        assert!(!names_a_secret("My_Secret_Value"));
+        assert!(!names_a_secret("token"));
     }
 
     #[test]

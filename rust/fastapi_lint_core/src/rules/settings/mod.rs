@@ -4,8 +4,6 @@
 //! names settings fields in its message, FAPI702 is silent in their bodies), and the small glob
 //! matcher behind secret name patterns (FAPI701) and settings module paths (FAPI702).
 
-use std::sync::LazyLock;
-
 pub mod dotenv_not_gitignored;
 pub mod environ_outside_settings;
 pub mod hardcoded_secret;
@@ -22,7 +20,7 @@ use crate::rules::name_glob::{self, ByteSet};
 use crate::semantic::{ScopeId, SemanticModel};
 
 /// The rules of this family (their codes start with `FAPI7`), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI7"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI7");
 
 /// `[tool.fastapi-lint.lint.settings]`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]

@@ -4,8 +4,6 @@
 //! from the condition what kind of check it is: one that reads only the request (FAPI505) or
 //! one that compares a fetched object with the injected user (FAPI506).
 
-use std::sync::LazyLock;
-
 pub mod ownership_check_in_route;
 pub mod validation_in_route;
 
@@ -18,7 +16,7 @@ use crate::semantic::{Binding, BindingKind, ScopeId, SemanticModel};
 
 /// The rules of the models-and-validation family (their codes start with `FAPI5`; this module
 /// checks some of them), for dispatch.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::with_code_prefix("FAPI5"));
+pub(crate) const RULES: RuleSet = RuleSet::with_code_prefix("FAPI5");
 
 /// Where `FastAPI` and Starlette define `HTTPException`.
 const HTTP_EXCEPTIONS: &[&str] = &[

@@ -10,6 +10,7 @@ use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::versions::PydanticMajor;
 
 rule_docs! {
     /// ## What it does
@@ -222,8 +223,14 @@ pub(super) fn check(
     {
         return;
     }
+    // The validator Pydantic has in the project's version.
+    let validator = match checker.pydantic() {
+        Some(PydanticMajor::V2) => "a `field_validator`",
+        Some(PydanticMajor::V1) => "a `@validator`",
+        None => "a validator",
+    };
     let message = format!(
-        "Route `{route}` validates its request by hand with `HTTPException({status})`, which clients get as an ad-hoc error missing from OpenAPI; declare it with `Field(...)` constraints or a `field_validator` on the model, or with `Query(...)`/`Path(...)` constraints",
+        "Route `{route}` validates its request by hand with `HTTPException({status})`, which clients get as an ad-hoc error missing from OpenAPI; declare it with `Field(...)` constraints or {validator} on the model, or with `Query(...)`/`Path(...)` constraints",
         route = route.name.id,
     );
     checker.report(Diagnostic::new(
