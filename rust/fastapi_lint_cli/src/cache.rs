@@ -841,7 +841,10 @@ mod tests {
             two.apps.insert(name.to_string());
         }
         assert_eq!(facts_key(&one), facts_key(&two));
-        two.base_models.push("app.base.Model".to_string());
+        two.role = Some(fastapi_lint_core::RoleDecision::new(
+            fastapi_lint_core::CodeRole::Library,
+            "no app module imports it",
+        ));
         assert_ne!(facts_key(&one), facts_key(&two));
         assert_ne!(facts_key(&one), facts_key(&FileFacts::default()));
     }

@@ -593,17 +593,12 @@ fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
     // pages its lints used (live summaries keep them), where this thread would take fresh ones
     // (1.5 MiB of the run's peak, which is the index, on the benchmark corpus).
     let facts = rayon::scope(|_| project_facts(&modules));
-    // The role each file's findings were made with, while the summaries are at hand.
-    let linted_roles: Vec<CodeRole> = files
+    // Each file's own role, while the summaries are at hand: the role of its findings unless
+    // facts gave it another.
+    let local_roles: Vec<CodeRole> = files
         .iter()
         .filter_map(|file| file.project.as_ref())
-        .map(|unit| {
-            unit.context
-                .facts
-                .role
-                .as_ref()
-                .map_or(unit.module.summary.role.decision.role, |role| role.role)
-        })
+        .map(|unit| unit.module.summary.role.decision.role)
         .collect();
     // A summary is read again only for a cache entry. Dropped before the relint, whose parses
     // would otherwise sit on top of all of them (the run's memory peak).
@@ -618,37 +613,35 @@ fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
         .iter_mut()
         .filter(|file| file.project.is_some())
         .zip(facts)
-        .zip(linted_roles)
+        .zip(local_roles)
         .filter(|((file, facts), _)| file.facts_key() != cache::facts_key(facts))
         .collect();
     relint
         .into_par_iter()
-        .for_each(|((file, facts), linted_role)| {
-            if !narrow_to_role(file, &facts, linted_role) {
+        .for_each(|((file, facts), local_role)| {
+            if !narrow(file, &facts, local_role) {
                 relint_with_facts(file, facts);
             }
         });
 }
 
-/// When the only new fact is a role whose rules are among those of the role the file was
-/// linted with (app code found to be library code), its findings are those of the rules that
+/// When the new facts only narrow the rules that apply to the file (app code found to be
+/// library code, a rule the project makes moot), its findings are those of the rules that
 /// still apply: they are kept, the others dropped, and the file is not linted again. Not when
 /// it reports unused `# noqa` directives, which depend on the rules that ran.
-fn narrow_to_role(file: &mut LintedFile, facts: &FileFacts, linted_role: CodeRole) -> bool {
+fn narrow(file: &mut LintedFile, facts: &FileFacts, local_role: CodeRole) -> bool {
     let Some(unit) = &mut file.project else {
         return false;
     };
-    let Some(role) = &facts.role else {
-        return false;
-    };
+    let old = &unit.context.facts;
+    let role_of = |facts: &FileFacts| facts.role.as_ref().map_or(local_role, |role| role.role);
     let same_otherwise = FileFacts {
-        role: unit.context.facts.role.clone(),
+        role: old.role.clone(),
+        silenced: old.silenced.clone(),
         ..facts.clone()
-    } == unit.context.facts;
-    let narrower = RuleSet::all()
-        .for_role(role.role)
-        .difference(RuleSet::all().for_role(linted_role))
-        .is_empty();
+    } == *old;
+    let active = facts.active_rules(role_of(facts));
+    let narrower = active.difference(old.active_rules(role_of(old))).is_empty();
     let reports_noqa = file
         .messages
         .iter()
@@ -656,12 +649,8 @@ fn narrow_to_role(file: &mut LintedFile, facts: &FileFacts, linted_role: CodeRol
     if !same_otherwise || !narrower || reports_noqa {
         return false;
     }
-    file.messages.retain(|message| {
-        message
-            .kind
-            .rule()
-            .is_none_or(|rule| rule.roles().contains(role.role))
-    });
+    file.messages
+        .retain(|message| message.kind.rule().is_none_or(|rule| active.contains(rule)));
     unit.context.facts = facts.clone();
     if let Some(state) = &mut file.cache {
         state.changed = true;

@@ -79,8 +79,8 @@ impl<'a> Checker<'a> {
             role,
             rules: settings
                 .rules
-                .for_role(role.role)
-                .for_pydantic(pydantic_major(context, semantic)),
+                .for_pydantic(pydantic_major(context, semantic))
+                .intersection(context.facts.active_rules(role.role)),
             pydantic: pydantic_major(context, semantic),
             semantic,
             fastapi,

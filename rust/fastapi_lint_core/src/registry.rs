@@ -394,6 +394,11 @@ impl RuleSet {
     }
 
     #[must_use]
+    pub fn intersection(self, other: RuleSet) -> RuleSet {
+        RuleSet(self.0 & other.0)
+    }
+
+    #[must_use]
     pub fn difference(self, other: RuleSet) -> RuleSet {
         RuleSet(self.0 & !other.0)
     }

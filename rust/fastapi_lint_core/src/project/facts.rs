@@ -56,6 +56,17 @@ impl Chain {
     }
 }
 
+/// A package's own base model, used by most of its models.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BaseModelConvention {
+    /// `app.base.AppModel`.
+    pub name: String,
+    /// The package's models that subclass it, and all of the package's models (those that
+    /// subclass it or `BaseModel` directly).
+    pub users: u32,
+    pub models: u32,
+}
+
 /// Facts from the whole project that the rules of one file consult. Keys are names as the
 /// file refers to them (see [`super::names::reference_name`]). Serializable for the CLI's
 /// cache, which lints a changed file with the facts it was last linted with. Ordered maps:
@@ -72,20 +83,31 @@ pub struct FileFacts {
     pub roles: BTreeMap<String, Roles>,
     /// Names imported here that are apps or routers created in another module.
     pub apps: BTreeSet<String>,
-    /// The project's own base models, when this file subclasses `BaseModel` directly.
-    pub base_models: Vec<String>,
+    /// The base model the models of this file's package use by convention, when this file
+    /// subclasses `BaseModel` directly.
+    pub base_model: Option<BaseModelConvention>,
     /// The file's role, when the project gives it another than its own code does (a module an
     /// app imports; library code no app imports).
     pub role: Option<RoleDecision>,
+    /// Rules whose advice the project makes moot for this file: FAPI702 (move environment
+    /// reads into the settings class) where the project has no `BaseSettings` class.
+    pub silenced: BTreeSet<Rule>,
 }
 
 impl FileFacts {
+    /// The rules that run on a file of `role` with these facts, of all rules.
+    pub fn active_rules(&self, role: crate::CodeRole) -> crate::RuleSet {
+        let silenced: crate::RuleSet = self.silenced.iter().copied().collect();
+        crate::RuleSet::all().for_role(role).difference(silenced)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.role.is_none()
+            && self.silenced.is_empty()
             && self.blocking_helpers.is_empty()
             && self.heavy_tasks.is_empty()
             && self.roles.is_empty()
             && self.apps.is_empty()
-            && self.base_models.is_empty()
+            && self.base_model.is_none()
     }
 }

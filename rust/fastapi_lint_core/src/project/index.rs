@@ -14,9 +14,11 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::code_roles;
-use super::facts::{Chain, FileFacts};
+use super::facts::{BaseModelConvention, Chain, FileFacts};
 use super::summary::{ClassSummary, FunctionSummary, Import, Leaf, ModuleSummary};
 use crate::fastapi::FunctionRole;
+use crate::registry::Rule;
+use crate::rules::settings::BASE_SETTINGS;
 
 /// One module of the project: its summary and the directory its name is relative to (two
 /// services of a monorepo can both have an `app` package; names resolve within a root first).
@@ -31,6 +33,10 @@ pub struct IndexedModule {
 
 /// `pydantic.BaseModel` as the code imports it.
 const BASE_MODEL: &[&str] = &["pydantic.BaseModel", "pydantic.main.BaseModel"];
+
+/// The fewest models of a package that must subclass a base model for it to be the package's
+/// convention.
+const CONVENTION_USERS: u32 = 5;
 
 /// How many re-exports (`from .users import load` in a package `__init__`) a name is followed through.
 const MAX_REEXPORTS: u8 = 4;
@@ -97,10 +103,12 @@ fn first_of(apps: &[BTreeSet<String>]) -> Vec<Option<&str>> {
 pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     let index = Index::new(modules);
     let calls = index.calls();
+    // A sync function passes "may block" on, unless its result is cached: then it blocks once
+    // per process, not per request.
     let blocking = index.propagate(
         &calls,
         |function| function.blocking.as_deref(),
-        |function| !function.is_async,
+        |function| !function.is_async && !function.cached,
     );
     let heavy = index.propagate(&calls, |function| function.heavy.as_deref(), |_| true);
     // Each module's own facts in parallel (they are most of the work); the roles its uses give
@@ -122,6 +130,7 @@ pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
         facts[target].roles.entry(name).or_default().insert(role);
     }
     index.add_base_models(&mut facts);
+    index.silence_moot_rules(&mut facts);
     facts
 }
 
@@ -504,10 +513,38 @@ impl<'m> Index<'m> {
         )
     }
 
-    /// A project base model is a direct `BaseModel` subclass that configures models and has no
-    /// fields of its own, which at least two project classes extend. Modules of the same top-level package (`app` for
-    /// `app.models`; not the project's `tests` or `docs`) with other direct subclasses learn
-    /// of it.
+    /// FAPI702 tells to move environment reads into the project's `BaseSettings` class: moot
+    /// in a project (a root) that has none, whose configuration is another system (Django
+    /// settings, its own `conf`, JSON files).
+    fn silence_moot_rules(&self, facts: &mut [FileFacts]) {
+        let has_settings: HashSet<usize> = self
+            .modules
+            .iter()
+            .enumerate()
+            .filter(|(_, module)| {
+                let summary = &module.summary;
+                summary.classes.iter().any(|class| {
+                    class
+                        .bases
+                        .iter()
+                        .any(|base| BASE_SETTINGS.contains(&summary.name(*base)))
+                })
+            })
+            .map(|(id, _)| self.roots[id])
+            .collect();
+        for (id, module) in self.modules.iter().enumerate() {
+            if module.summary.reads_environment && !has_settings.contains(&self.roots[id]) {
+                facts[id].silenced.insert(Rule::EnvironOutsideSettings);
+            }
+        }
+    }
+
+    /// A package's base model is a convention when its models use it: a class that subclasses
+    /// `BaseModel` directly, configures the models and declares no field, which at least
+    /// [`CONVENTION_USERS`] of the package's models subclass and at most a quarter subclass
+    /// `BaseModel` directly instead. A helper base a few models share (a manifest parser's, a
+    /// layer's) is no convention, and neither is a package where models subclass `BaseModel`
+    /// on purpose. Files of the package that subclass `BaseModel` directly get the facts.
     fn add_base_models(&self, facts: &mut [FileFacts]) {
         let direct = |summary: &ModuleSummary, class: &ClassSummary| {
             class
@@ -515,47 +552,70 @@ impl<'m> Index<'m> {
                 .iter()
                 .any(|base| BASE_MODEL.contains(&summary.name(*base)))
         };
-        let mut extended: HashMap<ItemId, usize> = HashMap::default();
+        let mut extended: HashMap<ItemId, u32> = HashMap::default();
         for (id, module) in self.modules.iter().enumerate() {
-            for class in &module.summary.classes {
+            let summary = &module.summary;
+            for class in &summary.classes {
                 for base in &class.bases {
-                    if let Some(base) = self.resolve(&self.classes, module.summary.name(*base), id)
-                    {
+                    if let Some(base) = self.resolve(&self.classes, summary.name(*base), id) {
                         *extended.entry(base).or_default() += 1;
                     }
                 }
             }
         }
-        let mut bases: Vec<((usize, &str), &str)> = extended
-            .iter()
-            .filter(|(_, count)| **count >= 2)
-            .map(|(class, _)| {
-                let summary = &self.modules[class.module()].summary;
-                (class.module(), summary, &summary.classes[class.item()])
-            })
-            .filter(|(_, summary, class)| {
-                direct(summary, class) && class.configures && !class.declares_fields
-            })
-            .map(|(module, summary, class)| (self.package_of(module), summary.name(class.name)))
-            .collect();
-        if bases.is_empty() {
+        // Per package: its models that subclass `BaseModel` directly (not bases and mixins,
+        // which project classes extend).
+        let mut direct_models: HashMap<(usize, &str), u32> = HashMap::default();
+        for (id, module) in self.modules.iter().enumerate() {
+            let summary = &module.summary;
+            for (item, class) in summary.classes.iter().enumerate() {
+                if direct(summary, class) && !extended.contains_key(&ItemId::new(id, item)) {
+                    *direct_models.entry(self.package_of(id)).or_default() += 1;
+                }
+            }
+        }
+        // The most used candidate of each package.
+        let mut conventions: HashMap<(usize, &str), BaseModelConvention> = HashMap::default();
+        for (class, users) in extended {
+            let summary = &self.modules[class.module()].summary;
+            let base = &summary.classes[class.item()];
+            if !(direct(summary, base) && base.configures && !base.declares_fields) {
+                continue;
+            }
+            let package = self.package_of(class.module());
+            let bypassing = direct_models.get(&package).copied().unwrap_or(0);
+            if users < CONVENTION_USERS || bypassing * 3 > users {
+                continue;
+            }
+            let candidate = BaseModelConvention {
+                name: summary.name(base.name).to_string(),
+                users,
+                models: users + bypassing,
+            };
+            match conventions.entry(package) {
+                Entry::Occupied(mut entry) if entry.get().users < users => {
+                    entry.insert(candidate);
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(entry) => {
+                    entry.insert(candidate);
+                }
+            }
+        }
+        if conventions.is_empty() {
             return;
         }
-        bases.sort_unstable();
         for (id, module) in self.modules.iter().enumerate() {
-            let package = self.package_of(id);
+            let Some(convention) = conventions.get(&self.package_of(id)) else {
+                continue;
+            };
             let summary = &module.summary;
-            let own: Vec<&str> = bases
-                .iter()
-                .filter(|(base_package, _)| *base_package == package)
-                .map(|(_, name)| *name)
-                .collect();
             let subclasses_directly = summary
                 .classes
                 .iter()
-                .any(|class| direct(summary, class) && !own.contains(&summary.name(class.name)));
-            if subclasses_directly && !own.is_empty() {
-                facts[id].base_models = own.into_iter().map(str::to_string).collect();
+                .any(|class| direct(summary, class) && summary.name(class.name) != convention.name);
+            if subclasses_directly {
+                facts[id].base_model = Some(convention.clone());
             }
         }
     }

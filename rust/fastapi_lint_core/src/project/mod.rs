@@ -17,7 +17,7 @@ mod name_table;
 pub(crate) mod names;
 mod summary;
 
-pub use facts::{Chain, FileFacts};
+pub use facts::{BaseModelConvention, Chain, FileFacts};
 pub use index::{IndexedModule, project_facts, project_roles};
 pub use module_path::{PackageDirs, module_name, module_path};
 pub use name_table::{Name, NameTable};

@@ -41,6 +41,9 @@ pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
     pub name: Name,
     pub is_async: bool,
+    /// Whether its result is cached for the process (`@functools.cache`, `@lru_cache`, ...):
+    /// what it does runs once, not on every call.
+    pub cached: bool,
     /// Its first direct blocking call (the FAPI101–105 and FAPI201 catalogues).
     pub blocking: Option<Box<Leaf>>,
     /// Its first direct heavy work for a background task: FAPI201/202 work, or a sleep in a loop.
@@ -92,6 +95,9 @@ pub struct ModuleSummary {
     pub tasks: Box<[Name]>,
     /// What the module's own code and path say of its role.
     pub role: LocalRole,
+    /// Whether its text mentions `environ` or `getenv`: it may read environment variables
+    /// (FAPI702 asks whether the project has a settings class to move them to).
+    pub reads_environment: bool,
     /// The modules it imports that `imports` does not name ([`crate::roles::other_imports`]):
     /// an app's imports reach the modules that serve requests.
     pub other_imports: Box<[Name]>,
@@ -169,6 +175,7 @@ impl SummaryBuilder {
             builder.functions.push(FunctionSummary {
                 name,
                 is_async: function.is_async,
+                cached: is_cached(semantic, function, *scope),
                 ..FunctionSummary::default()
             });
             builder.calls.push(Vec::new());
@@ -230,6 +237,7 @@ impl SummaryBuilder {
             .map(|module| self.names.intern(module))
             .collect();
         summary.role = role;
+        summary.reads_environment = source.contains("environ") || source.contains("getenv");
         summary.names = self.names.finish();
         summary.module = self.module;
         summary
@@ -451,4 +459,27 @@ fn summarize_class(
         declares_fields,
         configures,
     }
+}
+
+/// Decorators that keep a function's result for the life of the process.
+const CACHE_DECORATORS: &[&str] = &[
+    "functools.cache",
+    "functools.lru_cache",
+    "functools.cached_property",
+    "cachetools.cached",
+    "cachetools.func.ttl_cache",
+    "cachetools.func.lru_cache",
+    "async_lru.alru_cache",
+];
+
+/// Whether the function is decorated with one of [`CACHE_DECORATORS`] (`@lru_cache` or
+/// `@lru_cache(maxsize=1)`).
+fn is_cached(semantic: &SemanticModel, function: &ast::StmtFunctionDef, scope: ScopeId) -> bool {
+    function.decorator_list.iter().any(|decorator| {
+        let expr = match &decorator.expression {
+            Expr::Call(call) => &*call.func,
+            expr => expr,
+        };
+        semantic.resolves_to(expr, scope, CACHE_DECORATORS)
+    })
 }

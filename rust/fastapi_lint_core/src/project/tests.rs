@@ -148,22 +148,67 @@ fn dependencies_used_elsewhere_get_their_role() {
     assert!(facts[1].is_empty());
 }
 
-#[test]
-fn a_custom_base_model_speaks_for_its_own_top_level_package_only() {
+/// A package `app` with its base `app.base.AppModel`, `users` models that subclass it, and
+/// `direct` other modules each with one model that subclasses `BaseModel` directly.
+fn base_model_project(users: usize, direct: usize) -> Vec<IndexedModule> {
     let base = "from pydantic import BaseModel, ConfigDict\n\nclass AppModel(BaseModel):\n    model_config = ConfigDict(populate_by_name=True)\n\nclass Mixin(BaseModel):\n    def as_dict(self): ...\n";
-    let models = "from app.base import AppModel, Mixin\n\nclass User(AppModel, Mixin):\n    name: str\n\nclass Item(AppModel, Mixin):\n    title: str\n";
+    let mut models = String::from("from app.base import AppModel, Mixin\n");
+    for n in 0..users {
+        let _ = write!(models, "\nclass User{n}(AppModel, Mixin):\n    name: str\n");
+    }
+    let mut modules = vec![module("app.base", base), module("app.models", &models)];
+    for n in 0..direct {
+        let source =
+            format!("from pydantic import BaseModel\n\nclass Direct{n}(BaseModel):\n    x: int\n");
+        modules.push(module(&format!("app.other{n}"), &source));
+    }
+    modules
+}
+
+#[test]
+fn a_base_model_most_of_a_packages_models_use_is_its_convention() {
+    let mut modules = base_model_project(5, 1);
     let direct = "from pydantic import BaseModel\n\nclass Direct(BaseModel):\n    x: int\n";
-    let modules = [
-        module("app.base", base),
-        module("app.models", models),
-        module("app.other", direct),
-        module("tests.test_models", direct),
-    ];
+    modules.push(module("tests.test_models", direct));
     let facts = facts(&modules);
-    assert_eq!(facts[2].base_models, ["app.base.AppModel"]);
-    // `Mixin` is extended twice too, but it shares behaviour, not configuration: not a base.
-    // The project's tests are another top-level package: their models owe the base nothing.
-    assert!(facts[3].base_models.is_empty());
+    let convention = facts[2]
+        .base_model
+        .as_ref()
+        .expect("app.other0 bypasses the convention");
+    assert_eq!(
+        (
+            convention.name.as_str(),
+            convention.users,
+            convention.models
+        ),
+        ("app.base.AppModel", 5, 6)
+    );
+    // `Mixin` is extended five times too, but it shares behaviour, not configuration. The
+    // project's tests are another top-level package: their models owe the base nothing.
+    assert!(facts[3].base_model.is_none());
+    assert!(facts[1].base_model.is_none(), "app.models follows it");
+}
+
+#[test]
+fn a_base_few_models_use_is_no_convention() {
+    // Four users: a helper base.
+    assert!(
+        facts(&base_model_project(4, 1))
+            .iter()
+            .all(|facts| facts.base_model.is_none())
+    );
+    // Six users against three models that subclass `BaseModel` directly: no convention.
+    assert!(
+        facts(&base_model_project(6, 3))
+            .iter()
+            .all(|facts| facts.base_model.is_none())
+    );
+    // Six against two: a quarter or fewer bypass it.
+    assert!(
+        facts(&base_model_project(6, 2))
+            .iter()
+            .any(|facts| facts.base_model.is_some())
+    );
 }
 
 /// Each module's role and the evidence for it, as `module: role (evidence)`.
@@ -265,5 +310,23 @@ fn a_script_an_app_imports_serves_requests() {
         facts[1].role.as_ref().map(|role| role.role),
         Some(crate::CodeRole::App),
         "its own code said script: linted again as app code"
+    );
+}
+
+#[test]
+fn a_helper_whose_result_is_cached_blocks_once_per_process_not_per_request() {
+    let helpers = "import functools\nfrom functools import lru_cache\nimport requests\n\n@functools.cache\ndef settings():\n    return requests.get('/config').json()\n\n@lru_cache(maxsize=1)\ndef token():\n    return load()\n\ndef load():\n    return requests.get('/token').text\n\ndef fresh():\n    return requests.get('/now').json()\n";
+    let routes = "from app.helpers import settings, token, fresh\n\nasync def route():\n    settings()\n    token()\n    fresh()\n";
+    let modules = [module("app.helpers", helpers), module("app.routes", routes)];
+    let facts = facts(&modules);
+    let helpers: Vec<&str> = facts[1]
+        .blocking_helpers
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        helpers,
+        ["app.helpers.fresh"],
+        "cached helpers pass nothing on"
     );
 }

@@ -12,12 +12,11 @@ use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 rule_docs! {
     /// ## What it does
-    /// Checks for logging calls whose message is formatted before the call: an f-string with
-    /// replacement fields, a `"...".format(...)` call or `"..." % values`.
+    /// Checks for debug-level logging calls whose message is formatted before the call: an
+    /// f-string with replacement fields, a `"...".format(...)` call or `"..." % values`.
     ///
-    /// The message is the first argument (or `msg=`) of `debug`, `info`, `warning`, `warn`,
-    /// `error`, `exception`, `critical` and `fatal`, and the second of `log(level, msg)`, on a
-    /// logger the code proves:
+    /// The message is the first argument (or `msg=`) of `debug`, and the second of
+    /// `log(logging.DEBUG, msg)`, on a logger the code proves:
     /// - the `logging` module itself (`logging.info(...)`, `from logging import info`);
     /// - a standard logger: `logging.getLogger(...)`, a name bound to it, a parameter or
     ///   variable annotated `logging.Logger` or bound to `logging.LoggerAdapter(...)`;
@@ -36,6 +35,12 @@ rule_docs! {
     /// the data in a sentence (`log.info(f"user {user_id} logged in", ip=ip)`) is still
     /// reported.
     ///
+    /// Only debug-level calls are reported. Debug logging is off in production, so a debug
+    /// message formatted before the call is work done on every call for a record nobody
+    /// sees. At the levels that are on (`info` and above, usually) the message is formatted
+    /// anyway; what remains there is grouping records by template, a style choice that Ruff's
+    /// `G004` (`logging-f-string`) enforces for teams that want it.
+    ///
     /// ## Why is this bad?
     /// The standard library formats a record's message only when a handler emits it: with
     /// `logger.debug("user %s", user_id)` nothing is formatted when debug logging is off, while
@@ -53,7 +58,7 @@ rule_docs! {
     ///
     ///
     /// def create_user(user_id: int):
-    ///     logger.info(f"created user {user_id}")
+    ///     logger.debug(f"created user {user_id}")
     /// ```
     ///
     /// Use instead:
@@ -64,7 +69,7 @@ rule_docs! {
     ///
     ///
     /// def create_user(user_id: int):
-    ///     logger.info("created user %s", user_id)
+    ///     logger.debug("created user %s", user_id)
     /// ```
     ///
     /// ## Fix safety
@@ -135,6 +140,9 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     let Some((library, position)) = logging_call(checker, call) else {
         return;
     };
+    if !is_debug_level(checker, call, position) {
+        return;
+    }
     let message = match library {
         Library::Stdlib => call.arguments.find_argument_value("msg", position),
         Library::Structlog => call.arguments.find_argument_value("event", position),
@@ -154,16 +162,16 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         Formatting::Percent => "`%` formatting",
     };
     let instead = match library {
-        Library::Stdlib => "pass the values as arguments: `logger.info(\"user %s\", user_id)`",
+        Library::Stdlib => "pass the values as arguments: `logger.debug(\"user %s\", user_id)`",
         Library::Structlog => {
-            "log a constant event with the values as key-value pairs: `logger.info(\"user_created\", user_id=user_id)`"
+            "log a constant event with the values as key-value pairs: `logger.debug(\"user_created\", user_id=user_id)`"
         }
         Library::Loguru => {
-            "pass the values as arguments to `{}` placeholders: `logger.info(\"user {}\", user_id)`"
+            "pass the values as arguments to `{}` placeholders: `logger.debug(\"user {}\", user_id)`"
         }
     };
     let text = format!(
-        "Log message built with {how}{context} is formatted on every call, even when the level is disabled, and cannot be grouped by template; {instead}",
+        "Debug message built with {how}{context} is formatted on every call, though debug logging is off in production; {instead}",
         context = context_suffix(checker)
     );
     let diagnostic = Diagnostic::new(Rule::EagerLogFormatting, text, message.range());
@@ -179,6 +187,27 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         }
         None => diagnostic,
     });
+}
+
+/// Whether the call logs at debug level: `.debug(...)`, or `.log(logging.DEBUG, ...)` (the
+/// message is then the second argument).
+fn is_debug_level(checker: &Checker, call: &ast::ExprCall, position: usize) -> bool {
+    let method = match call.func.as_ref() {
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => checker
+            .callee_name(call)
+            .and_then(|name| name.rsplit('.').next())
+            .unwrap_or_default(),
+    };
+    match method {
+        "debug" => true,
+        "log" if position == 1 => call
+            .arguments
+            .find_argument_value("level", 0)
+            .and_then(|level| checker.qualified_name(level))
+            .is_some_and(|level| level == "logging.DEBUG"),
+        _ => false,
+    }
 }
 
 /// The library of a logging call and where its message is, when the code proves the receiver
@@ -508,26 +537,26 @@ mod tests {
         assert!(
             fixed
                 .iter()
-                .any(|source| source.contains(r#"logger.info("user %s did %s", uid, action)"#))
+                .any(|source| source.contains(r#"logger.debug("user %s did %s", uid, action)"#))
         );
         assert!(fixed.iter().any(|source| {
-            source.contains(r#"logger.warning("100%% of {quota} used by %s", uid)"#)
+            source.contains(r#"logger.debug("100%% of {quota} used by %s", uid)"#)
         }));
         assert!(
             fixed
                 .iter()
-                .any(|source| source.contains(r#"loguru_logger.info("user {} did {{x}}", uid)"#))
+                .any(|source| source.contains(r#"loguru_logger.debug("user {} did {{x}}", uid)"#))
         );
         assert!(
             fixed
                 .iter()
-                .any(|source| source.contains(r#"other.error("failed for %r", uid)"#))
+                .any(|source| source.contains(r#"other.debug("failed for %r", uid)"#))
         );
         assert!(fixed.iter().any(|source| {
-            source.contains(r#"loguru_logger.info("user {!r}" " {{literal}}", uid)"#)
+            source.contains(r#"loguru_logger.debug("user {!r}" " {{literal}}", uid)"#)
         }));
         assert!(fixed.iter().any(|source| {
-            source.contains(r#"logger.info("implicit %s" " 100%% concatenated", uid)"#)
+            source.contains(r#"logger.debug("implicit %s" " 100%% concatenated", uid)"#)
         }));
     }
 }

@@ -1,20 +1,23 @@
 use ruff_python_ast::{self as ast};
 use ruff_text_size::Ranged;
 
-use super::{app_code, module_logger};
+use super::{AppCode, enclosing_callable, module_logger};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
+use crate::fastapi::FunctionRole;
 use crate::registry::{Rule, rule_docs};
 
 rule_docs! {
     /// ## What it does
-    /// Checks for the builtin `print(...)` in FastAPI app code: anywhere in a module that
-    /// imports FastAPI, and inside FastAPI callables (routes, dependencies, middleware,
-    /// lifespans, event handlers, exception handlers, background tasks).
+    /// Checks for the builtin `print(...)` in code that runs while requests are served: FastAPI
+    /// callables (routes, websocket routes, dependencies, middleware, exception handlers,
+    /// background tasks) of app code.
     ///
     /// Not reported:
-    /// - modules that do not import FastAPI (command-line scripts, libraries), and test modules
-    ///   (importing `pytest` or a `TestClient`), outside FastAPI callables;
+    /// - tests, scripts and library code (see `fastapi-lint check --show-roles`);
+    /// - code that runs once, at import or start-up (module level, lifespans, event handlers,
+    ///   a server's `main()`): a start-up banner or a launcher's output is meant for the
+    ///   console;
     /// - the `if __name__ == "__main__":` block, which only runs when the file is a script;
     /// - `print(..., file=f)` writing to a file; writing to `sys.stdout` or `sys.stderr` is still
     ///   reported;
@@ -72,7 +75,7 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     if checker.callee_name(call) != Some("builtins.print") || writes_to_a_file(checker, call) {
         return;
     }
-    let Some(context) = app_code(checker, call.range()) else {
+    let Some(context) = request_time_callable(checker) else {
         return;
     };
     let instead = match module_logger(checker, call.start()) {
@@ -93,6 +96,17 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         message,
         call.func.range(),
     ));
+}
+
+/// The FastAPI callable the call is in, when it runs per request (not once at start-up).
+fn request_time_callable<'a>(checker: &Checker<'a>) -> Option<AppCode<'a>> {
+    enclosing_callable(checker).filter(|context| {
+        !matches!(
+            context,
+            AppCode::Callable(FunctionRole::Lifespan | FunctionRole::EventHandler, _)
+                | AppCode::Module
+        )
+    })
 }
 
 /// `print(..., file=f)` with a file other than the standard streams: output, not logging.

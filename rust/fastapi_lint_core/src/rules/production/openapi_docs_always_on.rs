@@ -23,8 +23,11 @@ rule_docs! {
     /// clients and code generators may need, and the call is not reported. A call that passes
     /// `**kwargs` is not reported either, since the settings may be in the mapping.
     ///
-    /// Test modules (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
-    /// checked: the apps they build are never deployed.
+    /// Only app code is checked: the apps tests and scripts build are never deployed. Nor
+    /// are apps that show their docs on purpose: one built in an `if __name__ == "__main__":`
+    /// block, one that configures Swagger UI (`swagger_ui_parameters`,
+    /// `swagger_ui_init_oauth`), and the apps of a module that serves its own docs pages
+    /// (`get_swagger_ui_html`, `get_redoc_html`).
     ///
     /// ## Why is this bad?
     /// FastAPI serves `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc` by default.
@@ -83,6 +86,17 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
     if keyword("docs_url").is_some_and(is_off) && keyword("redoc_url").is_some_and(is_off) {
         return;
     }
+    // The docs on purpose: an app built only to run as a script, Swagger UI configured, or
+    // the project serving its own docs pages (`get_swagger_ui_html`).
+    if checker.in_main_block(call.range())
+        || keyword("swagger_ui_parameters").is_some()
+        || keyword("swagger_ui_init_oauth").is_some()
+        || CUSTOM_DOCS
+            .iter()
+            .any(|name| checker.semantic().imports_module(name))
+    {
+        return;
+    }
     let served = if openapi_url.is_some() {
         "at a fixed URL"
     } else {
@@ -104,6 +118,12 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         call.func.range(),
     ));
 }
+
+/// FastAPI's helpers for serving the docs pages from a route of one's own.
+const CUSTOM_DOCS: &[&str] = &[
+    "fastapi.openapi.docs.get_swagger_ui_html",
+    "fastapi.openapi.docs.get_redoc_html",
+];
 
 /// Whether the URL is a non-empty string whatever the configuration: a non-empty literal, an
 /// f-string with literal text, or a concatenation with one (`settings.PREFIX + "/openapi.json"`
@@ -145,6 +165,14 @@ mod tests {
     fn fixture() {
         assert_fixture!(
             "production/FAPI401.py",
+            LinterSettings::for_rules([Rule::OpenapiDocsAlwaysOn])
+        );
+    }
+
+    #[test]
+    fn custom_docs() {
+        assert_fixture!(
+            "production/FAPI401_custom_docs.py",
             LinterSettings::for_rules([Rule::OpenapiDocsAlwaysOn])
         );
     }

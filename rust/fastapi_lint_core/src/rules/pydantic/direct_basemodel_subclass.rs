@@ -10,13 +10,20 @@ use crate::semantic::ScopeId;
 
 rule_docs! {
     /// ## What it does
-    /// Checks for Pydantic models that subclass `pydantic.BaseModel` directly in a project that
-    /// has its own base model.
+    /// Checks for Pydantic models that subclass `pydantic.BaseModel` directly in a package whose
+    /// models use a base model of their own by convention.
     ///
-    /// The project's base model is found anywhere in the project: a direct `BaseModel` subclass
-    /// that declares no fields of its own (only `model_config`, validators, serializers or
-    /// methods) and that at least two models of the project extend. Without such a class the
-    /// rule is silent.
+    /// The convention is a class of the package (its top-level package: `app` for
+    /// `app.schemas.users`) that subclasses `BaseModel` directly, configures the models
+    /// (`model_config` or `class Config`) and declares no fields of its own, which at least
+    /// five of the package's models subclass, against at most a quarter as many that subclass
+    /// `BaseModel` directly. A base a few models share for a purpose of their own (a layer's,
+    /// a parser's) is no convention, and neither is a package where models subclass
+    /// `BaseModel` on purpose: the rule is silent there.
+    ///
+    /// Not reported: models that declare no fields (a marker, a namespace of methods), and
+    /// models that set their own configuration, which subclass `BaseModel` to be configured
+    /// otherwise.
     ///
     /// ## Why is this bad?
     /// A custom base model is where a project keeps what all of its schemas share: datetime
@@ -74,7 +81,10 @@ pub(super) fn check(checker: &mut Checker, class: &ast::StmtClassDef, facts: &Fi
         module_name_or_main(checker.semantic()),
         class.name.as_str()
     );
-    if facts.base_models.contains(&own_name) {
+    let Some(convention) = &facts.base_model else {
+        return;
+    };
+    if convention.name == own_name || !declares_fields(class) || configures_itself(class) {
         return;
     }
     let Some(base) = class.bases().iter().find(|base| {
@@ -84,15 +94,42 @@ pub(super) fn check(checker: &mut Checker, class: &ast::StmtClassDef, facts: &Fi
     }) else {
         return;
     };
-    let project_base = &facts.base_models[0];
+    let project_base = &convention.name;
     let short = project_base.rsplit('.').next().unwrap_or(project_base);
     let message = format!(
-        "`{name}` subclasses `BaseModel` directly although the project has its own base model `{project_base}`; it misses the configuration all other models share, subclass `{short}` instead",
+        "`{name}` subclasses `BaseModel` directly, while {users} of the package's {models} models subclass its base model `{project_base}`; it misses the configuration they share, subclass `{short}` instead",
         name = class.name.as_str(),
+        users = convention.users,
+        models = convention.models,
     );
     checker.report(Diagnostic::new(
         Rule::DirectBasemodelSubclass,
         message,
         base.range(),
     ));
+}
+
+/// Whether the class declares a field (an annotated name in its body): a field-less class (`class
+/// Marker(BaseModel): pass`, a namespace of methods) has nothing for a shared configuration to
+/// act on.
+fn declares_fields(class: &ast::StmtClassDef) -> bool {
+    class
+        .body
+        .iter()
+        .any(|stmt| matches!(stmt, ast::Stmt::AnnAssign(assign) if matches!(&*assign.target, ast::Expr::Name(name) if name.id.as_str() != "model_config")))
+}
+
+/// Whether the class sets its own configuration (`model_config = ...` or `class Config:`):
+/// then it subclasses `BaseModel` on purpose, to configure itself otherwise.
+fn configures_itself(class: &ast::StmtClassDef) -> bool {
+    class.body.iter().any(|stmt| match stmt {
+        ast::Stmt::Assign(assign) => assign.targets.iter().any(
+            |target| matches!(target, ast::Expr::Name(name) if name.id.as_str() == "model_config"),
+        ),
+        ast::Stmt::AnnAssign(assign) => {
+            matches!(&*assign.target, ast::Expr::Name(name) if name.id.as_str() == "model_config")
+        }
+        ast::Stmt::ClassDef(inner) => inner.name.as_str() == "Config",
+        _ => false,
+    })
 }

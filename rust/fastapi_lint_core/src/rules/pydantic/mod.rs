@@ -117,7 +117,7 @@ pub(crate) fn enclosing_model<'a>(
 /// Called for every statement when a rule of this family is enabled.
 pub(crate) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     if let Stmt::ClassDef(class) = stmt
-        && !checker.facts().base_models.is_empty()
+        && checker.facts().base_model.is_some()
         && checker.is_enabled(Rule::DirectBasemodelSubclass)
     {
         direct_basemodel_subclass::check(checker, class, checker.facts());

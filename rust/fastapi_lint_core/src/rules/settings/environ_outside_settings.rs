@@ -1,10 +1,11 @@
-use ruff_python_ast::{Expr, ExprContext};
+use ruff_python_ast::{Expr, ExprContext, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::in_settings_class;
 use crate::checker::{Checker, Frame};
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
+use crate::semantic::ScopeId;
 
 rule_docs! {
     /// ## What it does
@@ -12,12 +13,20 @@ rule_docs! {
     /// `os.environ[...]`, `os.environ.get(...)` and `os.getenv(...)`, however they are imported
     /// (`from os import environ, getenv`, `import os as _os`).
     ///
+    /// Only app code is checked (not tests, scripts or library code), and only in projects that
+    /// have a `BaseSettings` class to move the variables to: a project whose configuration is
+    /// another system (Django settings, its own `conf`, JSON files) is not told to adopt one.
+    ///
     /// Reading the environment is expected, and not reported:
-    /// - in settings modules: files matching `settings-modules` (by default files named
-    ///   `config.py` or `settings.py`, and files in a `config/` or `settings/` package);
+    /// - in settings modules: files matching `settings-modules` (by default `config.py`,
+    ///   `settings.py`, `env.py`, `conf.py`, `configuration.py`, `*_config.py`,
+    ///   `*_settings.py`, and files in a `config/`, `configs/`, `settings/` or `conf/` package);
     /// - in the body of a `BaseSettings` subclass (validators, computed defaults), also when
     ///   the base is a project class imported from another module whose name ends in
-    ///   `Settings`;
+    ///   `Settings`, and in the body of any other Pydantic model (a configuration model's field
+    ///   defaults and default factories);
+    /// - variables the platform or a tool sets, which are no application setting (`HOME`,
+    ///   `PATH`, `TZ`, `OTEL_*`, `PYTEST_*`, `PYTHON*`, `KUBERNETES_*`, ...);
     /// - in an `if __name__ == "__main__":` block, the script entry point (`port=int(os.getenv("PORT", 8000))`
     ///   before `uvicorn.run`).
     ///
@@ -25,8 +34,8 @@ rule_docs! {
     ///
     /// ## Why is this bad?
     /// Environment reads scattered over the code base are configuration nobody can list: a
-    /// missing or misspelled variable shows up as a `KeyError` or a silent `None` in the middle
-    /// of a request, long after the server started. One `Settings(BaseSettings)` class declares
+    /// missing or misspelled variable shows up as a `KeyError` or a silent `None` wherever it
+    /// is read, in the middle of a request when that is in a route. One `Settings(BaseSettings)` class declares
     /// every variable with its type, validates them all at startup and fails early, and is easy
     /// to override in tests.
     ///
@@ -76,8 +85,9 @@ rule_docs! {
     /// - `lint.settings.settings-modules`: file globs matched against the end of the path; a
     ///   pattern without `/` matches the file name (`config.py`, `*_settings.py`), one with `/`
     ///   the last path components (`core/env/*.py`), `**` standing for any number of
-    ///   directories. Setting it replaces the defaults
-    ///   (`["config.py", "settings.py", "config/**", "settings/**"]`).
+    ///   directories. Setting it replaces the defaults (`["config.py", "settings.py",
+    ///   "env.py", "conf.py", "configuration.py", "*_config.py", "*_settings.py", "config/**",
+    ///   "configs/**", "settings/**", "conf/**"]`).
     ///
     /// ## References
     /// - fastapi-lint practices, 13: "Avoid using `os.environ[]` all over your codebase"
@@ -90,7 +100,7 @@ pub(super) fn check(checker: &mut Checker, expr: &Expr) {
     let Some(what) = environment_read(checker, expr) else {
         return;
     };
-    if exempt(checker, expr.range()) {
+    if exempt(checker, expr.range()) || variable(expr).is_some_and(is_standard_variable) {
         return;
     }
     let context = match checker.innermost_frame() {
@@ -101,7 +111,7 @@ pub(super) fn check(checker: &mut Checker, expr: &Expr) {
         _ => String::new(),
     };
     let message = format!(
-        "Environment read `{what}`{context} outside the settings module: scattered reads are unvalidated configuration that fails late, mid-request; declare the variable as a field of one `Settings(BaseSettings)` class and use that"
+        "Environment read `{what}`{context} outside the settings module: scattered reads are configuration nothing validates in one place (a missing or malformed variable shows up only where it is read); declare the variable as a field of the `Settings(BaseSettings)` class and use that"
     );
     checker.report(Diagnostic::new(
         Rule::EnvironOutsideSettings,
@@ -127,14 +137,94 @@ fn environment_read(checker: &Checker, expr: &Expr) -> Option<&'static str> {
     }
 }
 
-/// Settings modules, `BaseSettings` bodies and `__main__` blocks read the environment by design.
+/// Settings modules, the bodies of `BaseSettings` and other Pydantic models (a configuration
+/// model's field defaults and default factories) and `__main__` blocks read the environment by
+/// design.
 fn exempt(checker: &Checker, range: TextRange) -> bool {
     checker
         .path()
         .is_some_and(|path| checker.settings().settings.is_settings_module(path))
         || checker.in_main_block(range)
         || in_settings_class(checker, range)
+        || in_model_class(checker, range)
 }
+
+/// The variable a read names, when it is a string literal: `os.getenv("HOME")`,
+/// `os.environ["HOME"]`.
+fn variable(expr: &Expr) -> Option<&str> {
+    let key = match expr {
+        Expr::Subscript(subscript) => &*subscript.slice,
+        Expr::Call(call) => call.arguments.find_argument_value("key", 0)?,
+        _ => return None,
+    };
+    key.as_string_literal_expr()
+        .map(|literal| literal.value.to_str())
+}
+
+/// Variables the platform, the interpreter or a tool sets, which are no application setting:
+/// `HOME`, `PATH`, `OTEL_EXPORTER_OTLP_ENDPOINT`, `PYTEST_CURRENT_TEST`, `KUBERNETES_SERVICE_HOST`.
+fn is_standard_variable(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "HOME",
+        "PATH",
+        "PWD",
+        "USER",
+        "USERNAME",
+        "SHELL",
+        "TERM",
+        "LANG",
+        "TZ",
+        "TMPDIR",
+        "HOSTNAME",
+        "CI",
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+    ];
+    const PREFIXES: &[&str] = &[
+        "OTEL_",
+        "PYTEST_",
+        "PYTHON",
+        "XDG_",
+        "LC_",
+        "CONDA_",
+        "GITHUB_",
+        "GITLAB_",
+        "KUBERNETES_",
+        "AWS_LAMBDA_",
+        "UV_",
+        "PIP_",
+    ];
+    NAMES.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+}
+
+/// Whether the node is in the body of a Pydantic model class (its field defaults, default
+/// factories and validators): a model that reads the environment is a configuration layer.
+fn in_model_class(checker: &Checker, range: TextRange) -> bool {
+    let semantic = checker.semantic();
+    let mut scope = ScopeId::MODULE;
+    for stmt in checker.enclosing_statements(range) {
+        match stmt {
+            Stmt::ClassDef(class) => {
+                if semantic
+                    .external_ancestors(class, scope)
+                    .iter()
+                    .any(|name| MODEL_BASES.contains(&name.as_str()))
+                {
+                    return true;
+                }
+                scope = semantic.class_scope(class).unwrap_or(scope);
+            }
+            Stmt::FunctionDef(function) => {
+                scope = semantic.function_scope(function).unwrap_or(scope);
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Pydantic's model base classes.
+const MODEL_BASES: &[&str] = &["pydantic.BaseModel", "pydantic.main.BaseModel"];
 
 #[cfg(test)]
 mod tests {

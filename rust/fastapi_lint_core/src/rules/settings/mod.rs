@@ -58,7 +58,19 @@ impl Default for SettingsOptions {
                 "*access_key*",
             ]),
             extend_secret_name_patterns: Vec::new(),
-            settings_modules: owned(&["config.py", "settings.py", "config/**", "settings/**"]),
+            settings_modules: owned(&[
+                "config.py",
+                "settings.py",
+                "env.py",
+                "conf.py",
+                "configuration.py",
+                "*_config.py",
+                "*_settings.py",
+                "config/**",
+                "configs/**",
+                "settings/**",
+                "conf/**",
+            ]),
         }
     }
 }
@@ -130,7 +142,7 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
 
 /// Where Pydantic defines `BaseSettings`: `pydantic-settings` for Pydantic 2, `pydantic` itself
 /// (and its v1 compatibility module) before.
-pub(super) const BASE_SETTINGS: &[&str] = &[
+pub(crate) const BASE_SETTINGS: &[&str] = &[
     "pydantic_settings.BaseSettings",
     "pydantic_settings.main.BaseSettings",
     "pydantic.BaseSettings",
@@ -202,7 +214,9 @@ mod tests {
         assert!(options.is_settings_module(Path::new("/p/app/settings/models/api.py")));
         assert!(options.is_settings_module(Path::new("/p/config/db.py")));
         assert!(!options.is_settings_module(Path::new("/p/app/main.py")));
-        assert!(!options.is_settings_module(Path::new("/p/app/my_config.py")));
+        assert!(options.is_settings_module(Path::new("/p/app/my_config.py")));
+        assert!(options.is_settings_module(Path::new("/p/app/env.py")));
+        assert!(!options.is_settings_module(Path::new("/p/app/configure_logging.py")));
     }
 
     #[test]

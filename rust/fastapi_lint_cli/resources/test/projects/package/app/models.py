@@ -13,5 +13,17 @@ class Item(CustomModel):
     name: str
 
 
+class Order(CustomModel):
+    total: int
+
+
+class Invoice(CustomModel):
+    number: str
+
+
+class Address(CustomModel):
+    street: str
+
+
 class Legacy(BaseModel):
     id: int
