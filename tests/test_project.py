@@ -131,7 +131,7 @@ def test_show_roles_names_each_files_role_and_evidence(tmp_path: Path, run: Run)
     assert roles["shop/unused.py"] == "library (no app module imports it)"
     assert roles["tests/test_services.py"] == "test (under a `tests/` directory)"
     assert roles["scripts/backfill.py"] == "script (under a `scripts/` directory)"
-    assert roles["alembic/versions/0001_init.py"] == "script (under a `alembic/` directory)"
+    assert roles["alembic/versions/0001_init.py"] == "script (under an `alembic/` directory)"
 
 
 def test_roles_declared_in_the_settings_win(tmp_path: Path, run: Run) -> None:
