@@ -123,7 +123,7 @@ def test_results_are_the_package_types_built_by_the_extension() -> None:
 
     source = (PROJECT / "app" / "routes.py").read_text()
     [diagnostic, *_] = fastapi_lint.check_source(
-        source, filename=PROJECT / "app" / "routes.py", select=["FAPI106"], project_root=PROJECT
+        source, filename=PROJECT / "app" / "routes.py", select=["FAPI106"], preview=True, project_root=PROJECT
     )
     [related] = diagnostic.related
     assert type(related) is RelatedLocation

@@ -48,7 +48,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 def _codes(run: Run, *args: str, **kwargs: object) -> list[tuple[str, str]]:
-    result = run("check", "--isolated", "--output-format", "json", *args, **kwargs)
+    result = run("check", "--isolated", "--preview", "--output-format", "json", *args, **kwargs)
     assert result.returncode in (0, 1), result.stderr
     return [(Path(d["filename"]).name, d["code"]) for d in json.loads(result.stdout)]
 
@@ -56,8 +56,8 @@ def _codes(run: Run, *args: str, **kwargs: object) -> list[tuple[str, str]]:
 def test_a_warm_run_reports_what_the_cold_run_did_and_the_cache_is_marked(tmp_path: Path, run: Run) -> None:
     _write(tmp_path, PROJECT)
 
-    cold = run("check", "--isolated", ".")
-    warm = run("check", "--isolated", ".")
+    cold = run("check", "--isolated", "--preview", ".")
+    warm = run("check", "--isolated", "--preview", ".")
 
     assert cold.returncode == warm.returncode == 1
     assert warm.stdout == cold.stdout

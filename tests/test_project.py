@@ -39,7 +39,7 @@ PROJECT = {
 def test_cli_follows_calls_across_modules(tmp_path: Path, run: Run) -> None:
     _write(tmp_path, PROJECT)
 
-    result = run("check", "--isolated", "--select", "FAPI106", "--output-format", "json", ".", cwd=tmp_path)
+    result = run("check", "--isolated", "--preview", "--select", "FAPI106", "--output-format", "json", ".", cwd=tmp_path)
 
     assert result.returncode == 1, result.stderr
     [finding] = json.loads(result.stdout)
@@ -54,8 +54,8 @@ def test_cli_follows_calls_across_modules(tmp_path: Path, run: Run) -> None:
 def test_cli_reports_the_leaf_call_as_related_location(tmp_path: Path, run: Run) -> None:
     _write(tmp_path, PROJECT)
 
-    sarif = run("check", "--isolated", "--select", "FAPI106", "--output-format", "sarif", ".", cwd=tmp_path)
-    full = run("check", "--isolated", "--select", "FAPI106", ".", cwd=tmp_path)
+    sarif = run("check", "--isolated", "--preview", "--select", "FAPI106", "--output-format", "sarif", ".", cwd=tmp_path)
+    full = run("check", "--isolated", "--preview", "--select", "FAPI106", ".", cwd=tmp_path)
 
     [result] = json.loads(sarif.stdout)["runs"][0]["results"]
     [related] = result["relatedLocations"]
@@ -69,7 +69,7 @@ def test_cli_reports_the_leaf_call_as_related_location(tmp_path: Path, run: Run)
 def test_no_project_lints_each_file_on_its_own(tmp_path: Path, run: Run) -> None:
     _write(tmp_path, PROJECT)
 
-    result = run("check", "--isolated", "--select", "FAPI106", "--no-project", ".", cwd=tmp_path)
+    result = run("check", "--isolated", "--preview", "--select", "FAPI106", "--no-project", ".", cwd=tmp_path)
 
     assert result.returncode == 0, result.stdout
 
@@ -78,8 +78,8 @@ def test_check_source_sees_the_project_with_its_root() -> None:
     source = (PACKAGE / "app" / "routes.py").read_text()
     filename = PACKAGE / "app" / "routes.py"
 
-    alone = fastapi_lint.check_source(source, filename=filename, select=["FAPI106"])
-    in_project = fastapi_lint.check_source(source, filename=filename, select=["FAPI106"], project_root=PACKAGE)
+    alone = fastapi_lint.check_source(source, filename=filename, select=["FAPI106"], preview=True)
+    in_project = fastapi_lint.check_source(source, filename=filename, select=["FAPI106"], preview=True, project_root=PACKAGE)
 
     assert alone == []
     assert [d.code for d in in_project] == ["FAPI106"] * 4

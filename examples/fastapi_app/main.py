@@ -6,7 +6,7 @@ from .routers import items, reports
 
 logger = logging.getLogger(__name__)
 
-app = FastAPI(title="Inventory")  # FAPI401: /docs and /openapi.json stay public in production
+app = FastAPI(title="Inventory")  # preview FAPI401: /docs and /openapi.json stay public in production
 app.include_router(items.router)
 app.include_router(reports.router)
 

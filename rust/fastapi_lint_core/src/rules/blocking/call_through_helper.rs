@@ -21,6 +21,9 @@ rule_docs! {
     /// diagnostic's related location: an `info:` line in the `full` output format, SARIF's
     /// `relatedLocations`, `Diagnostic.related` in the Python API.
     ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
+    ///
     /// ## Why is this bad?
     /// Moving a blocking call into a helper does not make it less blocking. FastAPI runs
     /// `async def` routes and dependencies on the event loop; while the helper waits for the

@@ -185,12 +185,37 @@ static FUNCTION_BY_NAME: LazyLock<FxHashMap<&'static str, &'static FunctionGroup
 
 /// What the call blocks on, if anything: a known function, a blocking construction, a method on
 /// a known resource, or a call the project configured.
+/// `open("/proc/self/stat")`: the kernel's virtual files are answered from memory, without a
+/// disk to wait for.
+fn opens_kernel_file(call: &ast::ExprCall) -> bool {
+    let path = call.arguments.find_argument_value("file", 0);
+    let prefix = match path {
+        Some(Expr::StringLiteral(literal)) => literal.value.to_str().to_string(),
+        Some(Expr::FString(fstring)) => fstring
+            .value
+            .elements()
+            .map_while(|element| {
+                element
+                    .as_literal()
+                    .map(|literal| literal.value.to_string())
+            })
+            .collect(),
+        _ => return false,
+    };
+    ["/proc/", "/sys/"]
+        .iter()
+        .any(|kernel| prefix.starts_with(kernel))
+}
+
 pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<BlockingCall> {
     let semantic = checker.semantic();
     let scope = checker.scope();
     let qualified = checker.callee_name(call);
     if let Some(qualified) = qualified {
         if let Some(group) = FUNCTION_BY_NAME.get(qualified) {
+            if group.rule == Rule::BlockingFileIoInAsync && opens_kernel_file(call) {
+                return None;
+            }
             let alternative = if group.rule == Rule::BlockingSubprocessInAsync && runs_shell(call) {
                 SHELL_ALTERNATIVE
             } else {

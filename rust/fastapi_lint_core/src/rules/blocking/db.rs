@@ -8,6 +8,9 @@ rule_docs! {
     /// it, DB-API drivers (`psycopg2`, `psycopg`, `sqlite3`, `pymysql`, `mysql.connector`)
     /// with their connections and cursors, sync `redis.Redis` clients, and `boto3` clients.
     ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
+    ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. A query
     /// through a synchronous driver holds the thread until the database answers; every other

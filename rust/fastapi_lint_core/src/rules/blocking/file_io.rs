@@ -7,6 +7,9 @@ rule_docs! {
     /// `write_bytes`, `open`, …), `shutil` copies, moves and `rmtree`, and `os` functions that
     /// create, remove, rename or list files.
     ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
+    ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. Disk
     /// access blocks the thread (a network file system or a large file makes it slow), and
@@ -21,7 +24,9 @@ rule_docs! {
     ///
     /// `Path` objects are recognised from the code: `Path(...)` calls, names bound to them,
     /// `path / "name"`, `path.parent`, and parameters annotated `pathlib.Path`. A local
-    /// function called `open` is not the builtin.
+    /// function called `open` is not the builtin. Opening one of the kernel's virtual files
+    /// (a literal path under `/proc/` or `/sys/`) is not reported: they are answered from
+    /// memory.
     ///
     /// ## Example
     /// ```python

@@ -7,6 +7,9 @@ rule_docs! {
     /// `httpx.Client()` methods, `urllib.request.urlopen`, `urllib3`, `http.client`
     /// connections and `smtplib.SMTP`.
     ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
+    ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. A
     /// synchronous network call holds the thread until the remote side answers, often for

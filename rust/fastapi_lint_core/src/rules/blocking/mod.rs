@@ -45,6 +45,14 @@ pub struct BlockingOptions {
 }
 
 pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
+    // A lifespan or a start-up or shutdown handler runs once, while no request is served:
+    // what it waits for stalls nobody.
+    if checker
+        .enclosing_async_function()
+        .is_some_and(|function| runs_once(checker, function))
+    {
+        return;
+    }
     let facts = checker.facts();
     if !facts.blocking_helpers.is_empty() && checker.is_enabled(Rule::BlockingCallThroughHelper) {
         call_through_helper::check(checker, call, facts);
@@ -76,6 +84,23 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
         diagnostic
     };
     checker.report(diagnostic);
+}
+
+/// Whether the function runs once, outside requests: a lifespan or an event handler, and
+/// nothing that runs per request (a route, a dependency, ...).
+fn runs_once(checker: &Checker, function: &ast::StmtFunctionDef) -> bool {
+    let roles = checker.fastapi().roles(function);
+    (roles.contains(FunctionRole::Lifespan) || roles.contains(FunctionRole::EventHandler))
+        && [
+            FunctionRole::Route,
+            FunctionRole::WebSocket,
+            FunctionRole::Middleware,
+            FunctionRole::ExceptionHandler,
+            FunctionRole::Dependency,
+            FunctionRole::BackgroundTask,
+        ]
+        .into_iter()
+        .all(|role| !roles.contains(role))
 }
 
 /// The rule and the wording (`` `requests.get` ``) of a call the FAPI101–105 catalogues

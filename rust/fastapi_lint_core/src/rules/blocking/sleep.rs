@@ -10,7 +10,10 @@ use crate::semantic::BindingKind;
 rule_docs! {
     /// ## What it does
     /// Checks for `time.sleep` calls inside `async def` functions: routes, dependencies,
-    /// middleware, lifespans, background tasks and their async helpers.
+    /// middleware, background tasks and their async helpers.
+    ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop.

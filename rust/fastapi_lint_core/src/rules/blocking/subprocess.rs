@@ -16,6 +16,9 @@ rule_docs! {
     /// `subprocess.getoutput`) are pointed to `asyncio.create_subprocess_shell`, the others to
     /// `asyncio.create_subprocess_exec`.
     ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
+    ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. Waiting
     /// for a child process holds the thread for as long as the process runs, and no other

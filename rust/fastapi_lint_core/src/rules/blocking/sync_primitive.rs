@@ -32,6 +32,9 @@ rule_docs! {
     /// not reported, nor are `asyncio.Lock`, `asyncio.Queue` and other asyncio primitives, nor
     /// a lock the function itself has just made (no other thread can hold it yet).
     ///
+    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
+    /// request is served.
+    ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies on the event loop's thread. A threading
     /// primitive waits by suspending that thread: until another thread releases the lock, puts

@@ -68,7 +68,15 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall) {
         } else {
             call.arguments.find_keyword("debug").map(ArgOrKeyword::from)
         };
-        if let Some(debug) = debug.filter(|debug| super::is_literal_true(debug.value())) {
+        // Under an `if` the switch already depends on something (`if settings.DEBUG:`): that
+        // is configuration, not debug mode left on.
+        let conditional = checker
+            .enclosing_statements(call.range())
+            .iter()
+            .any(|stmt| matches!(stmt, Stmt::If(_)));
+        if let Some(debug) =
+            debug.filter(|debug| super::is_literal_true(debug.value()) && !conditional)
+        {
             let class = callee.rsplit('.').next().unwrap_or_default();
             checker.report(Diagnostic::new(
                 Rule::DebugEnabled,

@@ -7,6 +7,7 @@ use crate::checker::{Checker, Frame};
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
 use crate::rules::name_glob::ByteSet;
+use crate::semantic::ScopeId;
 
 rule_docs! {
     /// ## What it does
@@ -25,11 +26,17 @@ rule_docs! {
     ///
     /// Names are matched case-insensitively against `secret-name-patterns`, both as written and
     /// in snake case (`apiKey` is `api_key`). To keep the noise down, the rule stays silent on:
-    /// - names that describe a secret rather than hold one: the last word is `url`, `type`,
-    ///   `algorithm`, `header`, `name`, `file`, `expire`, … (`tokenUrl="token"`,
-    ///   `token_type = "bearer"`, `SECRET_KEY_FILE`), and names of hashes (`hashed_password`),
-    ///   counts (`max_tokens`, `TOKEN_COUNT`), tokenizers and fakes (`fake_secret_token`);
+    /// - names that describe a secret rather than hold one: the last word is not a secret
+    ///   noun (`key`, `secret`, `token`, `password`, `passwd`, `pwd`, `pass`, `credentials`,
+    ///   and their plurals), as in `tokenUrl="token"`, `token_type = "bearer"`,
+    ///   `SECRET_KEY_FILE` or `MODEL_FOR_API_KEY_CHECK`, unless the name matches a pattern of
+    ///   the configuration's own; names of hashes (`hashed_password`), counts (`max_tokens`,
+    ///   `TOKEN_COUNT`), tokenizers and fakes (`fake_secret_token`); and enum members, whose
+    ///   values are labels;
     /// - values that are obviously not secrets:
+    ///   - values shorter than eight characters that do not mix letters and digits: local
+    ///     defaults and markers (`"root"`, `"airflow"`, `"DONE!"`; `"hunter2"` is reported);
+    ///   - dotted setting paths (`"auth.enable_api_keys"`);
     ///   - placeholders (`"changeme"`, `"<api-key>"`, `"${API_KEY}"`, `"xxx"`, `"***"`), and
     ///     text without a letter or a digit (`", "`);
     ///   - dummies: one character repeated (`"aaaa"`, `"0000"`), a run of consecutive
@@ -337,6 +344,18 @@ enum Site<'a> {
     DictKey(&'a str),
 }
 
+impl<'a> Site<'a> {
+    /// The name that holds the literal.
+    fn name(self) -> &'a str {
+        match self {
+            Site::Variable(name)
+            | Site::SettingsField(name)
+            | Site::Keyword(name)
+            | Site::DictKey(name) => name,
+        }
+    }
+}
+
 pub(super) fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     let (targets, value): (&[Expr], &Expr) = match stmt {
         Stmt::Assign(assign) => (&assign.targets, &assign.value),
@@ -430,9 +449,14 @@ pub(super) fn check_expr(checker: &mut Checker, expr: &Expr) {
 }
 
 fn report_if_secret(checker: &mut Checker, site: Site, literal: &ast::ExprStringLiteral) {
-    if !looks_like_secret(literal.value.to_str(), &site)
+    let configured = checker
+        .settings()
+        .settings
+        .is_configured_secret_name(&site.name().to_ascii_lowercase());
+    if !looks_like_secret(literal.value.to_str(), &site, configured)
         || in_example_payload(checker, literal.range())
         || in_assert_comparison(checker, literal.range())
+        || in_enum_class(checker, literal.range())
     {
         return;
     }
@@ -547,9 +571,16 @@ fn words(name: &str) -> Vec<String> {
 
 /// Whether a value bound to a secret-like name looks like a real secret rather than a
 /// placeholder, a dummy, a message, a URL or path, or the name of one.
-fn looks_like_secret(value: &str, site: &Site) -> bool {
-    // Without a letter or a digit it is a separator or a mask (`", "`, `"***"`).
-    if !value.chars().any(char::is_alphanumeric)
+/// `configured`: the name matches a secret-name pattern of the configuration's own.
+fn looks_like_secret(value: &str, site: &Site, configured: bool) -> bool {
+    // Without a letter or a digit it is a separator or a mask (`", "`, `"***"`). Shorter than
+    // [`MIN_SECRET_LENGTH`] and not mixing letters and digits, a local default (`"root"`,
+    // `"airflow"`) or a marker (`"DONE!"`); `"hunter2"` is a password.
+    let short = value.chars().count() < MIN_SECRET_LENGTH;
+    let mixed = value.chars().any(|c| c.is_ascii_digit()) && value.chars().any(char::is_alphabetic);
+    if (short && !mixed)
+        || !value.chars().any(char::is_alphanumeric)
+        || is_config_path(value)
         || is_prose(value)
         || value.contains("://")
         || is_path(value)
@@ -558,13 +589,8 @@ fn looks_like_secret(value: &str, site: &Site) -> bool {
     {
         return false;
     }
-    let name = match site {
-        Site::Variable(name)
-        | Site::SettingsField(name)
-        | Site::Keyword(name)
-        | Site::DictKey(name) => *name,
-    };
-    if names_the_field(value, name) {
+    let name = site.name();
+    if names_the_field(value, name) || !(configured || ends_with_secret_word(name)) {
         return false;
     }
     // `"OPENAI_API_KEY"`: the name of an environment variable, as passed to `os.getenv`; a
@@ -575,6 +601,60 @@ fn looks_like_secret(value: &str, site: &Site) -> bool {
     let env_var_name = upper
         && (value.contains('_') || SECRET_WORDS.contains(&value.to_ascii_lowercase().as_str()));
     !env_var_name && !names_a_secret(value)
+}
+
+/// The fewest characters a value must have to be reported: API keys, signing secrets and real
+/// passwords are longer; shorter literals are local defaults and markers.
+const MIN_SECRET_LENGTH: usize = 8;
+
+/// `"auth.enable_api_keys"`: a dotted path of lower-case identifiers names a setting, not its
+/// value.
+fn is_config_path(value: &str) -> bool {
+    value.contains('.')
+        && value.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+/// Whether the name's last word is a secret noun (`OPENAI_API_KEY`, `jwtSecret`,
+/// `db_password`): in `TOKEN_URL`, `API_KEY_HEADER` or `MODEL_FOR_API_KEY_CHECK` the secret
+/// word qualifies something else, whose value is no secret.
+fn ends_with_secret_word(name: &str) -> bool {
+    words(name).last().is_some_and(|last| {
+        SECRET_WORDS.contains(&last.as_str())
+            || matches!(
+                last.as_str(),
+                "keys" | "pwd" | "pass" | "credential" | "credentials" | "apikeys"
+            )
+    })
+}
+
+/// Whether the literal is in the body of an enum: its members' values are labels.
+fn in_enum_class(checker: &Checker, range: TextRange) -> bool {
+    let semantic = checker.semantic();
+    let mut scope = ScopeId::MODULE;
+    for stmt in checker.enclosing_statements(range) {
+        match stmt {
+            Stmt::ClassDef(class) => {
+                if semantic
+                    .external_ancestors(class, scope)
+                    .iter()
+                    .any(|base| base.starts_with("enum."))
+                {
+                    return true;
+                }
+                scope = semantic.class_scope(class).unwrap_or(scope);
+            }
+            Stmt::FunctionDef(function) => {
+                scope = semantic.function_scope(function).unwrap_or(scope);
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `PK_TOKEN = "token"`, `PASSWORD_RESET = "Password reset"`, `COOKIE_NAME_JWT_TOKEN =

@@ -91,6 +91,16 @@ impl SettingsOptions {
             .any(|pattern| bytes.may_match(pattern))
     }
 
+    /// Whether `name` (already lower-cased) matches a pattern the configuration adds to or puts
+    /// in place of the defaults: the user says such a name holds a secret, whatever its last
+    /// word.
+    pub(crate) fn is_configured_secret_name(&self, name: &str) -> bool {
+        let defaults = SettingsOptions::default().secret_name_patterns;
+        self.secret_name_patterns()
+            .filter(|pattern| !defaults.iter().any(|default| default == pattern))
+            .any(|pattern| name_glob::matches(pattern, name))
+    }
+
     fn secret_name_patterns(&self) -> impl Iterator<Item = &str> {
         self.secret_name_patterns
             .iter()
