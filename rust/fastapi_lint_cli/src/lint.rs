@@ -203,7 +203,7 @@ impl LintedFile {
         let facts = self
             .project
             .as_ref()
-            .map(|unit| unit.context.facts.clone())
+            .map(|unit| (*unit.context.facts).clone())
             .unwrap_or_default();
         let entry = FileEntry::new(
             state.freshness,
@@ -409,7 +409,7 @@ fn lint_with_cache(
     // facts, it is not linted again when the index finds the same.
     let mut place = place;
     if let Some(entry) = entry {
-        place.context.facts = entry.facts;
+        place.context.facts = Arc::new(entry.facts);
     }
     let state = CacheState {
         location,
@@ -521,7 +521,7 @@ fn from_entry(
         key: entry.key,
         changed: false,
     };
-    place.context.facts = entry.facts;
+    place.context.facts = Arc::new(entry.facts);
     let project = entry.summary.map(|packed| ProjectUnit {
         module: IndexedModule {
             root: place.root,
@@ -633,7 +633,7 @@ fn narrow(file: &mut LintedFile, facts: &FileFacts, local_role: CodeRole) -> boo
     let Some(unit) = &mut file.project else {
         return false;
     };
-    let old = &unit.context.facts;
+    let old = &*unit.context.facts;
     let role_of = |facts: &FileFacts| facts.role.as_ref().map_or(local_role, |role| role.role);
     let same_otherwise = FileFacts {
         role: old.role.clone(),
@@ -651,7 +651,7 @@ fn narrow(file: &mut LintedFile, facts: &FileFacts, local_role: CodeRole) -> boo
     }
     file.messages
         .retain(|message| message.kind.rule().is_none_or(|rule| active.contains(rule)));
-    unit.context.facts = facts.clone();
+    unit.context.facts = Arc::new(facts.clone());
     if let Some(state) = &mut file.cache {
         state.changed = true;
     }
@@ -674,7 +674,7 @@ fn relint_with_facts(file: &mut LintedFile, facts: FileFacts) {
     let Some(unit) = &mut file.project else {
         return;
     };
-    unit.context.facts = facts;
+    unit.context.facts = Arc::new(facts);
     let source = match &file.source {
         Some(source) => Ok(Arc::clone(source)),
         None => read_source(unit.context.path.as_deref()),
@@ -858,6 +858,12 @@ pub(crate) fn project_modules(
     Ok(modules.into_iter().flatten().collect())
 }
 
+/// No facts, shared: what every file is first linted with.
+fn no_facts() -> Arc<FileFacts> {
+    static NONE: std::sync::LazyLock<Arc<FileFacts>> = std::sync::LazyLock::new(Arc::default);
+    Arc::clone(&NONE)
+}
+
 /// Where a file sits and how it is linted: its settings (per-file ignores applied), its module
 /// path from the source roots, and the directory that path is relative to. A file that cannot
 /// be imported is a root of its own, so its names never meet another file's.
@@ -868,15 +874,22 @@ fn place_of(path: Option<&Path>, settings: &Settings, directories: &Directories)
             Some((module_path, root)) => (Some(module_path), root),
             None => (None, Arc::from(path.unwrap_or(Path::new("")))),
         };
+    // A project's metadata sits at the root its modules are named from, or above it: looked
+    // for from there, a run asks about a few directories instead of every package's.
+    let metadata_dir = if module_path.is_some() {
+        Some(&*root)
+    } else {
+        path.and_then(Path::parent)
+    };
     let context = FileContext {
         path: path.map(Path::to_path_buf),
         module_path,
-        facts: FileFacts::default(),
+        facts: no_facts(),
         declared_role: path.and_then(|path| settings.roles.role_of(path)),
         pydantic: settings
             .pydantic
             .clone()
-            .or_else(|| path.and_then(|path| directories.declared_pydantic(path))),
+            .or_else(|| metadata_dir.and_then(|dir| directories.declared_pydantic(dir))),
         summarize: true,
     };
     ProjectPlace {

@@ -19,13 +19,9 @@ pub(crate) struct Directories {
 }
 
 impl Directories {
-    /// The Pydantic version the project of the file at `path` declares: the metadata of its
+    /// The Pydantic version the project of the directory `dir` declares: the metadata of the
     /// directory, else of the nearest ancestor that has any.
-    pub(crate) fn declared_pydantic(&self, path: &Path) -> Option<Arc<DeclaredPydantic>> {
-        self.declared_in(path.parent()?)
-    }
-
-    fn declared_in(&self, dir: &Path) -> Option<Arc<DeclaredPydantic>> {
+    pub(crate) fn declared_pydantic(&self, dir: &Path) -> Option<Arc<DeclaredPydantic>> {
         if let Some(known) = self.lock().get(dir) {
             return known.clone();
         }
@@ -44,7 +40,9 @@ impl Directories {
                     evidence: declared.evidence,
                 }))
             }),
-            None => dir.parent().and_then(|parent| self.declared_in(parent)),
+            None => dir
+                .parent()
+                .and_then(|parent| self.declared_pydantic(parent)),
         };
         self.lock().insert(dir.to_path_buf(), found.clone());
         found

@@ -32,7 +32,7 @@ pub struct FileContext {
     pub module_path: Option<Vec<String>>,
     /// What other modules say of this one (empty before the project index is built, and for a
     /// file linted on its own).
-    pub facts: FileFacts,
+    pub facts: Arc<FileFacts>,
     /// The role the settings give the file (`[lint.roles]`, pytest's `testpaths`), which no
     /// evidence in the code overrides.
     pub declared_role: Option<RoleDecision>,

@@ -200,7 +200,7 @@ mod tests {
         let (relative, module) = PROJECT[0];
         let source = read(relative);
         let context = FileContext {
-            facts: facts.swap_remove(0),
+            facts: std::sync::Arc::new(facts.swap_remove(0)),
             ..context(relative, module)
         };
         let settings = LinterSettings::for_rules([Rule::BlockingCallThroughHelper]);
