@@ -114,9 +114,47 @@ pub(crate) fn render_source(
     out
 }
 
-/// Snapshot test of one fixture with the given rules enabled.
+/// Checks what every fixture must satisfy whatever its snapshot says: each finding's fix
+/// matches its rule's declared fix availability (no fix from a rule that declares none; a fix
+/// on every finding of a rule that declares one always), and applying all fixes, safe and
+/// unsafe, settles without breaking the syntax (for the rules of our own, `FAPI`).
+pub(crate) fn check_fix_contract(relative: &str, settings: &LinterSettings) {
+    let path = fixture_path(relative);
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let context = fixture_context(Some(&path), &source);
+    for diagnostic in crate::lint(&source, &context, settings).diagnostics {
+        let Some(rule) = diagnostic.rule() else { continue };
+        match rule.fix_availability() {
+            crate::FixAvailability::None => assert!(
+                diagnostic.fix.is_none(),
+                "{relative}: {rule:?} declares no fix but offers one"
+            ),
+            crate::FixAvailability::Always => assert!(
+                diagnostic.fix.is_some() || !settings.fixable.contains(rule),
+                "{relative}: {rule:?} declares a fix always but offers none at {:?}",
+                diagnostic.range
+            ),
+            crate::FixAvailability::Sometimes => {}
+        }
+    }
+    let result = crate::fix::fix_source(&source, &context, settings, true);
+    assert!(result.converged, "{relative}: the fixes do not settle");
+    // FAST001–FAST003 reproduce Ruff's fixes, including those that break the code in corner
+    // cases (the fixer drops them, as the `rejected` list shows): held to Ruff, not to this.
+    let broken: Vec<_> = result
+        .rejected
+        .iter()
+        .filter(|rejected| rejected.rule.linter() != "FAST")
+        .collect();
+    assert!(broken.is_empty(), "{relative}: fixes broke the syntax: {broken:?}");
+}
+
+/// Snapshot test of one fixture with the given rules enabled; also checks the fix contract
+/// ([`check_fix_contract`]).
 macro_rules! assert_fixture {
     ($fixture:expr, $settings:expr) => {{
+        $crate::test_support::check_fix_contract($fixture, &$settings);
         let rendered = $crate::test_support::render_fixture($fixture, &$settings);
         insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!($fixture.replace('/', "__"), rendered);
