@@ -17,7 +17,7 @@ use crate::fastapi::{
 use crate::message::SourceLocation;
 use crate::registry::Rule;
 use crate::roles::LocalRole;
-use crate::rules::{blocking, heavy};
+use crate::rules::{blocking, heavy, pydantic};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
 /// A call that blocks or does heavy work, where a chain ends.
@@ -431,28 +431,8 @@ fn summarize_class(
         .map(|base| names.intern(&base))
         .collect();
     let scope = semantic.class_scope(class).unwrap_or(ScopeId::MODULE);
-    let declares_fields = class.body.iter().any(|stmt| match stmt {
-        Stmt::AnnAssign(assign) => {
-            let is_config = matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config");
-            let annotation = match assign.annotation.as_ref() {
-                Expr::Subscript(subscript) => &subscript.value,
-                annotation => annotation,
-            };
-            !is_config && !semantic.resolves_to(annotation, scope, &["typing.ClassVar", "typing_extensions.ClassVar"])
-        }
-        _ => false,
-    });
-    let configures = class.body.iter().any(|stmt| match stmt {
-        Stmt::Assign(assign) => assign
-            .targets
-            .iter()
-            .any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
-        Stmt::AnnAssign(assign) => {
-            matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config")
-        }
-        Stmt::ClassDef(inner) => inner.name.as_str() == "Config",
-        _ => false,
-    });
+    let declares_fields = pydantic::declares_fields(semantic, &class.body, scope);
+    let configures = pydantic::configures_model(&class.body);
     ClassSummary {
         name: names.intern(&[module, ".", class.name.as_str()].concat()),
         bases,

@@ -1,6 +1,7 @@
 use ruff_python_ast as ast;
 use ruff_text_size::Ranged;
 
+use super::{configures_model, declares_fields};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::project::FileFacts;
@@ -84,7 +85,17 @@ pub(super) fn check(checker: &mut Checker, class: &ast::StmtClassDef, facts: &Fi
     let Some(convention) = &facts.base_model else {
         return;
     };
-    if convention.name == own_name || !declares_fields(class) || configures_itself(class) {
+    // A field-less class (a marker, a namespace of methods) has nothing for a shared
+    // configuration to act on; a class that configures itself subclasses `BaseModel` on
+    // purpose, to be configured otherwise.
+    let scope = checker
+        .semantic()
+        .class_scope(class)
+        .unwrap_or(ScopeId::MODULE);
+    if convention.name == own_name
+        || !declares_fields(checker.semantic(), &class.body, scope)
+        || configures_model(&class.body)
+    {
         return;
     }
     let Some(base) = class.bases().iter().find(|base| {
@@ -107,29 +118,4 @@ pub(super) fn check(checker: &mut Checker, class: &ast::StmtClassDef, facts: &Fi
         message,
         base.range(),
     ));
-}
-
-/// Whether the class declares a field (an annotated name in its body): a field-less class (`class
-/// Marker(BaseModel): pass`, a namespace of methods) has nothing for a shared configuration to
-/// act on.
-fn declares_fields(class: &ast::StmtClassDef) -> bool {
-    class
-        .body
-        .iter()
-        .any(|stmt| matches!(stmt, ast::Stmt::AnnAssign(assign) if matches!(&*assign.target, ast::Expr::Name(name) if name.id.as_str() != "model_config")))
-}
-
-/// Whether the class sets its own configuration (`model_config = ...` or `class Config:`):
-/// then it subclasses `BaseModel` on purpose, to configure itself otherwise.
-fn configures_itself(class: &ast::StmtClassDef) -> bool {
-    class.body.iter().any(|stmt| match stmt {
-        ast::Stmt::Assign(assign) => assign.targets.iter().any(
-            |target| matches!(target, ast::Expr::Name(name) if name.id.as_str() == "model_config"),
-        ),
-        ast::Stmt::AnnAssign(assign) => {
-            matches!(&*assign.target, ast::Expr::Name(name) if name.id.as_str() == "model_config")
-        }
-        ast::Stmt::ClassDef(inner) => inner.name.as_str() == "Config",
-        _ => false,
-    })
 }

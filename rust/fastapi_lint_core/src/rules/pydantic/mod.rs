@@ -162,6 +162,44 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
     }
 }
 
+/// Whether a statement of a model's body binds `model_config`.
+pub(crate) fn binds_model_config(stmt: &Stmt) -> bool {
+    let is_config =
+        |target: &Expr| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config");
+    match stmt {
+        Stmt::Assign(assign) => assign.targets.iter().any(is_config),
+        Stmt::AnnAssign(assign) => is_config(&assign.target),
+        _ => false,
+    }
+}
+
+/// Whether a class body configures the model: `model_config = ...` or a `class Config:`.
+pub(crate) fn configures_model(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| {
+        binds_model_config(stmt)
+            || matches!(stmt, Stmt::ClassDef(inner) if inner.name.as_str() == "Config")
+    })
+}
+
+/// Whether a class body declares a field: an annotated name other than `model_config` that is
+/// not a `ClassVar` (`scope` is the class's own).
+pub(crate) fn declares_fields(semantic: &SemanticModel, body: &[Stmt], scope: ScopeId) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::AnnAssign(assign) if !binds_model_config(stmt) => {
+            let annotation = match assign.annotation.as_ref() {
+                Expr::Subscript(subscript) => &subscript.value,
+                annotation => annotation,
+            };
+            !semantic.resolves_to(
+                annotation,
+                scope,
+                &["typing.ClassVar", "typing_extensions.ClassVar"],
+            )
+        }
+        _ => false,
+    })
+}
+
 /// The name a simple `name = value` statement binds, with the value.
 pub(crate) fn simple_assignment(stmt: &Stmt) -> Option<(&str, &Expr)> {
     let Stmt::Assign(assign) = stmt else {

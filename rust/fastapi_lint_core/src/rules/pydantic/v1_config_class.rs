@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, AnyNodeRef, Expr, Stmt};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{LINE_LENGTH, ModelKind, simple_assignment};
+use super::{LINE_LENGTH, ModelKind, binds_model_config, simple_assignment};
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{Rule, rule_docs};
@@ -303,20 +303,6 @@ fn render(
     }
     let _ = write!(out, "{indent})");
     out
-}
-
-/// Whether a statement of the model's body binds `model_config` (v2 refuses both spellings).
-fn binds_model_config(stmt: &Stmt) -> bool {
-    match stmt {
-        Stmt::Assign(assign) => assign
-            .targets
-            .iter()
-            .any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == "model_config")),
-        Stmt::AnnAssign(assign) => {
-            matches!(assign.target.as_ref(), Expr::Name(name) if name.id.as_str() == "model_config")
-        }
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
-use ruff_python_ast::{Expr, ExprContext, Stmt};
+use ruff_python_ast::{Expr, ExprContext};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::in_settings_class;
+use super::{in_class_deriving_from, in_settings_class};
 use crate::checker::{Checker, Frame};
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
-use crate::semantic::ScopeId;
 
 rule_docs! {
     /// ## What it does
@@ -200,27 +199,7 @@ fn is_standard_variable(name: &str) -> bool {
 /// Whether the node is in the body of a Pydantic model class (its field defaults, default
 /// factories and validators): a model that reads the environment is a configuration layer.
 fn in_model_class(checker: &Checker, range: TextRange) -> bool {
-    let semantic = checker.semantic();
-    let mut scope = ScopeId::MODULE;
-    for stmt in checker.enclosing_statements(range) {
-        match stmt {
-            Stmt::ClassDef(class) => {
-                if semantic
-                    .external_ancestors(class, scope)
-                    .iter()
-                    .any(|name| MODEL_BASES.contains(&name.as_str()))
-                {
-                    return true;
-                }
-                scope = semantic.class_scope(class).unwrap_or(scope);
-            }
-            Stmt::FunctionDef(function) => {
-                scope = semantic.function_scope(function).unwrap_or(scope);
-            }
-            _ => {}
-        }
-    }
-    false
+    in_class_deriving_from(checker, range, |base| MODEL_BASES.contains(&base))
 }
 
 /// Pydantic's model base classes.

@@ -2,12 +2,11 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::is_settings_class;
+use super::{in_class_deriving_from, is_settings_class};
 use crate::checker::{Checker, Frame};
 use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, rule_docs};
 use crate::rules::name_glob::ByteSet;
-use crate::semantic::ScopeId;
 
 rule_docs! {
     /// ## What it does
@@ -634,27 +633,7 @@ fn ends_with_secret_word(name: &str) -> bool {
 
 /// Whether the literal is in the body of an enum: its members' values are labels.
 fn in_enum_class(checker: &Checker, range: TextRange) -> bool {
-    let semantic = checker.semantic();
-    let mut scope = ScopeId::MODULE;
-    for stmt in checker.enclosing_statements(range) {
-        match stmt {
-            Stmt::ClassDef(class) => {
-                if semantic
-                    .external_ancestors(class, scope)
-                    .iter()
-                    .any(|base| base.starts_with("enum."))
-                {
-                    return true;
-                }
-                scope = semantic.class_scope(class).unwrap_or(scope);
-            }
-            Stmt::FunctionDef(function) => {
-                scope = semantic.function_scope(function).unwrap_or(scope);
-            }
-            _ => {}
-        }
-    }
-    false
+    in_class_deriving_from(checker, range, |base| base.starts_with("enum."))
 }
 
 /// `PK_TOKEN = "token"`, `PASSWORD_RESET = "Password reset"`, `COOKIE_NAME_JWT_TOKEN =

@@ -173,17 +173,36 @@ pub(crate) fn is_settings_class(
     semantic
         .external_ancestors(class, scope)
         .iter()
-        .any(|name| BASE_SETTINGS.contains(&name.as_str()) || name.ends_with("Settings"))
+        .any(|name| is_settings_base(name))
+}
+
+/// `BaseSettings`, or a class of another module whose name says it is one.
+fn is_settings_base(name: &str) -> bool {
+    BASE_SETTINGS.contains(&name) || name.ends_with("Settings")
 }
 
 /// Whether any class around the node being visited is a `BaseSettings` subclass.
 pub(crate) fn in_settings_class(checker: &Checker, range: ruff_text_size::TextRange) -> bool {
+    in_class_deriving_from(checker, range, is_settings_base)
+}
+
+/// Whether any class around the node derives, directly or through classes of this module, from
+/// an outside class `is_base` accepts (by qualified name).
+pub(crate) fn in_class_deriving_from(
+    checker: &Checker,
+    range: ruff_text_size::TextRange,
+    is_base: impl Fn(&str) -> bool,
+) -> bool {
     let semantic = checker.semantic();
     let mut scope = ScopeId::MODULE;
     for stmt in checker.enclosing_statements(range) {
         match stmt {
             Stmt::ClassDef(class) => {
-                if is_settings_class(semantic, class, scope) {
+                if semantic
+                    .external_ancestors(class, scope)
+                    .iter()
+                    .any(|name| is_base(name))
+                {
                     return true;
                 }
                 scope = semantic.class_scope(class).unwrap_or(scope);
