@@ -19,13 +19,12 @@ wheel is taken only where no sdist can be had (noted per entry). The archives ar
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tarfile
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import pypi_archive  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -96,55 +95,8 @@ CORPUS = {
 }
 
 
-def _download(name: str, entry: Entry, dest: str) -> Path:
-    if entry.kind == "sdist":
-        # Only this package is forced to its sdist; its build backend (needed for pip's metadata
-        # step) may come as a wheel.
-        binary = ["--no-binary", name]
-    else:
-        binary = ["--only-binary", ":all:"]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--ignore-requires-python",
-         *binary, f"{name}=={entry.version}", "-d", dest],
-        check=True,
-    )
-    (archive,) = Path(dest).iterdir()
-    return archive
-
-
 def fetch(name: str, entry: Entry) -> Path:
-    target = DATA / f"{name}-{entry.version}"
-    if target.exists():
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        download = Path(tmp) / "download"
-        download.mkdir()
-        archive = _download(name, entry, str(download))
-        staging = Path(tmp) / "unpacked"
-        if archive.name.endswith(".whl"):
-            # A wheel has no top-level directory: its packages become the project root.
-            with zipfile.ZipFile(archive) as zf:
-                zf.extractall(staging)
-            root = staging
-        else:
-            if archive.name.endswith(".zip"):
-                with zipfile.ZipFile(archive) as zf:
-                    zf.extractall(staging)
-            else:
-                with tarfile.open(archive) as tf:
-                    # The "data" filter refuses links and paths that escape the target directory.
-                    if hasattr(tarfile, "data_filter"):
-                        tf.extractall(staging, filter="data")
-                    else:
-                        tf.extractall(staging)
-            (root,) = staging.iterdir()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        root.rename(target)
-    return target
-
-
-def count_lines(root: Path) -> int:
-    return sum(len(p.read_bytes().splitlines()) for p in root.rglob("*.py"))
+    return pypi_archive.fetch(name, entry.version, entry.kind, DATA / f"{name}-{entry.version}")
 
 
 def main() -> int:
@@ -165,7 +117,7 @@ def main() -> int:
     for name in names:
         entry = CORPUS[name]
         path = fetch(name, entry)
-        lines = count_lines(path)
+        lines = pypi_archive.count_lines(path)
         total += lines
         note = "" if lines == entry.lines else f" (expected {entry.lines})"
         print(f"{path.relative_to(DATA.parent.parent.parent)}: {entry.kind}, {lines} lines of Python{note}")

@@ -11,12 +11,11 @@ comparable between runs. The archives are unpacked into `benches/corpus/data/<na
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tarfile
-import tempfile
-import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import pypi_archive  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -33,35 +32,7 @@ CORPUS = {
 
 
 def fetch(name: str, version: str) -> Path:
-    target = DATA / f"{name}-{version}"
-    if target.exists():
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             f"{name}=={version}", "-d", tmp],
-            check=True,
-        )
-        (archive,) = Path(tmp).iterdir()
-        staging = Path(tmp) / "unpacked"
-        if archive.name.endswith(".zip"):
-            with zipfile.ZipFile(archive) as zf:
-                zf.extractall(staging)
-        else:
-            with tarfile.open(archive) as tf:
-                # The "data" filter refuses links and paths that escape the target directory.
-                if hasattr(tarfile, "data_filter"):
-                    tf.extractall(staging, filter="data")
-                else:
-                    tf.extractall(staging)
-        (root,) = staging.iterdir()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        root.rename(target)
-    return target
-
-
-def count_lines(root: Path) -> int:
-    return sum(len(p.read_bytes().splitlines()) for p in root.rglob("*.py"))
+    return pypi_archive.fetch(name, version, "sdist", DATA / f"{name}-{version}")
 
 
 def main() -> int:
@@ -74,7 +45,7 @@ def main() -> int:
     total = 0
     for name in args.names or CORPUS:
         path = fetch(name, CORPUS[name])
-        lines = count_lines(path)
+        lines = pypi_archive.count_lines(path)
         total += lines
         print(f"{path.relative_to(DATA.parent.parent.parent)}: {lines} lines of Python")
     print(f"total: {total} lines")
