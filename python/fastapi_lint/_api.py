@@ -223,6 +223,12 @@ def check_source(
     FAPI501) see the other files, as `check_paths` does. Without it, only the buffer's own
     functions are followed.
 
+    A `source` that no file could hold is not linted: a `str` with a lone surrogate (such as
+    `"\\ud800"`, left by decoding bytes with `errors="surrogateescape"`) has no UTF-8
+    encoding, and any position reported in it would be of some other text. It raises
+    `LintError` naming the surrogate and where it is, with the `UnicodeEncodeError` as its
+    `__cause__`; decode such bytes with `errors="replace"` to lint what can be read.
+
     Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
     """
     return _core.check_source(
@@ -264,7 +270,8 @@ def fix_source(
     the source re-linted until nothing more applies; a fix that would break the syntax is
     dropped. The other arguments are those of `check_source`.
 
-    Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise.
+    Raises `ConfigError` for an unknown selector or target version, `LintError` otherwise,
+    including for a `source` with a lone surrogate (see `check_source`).
     """
     return _core.fix_source(
         source,

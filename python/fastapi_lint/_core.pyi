@@ -21,7 +21,8 @@ def check_source(
     preview: bool = False,
     project_root: str | PathLike[str] | None = None,
 ) -> list[Diagnostic]:
-    """Lint one buffer; its diagnostics in order."""
+    """Lint one buffer; its diagnostics in order. A `source` with a lone surrogate raises
+    `LintError`."""
 
 def fix_source(
     source: str,
@@ -32,7 +33,8 @@ def fix_source(
     target_version: str | None = None,
     preview: bool = False,
 ) -> FixResult:
-    """Fix one buffer: the fixed source, the number of fixes applied, the remaining diagnostics."""
+    """Fix one buffer: the fixed source, the number of fixes applied, the remaining diagnostics.
+    A `source` with a lone surrogate raises `LintError`."""
 
 def check_paths(
     paths: list[str | PathLike[str]],

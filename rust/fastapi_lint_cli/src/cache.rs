@@ -303,11 +303,34 @@ impl Cache {
         entries: Vec<(Location, String, FileEntry)>,
         project: Option<u64>,
     ) -> Result<(), String> {
+        let fingerprint = project.filter(|_| project != self.project);
+        if entries.is_empty() && fingerprint.is_none() {
+            return Ok(());
+        }
+        self.create_dirs()?;
         self.write_buckets(entries)?;
-        if let Some(fingerprint) = project.filter(|_| project != self.project) {
+        if let Some(fingerprint) = fingerprint {
             write_file(&self.project_file, &fingerprint.to_le_bytes())?;
         }
         Ok(())
+    }
+
+    /// The cache directory with its markers, and the directory of this version.
+    fn create_dirs(&self) -> Result<(), String> {
+        let dir = &self.dir;
+        let root = dir.parent().unwrap_or(dir);
+        init_cache_dir(root).map_err(|error| {
+            format!(
+                "Failed to create the cache directory `{}`: {error}",
+                root.display()
+            )
+        })?;
+        fs::create_dir_all(dir).map_err(|error| {
+            format!(
+                "Failed to create the cache directory `{}`: {error}",
+                dir.display()
+            )
+        })
     }
 
     fn write_buckets(&mut self, entries: Vec<(Location, String, FileEntry)>) -> Result<(), String> {
@@ -322,19 +345,6 @@ impl Cache {
             bucket.files.insert(path, entry);
         }
         let dir = &self.dir;
-        let root = dir.parent().unwrap_or(dir);
-        init_cache_dir(root).map_err(|error| {
-            format!(
-                "Failed to create the cache directory `{}`: {error}",
-                root.display()
-            )
-        })?;
-        fs::create_dir_all(dir).map_err(|error| {
-            format!(
-                "Failed to create the cache directory `{}`: {error}",
-                dir.display()
-            )
-        })?;
         let oldest = now().saturating_sub(MAX_UNSEEN.as_secs());
         touched
             .into_par_iter()
@@ -556,7 +566,7 @@ mod tests {
         let written = entry("x = 1\n", Some("api"));
         let facts = written.facts.clone();
         cache
-            .write_buckets(vec![update(1, "/p/app.py", written)])
+            .write(vec![update(1, "/p/app.py", written)], None)
             .unwrap();
         let mut cache = Cache::open(dir.path(), [1, 2]);
         let read = cache
@@ -747,11 +757,11 @@ mod tests {
             .chain(["/p/a.py"])
             .map(|path| update(1, path, entry(path, None)))
             .collect();
-        Cache::open(dir.path(), [1]).write_buckets(all).unwrap();
+        Cache::open(dir.path(), [1]).write(all, None).unwrap();
         let replacement = entry("a2", Some("api"));
         let facts = replacement.facts.clone();
         Cache::open(dir.path(), [1])
-            .write_buckets(vec![update(1, "/p/a.py", replacement)])
+            .write(vec![update(1, "/p/a.py", replacement)], None)
             .unwrap();
         let mut cache = Cache::open(dir.path(), [1]);
         assert_eq!(
@@ -782,7 +792,7 @@ mod tests {
         let mut cache = Cache::open(dir.path(), [1]);
         assert!(cache.take(location, "/p/a.py").is_none());
         cache
-            .write_buckets(vec![update(1, "/p/a.py", entry("a", None))])
+            .write(vec![update(1, "/p/a.py", entry("a", None))], None)
             .unwrap();
         assert!(
             Cache::open(dir.path(), [1])
@@ -847,5 +857,19 @@ mod tests {
         ));
         assert_ne!(facts_key(&one), facts_key(&two));
         assert_ne!(facts_key(&one), facts_key(&FileFacts::default()));
+    }
+
+    #[test]
+    fn a_run_without_entries_creates_no_cache_but_keeps_its_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cache");
+        Cache::open(&root, [1]).write(Vec::new(), None).unwrap();
+        assert!(!root.exists(), "nothing to write, nothing created");
+        Cache::open(&root, [1]).write(Vec::new(), Some(7)).unwrap();
+        assert_eq!(Cache::open(&root, [1]).project(), Some(7));
+        assert!(
+            root.join(TAG_NAME).is_file(),
+            "the directory is marked when it is created"
+        );
     }
 }

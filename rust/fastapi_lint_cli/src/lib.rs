@@ -106,7 +106,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
     let files = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
-    let diagnostics = lint::lint_files(
+    let mut diagnostics = lint::lint_files(
         &files.python,
         &files.dotenv,
         &resolver,
@@ -115,6 +115,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
         None,
     )
     .map_err(config_error)?;
+    walk::add_refused(&mut diagnostics.messages, &files.refused);
     Ok(diagnostics.messages)
 }
 

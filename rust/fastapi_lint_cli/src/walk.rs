@@ -2,11 +2,16 @@
 //! `--force-exclude` and excluded), directories walked honouring `.gitignore`/`.ignore`/
 //! `.git/info/exclude` (when `respect-gitignore`), the default excludes and `exclude` globs of
 //! the settings that govern each path.
+//!
+//! Only regular files are read: a walk passes over anything else (named pipes, devices,
+//! sockets), and one named on the command line is refused before it is opened, since reading
+//! it could wait forever (a pipe without a writer) or never end (`/dev/zero`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
+use fastapi_lint_core::Message;
 use ignore::{WalkBuilder, WalkState};
 
 use crate::config::discovery::Resolver;
@@ -21,6 +26,60 @@ pub(crate) struct WalkedFiles {
     pub python: Vec<PathBuf>,
     /// Files named like `.env` met while walking directories (FAPI704 decides which count).
     pub dotenv: Vec<PathBuf>,
+    /// Paths given explicitly that are neither directories nor regular files, with why they
+    /// are not read: each is reported by an `io-error`, as a file that cannot be read is.
+    pub refused: Vec<(PathBuf, String)>,
+}
+
+/// Adds an `io-error` for each refused path (see [`WalkedFiles::refused`]) to `messages`,
+/// which are sorted by file (by filename, as the lint sorts them) and position, keeping that
+/// order.
+pub(crate) fn add_refused(messages: &mut Vec<Message>, refused: &[(PathBuf, String)]) {
+    if refused.is_empty() {
+        return;
+    }
+    messages.extend(
+        refused
+            .iter()
+            .map(|(path, why)| Message::io_error(&path.to_string_lossy(), why.clone())),
+    );
+    // Stable: the messages of a file keep their order.
+    messages.sort_by(|a, b| a.filename.cmp(&b.filename));
+}
+
+/// Why a path that exists but is not a regular file is not read, or `None` for a regular file
+/// (or a directory, which is walked).
+pub(crate) fn not_a_regular_file(metadata: &std::fs::Metadata) -> Option<String> {
+    let kind = metadata.file_type();
+    if kind.is_file() || kind.is_dir() {
+        return None;
+    }
+    Some(format!(
+        "Not a regular file but {}: only regular files are read, since reading this could wait or never end",
+        describe(kind)
+    ))
+}
+
+/// What kind of file, other than a regular file or a directory, this is.
+pub(crate) fn describe(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = kind;
+    "a special file"
 }
 
 /// The absolute, sorted, de-duplicated files to lint under `paths`.
@@ -46,8 +105,12 @@ pub(crate) fn walk_files(
         if force_exclude && is_excluded_with_ancestors(&path, resolver)? {
             continue;
         }
-        if path.is_dir() {
+        // Followed through symbolic links, as a read would be.
+        let metadata = std::fs::metadata(&path);
+        if metadata.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
             walk_directory(&path, resolver, files, &mut walked.dotenv)?;
+        } else if let Some(why) = metadata.as_ref().ok().and_then(not_a_regular_file) {
+            walked.refused.push((path, why));
         } else {
             // Given explicitly: linted whatever its extension; a missing file becomes an
             // `io-error` diagnostic when read.
@@ -58,6 +121,8 @@ pub(crate) fn walk_files(
     files.dedup();
     walked.dotenv.sort();
     walked.dotenv.dedup();
+    walked.refused.sort();
+    walked.refused.dedup();
     Ok(walked)
 }
 

@@ -1,6 +1,10 @@
 //! Writing fixed files so that a failure at any point leaves the original intact: the new
 //! contents go to a temporary file in the same directory, which then replaces the original in
 //! one rename.
+//!
+//! A rename asks only the directory for permission, so it would replace a file its owner made
+//! read-only; a file is therefore replaced only when it could be written in place, as Ruff
+//! writes it.
 
 use std::fs;
 use std::io::{self, Write};
@@ -11,10 +15,35 @@ use std::path::Path;
 pub(crate) const TEMP_PREFIX: &str = ".fastapi-lint-";
 pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 
-/// Replaces the contents of `path`, keeping its permissions; fails if it does not exist.
+/// Replaces the contents of `path`, keeping its permissions; fails if it does not exist, or
+/// if it may not be written (see [`ensure_writable`]), leaving it as it was.
 pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let permissions = fs::metadata(path)?.permissions();
-    persist(path, contents, Some(permissions), Sync::ToDisk)
+    let metadata = fs::metadata(path)?;
+    ensure_writable(path, &metadata)?;
+    persist(path, contents, Some(metadata.permissions()), Sync::ToDisk)
+}
+
+/// Fails with "Permission denied" unless `path` may be written in place: its permissions let
+/// someone write it (a file without any write permission is refused even to a user whom the
+/// system would let write it, such as root: it was made read-only on purpose), and the system
+/// lets this process open it for writing (owner, group, ACLs, read-only mounts), as Ruff's
+/// in-place write needs. The check neither truncates nor creates the file.
+fn ensure_writable(path: &Path, metadata: &fs::Metadata) -> io::Result<()> {
+    if metadata.permissions().readonly() {
+        return Err(permission_denied());
+    }
+    fs::OpenOptions::new().write(true).open(path).map(drop)
+}
+
+/// The system's own "Permission denied" error, worded as Ruff reports it.
+fn permission_denied() -> io::Error {
+    if cfg!(unix) {
+        io::Error::from_raw_os_error(13) // EACCES
+    } else if cfg!(windows) {
+        io::Error::from_raw_os_error(5) // ERROR_ACCESS_DENIED
+    } else {
+        io::Error::from(io::ErrorKind::PermissionDenied)
+    }
 }
 
 /// Writes `path` whole, creating or replacing it, without waiting for the disk: the cache's
@@ -92,6 +121,28 @@ mod tests {
         assert!(write_atomically(&dir.path().join("new"), b"contents").is_err());
         write_whole(&dir.path().join("new"), b"contents").unwrap();
         assert_eq!(fs::read(dir.path().join("new")).unwrap(), b"contents");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left behind"
+        );
+    }
+
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.py");
+        fs::write(&path, "old\n").unwrap();
+        let mut permissions = fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&path, permissions).unwrap();
+        // Refused even to root, whom the system would let write it.
+        let error = write_atomically(&path, b"new\n").unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
+        #[cfg(unix)]
+        assert_eq!(error.to_string(), "Permission denied (os error 13)");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
+        assert!(fs::metadata(&path).unwrap().permissions().readonly());
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
             1,

@@ -20,7 +20,7 @@ use fastapi_lint_core::{
 };
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyList, PySlice, PyString, PyTuple, PyType};
 
 // Rust's allocations in the extension (Python's own are untouched): as in the CLI binary.
 #[global_allocator]
@@ -74,6 +74,52 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
     } else {
         "unknown panic payload"
     }
+}
+
+/// The text of a `source` argument. A Python `str` can hold what no text file can: a lone
+/// surrogate (`"\ud800"`, left by decoding bytes with `surrogateescape`), which has no UTF-8
+/// encoding. Such a buffer is not linted (its positions and any fixed source would be of some
+/// other text) but refused with a `LintError` that says where the surrogate is, the
+/// `UnicodeEncodeError` as its cause.
+fn source_text(source: &Bound<'_, PyString>) -> PyResult<String> {
+    let error = match source.to_cow() {
+        Ok(text) => return Ok(text.into_owned()),
+        Err(error) => error,
+    };
+    let py = source.py();
+    let place = error
+        .value(py)
+        .getattr(intern!(py, "start"))
+        .and_then(|start| start.extract::<isize>())
+        .ok()
+        .and_then(|start| {
+            let slice = |from, to| source.get_item(PySlice::new(py, from, to, 1));
+            let before = slice(0, start).ok()?.extract::<String>().ok()?;
+            let code_point = slice(start, start + 1).ok()?.repr().ok()?;
+            Some(format!(" ({code_point} at {})", row_and_column(&before)))
+        })
+        .unwrap_or_default();
+    let lint_error = package_error(
+        py,
+        "LintError",
+        format!(
+            "The source is not text a file can hold: it contains a lone surrogate{place}, which has no UTF-8 encoding"
+        ),
+    );
+    lint_error.set_cause(py, Some(error));
+    Err(lint_error)
+}
+
+/// `row R, column C` (1-based, columns in characters, as diagnostics count them) of the place
+/// right after `before`.
+fn row_and_column(before: &str) -> String {
+    // Lines end at `\n`, `\r\n` or `\r`, as the linter's line index has them.
+    let last_line = before
+        .rfind(['\n', '\r'])
+        .map_or(before, |end| &before[end + 1..]);
+    let rows = before.matches('\n').count() + before.matches('\r').count()
+        - before.matches("\r\n").count();
+    format!("row {}, column {}", rows + 1, last_line.chars().count() + 1)
 }
 
 /// The result classes of `fastapi_lint._api`, looked up once per call (a few microseconds: the
@@ -221,16 +267,17 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<i32> {
     clippy::too_many_arguments,
     reason = "one parameter per keyword argument of the Python API"
 )]
-fn check_source(
-    py: Python<'_>,
-    source: String,
+fn check_source<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyString>,
     filename: Option<PathBuf>,
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     target_version: Option<String>,
     preview: bool,
     project_root: Option<PathBuf>,
-) -> PyResult<Bound<'_, PyList>> {
+) -> PyResult<Bound<'py, PyList>> {
+    let source = source_text(source)?;
     let options = CheckOptions {
         isolated: true,
         select,
@@ -254,16 +301,17 @@ fn check_source(
     clippy::too_many_arguments,
     reason = "one parameter per keyword argument of the Python API"
 )]
-fn fix_source(
-    py: Python<'_>,
-    source: String,
+fn fix_source<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyString>,
     filename: Option<PathBuf>,
     unsafe_fixes: bool,
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     target_version: Option<String>,
     preview: bool,
-) -> PyResult<Bound<'_, PyAny>> {
+) -> PyResult<Bound<'py, PyAny>> {
+    let source = source_text(source)?;
     let options = CheckOptions {
         isolated: true,
         select,

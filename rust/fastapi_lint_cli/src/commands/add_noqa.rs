@@ -25,8 +25,15 @@ pub(super) fn add_noqa(
     cwd: &Path,
     log_level: LogLevel,
 ) -> Result<i32> {
-    let files = walk::python_files(paths, resolver, cwd)?;
-    let counts = files
+    let walked = walk::walk_files(paths, resolver, cwd)?;
+    for (path, why) in &walked.refused {
+        eprintln!(
+            "error: Failed to add noqa directives to {}: {why}",
+            path.display()
+        );
+    }
+    let counts = walked
+        .python
         .par_iter()
         .map(|path| add_to_file(path, resolver))
         .collect::<Result<Vec<_>>>()?;

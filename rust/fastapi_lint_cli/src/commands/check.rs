@@ -87,26 +87,27 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
             }
             return Ok(exit::SUCCESS);
         }
-        if files.is_empty() {
+        if files.is_empty() && walked.refused.is_empty() {
             warn("No Python files found under the given path(s)");
         }
-        let cache_dir = (!command.no_cache).then(|| {
+        // Without files there is nothing to cache: as in Ruff, no cache is opened, so none is
+        // created nor written.
+        let cache_dir = (!command.no_cache && !files.is_empty()).then(|| {
             command
                 .cache_dir
                 .as_ref()
                 .map_or_else(|| run_settings.cache_dir.clone(), |dir| absolute(dir, &cwd))
         });
-        (
-            lint::lint_files(
-                &files,
-                &walked.dotenv,
-                &resolver,
-                fixing,
-                crate::lint_scope(&options),
-                cache_dir.as_deref(),
-            )?,
-            None,
-        )
+        let mut diagnostics = lint::lint_files(
+            &files,
+            &walked.dotenv,
+            &resolver,
+            fixing,
+            crate::lint_scope(&options),
+            cache_dir.as_deref(),
+        )?;
+        walk::add_refused(&mut diagnostics.messages, &walked.refused);
+        (diagnostics, None)
     };
     for warning in resolver.warnings() {
         warn(&warning);
@@ -288,10 +289,7 @@ fn lint_stdin(
         Some(path) => resolver.settings_for(path)?,
         None => Arc::clone(resolver.default_settings()),
     };
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .context("Failed to read from stdin")?;
+    let bytes = read_stdin().context("Failed to read from stdin")?;
     if let Some(path) = &path
         && settings.force_exclude
         && walk::is_excluded_with_ancestors(path, resolver)?
@@ -302,6 +300,58 @@ fn lint_stdin(
         lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, None),
         bytes,
     ))
+}
+
+/// The most a source can hold: the parser addresses it with 32-bit offsets.
+const MAX_SOURCE_LEN: u64 = u32::MAX as u64;
+
+/// All of stdin, when it is something that ends: a pipe, a regular file, a terminal (until
+/// end of input) or `/dev/null`. Another device (`< /dev/zero`) is refused before it is read,
+/// and so is input beyond the most a source can hold, rather than taking memory without bound.
+fn read_stdin() -> Result<Vec<u8>> {
+    let stdin = std::io::stdin();
+    if let Some(why) = refused_stdin(&stdin) {
+        anyhow::bail!("{why}");
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .lock()
+        .take(MAX_SOURCE_LEN + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE_LEN {
+        anyhow::bail!("The input is larger than the 4 GiB a source can hold");
+    }
+    Ok(bytes)
+}
+
+/// Why stdin is not read, when it is a device other than a terminal or `/dev/null`.
+#[cfg(unix)]
+fn refused_stdin(stdin: &std::io::Stdin) -> Option<String> {
+    use std::io::IsTerminal as _;
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+
+    let metadata = std::fs::File::from(stdin.as_fd().try_clone_to_owned().ok()?)
+        .metadata()
+        .ok()?;
+    let kind = metadata.file_type();
+    let is_device = kind.is_char_device() || kind.is_block_device();
+    let is_null = || {
+        std::fs::metadata("/dev/null")
+            .is_ok_and(|null| null.file_type().is_char_device() && null.rdev() == metadata.rdev())
+    };
+    if !is_device || stdin.is_terminal() || is_null() {
+        return None;
+    }
+    Some(format!(
+        "stdin is {}, not a pipe, a file or a terminal: it is not read, since reading it could never end",
+        walk::describe(kind)
+    ))
+}
+
+#[cfg(not(unix))]
+fn refused_stdin(_stdin: &std::io::Stdin) -> Option<String> {
+    None
 }
 
 fn show_settings(path: &Path, resolver: &Resolver) -> Result<i32> {

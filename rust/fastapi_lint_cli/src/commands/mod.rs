@@ -1,5 +1,6 @@
 //! The subcommands, and Ruff's way of failing: `fastapi-lint failed` then `  Cause: ...` lines
-//! on stderr, exit code 2.
+//! on stderr, exit code 2; except when the reader of stdout went away (`| head`), where Ruff
+//! stops quietly with exit code 0.
 
 mod add_noqa;
 mod check;
@@ -41,10 +42,40 @@ pub(crate) fn run(args: Vec<OsString>) -> i32 {
         Command::Version { output_format } => version::version(output_format),
     };
     result.unwrap_or_else(|error| {
+        if is_broken_pipe(&error) {
+            return exit::SUCCESS;
+        }
         eprintln!("fastapi-lint failed");
         for cause in error.chain() {
             eprintln!("  Cause: {cause}");
         }
         exit::FAILURE
     })
+}
+
+/// Whether the run stopped because the output it was writing has no reader any more: a closed
+/// pipe is where the reader wanted the output to end, not a failure (Ruff exits 0, silently).
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_pipe_anywhere_in_the_chain_is_recognized() {
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert!(is_broken_pipe(&anyhow::Error::from(pipe)));
+        let wrapped = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("Failed to write the report");
+        assert!(is_broken_pipe(&wrapped));
+        let other = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert!(!is_broken_pipe(&other));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("Broken pipe")));
+    }
 }

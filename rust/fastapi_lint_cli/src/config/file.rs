@@ -61,8 +61,15 @@ fn is_pyproject(path: &Path) -> bool {
     path.file_name().is_some_and(|name| name == PYPROJECT)
 }
 
+/// A configuration file's text. Only a regular file is read: a named pipe or a device given
+/// as `--config` or an `extend` target could make the read wait or never end.
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("Failed to read {}", path.display()))
+    let context = || format!("Failed to read {}", path.display());
+    let metadata = std::fs::metadata(path).with_context(context)?;
+    if let Some(why) = crate::walk::not_a_regular_file(&metadata) {
+        return Err(anyhow::anyhow!(why).context(context()));
+    }
+    std::fs::read_to_string(path).with_context(context)
 }
 
 fn read_pyproject(path: &Path) -> Result<Pyproject> {

@@ -70,6 +70,12 @@ pub(super) fn write(messages: &[Message], out: &mut dyn Write) -> io::Result<()>
     writeln!(out, "</testsuites>")
 }
 
+/// `text` as XML attribute or element content: markup characters escaped, and characters XML
+/// 1.0 does not allow in a document left out (a control character in a file name would make
+/// the report unreadable). Ruff leaves out the same control characters (every C0 control but
+/// the line feed, even the tab and carriage return XML allows, and every C1 control), so the
+/// two reports agree; it keeps U+FFFE and U+FFFF, which no XML parser accepts, and this does
+/// not.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -79,8 +85,29 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\n' => out.push(c),
+            c if (c.is_control() && c != '\u{7f}') || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn characters_xml_forbids_are_left_out_as_ruff_leaves_them_out() {
+        assert_eq!(escape("a\u{1}b.py"), "ab.py");
+        assert_eq!(escape("\t\r\u{b}\u{c}\u{1b}\u{1f}x"), "x");
+        assert_eq!(escape("c1\u{80}\u{85}\u{9f}"), "c1");
+        assert_eq!(escape("\u{fffe}\u{ffff}"), "");
+        // Allowed, and kept as Ruff keeps them.
+        assert_eq!(
+            escape("line\nbreak\u{7f}\u{a0}\u{fffd}\u{1fffe}"),
+            "line\nbreak\u{7f}\u{a0}\u{fffd}\u{1fffe}"
+        );
+        assert_eq!(escape(r#"<&'">"#), "&lt;&amp;&apos;&quot;&gt;");
+    }
 }

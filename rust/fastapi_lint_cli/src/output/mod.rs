@@ -71,14 +71,18 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// The source of a file to quote: the one the run kept (stdin, fixed sources), else the
-    /// file as it is now on disk (a report does not keep the sources it linted).
+    /// file as it is now on disk (a report does not keep the sources it linted), if it is a
+    /// regular file (a named pipe or a device named on the command line is reported, not read).
     pub fn source(&self, filename: &str) -> Option<Arc<str>> {
         if let Some(source) = self.sources.get(filename) {
             return Some(Arc::clone(source));
         }
-        (filename != crate::lint::STDIN)
-            .then(|| std::fs::read_to_string(filename).ok().map(Arc::from))
-            .flatten()
+        if filename == crate::lint::STDIN
+            || !std::fs::metadata(filename).is_ok_and(|metadata| metadata.is_file())
+        {
+            return None;
+        }
+        std::fs::read_to_string(filename).ok().map(Arc::from)
     }
 
     /// The filename as people read it: relative to the working directory when inside it.
