@@ -152,3 +152,55 @@ def test_pydantic_2_advice_follows_the_declared_version(tmp_path: Path, run: Run
     result = run("check", "--isolated", "--output-format", "json", "--select", "FAPI502", ".", cwd=tmp_path)
 
     assert [(Path(d["filename"]).name, d["code"]) for d in json.loads(result.stdout)] == [("models.py", "FAPI502")]
+
+
+# A route in app/main.py calls a sleeping helper in app/helpers.py; a partial run (one file,
+# stdin, another working directory, the API) must see the helper as a whole-project run does.
+PARTIAL = {
+    "pyproject.toml": '[project]\nname = "partial"\n',
+    "app/__init__.py": "",
+    "app/helpers.py": "import time\n\n\ndef slow():\n    time.sleep(1)\n",
+    "app/main.py": (
+        "from fastapi import FastAPI\n"
+        "from app.helpers import slow\n\n"
+        "app = FastAPI(openapi_url=None)\n\n\n"
+        "@app.get('/')\n"
+        "async def index():\n"
+        "    slow()\n"
+    ),
+}
+CHAIN = "`index` -> `app.helpers.slow` -> `time.sleep` (app.helpers:5)"
+
+
+def _fapi106(result: "subprocess.CompletedProcess[str]") -> list[str]:
+    return [d["message"] for d in json.loads(result.stdout) if d["code"] == "FAPI106"]
+
+
+def test_a_partial_run_sees_the_whole_project(tmp_path: Path, run: Run) -> None:
+    _write(tmp_path, PARTIAL)
+    args = ("check", "--isolated", "--preview", "--select", "FAPI106", "--output-format", "json")
+
+    whole = run(*args, ".", cwd=tmp_path)
+    one_file = run(*args, "app/main.py", cwd=tmp_path)
+    from_app = run(*args, "main.py", cwd=tmp_path / "app")
+    stdin = run(*args, "--stdin-filename", "app/main.py", "-", cwd=tmp_path, input=PARTIAL["app/main.py"])
+
+    for result in (whole, one_file, from_app, stdin):
+        assert result.returncode == 1, result.stderr
+        [message] = _fapi106(result)
+        assert CHAIN in message
+    # Only the files asked for are reported.
+    assert {Path(d["filename"]).name for d in json.loads(one_file.stdout)} == {"main.py"}
+
+
+def test_check_paths_on_one_file_sees_the_whole_project(tmp_path: Path, monkeypatch: "pytest.MonkeyPatch") -> None:
+    files = dict(PARTIAL)
+    files["pyproject.toml"] += "\n[tool.fastapi-lint.lint]\npreview = true\n"
+    _write(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+
+    diagnostics = fastapi_lint.check_paths([tmp_path / "app" / "main.py"], select=["FAPI106"])
+
+    [diagnostic] = diagnostics
+    assert CHAIN in diagnostic.message
+    assert Path(diagnostic.filename).name == "main.py"

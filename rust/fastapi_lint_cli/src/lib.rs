@@ -105,17 +105,26 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
     fastapi_lint_core::init_thread_pool();
     let cwd = current_dir().map_err(CheckError::Lint)?;
     let resolver = Arc::new(resolver(options, &cwd).map_err(config_error)?);
-    let files = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
+    let walked = walk::walk_files(paths, &resolver, &cwd).map_err(config_error)?;
+    let context = if options.no_project {
+        Vec::new()
+    } else {
+        walk::project_context(paths, &walked.python, &resolver, &cwd).map_err(config_error)?
+    };
+    let files = lint::Files {
+        asked: walked.python,
+        context,
+    };
     let mut diagnostics = lint::lint_files(
-        &files.python,
-        &files.dotenv,
+        &files,
+        &walked.dotenv,
         &resolver,
         Fixing::REPORT_ONLY,
         lint_scope(options),
         None,
     )
     .map_err(config_error)?;
-    walk::add_refused(&mut diagnostics.messages, &files.refused);
+    walk::add_refused(&mut diagnostics.messages, &walked.refused);
     Ok(diagnostics.messages)
 }
 

@@ -141,6 +141,9 @@ struct LintedFile {
     fix_warnings: Vec<String>,
     /// What the project index needs: the file's summary, and how to lint it again with facts.
     project: Option<ProjectUnit>,
+    /// Whether the run reports the file: one asked for, not one of the project's other files
+    /// read for the index ([`Files::context`]).
+    reported: bool,
 }
 
 /// A linted file's part in the project index.
@@ -184,6 +187,7 @@ impl LintedFile {
             fixed: None,
             fix_warnings: Vec::new(),
             project,
+            reported: true,
         }
     }
 
@@ -244,23 +248,28 @@ pub(crate) enum Scope {
 /// the walk found (FAPI704). With `cache_dir`, a run that only reports reads and updates the
 /// cache there; fixing runs neither read nor write it.
 pub(crate) fn lint_files(
-    paths: &[PathBuf],
+    files: &Files,
     dotenv_files: &[PathBuf],
     resolver: &Resolver,
     fixing: Fixing,
     scope: Scope,
     cache_dir: Option<&Path>,
 ) -> Result<Diagnostics> {
-    let jobs = paths
-        .par_iter()
-        .map(|path| Ok((path, resolver.settings_for(path)?)))
+    let jobs = files
+        .asked
+        .iter()
+        .map(|path| (path, true))
+        .chain(files.context.iter().map(|path| (path, false)))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(path, asked)| Ok((path, asked, resolver.settings_for(path)?)))
         .collect::<Result<Vec<_>>>()?;
     let mut cache = cache_dir
         .filter(|_| fixing.mode == FixMode::Generate)
         .map(|dir| {
             let shards: Vec<u64> = jobs
                 .iter()
-                .map(|(_, settings)| cache::shard_key(settings))
+                .map(|(_, _, settings)| cache::shard_key(settings))
                 .collect();
             (Cache::open(dir, shards.iter().copied()), shards)
         });
@@ -282,11 +291,14 @@ pub(crate) fn lint_files(
     let mut files: Vec<LintedFile> = jobs
         .into_par_iter()
         .zip(lookups)
-        .map(|((path, settings), lookup)| {
-            let linted = match lookup {
+        .map(|((path, asked, settings), lookup)| {
+            // Files of the project's context are only read: fixes are for the files asked.
+            let fixing = if asked { fixing } else { Fixing::REPORT_ONLY };
+            let mut linted = match lookup {
                 Some(lookup) => lint_with_cache(path, &settings, lookup, &directories),
                 None => lint_path(path, &settings, fixing, &directories),
             };
+            linted.reported = asked;
             let mut linted = if scope == Scope::File {
                 with_own_facts(linted)
             } else {
@@ -319,6 +331,7 @@ pub(crate) fn lint_files(
         .and_then(Result::err)
         .into_iter()
         .collect();
+    files.retain(|file| file.reported);
     for path in dotenv_files {
         if let Some(file) = dotenv_not_ignored(path, resolver)? {
             files.push(file);
@@ -328,6 +341,15 @@ pub(crate) fn lint_files(
         warnings,
         ..Diagnostics::from_files(files)
     })
+}
+
+/// The files of a run: those asked for, and the other files of their projects, read so that the
+/// project index sees the whole project (a route in the file asked for calls a helper in
+/// another module) but neither reported nor fixed.
+#[derive(Debug, Default)]
+pub(crate) struct Files {
+    pub asked: Vec<PathBuf>,
+    pub context: Vec<PathBuf>,
 }
 
 /// Where a file's entry belongs in the cache, and the entry if it has one.
@@ -614,7 +636,7 @@ fn apply_project_facts(files: &mut [LintedFile], others: &[IndexedModule]) {
         .filter(|file| file.project.is_some())
         .zip(facts)
         .zip(local_roles)
-        .filter(|((file, facts), _)| file.facts_key() != cache::facts_key(facts))
+        .filter(|((file, facts), _)| file.reported && file.facts_key() != cache::facts_key(facts))
         .collect();
     relint
         .into_par_iter()

@@ -129,6 +129,57 @@ pub(crate) fn walk_files(
 /// Sorts paths in `Path`'s order (component by component) by comparing bytes: the separator
 /// mapped below every other byte gives the same order, without `Path`'s component parsing in
 /// each of the n log n comparisons. The paths are normalized, so equal paths have equal keys.
+/// Files that mark the root of a project: its packaging metadata, its configuration, or its
+/// repository.
+const PROJECT_MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "fastapi-lint.toml",
+    ".fastapi-lint.toml",
+    ".git",
+];
+
+/// The other Python files of the projects of the files named on the command line, for the
+/// project index: a check of `app/main.py` sees the helper in `app/helpers.py` that its route
+/// calls, as a check of the whole project does. A file's project is the nearest directory above
+/// it with a [`PROJECT_MARKERS`] entry; files outside any project, and directories named on the
+/// command line (their walk is the scope asked for), bring no context. `walked` are the files
+/// the run lints already.
+pub(crate) fn project_context(
+    paths: &[PathBuf],
+    walked: &[PathBuf],
+    resolver: &Arc<Resolver>,
+    cwd: &Path,
+) -> Result<Vec<PathBuf>> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|path| absolute(path, cwd))
+        .filter(|path| std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file()))
+        .filter_map(|file| project_root(&file))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    let mut files = Vec::new();
+    let mut dotenv = Vec::new();
+    for root in &roots {
+        walk_directory(root, resolver, &mut files, &mut dotenv)?;
+    }
+    let asked: std::collections::HashSet<&PathBuf> = walked.iter().collect();
+    files.retain(|file| !asked.contains(file));
+    sort_paths(&mut files);
+    files.dedup();
+    Ok(files)
+}
+
+/// The nearest directory above `file` that holds one of [`PROJECT_MARKERS`].
+pub(crate) fn project_root(file: &Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .find(|dir| PROJECT_MARKERS.iter().any(|marker| dir.join(marker).exists()))
+        .map(Path::to_path_buf)
+}
+
 fn sort_paths(paths: &mut [PathBuf]) {
     paths.sort_by_cached_key(|path| {
         let mut key = path.as_os_str().as_encoded_bytes().to_vec();

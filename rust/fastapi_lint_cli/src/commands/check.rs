@@ -58,7 +58,13 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
         || command.files.iter().any(|path| path.as_os_str() == STDIN);
     let (diagnostics, stdin) = if reads_stdin {
         let (diagnostics, bytes) =
-            lint_stdin(command.stdin_filename.as_deref(), &resolver, &cwd, fixing)?;
+            lint_stdin(
+                command.stdin_filename.as_deref(),
+                &resolver,
+                &cwd,
+                fixing,
+                crate::lint_scope(&options),
+            )?;
         (diagnostics, Some(bytes))
     } else {
         let walked = walk::walk_files(&paths, &resolver, &cwd)?;
@@ -98,6 +104,15 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
                 .as_ref()
                 .map_or_else(|| run_settings.cache_dir.clone(), |dir| absolute(dir, &cwd))
         });
+        let context = if options.no_project {
+            Vec::new()
+        } else {
+            walk::project_context(&paths, &files, &resolver, &cwd)?
+        };
+        let files = lint::Files {
+            asked: files,
+            context,
+        };
         let mut diagnostics = lint::lint_files(
             &files,
             &walked.dotenv,
@@ -280,9 +295,10 @@ impl Report<'_> {
 /// display. Returns the input too, for `--fix` to pass through what it could not lint.
 fn lint_stdin(
     filename: Option<&Path>,
-    resolver: &Resolver,
+    resolver: &Arc<Resolver>,
     cwd: &Path,
     fixing: Fixing,
+    scope: lint::Scope,
 ) -> Result<(Diagnostics, Vec<u8>)> {
     let path = filename.map(|filename| absolute(filename, cwd));
     let settings = match &path {
@@ -296,8 +312,20 @@ fn lint_stdin(
     {
         return Ok((Diagnostics::default(), bytes));
     }
+    // The buffer is linted with its project's other files around it, as the file would be by
+    // a check of the project (an editor passes the file it shows through stdin).
+    let project = match (&path, scope) {
+        (Some(path), lint::Scope::Project) => match walk::project_root(path) {
+            Some(root) => {
+                let files = walk::python_files(&[root], resolver, cwd)?;
+                Some(lint::project_modules(&files, resolver, Some(path))?)
+            }
+            None => None,
+        },
+        _ => None,
+    };
     Ok((
-        lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, None),
+        lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, project),
         bytes,
     ))
 }
