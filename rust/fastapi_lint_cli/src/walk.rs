@@ -176,7 +176,11 @@ pub(crate) fn project_context(
 pub(crate) fn project_root(file: &Path) -> Option<PathBuf> {
     file.ancestors()
         .skip(1)
-        .find(|dir| PROJECT_MARKERS.iter().any(|marker| dir.join(marker).exists()))
+        .find(|dir| {
+            PROJECT_MARKERS
+                .iter()
+                .any(|marker| dir.join(marker).exists())
+        })
         .map(Path::to_path_buf)
 }
 

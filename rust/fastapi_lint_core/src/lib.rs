@@ -16,6 +16,7 @@ pub mod rules;
 pub mod selector;
 pub mod semantic;
 pub mod settings;
+mod syntax_checks;
 #[cfg(test)]
 mod test_support;
 pub mod versions;

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use ruff_python_ast::{Mod, PySourceType};
 use ruff_python_parser::{ParseOptions, Parsed, parse_unchecked};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextSize};
 
 use crate::checker::Checker;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::fastapi::FastApiContext;
 use crate::nesting;
 use crate::noqa::{self, NoqaWarning};
@@ -17,6 +17,7 @@ use crate::project::{FileFacts, ModuleSummary, SummaryBuilder, names};
 use crate::roles::{self, RoleDecision};
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
+use crate::syntax_checks;
 use crate::versions::DeclaredPydantic;
 
 /// What the rest of the project knows about one file, for its lint: where it is, its place
@@ -149,7 +150,17 @@ fn lint_on_this_thread(
             range,
             ..Diagnostic::io_error(message)
         });
-    } else if !settings.rules.is_empty() || context.summarize {
+        result.diagnostics.sort_by_key(sort_key);
+        return result;
+    }
+    if parsed.errors().is_empty() {
+        result
+            .diagnostics
+            .extend(syntax_checks::semantic_syntax_errors(
+                module, source, path, settings,
+            ));
+    }
+    if !settings.rules.is_empty() || context.summarize {
         // The summary is wanted even where per-file ignores leave no rule: other files call in.
         let semantic = SemanticModel::build(module, context.module_path.clone());
         let fastapi = FastApiContext::build_in_project(&semantic, &context.facts);
@@ -192,10 +203,21 @@ fn lint_on_this_thread(
         result.diagnostics.extend(suppressed.diagnostics);
         result.noqa_warnings = suppressed.warnings;
     }
+    result.diagnostics.sort_by_key(sort_key);
     result
-        .diagnostics
-        .sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
-    result
+}
+
+/// Diagnostics go by position. At the same start, syntax errors come first, in the order they
+/// were found (Ruff's order: the parser's, the unsupported syntax, then the semantic checks in
+/// the order of its traversal); rule findings follow by their end.
+fn sort_key(diagnostic: &Diagnostic) -> (TextSize, bool, TextSize) {
+    let rule = diagnostic.kind != DiagnosticKind::InvalidSyntax;
+    let end = if rule {
+        diagnostic.range.end()
+    } else {
+        diagnostic.range.start()
+    };
+    (diagnostic.range.start(), rule, end)
 }
 
 /// The syntax errors of a source, as [`lint`] reports them; the fixer checks its output
@@ -205,7 +227,21 @@ pub(crate) fn syntax_errors(
     path: Option<&Path>,
     settings: &LinterSettings,
 ) -> Vec<Diagnostic> {
-    syntax_diagnostics(&parse(source, path, settings))
+    let parsed = parse(source, path, settings);
+    let mut errors = syntax_diagnostics(&parsed);
+    if let Some(parsed) = parsed.try_into_module()
+        && parsed.errors().is_empty()
+        && nesting::too_deep(parsed.tokens()).is_none()
+    {
+        errors.extend(syntax_checks::semantic_syntax_errors(
+            parsed.syntax(),
+            source,
+            path,
+            settings,
+        ));
+    }
+    errors.sort_by_key(sort_key);
+    errors
 }
 
 pub(crate) fn parse(source: &str, path: Option<&Path>, settings: &LinterSettings) -> Parsed<Mod> {
@@ -227,4 +263,243 @@ fn syntax_diagnostics(parsed: &Parsed<Mod>) -> Vec<Diagnostic> {
                 .map(|error| Diagnostic::syntax_error(error.to_string(), error.range())),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use ruff_python_ast::PythonVersion;
+    use ruff_text_size::Ranged;
+
+    use crate::diagnostic::DiagnosticKind;
+    use crate::settings::LinterSettings;
+    use crate::{FileContext, RuleSet, lint};
+
+    /// The syntax errors of `source` (a file at `path`), each as its message and the text it
+    /// covers at its offset.
+    fn syntax_errors_in(
+        source: &str,
+        path: &str,
+        settings: &LinterSettings,
+    ) -> Vec<(String, usize, String)> {
+        let context = FileContext::of_path(Some(std::path::Path::new(path)));
+        lint(source, &context, settings)
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.kind == DiagnosticKind::InvalidSyntax)
+            .map(|diagnostic| {
+                let text = source[diagnostic.range()].to_string();
+                let offset = diagnostic.range.start().to_usize();
+                (diagnostic.message, offset, text)
+            })
+            .collect()
+    }
+
+    fn errors(source: &str) -> Vec<(String, usize, String)> {
+        syntax_errors_in(source, "test.py", &LinterSettings::default())
+    }
+
+    fn messages(source: &str) -> Vec<String> {
+        errors(source)
+            .into_iter()
+            .map(|(message, ..)| message)
+            .collect()
+    }
+
+    fn one(message: &str, offset: usize, text: &str) -> Vec<(String, usize, String)> {
+        vec![(message.to_string(), offset, text.to_string())]
+    }
+
+    /// The reliability issue's cases: Ruff 0.16.4's messages and ranges.
+    #[test]
+    fn semantic_syntax_errors_are_reported_as_ruff_reports_them() {
+        assert_eq!(
+            errors("def f(a, a): pass\n"),
+            one(r#"Duplicate parameter "a""#, 9, "a")
+        );
+        assert_eq!(
+            errors("class C[T = int, *Ts]: pass\n"),
+            one(
+                "non default type parameter `Ts` follows default type parameter",
+                17,
+                "*Ts"
+            )
+        );
+        assert_eq!(
+            errors("def f[T, T](): pass\n"),
+            one("duplicate type parameter", 9, "T")
+        );
+        assert_eq!(
+            errors("nonlocal x\n"),
+            one(
+                "nonlocal declaration not allowed at module level",
+                0,
+                "nonlocal x"
+            )
+        );
+        assert_eq!(
+            errors("[y := 1 for y in z]\n"),
+            one(
+                "assignment expression cannot rebind comprehension variable",
+                1,
+                "y"
+            )
+        );
+        assert_eq!(
+            errors("match x:\n    case _:\n        pass\n    case 1:\n        pass\n"),
+            one("wildcard makes remaining patterns unreachable", 18, "_")
+        );
+    }
+
+    /// Ruff turns these into rules of its own (F706, F704, PLE1142, F701, F404, PLE0117, ...):
+    /// never `invalid-syntax`.
+    #[test]
+    fn errors_ruff_reports_as_rules_are_not_syntax_errors() {
+        let source = "\
+import os
+from __future__ import annotations
+return 1
+yield 1
+break
+def f():
+    await x
+    continue
+    nonlocal unbound
+    from os import *
+async def g():
+    yield 1
+    return 2
+(*a, *b) = (1, 2)
+";
+        assert_eq!(errors(source), []);
+    }
+
+    #[test]
+    fn scopes_decide_as_in_ruff() {
+        // `nonlocal` in a function is fine; a parameter cannot be `global` or `nonlocal`.
+        assert_eq!(
+            errors("def f():\n    x = 1\n    def g():\n        nonlocal x\n"),
+            []
+        );
+        assert_eq!(
+            messages(
+                "def f(a):\n    global a\ndef g():\n    a = 1\n    def h(a):\n        nonlocal a\n"
+            ),
+            [
+                "name `a` cannot refer to a parameter and a global variable",
+                "name `a` cannot refer to a parameter and a nonlocal variable",
+            ]
+        );
+        // An annotated name declared `global` anywhere in its scope (but not in a nested one),
+        // or at module level before the declaration.
+        assert_eq!(
+            messages(
+                "def f():\n    if y:\n        global x\n    x: int = 1\ndef g():\n    def h():\n        global x\n    x: int = 1\nglobal z\nz: int = 1\n"
+            ),
+            ["annotated name `x` can't be global"]
+        );
+        // A named expression in a comprehension in a class body, but not in a method.
+        assert_eq!(
+            messages(
+                "class C:\n    [(x := y) for y in z]\n    def f(self):\n        [(x := y) for y in z]\n"
+            ),
+            ["assignment expression within a comprehension cannot be used in a class body"]
+        );
+        // `lazy` imports: the innermost function or class, else a module-level `try`.
+        assert_eq!(
+            messages("def f():\n    class C:\n        lazy import a\ntry:\n    lazy import b\nfinally:\n    pass\n")
+                .into_iter()
+                .filter(|message| !message.starts_with("Cannot use"))
+                .collect::<Vec<_>>(),
+            [
+                "lazy import not allowed inside classes",
+                "lazy import not allowed inside try/except blocks",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_python_version_is_the_parsers() {
+        let source =
+            "del __debug__\nasync def f():\n    return [[x async for x in y] for n in z]\n";
+        let at = |version| LinterSettings {
+            parser_version: version,
+            ..LinterSettings::default()
+        };
+        let messages = |settings: &LinterSettings| -> Vec<String> {
+            syntax_errors_in(source, "test.py", settings)
+                .into_iter()
+                .map(|(message, ..)| message)
+                .collect()
+        };
+        assert_eq!(
+            messages(&at(PythonVersion::PY310)),
+            [
+                "cannot delete `__debug__` on Python 3.10 (syntax was removed in 3.9)",
+                "cannot use an asynchronous comprehension inside of a synchronous comprehension on Python 3.10 (syntax was added in 3.11)",
+            ]
+        );
+        assert_eq!(messages(&at(PythonVersion::PY38)).len(), 1);
+        assert_eq!(
+            messages(&LinterSettings::default()),
+            ["cannot delete `__debug__` on Python 3.14 (syntax was removed in 3.9)"]
+        );
+    }
+
+    /// Ruff checks an annotation it does not evaluate when it defers it and again when it
+    /// visits it: an error about the annotation's own node is reported twice.
+    #[test]
+    fn deferred_annotations_are_checked_twice_as_in_ruff() {
+        let annotation = "def f(x: g(a=1, a=2)): pass\n";
+        assert_eq!(messages(annotation).len(), 1);
+        let future = format!("from __future__ import annotations\n{annotation}");
+        assert_eq!(messages(&future).len(), 2);
+        assert_eq!(
+            syntax_errors_in(annotation, "test.pyi", &LinterSettings::default()).len(),
+            2
+        );
+        let py314 = LinterSettings {
+            target_version: PythonVersion::PY314,
+            ..LinterSettings::default()
+        };
+        assert_eq!(syntax_errors_in(annotation, "test.py", &py314).len(), 2);
+        // The `__future__` import counts from where it is, to the end of its block.
+        let late = format!("{annotation}from __future__ import annotations\n");
+        assert_eq!(messages(&late).len(), 1);
+        let nested = format!("if x:\n    from __future__ import annotations\n{annotation}");
+        assert_eq!(messages(&nested).len(), 1);
+    }
+
+    #[test]
+    fn not_checked_in_a_file_that_does_not_parse() {
+        assert_eq!(
+            messages("def f(a, a): pass\nx = (\n"),
+            ["unexpected EOF while parsing"]
+        );
+    }
+
+    #[test]
+    fn reported_whatever_the_rules_and_noqa() {
+        let no_rules = LinterSettings {
+            rules: RuleSet::empty(),
+            ..LinterSettings::default()
+        };
+        assert_eq!(
+            syntax_errors_in("def f(a, a): pass  # noqa\n", "test.py", &no_rules).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn syntax_errors_come_first_at_a_position_in_the_order_found() {
+        // Ruff's order: the check of the statement, then those of its expressions.
+        let source = "from __future__ import annotations\nx: [(a := 0) for a in b]\n";
+        assert_eq!(
+            messages(source),
+            [
+                "named expression cannot be used within a type annotation",
+                "assignment expression cannot rebind comprehension variable",
+                "assignment expression cannot rebind comprehension variable",
+            ]
+        );
+    }
 }

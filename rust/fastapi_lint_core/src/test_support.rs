@@ -124,7 +124,9 @@ pub(crate) fn check_fix_contract(relative: &str, settings: &LinterSettings) {
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     let context = fixture_context(Some(&path), &source);
     for diagnostic in crate::lint(&source, &context, settings).diagnostics {
-        let Some(rule) = diagnostic.rule() else { continue };
+        let Some(rule) = diagnostic.rule() else {
+            continue;
+        };
         match rule.fix_availability() {
             crate::FixAvailability::None => assert!(
                 diagnostic.fix.is_none(),
@@ -147,7 +149,10 @@ pub(crate) fn check_fix_contract(relative: &str, settings: &LinterSettings) {
         .iter()
         .filter(|rejected| rejected.rule.linter() != "FAST")
         .collect();
-    assert!(broken.is_empty(), "{relative}: fixes broke the syntax: {broken:?}");
+    assert!(
+        broken.is_empty(),
+        "{relative}: fixes broke the syntax: {broken:?}"
+    );
 }
 
 /// Snapshot test of one fixture with the given rules enabled; also checks the fix contract

@@ -57,14 +57,13 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
     let reads_stdin = command.stdin_filename.is_some()
         || command.files.iter().any(|path| path.as_os_str() == STDIN);
     let (diagnostics, stdin) = if reads_stdin {
-        let (diagnostics, bytes) =
-            lint_stdin(
-                command.stdin_filename.as_deref(),
-                &resolver,
-                &cwd,
-                fixing,
-                crate::lint_scope(&options),
-            )?;
+        let (diagnostics, bytes) = lint_stdin(
+            command.stdin_filename.as_deref(),
+            &resolver,
+            &cwd,
+            fixing,
+            crate::lint_scope(&options),
+        )?;
         (diagnostics, Some(bytes))
     } else {
         let walked = walk::walk_files(&paths, &resolver, &cwd)?;

@@ -3,6 +3,9 @@
 //!
 //! Unlike Ruff, which gives up on the whole file when a pass breaks the syntax, the fixer
 //! undoes that pass, drops the fixes that broke it (reporting them) and goes on with the rest.
+//! Breaking the syntax is adding any `invalid-syntax` error the linter reports: a parse error,
+//! or one `CPython` finds after parsing (a duplicate parameter, `nonlocal` at module level, ...),
+//! which Ruff's fixer does not look for.
 
 mod add_noqa;
 mod apply;

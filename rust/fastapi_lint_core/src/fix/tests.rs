@@ -151,3 +151,66 @@ fn breaking_fixes_are_dropped_and_the_rest_kept() {
     assert_eq!(broken[0].0, 1);
     assert!(!broken[0].1.is_empty());
 }
+
+/// FAST003's fix (Ruff's) for a path parameter a regular parameter takes under another alias:
+/// it declares `item_id` twice.
+const ALIASED_PATH_PARAMETER: &str = r#"from typing import Annotated
+
+from fastapi import FastAPI, Path
+
+app = FastAPI()
+
+
+@app.get("/items/{item_id}")
+async def read(item_id: Annotated[int, Path(alias="itemId")]): ...
+"#;
+
+#[test]
+fn a_fix_that_introduces_a_semantic_syntax_error_is_dropped() {
+    let result = fix_source(
+        ALIASED_PATH_PARAMETER,
+        &FileContext::default(),
+        &settings([Rule::FastApiUnusedPathParameter]),
+        true,
+    );
+    assert_eq!(result.source, ALIASED_PATH_PARAMETER);
+    assert_eq!(result.fixed_count(), 0);
+    assert_eq!(
+        result.rejected,
+        [RejectedFix {
+            rule: Rule::FastApiUnusedPathParameter,
+            message: "Parameter `item_id` appears in route path, but not in `read` signature"
+                .to_string(),
+            syntax_error: r#"Duplicate parameter "item_id""#.to_string(),
+        }]
+    );
+    let [diagnostic] = result.diagnostics.as_slice() else {
+        panic!("{:?}", result.diagnostics);
+    };
+    assert!(diagnostic.fix.is_none() && diagnostic.fix_title.is_some());
+    // The checker of a pass's output sees it too.
+    let fixed = ALIASED_PATH_PARAMETER.replace("\")]):", "\")], item_id):");
+    let errors = syntax_errors(&fixed, None, &LinterSettings::default());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+#[test]
+fn a_file_with_a_semantic_syntax_error_is_still_fixed() {
+    // As in Ruff: only parse errors stop fixing; the fixes must not add syntax errors.
+    let source = "import time\n\n\ndef f(a, a): ...\n\n\nasync def g():\n    time.sleep(1)\n";
+    let result = fix_source(
+        source,
+        &FileContext::default(),
+        &settings([Rule::BlockingSleepInAsync]),
+        true,
+    );
+    assert_eq!(
+        result.source,
+        source
+            .replace("import time\n", "import time\nimport asyncio\n")
+            .replace("time.sleep(1)", "await asyncio.sleep(1)")
+    );
+    assert!(result.rejected.is_empty());
+    assert_eq!(result.diagnostics.len(), 1);
+    assert_eq!(result.diagnostics[0].kind, DiagnosticKind::InvalidSyntax);
+}

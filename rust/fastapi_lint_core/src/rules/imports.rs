@@ -230,3 +230,79 @@ fn add_member(import: &ast::StmtImportFrom, member: &str, source: &str) -> Edit 
     };
     Edit::range_replacement(rewritten, statement)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::{FileContext, fix_source};
+
+    /// A new import statement ends with the file's line ending, `\r\n` and `\r` included
+    /// (Ruff's `Insertion` takes it from the stylist).
+    #[test]
+    fn a_new_import_ends_with_the_files_line_ending() {
+        let settings = LinterSettings::for_rules([Rule::FastApiNonAnnotatedDependency]);
+        for newline in ["\r\n", "\r", "\n"] {
+            let source = [
+                "from fastapi import Depends, FastAPI  # the app",
+                "",
+                "app = FastAPI()",
+                "",
+                "",
+                "@app.get(\"/users\")",
+                "async def users(db: int = Depends(dict)):",
+                "    return db",
+                "",
+            ]
+            .join(newline);
+            let fixed = fix_source(&source, &FileContext::default(), &settings, true).source;
+            let expected = source
+                .replacen(
+                    &format!("# the app{newline}"),
+                    &format!("# the app{newline}from typing import Annotated{newline}"),
+                    1,
+                )
+                .replace(
+                    "db: int = Depends(dict)",
+                    "db: Annotated[int, Depends(dict)]",
+                );
+            assert_eq!(fixed, expected, "{newline:?}");
+        }
+    }
+
+    /// Adding the member to an existing `from` import copies the last name's comma and the
+    /// whitespace after it, the file's line ending included (Ruff 0.16.4's output, byte for
+    /// byte).
+    #[test]
+    fn a_member_added_to_an_import_keeps_its_lines() {
+        let settings = LinterSettings::for_rules([Rule::FastApiNonAnnotatedDependency]);
+        for newline in ["\r\n", "\r"] {
+            let source = [
+                "from typing import (",
+                "    Any,",
+                ")",
+                "from fastapi import Depends, FastAPI",
+                "",
+                "app = FastAPI()",
+                "",
+                "",
+                "@app.get(\"/users\")",
+                "async def users(db: Any = Depends(dict)):",
+                "    return db",
+                "",
+            ]
+            .join(newline);
+            let fixed = fix_source(&source, &FileContext::default(), &settings, true).source;
+            let expected = source
+                .replace(
+                    &format!("    Any,{newline})"),
+                    &format!("    Any,{newline}Annotated,{newline})"),
+                )
+                .replace(
+                    "db: Any = Depends(dict)",
+                    "db: Annotated[Any, Depends(dict)]",
+                );
+            assert_eq!(fixed, expected, "{newline:?}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 use ruff_python_ast::statement_visitor::{self, StatementVisitor};
 use ruff_python_ast::{self as ast, Stmt};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_source_file::{LineRanges, UniversalNewlineIterator};
+use ruff_text_size::{Ranged, TextLen, TextSize};
 
 use crate::checker::Checker;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -130,9 +131,10 @@ fn is_expression_statement(function: &ast::StmtFunctionDef, call: &ast::ExprCall
 }
 
 /// `import asyncio` on its own line after the last top-level import, or, without any, after
-/// the module docstring and leading comments.
+/// the module docstring and leading comments; ended with the file's own line ending.
 fn import_asyncio(checker: &Checker) -> Edit {
     let source = checker.source();
+    let newline = checker.stylist().line_ending().as_str();
     let body = checker.module_body();
     let anchor = body
         .iter()
@@ -144,15 +146,17 @@ fn import_asyncio(checker: &Checker) -> Edit {
             )
         });
     match anchor {
-        Some(stmt) => match source[stmt.end().to_usize()..].find('\n') {
-            Some(newline) => Edit::insertion(
-                "import asyncio\n".to_string(),
-                stmt.end() + TextSize::try_from(newline + 1).unwrap_or_default(),
-            ),
-            None => Edit::insertion("\nimport asyncio".to_string(), stmt.end()),
-        },
+        Some(stmt) => {
+            let next_line = source.full_line_end(stmt.end());
+            if next_line > source.line_end(stmt.end()) {
+                Edit::insertion(format!("import asyncio{newline}"), next_line)
+            } else {
+                // The last line, without a line break.
+                Edit::insertion(format!("{newline}import asyncio"), stmt.end())
+            }
+        }
         None => Edit::insertion(
-            "import asyncio\n".to_string(),
+            format!("import asyncio{newline}"),
             after_leading_comments(source),
         ),
     }
@@ -161,15 +165,12 @@ fn import_asyncio(checker: &Checker) -> Edit {
 /// The offset of the first line that is neither blank nor a comment (shebang, encoding
 /// pragma, license header), so the import goes below them.
 fn after_leading_comments(source: &str) -> TextSize {
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if !(trimmed.is_empty() || trimmed.starts_with('#')) {
-            break;
-        }
-        offset += line.len();
-    }
-    TextSize::try_from(offset).unwrap_or_default()
+    UniversalNewlineIterator::from(source)
+        .find(|line| {
+            let trimmed = line.trim_start();
+            !(trimmed.is_empty() || trimmed.starts_with('#'))
+        })
+        .map_or_else(|| source.text_len(), |line| line.start())
 }
 
 #[cfg(test)]
@@ -213,6 +214,75 @@ mod tests {
             rendered.contains("3:1-3:1 -> \"import asyncio\\n\""),
             "{rendered}"
         );
+    }
+
+    /// The fixed source of a file with `\r\n` or `\r` line endings.
+    fn fixed(source: &str) -> String {
+        let settings = LinterSettings::for_rules([Rule::BlockingSleepInAsync]);
+        crate::fix_source(source, &crate::FileContext::default(), &settings, true).source
+    }
+
+    #[test]
+    fn the_import_ends_with_the_files_line_ending() {
+        for newline in ["\r\n", "\r", "\n"] {
+            let lines = |lines: &[&str]| lines.join(newline) + newline;
+            // After the last import, after a docstring, and below leading comments.
+            let cases = [
+                (
+                    lines(&["import time", "", "async def f():", "    time.sleep(1)"]),
+                    lines(&[
+                        "import time",
+                        "import asyncio",
+                        "",
+                        "async def f():",
+                        "    await asyncio.sleep(1)",
+                    ]),
+                ),
+                (
+                    lines(&[
+                        "\"\"\"Docs.\"\"\"",
+                        "async def f():",
+                        "    import time",
+                        "    time.sleep(1)",
+                    ]),
+                    lines(&[
+                        "\"\"\"Docs.\"\"\"",
+                        "import asyncio",
+                        "async def f():",
+                        "    import time",
+                        "    await asyncio.sleep(1)",
+                    ]),
+                ),
+                (
+                    lines(&[
+                        "# header",
+                        "async def f():",
+                        "    from time import sleep",
+                        "    sleep(1)",
+                    ]),
+                    lines(&[
+                        "# header",
+                        "import asyncio",
+                        "async def f():",
+                        "    from time import sleep",
+                        "    await asyncio.sleep(1)",
+                    ]),
+                ),
+            ];
+            for (source, expected) in cases {
+                assert_eq!(fixed(&source), expected, "{newline:?}");
+            }
+            // The last line without a line break.
+            let source = ["async def f():", "    time.sleep(1)", "import time"].join(newline);
+            let expected = [
+                "async def f():",
+                "    await asyncio.sleep(1)",
+                "import time",
+                "import asyncio",
+            ]
+            .join(newline);
+            assert_eq!(fixed(&source), expected, "{newline:?}");
+        }
     }
 
     #[test]

@@ -50,6 +50,14 @@ rule_docs! {
     /// untyped. No fix is offered for a positional-only parameter of that name, or when a
     /// required parameter cannot be placed without a syntax error.
     ///
+    /// Nor is one offered when the name is already the function's `*args` or `**kwargs`
+    /// (`async def read(*item_id)`), or a keyword-only parameter under another alias: the
+    /// parameter would be declared twice. Ruff offers the fix there
+    /// (`def read(item_id, *item_id)`, a duplicate-parameter syntax error); this is the one
+    /// place where fastapi-lint's FAST003 deliberately differs from Ruff's. (A regular
+    /// parameter of that name under a `Path` alias gets Ruff's fix, which `--fix` then drops
+    /// for the syntax error it introduces.)
+    ///
     /// ## References
     /// - [FastAPI: Path Parameters](https://fastapi.tiangolo.com/tutorial/path-params/)
     /// - [Ruff: fast-api-unused-path-parameter (FAST003)](https://docs.astral.sh/ruff/rules/fast-api-unused-path-parameter/)
@@ -101,9 +109,11 @@ pub(crate) fn check(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             let title = format!("Add `{name}` to function signature");
             let diagnostic = Diagnostic::new(Rule::FastApiUnusedPathParameter, message, range)
                 .with_fix_title(title.clone());
-            match (is_identifier(name) && name != "__debug__")
-                .then(|| add_parameter(name, &function.parameters, checker.source()))
-                .flatten()
+            match (is_identifier(name)
+                && name != "__debug__"
+                && !is_variadic_or_keyword_only(&function.parameters, name))
+            .then(|| add_parameter(name, &function.parameters, checker.source()))
+            .flatten()
             {
                 Some(edit) => diagnostic.with_fix(title, Fix::unsafe_edit(edit)),
                 None => diagnostic,
@@ -383,6 +393,23 @@ fn placeholder_range(
     (start <= end).then(|| TextRange::new(start, end))
 }
 
+/// Whether `name` is the `*args` or `**kwargs` of the signature, or one of its keyword-only
+/// parameters (under a `Path` alias): adding it again would repeat a parameter name.
+fn is_variadic_or_keyword_only(parameters: &ast::Parameters, name: &str) -> bool {
+    parameters
+        .vararg
+        .iter()
+        .chain(&parameters.kwarg)
+        .map(|parameter| parameter.name.as_str())
+        .chain(
+            parameters
+                .kwonlyargs
+                .iter()
+                .map(|parameter| parameter.name().as_str()),
+        )
+        .any(|parameter| parameter == name)
+}
+
 /// Adds `name` to the signature as a parameter without default, where that is valid Python.
 fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Option<Edit> {
     if let Some(last) = parameters
@@ -428,5 +455,51 @@ fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Opti
             name.to_string(),
             parameters.start() + TextSize::from(1),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::Rule;
+    use crate::settings::LinterSettings;
+    use crate::test_support::diagnostics;
+
+    /// Ruff offers `def read(item_id, *item_id: int)`; fastapi-lint offers no fix.
+    #[test]
+    fn no_fix_repeats_a_variadic_or_keyword_only_name() {
+        let settings = LinterSettings::for_rules([Rule::FastApiUnusedPathParameter]);
+        for signature in [
+            "*item_id: int",
+            "**item_id",
+            "a, /, *item_id",
+            "*, item_id: Annotated[int, Path(alias=\"itemId\")]",
+        ] {
+            let source = format!(
+                "from typing import Annotated\n\nfrom fastapi import FastAPI, Path\n\napp = FastAPI()\n\n\n@app.get(\"/items/{{item_id}}\")\nasync def read({signature}): ...\n"
+            );
+            let found = diagnostics(&source, None, &settings);
+            let [diagnostic] = found.as_slice() else {
+                panic!("{signature}: {found:?}");
+            };
+            assert_eq!(
+                diagnostic.message,
+                "Parameter `item_id` appears in route path, but not in `read` signature"
+            );
+            assert!(diagnostic.fix.is_none(), "{signature}");
+            assert_eq!(
+                diagnostic.fix_title.as_deref(),
+                Some("Add `item_id` to function signature")
+            );
+        }
+    }
+
+    /// Other names in those places do not stop the fix.
+    #[test]
+    fn other_variadic_names_keep_the_fix() {
+        let settings = LinterSettings::for_rules([Rule::FastApiUnusedPathParameter]);
+        let source = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/items/{item_id}\")\nasync def read(*args, other, **kwargs): ...\n";
+        let found = diagnostics(source, None, &settings);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_some());
     }
 }
