@@ -51,6 +51,9 @@ pub struct Checker<'a> {
     parsed: &'a Parsed<ast::ModModule>,
     /// Built on first use: only fixes that insert code need the file's quoting and line endings.
     stylist: OnceCell<Stylist<'a>>,
+    /// The module's top-level imports, found on first use (fixes that add an import ask for
+    /// them at every finding).
+    top_level_imports: OnceCell<Vec<&'a Stmt>>,
     /// The module summary for the project index, when one is being extracted.
     summary: Option<SummaryBuilder>,
     /// Whether the file is a test module: known from its path, asked about for every call.
@@ -91,6 +94,7 @@ impl<'a> Checker<'a> {
             awaited_call: None,
             parsed,
             stylist: OnceCell::new(),
+            top_level_imports: OnceCell::new(),
             summary: None,
             test_module: OnceCell::new(),
             call: None,
@@ -130,6 +134,16 @@ impl<'a> Checker<'a> {
     pub fn stylist(&self) -> &Stylist<'a> {
         self.stylist
             .get_or_init(|| Stylist::from_tokens(self.parsed.tokens(), self.source))
+    }
+
+    /// The module's top-level `import` and `from ... import` statements, in source order.
+    pub fn top_level_imports(&self) -> &[&'a Stmt] {
+        self.top_level_imports.get_or_init(|| {
+            self.module_body()
+                .iter()
+                .filter(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+                .collect()
+        })
     }
 
     pub fn source(&self) -> &'a str {
@@ -380,7 +394,7 @@ impl Ranged for Frame<'_> {
 /// The statement of `block` that contains `range`, found by bisection: the statements of a
 /// block are in source order and do not overlap, and a module of 100,000 functions asks this
 /// for every call in them.
-fn statement_containing(block: &[Stmt], range: TextRange) -> Option<&Stmt> {
+pub(crate) fn statement_containing(block: &[Stmt], range: TextRange) -> Option<&Stmt> {
     let after = block.partition_point(|stmt| stmt.start() <= range.start());
     block[..after]
         .last()

@@ -9,7 +9,7 @@ use ruff_python_importer::Insertion;
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::checker::Checker;
+use crate::checker::{Checker, statement_containing};
 use crate::diagnostic::Edit;
 use crate::semantic::{Binding, BindingKind, ScopeId};
 
@@ -49,11 +49,8 @@ pub(crate) fn import_member(
     {
         return Err(Unavailable);
     }
-    let top_level_imports: Vec<&Stmt> = checker
-        .module_body()
-        .iter()
-        .filter(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) && stmt.start() < at)
-        .collect();
+    let imports = checker.top_level_imports();
+    let top_level_imports = &imports[..imports.partition_point(|stmt| stmt.start() < at)];
     let existing_from = top_level_imports.iter().rev().find_map(|stmt| match stmt {
         Stmt::ImportFrom(import)
             if import.level == 0
@@ -150,9 +147,7 @@ fn find_import_statement(
     alias: TextRange,
     type_checking: bool,
 ) -> Option<(&Stmt, bool)> {
-    let stmt = body
-        .iter()
-        .find(|stmt| stmt.range().contains_range(alias))?;
+    let stmt = statement_containing(body, alias)?;
     if matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) {
         return Some((stmt, type_checking));
     }

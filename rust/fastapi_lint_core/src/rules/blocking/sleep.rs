@@ -136,15 +136,10 @@ fn import_asyncio(checker: &Checker) -> Edit {
     let source = checker.source();
     let newline = checker.stylist().line_ending().as_str();
     let body = checker.module_body();
-    let anchor = body
-        .iter()
-        .rev()
-        .find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
-        .or_else(|| {
-            body.first().filter(
-                |stmt| matches!(stmt, Stmt::Expr(expr) if expr.value.is_string_literal_expr()),
-            )
-        });
+    let anchor = checker.top_level_imports().last().copied().or_else(|| {
+        body.first()
+            .filter(|stmt| matches!(stmt, Stmt::Expr(expr) if expr.value.is_string_literal_expr()))
+    });
     match anchor {
         Some(stmt) => {
             let next_line = source.full_line_end(stmt.end());

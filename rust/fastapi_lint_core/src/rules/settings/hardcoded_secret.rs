@@ -957,7 +957,11 @@ fn in_example_payload(checker: &Checker, range: TextRange) -> bool {
         target: range,
         found: false,
     };
-    finder.visit_body(checker.module_body());
+    // The statement the literal is in is all that can hold it: found by bisection, not by
+    // walking the module for every literal.
+    if let Some(stmt) = checker.enclosing_statements(range).last() {
+        finder.visit_stmt(stmt);
+    }
     finder.found
 }
 
