@@ -10,6 +10,7 @@ use anyhow::Result;
 use fastapi_lint_core::project::{
     FileFacts, IndexedModule, ModuleSummary, module_path, project_facts, project_roles,
 };
+use fastapi_lint_core::rule_at_work::panic_text;
 use fastapi_lint_core::rules::settings::dotenv_not_gitignored::{self, is_dotenv};
 use fastapi_lint_core::{
     CodeRole, FileContext, FixTable, LinterSettings, Message, NoqaWarning, RoleDecision, Rule,
@@ -737,12 +738,10 @@ const NOT_UTF8: &str = "stream did not contain valid UTF-8";
 /// Runs one lint, turning a panic into the `io-error` message every phase reports it with.
 fn catch_lint<T>(lint: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(lint)).map_err(|panic| {
-        let reason = panic
-            .downcast_ref::<&str>()
-            .map(ToString::to_string)
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        format!("Panicked while linting this file: {reason} (this is a bug in fastapi-lint)")
+        format!(
+            "Panicked while linting this file: {} (this is a bug in fastapi-lint)",
+            panic_text(panic.as_ref())
+        )
     })
 }
 

@@ -219,8 +219,14 @@ impl<'a> Checker<'a> {
         self.awaited_call == Some(call.start())
     }
 
+    /// Whether the settings enable `rule` for this file. An enabled rule is remembered as the
+    /// one at work, so that a panic can name it ([`crate::linter::lint`]).
     pub fn is_enabled(&self, rule: Rule) -> bool {
-        self.rules.contains(rule)
+        let enabled = self.rules.contains(rule);
+        if enabled {
+            crate::rule_at_work::consulted(rule);
+        }
+        enabled
     }
 
     pub fn any_enabled(&self, rules: &RuleSet) -> bool {

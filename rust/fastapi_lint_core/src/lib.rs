@@ -12,6 +12,7 @@ mod noqa;
 pub mod project;
 pub mod registry;
 pub mod roles;
+pub mod rule_at_work;
 pub mod rules;
 pub mod selector;
 pub mod semantic;

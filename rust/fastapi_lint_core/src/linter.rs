@@ -15,6 +15,7 @@ use crate::nesting;
 use crate::noqa::{self, NoqaWarning};
 use crate::project::{FileFacts, ModuleSummary, SummaryBuilder, names};
 use crate::roles::{self, RoleDecision};
+use crate::rule_at_work;
 use crate::semantic::SemanticModel;
 use crate::settings::LinterSettings;
 use crate::syntax_checks;
@@ -70,6 +71,11 @@ pub struct LintResult {
 
 /// Lints one file's source in its context: parse, build the semantic model and the `FastAPI`
 /// context, run the rules in one pass, apply `# noqa`.
+///
+/// # Panics
+///
+/// Only on a bug; the panic's message then names the last rule consulted, for the caller to
+/// report.
 pub fn lint(source: &str, context: &FileContext, settings: &LinterSettings) -> LintResult {
     if source.len() < LARGE_FILE
         || (source.len() <= WORKER_STACK / STACK_BYTES_PER_SOURCE_BYTE && ON_WORKER.get())
@@ -130,6 +136,10 @@ fn lint_on_this_thread(
     context: &FileContext,
     settings: &LinterSettings,
 ) -> LintResult {
+    rule_at_work::attributing_panics(|| lint_unguarded(source, context, settings))
+}
+
+fn lint_unguarded(source: &str, context: &FileContext, settings: &LinterSettings) -> LintResult {
     let path = context.path.as_deref();
     let parsed = parse(source, path, settings);
     let mut result = LintResult {

@@ -7,7 +7,6 @@
 //! `Diagnostic` holds the values that `fastapi_lint_cli::message_to_json` writes for it, so its
 //! `to_dict()` is exactly its element of `fastapi-lint check --output-format json`.
 
-use std::any::Any;
 use std::ffi::OsString;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
@@ -15,6 +14,7 @@ use std::path::PathBuf;
 
 use fastapi_lint_cli::{CheckError, CheckOptions};
 use fastapi_lint_core::message::{MessageEdit, MessageFix};
+use fastapi_lint_core::rule_at_work::panic_text;
 use fastapi_lint_core::{
     CodeRole, FixAvailability, Message, PydanticMajor, RelatedLocation, Rule, SourceLocation,
 };
@@ -60,19 +60,9 @@ where
             "LintError",
             format!(
                 "fastapi-lint crashed (please report this bug): {}",
-                panic_message(payload.as_ref())
+                panic_text(payload.as_ref())
             ),
         )),
-    }
-}
-
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        message
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message
-    } else {
-        "unknown panic payload"
     }
 }
 
