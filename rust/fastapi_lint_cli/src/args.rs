@@ -244,7 +244,7 @@ pub(crate) struct CheckCommand {
     #[arg(short, long)]
     pub no_cache: bool,
     /// Path to the cache directory.
-    #[arg(long, env = crate::cache::DIR_ENV)]
+    #[arg(long, env = crate::config::CACHE_DIR_ENV)]
     pub cache_dir: Option<PathBuf>,
 }
 

@@ -36,10 +36,6 @@ use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 use crate::config::Settings;
 use crate::write::{self, write_whole};
 
-/// The default cache directory, in the project root (Ruff's is `.ruff_cache`).
-pub(crate) const DEFAULT_DIR: &str = ".fastapi_lint_cache";
-/// The environment variable that sets the cache directory, below `--cache-dir`.
-pub(crate) const DIR_ENV: &str = "FASTAPI_LINT_CACHE_DIR";
 /// Entries of files no run has seen for this long are dropped when their bucket is written.
 const MAX_UNSEEN: Duration = Duration::from_hours(720);
 /// The files a shard is split into.

@@ -13,6 +13,7 @@ mod cache;
 mod commands;
 pub mod config;
 mod diff;
+mod file_kind;
 mod lint;
 mod metadata;
 pub mod output;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 use fastapi_lint_core::{Message, RuleSelection};
 
 use crate::config::discovery::{Discovery, Resolver};
-use crate::config::options::TargetVersion;
+pub use crate::config::options::TargetVersion;
 use crate::config::patterns::{FilePattern, absolute};
 use crate::config::{Configuration, Origin, PerFileIgnore, parse_selectors};
 use crate::lint::{FixMode, Fixing};
@@ -44,8 +45,7 @@ pub struct CheckOptions {
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub preview: Option<bool>,
-    /// `py37` … `py315`.
-    pub target_version: Option<String>,
+    pub target_version: Option<TargetVersion>,
     /// `--per-file-ignores`: (glob, rule selectors) pairs replacing the configured ones.
     pub per_file_ignores: Option<Vec<(String, Vec<String>)>>,
     /// `--extend-per-file-ignores`: pairs added to the configured ones.
@@ -120,7 +120,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Mess
         &walked.dotenv,
         &resolver,
         Fixing::REPORT_ONLY,
-        lint_scope(options),
+        index_mode(options),
         None,
     )
     .map_err(config_error)?;
@@ -202,11 +202,11 @@ pub fn fix_source(
 }
 
 /// Whether a run builds one project index or lints each file on its own.
-pub(crate) const fn lint_scope(options: &CheckOptions) -> lint::Scope {
+pub(crate) const fn index_mode(options: &CheckOptions) -> lint::IndexMode {
     if options.no_project {
-        lint::Scope::File
+        lint::IndexMode::PerFile
     } else {
-        lint::Scope::Project
+        lint::IndexMode::WholeProject
     }
 }
 
@@ -247,14 +247,6 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
             .map(|glob| FilePattern::new(glob, cwd))
             .collect::<Vec<_>>()
     };
-    let target_version = options
-        .target_version
-        .as_deref()
-        .map(|name| {
-            TargetVersion::parse(name)
-                .ok_or_else(|| anyhow::anyhow!("Invalid target version `{name}`"))
-        })
-        .transpose()?;
     Ok(Configuration {
         project_root: cwd.to_path_buf(),
         selections: vec![RuleSelection {
@@ -279,7 +271,7 @@ fn overrides(options: &CheckOptions, cwd: &Path) -> anyhow::Result<Configuration
         extend_exclude: patterns(&options.extend_exclude),
         respect_gitignore: options.respect_gitignore,
         force_exclude: options.force_exclude,
-        target_version,
+        target_version: options.target_version,
         preview: options.preview,
         blocking: None,
         responsiveness: None,
@@ -355,15 +347,6 @@ mod tests {
 
     #[test]
     fn bad_option_values_are_config_errors() {
-        let options = CheckOptions {
-            target_version: Some("py2".to_string()),
-            isolated: true,
-            ..CheckOptions::default()
-        };
-        assert!(matches!(
-            check_source("", None, &options),
-            Err(CheckError::Config(_))
-        ));
         let options = CheckOptions {
             per_file_ignores: Some(vec![("*.py".to_string(), vec!["XYZ".to_string()])]),
             isolated: true,

@@ -22,11 +22,8 @@ use crate::cache::{self, Cache, FileEntry, Freshness, Location, PackedSummary};
 use crate::config::Settings;
 use crate::config::discovery::Resolver;
 use crate::metadata::Directories;
-use crate::output::Sources;
+use crate::output::{STDIN, Sources};
 use crate::write::write_atomically;
-
-/// The filename of stdin without `--stdin-filename`.
-pub(crate) const STDIN: &str = "-";
 
 /// What happens to fixes, as Ruff's `FixMode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,11 +234,11 @@ impl LintedFile {
 
 /// How far facts reach: the whole set of linted files, or each file on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Scope {
+pub(crate) enum IndexMode {
     /// One project index over every file: calls and uses resolve across modules.
-    Project,
+    WholeProject,
     /// Each file is its own project (`--no-project`): only same-module helpers are followed.
-    File,
+    PerFile,
 }
 
 /// Lints absolute paths in parallel, each with the settings that govern it. With
@@ -253,7 +250,7 @@ pub(crate) fn lint_files(
     dotenv_files: &[PathBuf],
     resolver: &Resolver,
     fixing: Fixing,
-    scope: Scope,
+    index_mode: IndexMode,
     cache_dir: Option<&Path>,
 ) -> Result<Diagnostics> {
     let jobs = files
@@ -300,7 +297,7 @@ pub(crate) fn lint_files(
                 None => lint_path(path, &settings, fixing, &directories),
             };
             linted.reported = asked;
-            let mut linted = if scope == Scope::File {
+            let mut linted = if index_mode == IndexMode::PerFile {
                 with_own_facts(linted)
             } else {
                 linted
@@ -313,7 +310,7 @@ pub(crate) fn lint_files(
             linted
         })
         .collect();
-    if scope == Scope::Project {
+    if index_mode == IndexMode::WholeProject {
         // Files, summaries and the facts of their findings as the last whole-project run left
         // them: its facts hold, and building the index again would only confirm them. A file
         // edited without changing its summary was linted with its last facts, which still hold.
@@ -328,7 +325,7 @@ pub(crate) fn lint_files(
         }
     }
     let warnings = cache
-        .map(|cache| write_cache(cache, &files, scope))
+        .map(|cache| write_cache(cache, &files, index_mode))
         .and_then(Result::err)
         .into_iter()
         .collect();
@@ -577,7 +574,7 @@ fn project_fingerprint(files: &[LintedFile]) -> Option<u64> {
 
 /// Writes back the buckets in which some file changed, with every file of them this run saw,
 /// and the fingerprint a whole-project run ends with.
-fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), String> {
+fn write_cache(cache: Cache, files: &[LintedFile], index_mode: IndexMode) -> Result<(), String> {
     let changed: std::collections::HashSet<Location> = files
         .iter()
         .filter_map(|file| file.cache)
@@ -594,7 +591,7 @@ fn write_cache(cache: Cache, files: &[LintedFile], scope: Scope) -> Result<(), S
         .collect();
     cache.write(
         entries,
-        if scope == Scope::Project {
+        if index_mode == IndexMode::WholeProject {
             project_fingerprint(files)
         } else {
             None
@@ -830,12 +827,12 @@ pub(crate) fn lint_buffer(
 pub(crate) fn code_roles(
     files: &[PathBuf],
     resolver: &Resolver,
-    scope: Scope,
+    index_mode: IndexMode,
 ) -> Result<Vec<(PathBuf, RoleDecision)>> {
     let modules = project_modules(files, resolver, None)?;
-    let roles = match scope {
-        Scope::Project => project_roles(&modules.iter().collect::<Vec<_>>()),
-        Scope::File => modules
+    let roles = match index_mode {
+        IndexMode::WholeProject => project_roles(&modules.iter().collect::<Vec<_>>()),
+        IndexMode::PerFile => modules
             .iter()
             .map(|module| project_roles(&[module]).remove(0))
             .collect(),

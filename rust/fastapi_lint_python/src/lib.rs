@@ -12,7 +12,7 @@ use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use fastapi_lint_cli::{CheckError, CheckOptions};
+use fastapi_lint_cli::{CheckError, CheckOptions, TargetVersion};
 use fastapi_lint_core::message::{MessageEdit, MessageFix};
 use fastapi_lint_core::rule_at_work::panic_text;
 use fastapi_lint_core::{
@@ -64,6 +64,20 @@ where
             ),
         )),
     }
+}
+
+/// A `target_version` argument (`"py312"`), refused as the CLI refuses an unknown one.
+fn parse_target_version(py: Python<'_>, name: Option<String>) -> PyResult<Option<TargetVersion>> {
+    name.map(|name| {
+        TargetVersion::parse(&name).ok_or_else(|| {
+            package_error(
+                py,
+                "ConfigError",
+                format!("Invalid target version `{name}`"),
+            )
+        })
+    })
+    .transpose()
 }
 
 /// The text of a `source` argument. A Python `str` can hold what no text file can: a lone
@@ -273,7 +287,7 @@ fn check_source<'py>(
         select,
         ignore: ignore.unwrap_or_default(),
         preview: Some(preview),
-        target_version,
+        target_version: parse_target_version(py, target_version)?,
         project_root,
         ..CheckOptions::default()
     };
@@ -307,7 +321,7 @@ fn fix_source<'py>(
         select,
         ignore: ignore.unwrap_or_default(),
         preview: Some(preview),
-        target_version,
+        target_version: parse_target_version(py, target_version)?,
         unsafe_fixes: Some(unsafe_fixes),
         ..CheckOptions::default()
     };

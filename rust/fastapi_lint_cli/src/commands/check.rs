@@ -10,9 +10,9 @@ use super::{add_noqa, exit};
 use crate::args::{CheckCommand, LogLevel, PatternCode, flag_pair};
 use crate::config::discovery::Resolver;
 use crate::config::patterns::absolute;
-use crate::lint::{self, Diagnostics, FixMode, Fixing, STDIN};
-use crate::output::{self, Context, OutputFormat, UnsafeFixes};
-use crate::{CheckOptions, diff, walk};
+use crate::lint::{self, Diagnostics, FixMode, Fixing};
+use crate::output::{self, Context, OutputFormat, STDIN, UnsafeFixes};
+use crate::{CheckOptions, diff, file_kind, walk};
 
 #[expect(
     clippy::print_stderr,
@@ -62,7 +62,7 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
             &resolver,
             &cwd,
             fixing,
-            crate::lint_scope(&options),
+            crate::index_mode(&options),
         )?;
         (diagnostics, Some(bytes))
     } else {
@@ -80,7 +80,7 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
         }
         if command.show_roles {
             let mut stdout = std::io::stdout().lock();
-            for (path, role) in lint::code_roles(&files, &resolver, crate::lint_scope(&options))? {
+            for (path, role) in lint::code_roles(&files, &resolver, crate::index_mode(&options))? {
                 let path = path.strip_prefix(&cwd).unwrap_or(&path);
                 writeln!(
                     stdout,
@@ -117,7 +117,7 @@ pub(super) fn check(command: &CheckCommand, log_level: LogLevel) -> Result<i32> 
             &walked.dotenv,
             &resolver,
             fixing,
-            crate::lint_scope(&options),
+            crate::index_mode(&options),
             cache_dir.as_deref(),
         )?;
         walk::add_refused(&mut diagnostics.messages, &walked.refused);
@@ -297,7 +297,7 @@ fn lint_stdin(
     resolver: &Arc<Resolver>,
     cwd: &Path,
     fixing: Fixing,
-    scope: lint::Scope,
+    index_mode: lint::IndexMode,
 ) -> Result<(Diagnostics, Vec<u8>)> {
     let path = filename.map(|filename| absolute(filename, cwd));
     let settings = match &path {
@@ -313,8 +313,8 @@ fn lint_stdin(
     }
     // The buffer is linted with its project's other files around it, as the file would be by
     // a check of the project (an editor passes the file it shows through stdin).
-    let project = match (&path, scope) {
-        (Some(path), lint::Scope::Project) => match walk::project_root(path) {
+    let project = match (&path, index_mode) {
+        (Some(path), lint::IndexMode::WholeProject) => match walk::project_root(path) {
             Some(root) => {
                 let files = walk::python_files(&[root], resolver, cwd)?;
                 Some(lint::project_modules(&files, resolver, Some(path))?)
@@ -372,7 +372,7 @@ fn refused_stdin(stdin: &std::io::Stdin) -> Option<String> {
     }
     Some(format!(
         "stdin is {}, not a pipe, a file or a terminal: it is not read, since reading it could never end",
-        walk::describe(kind)
+        file_kind::describe(kind)
     ))
 }
 
@@ -403,9 +403,7 @@ fn check_options(command: &CheckCommand) -> CheckOptions {
         extend_select: command.extend_select.clone(),
         ignore: command.ignore.clone(),
         preview: flag_pair(command.preview, command.no_preview),
-        target_version: command
-            .target_version
-            .map(crate::config::options::TargetVersion::name),
+        target_version: command.target_version,
         per_file_ignores: command.per_file_ignores.as_deref().map(pairs),
         extend_per_file_ignores: pairs(&command.extend_per_file_ignores),
         exclude: command.exclude.clone(),

@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 use super::exit;
 use crate::args::LogLevel;
 use crate::cache::{self, Removal};
+use crate::config;
 
 #[expect(
     clippy::print_stderr,
@@ -17,7 +18,7 @@ use crate::cache::{self, Removal};
 pub(super) fn clean(log_level: LogLevel) -> Result<i32> {
     let cwd = std::env::current_dir().context("Failed to read the working directory")?;
     let resolver = crate::resolver(&crate::CheckOptions::default(), &cwd)?;
-    let configured = std::env::var_os(cache::DIR_ENV).map_or_else(
+    let configured = std::env::var_os(config::CACHE_DIR_ENV).map_or_else(
         || resolver.default_settings().cache_dir.clone(),
         |dir| cwd.join(dir),
     );
@@ -62,7 +63,7 @@ fn caches_below(root: &Path) -> Vec<PathBuf> {
         .flatten()
         .filter(|entry| {
             entry.file_type().is_some_and(|kind| kind.is_dir())
-                && entry.file_name() == cache::DEFAULT_DIR
+                && entry.file_name() == config::DEFAULT_CACHE_DIR
         })
         .map(ignore::DirEntry::into_path)
         .collect()

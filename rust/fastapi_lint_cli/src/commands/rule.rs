@@ -6,14 +6,7 @@ use fastapi_lint_core::{FixAvailability, Rule};
 use serde::Serialize;
 
 use crate::args::{HelpFormat, RuleCommand};
-
-/// The linter a rule comes from, as Ruff names it in `rule` output and SARIF.
-pub(crate) fn linter_name(rule: Rule) -> &'static str {
-    match rule.linter() {
-        "FAST" => "FastAPI",
-        _ => "fastapi-lint",
-    }
-}
+use crate::output::linter_name;
 
 /// Ruff's sentence for a rule's fix availability.
 fn fix_sentence(rule: Rule) -> &'static str {

@@ -66,7 +66,7 @@ fn is_pyproject(path: &Path) -> bool {
 fn read(path: &Path) -> Result<String> {
     let context = || format!("Failed to read {}", path.display());
     let metadata = std::fs::metadata(path).with_context(context)?;
-    if let Some(why) = crate::walk::not_a_regular_file(&metadata) {
+    if let Some(why) = crate::file_kind::not_a_regular_file(&metadata) {
         return Err(anyhow::anyhow!(why).context(context()));
     }
     std::fs::read_to_string(path).with_context(context)

@@ -63,6 +63,11 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
 
 const DEFAULT_TARGET_VERSION: TargetVersion = TargetVersion::Py310;
 
+/// The default cache directory, in the project root (Ruff's is `.ruff_cache`).
+pub(crate) const DEFAULT_CACHE_DIR: &str = ".fastapi_lint_cache";
+/// The environment variable that sets the cache directory, below `--cache-dir`.
+pub(crate) const CACHE_DIR_ENV: &str = "FASTAPI_LINT_CACHE_DIR";
+
 /// Where a layer came from, for error messages: ``from `/p/pyproject.toml` `` or `from the CLI`.
 #[derive(Clone, Debug)]
 pub enum Origin {
@@ -343,7 +348,7 @@ impl Configuration {
                 .unwrap_or_else(|| vec![self.project_root.clone(), self.project_root.join("src")]),
             cache_dir: self
                 .cache_dir
-                .unwrap_or_else(|| self.project_root.join(crate::cache::DEFAULT_DIR)),
+                .unwrap_or_else(|| self.project_root.join(DEFAULT_CACHE_DIR)),
             project_root: self.project_root,
             warnings,
             fix: self.fix.unwrap_or(false),

@@ -64,7 +64,7 @@ impl<'a> Lines<'a> {
 }
 
 /// A rendered frame: the position to print in the ` --> ` line and the lines under it.
-pub(super) struct Frame {
+pub(super) struct CodeFrame {
     pub location: SourceLocation,
     pub gutter: usize,
     pub lines: Vec<String>,
@@ -86,7 +86,7 @@ enum Mark {
 }
 
 /// Draws the frame for the byte range `start..end` of the source `lines` were split from.
-pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
+pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> CodeFrame {
     let (source, start, end) = (
         lines.source,
         start.saturating_sub(lines.bom),
@@ -208,7 +208,7 @@ pub(super) fn render(lines: &Lines<'_>, start: usize, end: usize) -> Frame {
     if ends_with_source {
         out.push(format!("{blank}|"));
     }
-    Frame {
+    CodeFrame {
         location,
         gutter,
         lines: out,

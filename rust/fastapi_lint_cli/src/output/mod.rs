@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use fastapi_lint_core::{DiagnosticKind, Message};
+use fastapi_lint_core::{DiagnosticKind, Message, Rule};
 
 pub use json::message_to_json;
 pub use statistics::write_statistics;
@@ -57,6 +57,17 @@ impl OutputFormat {
     }
 }
 
+/// The linter a rule comes from, as Ruff names it in `rule` output and SARIF.
+pub(crate) fn linter_name(rule: Rule) -> &'static str {
+    match rule.linter() {
+        "FAST" => "FastAPI",
+        _ => "fastapi-lint",
+    }
+}
+
+/// The filename of stdin without `--stdin-filename`.
+pub(crate) const STDIN: &str = "-";
+
 /// Source texts by message filename, for formats that quote code.
 pub type Sources = HashMap<String, Arc<str>>;
 
@@ -77,7 +88,7 @@ impl Context<'_> {
         if let Some(source) = self.sources.get(filename) {
             return Some(Arc::clone(source));
         }
-        if filename == crate::lint::STDIN
+        if filename == STDIN
             || !std::fs::metadata(filename).is_ok_and(|metadata| metadata.is_file())
         {
             return None;

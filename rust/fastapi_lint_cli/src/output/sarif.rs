@@ -7,7 +7,7 @@ use fastapi_lint_core::{Message, Rule, SourceLocation, VERSION};
 use serde_json::{Value, json};
 
 use super::TOOL_NAME;
-use crate::commands::rule::linter_name;
+use super::linter_name;
 
 pub(super) fn write(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
     let rules: BTreeSet<Rule> = messages
