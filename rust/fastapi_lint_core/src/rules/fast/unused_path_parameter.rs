@@ -53,10 +53,14 @@ rule_docs! {
     /// Nor is one offered when the name is already the function's `*args` or `**kwargs`
     /// (`async def read(*item_id)`), or a keyword-only parameter under another alias: the
     /// parameter would be declared twice. Ruff offers the fix there
-    /// (`def read(item_id, *item_id)`, a duplicate-parameter syntax error); this is the one
-    /// place where fastapi-lint's FAST003 deliberately differs from Ruff's. (A regular
+    /// (`def read(item_id, *item_id)`, a duplicate-parameter syntax error). (A regular
     /// parameter of that name under a `Path` alias gets Ruff's fix, which `--fix` then drops
     /// for the syntax error it introduces.)
+    ///
+    /// After a `/` that ends the parameters, the name goes right after it. Ruff looks for a
+    /// trailing comma beyond the closing parenthesis and, in `def read(a, /) -> list[int,]`,
+    /// adds the name to the return annotation on every pass. These two are the places where
+    /// fastapi-lint's FAST003 deliberately differs from Ruff's.
     ///
     /// ## References
     /// - [FastAPI: Path Parameters](https://fastapi.tiangolo.com/tutorial/path-params/)
@@ -434,12 +438,15 @@ fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Opti
         }
         let mut tokens = SimpleTokenizer::starts_at(last.end(), source);
         let slash = tokens.find(|token| token.kind == SimpleTokenKind::Slash)?;
-        return Some(
-            match tokens.find(|token| token.kind == SimpleTokenKind::Comma) {
-                Some(comma) => Edit::insertion(format!(" {name},"), comma.end()),
-                None => Edit::insertion(format!(", {name}"), slash.end()),
-            },
-        );
+        // Only a comma right after the `/` is the signature's trailing comma (Ruff looks
+        // further, into the return annotation, and never converges on `(a, /) -> [b,]`).
+        let next = tokens.find(|token| !token.kind.is_trivia());
+        return Some(match next {
+            Some(comma) if comma.kind == SimpleTokenKind::Comma => {
+                Edit::insertion(format!(" {name},"), comma.end())
+            }
+            _ => Edit::insertion(format!(", {name}"), slash.end()),
+        });
     }
     let before_token = |kind: SimpleTokenKind| {
         let token = SimpleTokenizer::starts_at(parameters.start(), source)
@@ -462,7 +469,7 @@ fn add_parameter(name: &str, parameters: &ast::Parameters, source: &str) -> Opti
 mod tests {
     use crate::registry::Rule;
     use crate::settings::LinterSettings;
-    use crate::test_support::diagnostics;
+    use crate::test_support::{apply_edits, diagnostics};
 
     /// Ruff offers `def read(item_id, *item_id: int)`; fastapi-lint offers no fix.
     #[test]
@@ -490,6 +497,32 @@ mod tests {
                 diagnostic.fix_title.as_deref(),
                 Some("Add `item_id` to function signature")
             );
+        }
+    }
+
+    /// The parameter goes after the `/`, before the signature's own trailing comma if it has
+    /// one, never into the return annotation (where Ruff's fix puts it, pass after pass).
+    #[test]
+    fn after_a_slash_the_parameter_stays_in_the_signature() {
+        let settings = LinterSettings::for_rules([Rule::FastApiUnusedPathParameter]);
+        for (signature, fixed) in [
+            ("(t: int, /) -> list[int,]", "(t: int, /, d) -> list[int,]"),
+            (
+                "(t: int, /,) -> list[int,]",
+                "(t: int, /, d,) -> list[int,]",
+            ),
+            (
+                "(t: int, / # why\n) -> list",
+                "(t: int, /, d # why\n) -> list",
+            ),
+        ] {
+            let source = format!(
+                "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/{{d}}\")\ndef read{signature}: ...\n"
+            );
+            let found = diagnostics(&source, None, &settings);
+            let fix = found[0].fix.as_ref().expect("a fix");
+            let after = apply_edits(&source, fix.edits());
+            assert!(after.contains(&format!("def read{fixed}:")), "{after}");
         }
     }
 
