@@ -68,9 +68,23 @@ REGRESSIONS = ROOT / "tests" / "fixtures" / "fuzz"
 # Seeds larger than this are left out: they only slow the run down.
 MAX_SEED_BYTES = 100_000
 # The keys of one element of `--output-format json`, as Ruff writes them.
-JSON_KEYS = ["cell", "code", "end_location", "filename", "fix", "location", "message", "name", "noqa_row", "severity", "url"]
+JSON_KEYS = [
+    "cell",
+    "code",
+    "end_location",
+    "filename",
+    "fix",
+    "location",
+    "message",
+    "name",
+    "noqa_row",
+    "severity",
+    "url",
+]
 # The buffer names the API is given: they decide the code role (app, test, script).
-FILENAMES = ["app/main.py"] * 4 + ["app/routers/items.py"] * 2 + ["main.py", "<stdin>", "tests/test_api.py", "scripts/seed.py"]
+FILENAMES = (
+    ["app/main.py"] * 4 + ["app/routers/items.py"] * 2 + ["main.py", "<stdin>", "tests/test_api.py", "scripts/seed.py"]
+)
 # Target versions whose syntax this interpreter's `compile` accepts (the oracle for fixes).
 TARGET_VERSIONS: List[Optional[str]] = [None] + [f"py3{minor}" for minor in range(9, sys.version_info[1] + 1)]
 CRASHED = "fastapi-lint crashed"
@@ -78,6 +92,7 @@ CRASHED = "fastapi-lint crashed"
 
 # --- mutations ---------------------------------------------------------------------------------
 
+# fmt: off
 KEYWORDS = [
     "async ", "await ", "def ", "async def ", "class ", "lambda ", "lambda: ", "yield ", "yield from ", "return ",
     "if ", "elif ", "else:", "try:", "except:", "finally:", "with ", "async with ", "for ", "async for ", "in ",
@@ -85,12 +100,12 @@ KEYWORDS = [
     "import ", "from ", "as ", "match ", "case ", "case _:", "type ", "None", "True", "...", "print", "self",
 ]
 BRACKETS = ["(", ")", "[", "]", "{", "}", "()", "[]", "{}", "((", "))", "(" * 40, "[" * 40]
-QUOTES = ["'", '"', '"""', "'''", 'f"', "f'{", "f\"{x!r:>{w}}\"", "rb'", "u'", 'r"\\', "'\\", '"{}"', "t'{x}'"]
+QUOTES = ["'", '"', '"""', "'''", 'f"', "f'{", 'f"{x!r:>{w}}"', "rb'", "u'", 'r"\\', "'\\", '"{}"', "t'{x}'"]
 OPERATORS = [":", ",", ";", "=", ":=", "*", "**", "->", ".", "@", "\\", "\\\n", "#", "|", "-", "+", "%", "==", "!"]
 DECORATORS = [
     "@app.get('/')\n", '@app.post("/items/{item_id}")\n', "@router.get('/x', response_model=Item)\n",
-    "@app.on_event('startup')\n", '@app.middleware("http")\n', "@property\n", "@staticmethod\n",
-    "@lru_cache\n", "@app.websocket('/ws')\n", "@router.delete('/{id}', status_code=204)\n", "@",
+    "@app.on_event('startup')\n", '@app.middleware("http")\n', "@property\n", "@staticmethod\n", "@lru_cache\n",
+    "@app.websocket('/ws')\n", "@router.delete('/{id}', status_code=204)\n", "@",
 ]
 NOQA = [
     "  # noqa", "  # noqa: FAPI101", "  # noqa: FAST002", "# noqa:FAPI801,FAPI802", "  # noqa: ", "# noqa:",
@@ -120,14 +135,15 @@ STATEMENTS = [
     "@app.get('/items/{item_id}')\nasync def read_item(item_id):\n    time.sleep(1)",
     "@app.on_event('shutdown')\ndef close():\n    pass", "app = FastAPI(debug=True)", "app = FastAPI(docs_url=None)",
     "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)",
-    "SECRET_KEY = 'sk_live_0123456789abcdef0123'", "password = os.environ['DB_PASSWORD']",
-    "settings = Settings()", "client = httpx.AsyncClient()", "model = joblib.load('model.pkl')",
+    "SECRET_KEY = 'sk_live_0123456789abcdef0123'", "password = os.environ['DB_PASSWORD']", "settings = Settings()",
+    "client = httpx.AsyncClient()", "model = joblib.load('model.pkl')",
     "hashlib.pbkdf2_hmac('sha256', pw, salt, 100000)", "import time", "import asyncio", "from time import sleep",
     "from fastapi import FastAPI, Depends, APIRouter, BackgroundTasks, Query",
     "from pydantic import BaseModel, BaseSettings", "from typing import Annotated, Optional", "import requests",
     "try:\n    yield db\nfinally:\n    db.close()", "yield session", "global app", "del app", "pass", "...",
     "if item is None:\n    raise HTTPException(status_code=404)", "background_tasks.add_task(send_email, to)",
 ]
+# fmt: on
 
 
 def _lines(text: str) -> List[str]:
@@ -298,11 +314,26 @@ def line_endings(rng: random.Random, text: str, seeds: Callable[[], str]) -> str
 
 # Imports for what STATEMENTS call, so that the rules resolve the names.
 HEADER = [
-    "import asyncio", "import logging", "import os", "import subprocess", "import time", "import requests",
-    "import httpx", "from time import sleep", "from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query",
-    "from pydantic import BaseModel", "logger = logging.getLogger(__name__)", "app = FastAPI()", "router = APIRouter()",
+    "import asyncio",
+    "import logging",
+    "import os",
+    "import subprocess",
+    "import time",
+    "import requests",
+    "import httpx",
+    "from time import sleep",
+    "from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query",
+    "from pydantic import BaseModel",
+    "logger = logging.getLogger(__name__)",
+    "app = FastAPI()",
+    "router = APIRouter()",
 ]
-ROUTES = ["@app.get('/fuzz/{item_id}')", '@app.post("/fuzz")', "@router.get('/fuzz', response_model=Item)", "@app.put('/x/{x}')"]
+ROUTES = [
+    "@app.get('/fuzz/{item_id}')",
+    '@app.post("/fuzz")',
+    "@router.get('/fuzz', response_model=Item)",
+    "@app.put('/x/{x}')",
+]
 
 
 def _import_anchor(lines: List[str]) -> int:
@@ -502,7 +533,7 @@ def _position_ok(lengths: Sequence[int], row: Any, column: Any) -> bool:
     return 1 <= column <= lengths[row - 1] + 1
 
 
-def location_problems(diagnostics: Sequence[Any], source: str, filename: str, target: str = "api") -> List[Problem]:
+def location_problems(diagnostics: Sequence[Any], source: str, target: str = "api") -> List[Problem]:
     """Every position of the diagnostics (and of their fixes' edits) inside `source`, each range
     ending at or after its start, and `to_dict()` JSON that reads back as the same diagnostic."""
     import fastapi_lint  # noqa: PLC0415 - the worker imports it, the CLI half does not need it
@@ -532,7 +563,9 @@ def location_problems(diagnostics: Sequence[Any], source: str, filename: str, ta
         code = diagnostic.code
         check_range(code, "diagnostic", diagnostic.location, diagnostic.end_location)
         if diagnostic.noqa_row is not None and not 1 <= diagnostic.noqa_row <= len(lengths):
-            problems.append(Problem(target, "location-outside-source", f"{code}:noqa_row", f"noqa_row {diagnostic.noqa_row}"))
+            problems.append(
+                Problem(target, "location-outside-source", f"{code}:noqa_row", f"noqa_row {diagnostic.noqa_row}")
+            )
         if diagnostic.fix is not None:
             previous = None
             for edit in sorted(diagnostic.fix.edits, key=lambda e: (e.location.row, e.location.column)):
@@ -571,7 +604,9 @@ def _exception_problem(function: str, source: str, error: BaseException) -> Opti
     if isinstance(error, fastapi_lint.LintError) and not encodable(source):
         return None
     kind = "lint-error" if isinstance(error, fastapi_lint.LintError) else "exception"
-    return Problem("api", kind, f"{function}:{type(error).__name__}:{normalise(text)}", f"{type(error).__name__}: {text}")
+    return Problem(
+        "api", kind, f"{function}:{type(error).__name__}:{normalise(text)}", f"{type(error).__name__}: {text}"
+    )
 
 
 def api_problems(source: str, filename: str = "app/main.py", target_version: Optional[str] = None) -> List[Problem]:
@@ -586,7 +621,12 @@ def api_run(
     how many fixes applied."""
     import fastapi_lint  # noqa: PLC0415
 
-    options: Dict[str, Any] = {"filename": filename, "select": ["ALL"], "preview": True, "target_version": target_version}
+    options: Dict[str, Any] = {
+        "filename": filename,
+        "select": ["ALL"],
+        "preview": True,
+        "target_version": target_version,
+    }
     problems: List[Problem] = []
     info: Dict[str, Any] = {"codes": (), "compiles": None, "fixed": 0}
     try:
@@ -598,7 +638,7 @@ def api_run(
         info["codes"] = tuple(sorted({d.code for d in diagnostics}))
         if not encodable(source):
             problems.append(Problem("api", "surrogate-accepted", "check_source", "no LintError for a lone surrogate"))
-        problems.extend(location_problems(diagnostics, source, filename))
+        problems.extend(location_problems(diagnostics, source))
     problems.extend(_fix_problems(source, options, info))
     return problems, info
 
@@ -606,9 +646,7 @@ def api_run(
 def _fix_problems(source: str, options: Dict[str, Any], info: Dict[str, Any]) -> List[Problem]:
     import fastapi_lint  # noqa: PLC0415
 
-    filename = options["filename"]
     problems: List[Problem] = []
-
     try:
         fixed = fastapi_lint.fix_source(source, unsafe=True, **options)
     except Exception as error:  # noqa: BLE001
@@ -616,7 +654,9 @@ def _fix_problems(source: str, options: Dict[str, Any], info: Dict[str, Any]) ->
         return problems + ([problem] if problem else [])
     if not encodable(source):
         return problems + [Problem("api", "surrogate-accepted", "fix_source", "no LintError for a lone surrogate")]
-    problems.extend(dataclasses.replace(p, kind="fixed-" + p.kind) for p in location_problems(fixed.diagnostics, fixed.source, filename))
+    problems.extend(
+        dataclasses.replace(p, kind="fixed-" + p.kind) for p in location_problems(fixed.diagnostics, fixed.source)
+    )
     info["fixed"] = fixed.fixed
     info["compiles"] = compiles(source)
     if fixed.source != source and info["compiles"] and compiles(fixed.source) is False:
@@ -633,11 +673,32 @@ def _fix_problems(source: str, options: Dict[str, Any], info: Dict[str, Any]) ->
             problem = _exception_problem("fix_source(fixed)", fixed.source, error)
             return problems + ([problem] if problem else [])
         if again.source != fixed.source:
-            codes = sorted({d.code for d in fixed.diagnostics if d.fix is not None and d.fix.applicability != "displayonly"})
-            problems.append(
-                Problem("api", "fix-not-idempotent", ",".join(codes) or "-", f"a second fix_source applied {again.fixed} fixes")
-            )
+            problems.append(_not_idempotent(fixed, again, options))
     return problems
+
+
+def _not_idempotent(fixed: Any, again: Any, options: Dict[str, Any]) -> Problem:
+    """A second `fix_source` changed the source: which rules' fixes it applied, and whether the
+    first one reported them (a fix it left for no reason) or not (a fix it dropped silently)."""
+    import fastapi_lint  # noqa: PLC0415
+
+    def fixable(diagnostics: Sequence[Any]) -> List[str]:
+        return sorted({d.code for d in diagnostics if d.fix is not None and d.fix.applicability != "displayonly"})
+
+    reported = fixable(fixed.diagnostics)
+    detail = (
+        ",".join(reported)
+        if reported
+        else ",".join(fixable(fastapi_lint.check_source(fixed.source, **options))) + ":fix-not-reported"
+    )
+    before, after = fixed.source.splitlines(), again.source.splitlines()
+    row = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    change = (
+        f"line {row + 1}: {before[row] if row < len(before) else ''!r} -> {after[row] if row < len(after) else ''!r}"
+    )
+    return Problem(
+        "api", "fix-not-idempotent", detail, f"a second fix_source applied {again.fixed} fixes; {change[:500]}"
+    )
 
 
 def _culprits(source: str, options: Dict[str, Any]) -> List[str]:
@@ -675,8 +736,47 @@ def console_script() -> List[str]:
     return [found] if found else [sys.executable, "-m", "fastapi_lint"]
 
 
-def cli_problems(data: bytes, workdir: Path, timeout: float) -> List[Problem]:
-    """Everything wrong with how `fastapi-lint check` handles a file holding `data`."""
+def hang_evidence(pid: int) -> str:
+    """What a process that takes too long is doing: each thread's state, the CPU time it used
+    (spinning or blocked?) and, where gdb is installed, every thread's stack."""
+    lines = []
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        lines.append(f"cpu time: {(int(fields[11]) + int(fields[12])) / ticks:.1f} s")
+        for task in sorted(Path(f"/proc/{pid}/task").iterdir(), key=lambda p: int(p.name)):
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            wchan = (task / "wchan").read_text().strip() if (task / "wchan").exists() else "?"
+            lines.append(f"thread {task.name} {(task / 'comm').read_text().strip()}: state {state}, wchan {wchan}")
+    except (OSError, IndexError, ValueError) as error:
+        lines.append(f"no /proc information: {error}")
+    if shutil.which("gdb"):
+        try:
+            stacks = subprocess.run(
+                ["gdb", "-batch", "-nx", "-p", str(pid), "-ex", "thread apply all bt 25"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            ).stdout
+            lines.append("\n".join(line for line in stacks.splitlines() if line.startswith(("#", "Thread"))))
+        except (OSError, subprocess.TimeoutExpired) as error:
+            lines.append(f"gdb failed: {error}")
+    return "\n".join(lines)
+
+
+def cli_workdir(parent: Optional[Path] = None) -> Path:
+    """A directory for the CLI's input file that is a project of its own (a `pyproject.toml`): the
+    CLI lints a file's whole project for context, and the project would otherwise be the nearest
+    directory above with a marker, whatever is in there."""
+    workdir = Path(tempfile.mkdtemp(prefix="fastapi-lint-fuzz-", dir=parent))
+    (workdir / "pyproject.toml").write_text('[project]\nname = "fuzz-mutant"\nversion = "0"\n')
+    return workdir
+
+
+def cli_problems(data: bytes, workdir: Path, timeout: float, evidence: bool = True) -> List[Problem]:
+    """Everything wrong with how `fastapi-lint check` handles a file holding `data`, in `workdir`
+    (made by `cli_workdir`)."""
     path = workdir / "main.py"
     command = [*console_script(), "check", "--isolated", "--no-cache", "--select", "ALL", "--preview"]
     command += ["--output-format", "json"]
@@ -688,13 +788,23 @@ def cli_problems(data: bytes, workdir: Path, timeout: float) -> List[Problem]:
         text = None
     for mode, extra in (("check", []), ("fix", ["--fix", "--unsafe-fixes"])):
         path.write_bytes(data)
+        process = subprocess.Popen(
+            [*command, *extra, path.name],
+            cwd=workdir,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
-            result = subprocess.run(
-                [*command, *extra, path.name], cwd=workdir, env=environment, capture_output=True, timeout=timeout, check=False
-            )
+            stdout, stderr_bytes = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            problems.append(Problem("cli", "hang", mode, f"no answer in {timeout} s"))
+            found = hang_evidence(process.pid) if evidence else ""
+            process.kill()
+            process.communicate()
+            problems.append(Problem("cli", "hang", mode, f"no answer in {timeout} s\n{found}"))
             continue
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr_bytes)
         stderr = result.stderr.decode("utf-8", "replace")
         panic = re.search(r"panicked at [^\n]*\n([^\n]*)", stderr)
         if panic:
@@ -704,7 +814,9 @@ def cli_problems(data: bytes, workdir: Path, timeout: float) -> List[Problem]:
             continue
         try:
             elements = json.loads(result.stdout.decode("utf-8"))
-            if not isinstance(elements, list) or any(not isinstance(e, dict) or sorted(e) != JSON_KEYS for e in elements):
+            if not isinstance(elements, list) or any(
+                not isinstance(e, dict) or sorted(e) != JSON_KEYS for e in elements
+            ):
                 raise ValueError("not a list of Ruff's diagnostics")
         except ValueError as error:
             problems.append(Problem("cli", "invalid-json", mode, f"{error}: {result.stdout[:500]!r}"))
@@ -759,10 +871,11 @@ def worker_main() -> None:
         except EOFError:
             return
         try:
-            answer: Any = api_run(source, filename, target_version)
+            problems, info = api_run(source, filename, target_version)
         except BaseException:  # noqa: BLE001 - a bug of this script, reported as such
-            answer = ([Problem("api", "harness-error", "fuzz.py", traceback.format_exc())], {})
-        _send(answers, answer)
+            problems, info = [Problem("api", "harness-error", "fuzz.py", traceback.format_exc())], {}
+        # Plain values: the worker's classes live in `__main__`, the caller's in another module.
+        _send(answers, ([dataclasses.astuple(p) for p in problems], info))
 
 
 class Worker:
@@ -770,6 +883,8 @@ class Worker:
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
+        # Whether a hang is examined (threads, stacks) before the worker is killed.
+        self.evidence = True
         self.process: Optional[subprocess.Popen[bytes]] = None
         self.log = tempfile.TemporaryFile()
         # The API resolves a relative buffer name against the working directory, and a `tests/`
@@ -817,15 +932,17 @@ class Worker:
             _send(process.stdin, (source, filename, target_version))
             answer = self._read(process, time.monotonic() + self.timeout)
         except TimeoutError:
+            evidence = hang_evidence(process.pid) if self.evidence else ""
             self.stop()
-            return [Problem("api", "hang", "-", f"no answer in {self.timeout} s")], {}
+            return [Problem("api", "hang", "-", f"no answer in {self.timeout} s\n{evidence}")], {}
         except (EOFError, BrokenPipeError, OSError):
             code = process.wait()
             stderr = self._stderr()
             self.process = None
             last = [line for line in stderr.splitlines() if line.strip()][-1:] or [""]
             return [Problem("api", "crash", f"exit {code}:{normalise(last[0])}", f"exit code {code}\n{stderr}")], {}
-        return answer
+        problems, info = answer
+        return [Problem(*fields) for fields in problems], info
 
     @staticmethod
     def _read(process: subprocess.Popen[bytes], deadline: float) -> Any:
@@ -930,8 +1047,11 @@ def replay(meta_path: Path, timeout: float = 30.0) -> List[Problem]:
     hang is reported rather than suffered)."""
     meta, data = load_regression(meta_path)
     if isinstance(data, bytes):
-        with tempfile.TemporaryDirectory() as workdir:
-            return cli_problems(data, Path(workdir), timeout)
+        workdir = cli_workdir()
+        try:
+            return cli_problems(data, workdir, timeout)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
     worker = Worker(timeout)
     try:
         return worker.problems(data, meta.get("filename", "app/main.py"), meta.get("target_version"))
@@ -970,6 +1090,7 @@ class Stats:
     compiled: int = 0  # inputs that CPython compiles
     fixed: int = 0  # inputs that fix_source changed
     codes: Dict[str, int] = dataclasses.field(default_factory=dict)  # inputs each code was reported for
+    unconfirmed: Dict[str, Problem] = dataclasses.field(default_factory=dict)  # hangs and crashes seen once
     seconds: float = 0.0
 
     @property
@@ -1030,7 +1151,7 @@ class Fuzzer:
     def _job(self, job: int, deadline: float, max_inputs: Optional[int]) -> None:
         rng = random.Random(f"{self.seed}:{job}")
         worker = Worker(self.timeout)
-        workdir = Path(tempfile.mkdtemp(prefix="fastapi-lint-fuzz-"))
+        workdir = cli_workdir()
         try:
             done = 0
             while time.monotonic() < deadline and (max_inputs is None or done < max_inputs):
@@ -1038,7 +1159,9 @@ class Fuzzer:
                 mutant, mutations = mutate(rng, text, lambda: self._read_seed(rng)[1])
                 filename = rng.choice(FILENAMES)
                 target_version = rng.choice(TARGET_VERSIONS)
-                origin = {"seed_file": str(seed_path.relative_to(ROOT) if seed_path.is_relative_to(ROOT) else seed_path)}
+                origin = {
+                    "seed_file": str(seed_path.relative_to(ROOT) if seed_path.is_relative_to(ROOT) else seed_path)
+                }
                 origin["mutations"] = mutations
                 problems, info = worker.run(mutant, filename, target_version)
                 meta = {"filename": filename, "target_version": target_version, **origin}
@@ -1061,18 +1184,14 @@ class Fuzzer:
             worker.close()
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def _found(self, problem: Problem, data: "str | bytes", meta: Dict[str, Any], worker: Worker, workdir: Path) -> None:
+    def _found(
+        self, problem: Problem, data: "str | bytes", meta: Dict[str, Any], worker: Worker, workdir: Path
+    ) -> None:
         signature = problem.signature
         with self.lock:
             self.stats.occurrences[signature] = self.stats.occurrences.get(signature, 0) + 1
             if signature in self.stats.failures:
                 return
-            self.stats.failures[signature] = problem
-            known = self.stats.known.get(signature)
-        self.log(f"failure: {signature}" + (f" (saved as {known})" if known else ""))
-        if known or self.save_dir is None:
-            return
-
         if problem.target == "api":
             filename, target_version = meta["filename"], meta["target_version"]
 
@@ -1082,10 +1201,38 @@ class Fuzzer:
         else:
 
             def fails(candidate: Any) -> bool:
-                return signature in {p.signature for p in cli_problems(candidate, workdir, self.timeout * 3)}
+                found = cli_problems(candidate, workdir, self.timeout * 3, evidence=False)
+                return signature in {p.signature for p in found}
+
+        # A hang or a crash may come from the machine (another job's load, the OOM killer): it
+        # counts when it happens again on the same input.
+        if problem.kind in ("hang", "crash"):
+            worker.evidence = False
+            try:
+                confirmed = fails(data)
+            finally:
+                worker.evidence = True
+            if not confirmed:
+                with self.lock:
+                    self.stats.unconfirmed.setdefault(signature, problem)
+                self.log(f"{time.strftime('%H:%M:%S')} not reproduced: {signature}\n{problem.message}")
+                return
+
+        with self.lock:
+            if signature in self.stats.failures:
+                return
+            self.stats.failures[signature] = problem
+            known = self.stats.known.get(signature)
+        self.log(f"{time.strftime('%H:%M:%S')} failure: {signature}" + (f" (saved as {known})" if known else ""))
+        if known or self.save_dir is None:
+            return
 
         budget = self.minimise_seconds * (3 if problem.kind == "hang" else 1)
-        small = minimise(data, fails, budget)
+        worker.evidence = False
+        try:
+            small = minimise(data, fails, budget)
+        finally:
+            worker.evidence = True
         raw = small if isinstance(small, bytes) else small.encode("utf-8", "surrogatepass")
         record = {**meta, "input_chars": len(small), "original_chars": len(data), "python": sys.version.split()[0]}
         with self.lock:
@@ -1103,6 +1250,10 @@ def report(stats: Stats, out: Callable[[str], None] = print) -> None:
         known = stats.known.get(signature)
         out(f"  {signature}  x{stats.occurrences[signature]}" + (f"  [saved: {known}]" if known else ""))
         out("    " + problem.message.strip().splitlines()[0][:300] if problem.message.strip() else "")
+    if stats.unconfirmed:
+        out(f"hangs and crashes that did not happen again on the same input: {len(stats.unconfirmed)}")
+        for signature, problem in sorted(stats.unconfirmed.items()):
+            out(f"  {signature}: " + problem.message.strip().replace("\n", "\n    ")[:3000])
     out(f"saved regressions: {len(stats.saved)}")
     for path in stats.saved:
         out(f"  {path}")
