@@ -49,13 +49,7 @@ fuzz = _load_fuzz()
 REGRESSIONS = REPO_ROOT / "tests" / "fixtures" / "fuzz"
 
 # Saved regressions (the stem of tests/fixtures/fuzz/NAME.json) whose defect is not fixed yet.
-KNOWN_DEFECTS: Dict[str, str] = {
-    "api-fix-not-idempotent-83abc9e935": (
-        "the fix loop remembers a rejected fix by rule and edit text only: rejecting one FAST003 `, item_id` "
-        "insertion (a duplicate parameter) also drops another route's identical, valid one, which is then reported "
-        "without its fix and only applied by a second fix run"
-    ),
-}
+KNOWN_DEFECTS: Dict[str, str] = {}
 
 
 # --- the short run -----------------------------------------------------------------------------
@@ -160,11 +154,6 @@ async def index():
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_source resolves a relative buffer name (even the default `<stdin>`) against the working "
-    "directory: run from inside a directory named `tests`, every buffer is test code and the app rules are silent",
-)
 def test_check_source_does_not_depend_on_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     expected = [d.code for d in fastapi_lint.check_source(SLEEPING_APP)]
@@ -174,11 +163,6 @@ def test_check_source_does_not_depend_on_the_working_directory(tmp_path: Path, m
     assert [d.code for d in fastapi_lint.check_source(SLEEPING_APP)] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the code role comes from the file's absolute path: a project whose checkout lies anywhere under a "
-    "directory named `tests` (/home/ci/tests/shop/...) is all test code, and its app rules are silent",
-)
 def test_a_project_checked_out_under_a_tests_directory_is_still_app_code(tmp_path: Path, run: Run) -> None:
     for parent in ("elsewhere", "tests"):
         project = tmp_path / parent / "shop"

@@ -901,6 +901,7 @@ fn place_of(path: Option<&Path>, settings: &Settings, directories: &Directories)
     };
     let context = FileContext {
         path: path.map(Path::to_path_buf),
+        project_root: Some(Arc::from(settings.project_root.as_path())),
         module_path,
         facts: no_facts(),
         declared_role: path.and_then(|path| settings.roles.role_of(path)),

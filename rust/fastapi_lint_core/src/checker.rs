@@ -17,8 +17,8 @@ use crate::fastapi::FastApiContext;
 use crate::linter::FileContext;
 use crate::project::{FileFacts, SummaryBuilder};
 use crate::registry::{Rule, RuleSet};
-use crate::roles::{CodeRole, RoleDecision};
-use crate::rules::{dispatch, production};
+use crate::roles::{self, CodeRole, RoleDecision};
+use crate::rules::dispatch;
 use crate::semantic::{ScopeId, SemanticModel};
 use crate::settings::LinterSettings;
 use crate::versions::{self, PydanticMajor};
@@ -181,9 +181,12 @@ impl<'a> Checker<'a> {
 
     /// Whether the file is a test module (`test_*.py`, `conftest.py`, under `tests/` ...).
     pub fn in_test_module(&self) -> bool {
-        *self
-            .test_module
-            .get_or_init(|| self.path().is_some_and(production::is_test_module))
+        *self.test_module.get_or_init(|| {
+            self.context
+                .path_in_project()
+                .and_then(roles::test_path)
+                .is_some()
+        })
     }
 
     pub fn settings(&self) -> &'a LinterSettings {

@@ -28,6 +28,10 @@ pub struct FileContext {
     /// The file. Decides the source type (`.pyi` is a stub) and what rules read of the file's
     /// name (test modules, settings modules); `None` for a buffer without a name.
     pub path: Option<PathBuf>,
+    /// The directory the project's settings are anchored at. What a file's directories say of
+    /// it (`tests/`, `scripts/`) is read below it only: a checkout under `/home/ci/tests/` is
+    /// not test code. `None`: the whole path is read.
+    pub project_root: Option<Arc<Path>>,
     /// `["app", "routes"]` (`["app", "__init__"]` for a package): relative imports resolve with
     /// it. `None` for a file that cannot be imported (a buffer, a script in `my-scripts/`): its
     /// module is `__main__`.
@@ -52,6 +56,17 @@ impl FileContext {
             path: path.map(Path::to_path_buf),
             ..Self::default()
         }
+    }
+
+    /// The file's path below [`Self::project_root`], or the whole path for a file outside it.
+    pub fn path_in_project(&self) -> Option<&Path> {
+        let path = self.path.as_deref()?;
+        Some(
+            self.project_root
+                .as_deref()
+                .and_then(|root| path.strip_prefix(root).ok())
+                .unwrap_or(path),
+        )
     }
 }
 

@@ -163,7 +163,7 @@ pub(crate) fn local_role(
             script: false,
         };
     }
-    if let Some(evidence) = context.path.as_deref().and_then(test_path) {
+    if let Some(evidence) = context.path_in_project().and_then(test_path) {
         return settled(CodeRole::Test, evidence);
     }
     for (module, evidence) in [
@@ -178,7 +178,7 @@ pub(crate) fn local_role(
     if let Some(evidence) = builds_app(semantic) {
         return settled(CodeRole::App, evidence);
     }
-    match script_evidence(context.path.as_deref(), semantic, body) {
+    match script_evidence(context.path_in_project(), semantic, body) {
         Some(evidence) => LocalRole {
             decision: RoleDecision::new(CodeRole::Script, evidence),
             settled: false,
@@ -375,4 +375,79 @@ pub(crate) fn other_imports(semantic: &SemanticModel, body: &[Stmt]) -> Vec<Stri
     imports.modules.sort_unstable();
     imports.modules.dedup();
     imports.modules
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use super::{CodeRole, test_path};
+    use crate::settings::LinterSettings;
+    use crate::{FileContext, lint};
+
+    #[test]
+    fn test_modules() {
+        for path in [
+            "/p/tests/main.py",
+            "/p/tests/api/app.py",
+            "test_app.py",
+            "/p/app_test.py",
+            "/p/conftest.py",
+        ] {
+            assert!(test_path(Path::new(path)).is_some(), "{path}");
+        }
+        for path in [
+            "/p/app/main.py",
+            "/p/contest.py",
+            "/p/testing.py",
+            "/p/resources/test/fixtures/app.py",
+            "/p/latest_app.py",
+        ] {
+            assert!(test_path(Path::new(path)).is_none(), "{path}");
+        }
+    }
+
+    /// The directories above the project say nothing of its files: a checkout under
+    /// `/home/ci/tests/` (or `/srv/scripts/`) is app code, its own `tests/` test code.
+    #[test]
+    fn directories_count_below_the_project_root_only() {
+        let role = |path: &str, root: Option<&str>| {
+            let context = FileContext {
+                path: Some(PathBuf::from(path)),
+                project_root: root.map(|root| Arc::from(Path::new(root))),
+                ..FileContext::default()
+            };
+            lint("import os\n", &context, &LinterSettings::default())
+                .role
+                .role
+        };
+        let root = Some("/home/ci/tests/shop");
+        assert_eq!(role("/home/ci/tests/shop/app/main.py", root), CodeRole::App);
+        assert_eq!(
+            role("/home/ci/tests/shop/tests/test_main.py", root),
+            CodeRole::Test
+        );
+        assert_eq!(
+            role("/home/ci/tests/shop/tests/helpers.py", root),
+            CodeRole::Test
+        );
+        assert_eq!(
+            role("/srv/scripts/shop/app/main.py", Some("/srv/scripts/shop")),
+            CodeRole::App
+        );
+        assert_eq!(
+            role(
+                "/srv/scripts/shop/scripts/seed.py",
+                Some("/srv/scripts/shop")
+            ),
+            CodeRole::Script
+        );
+        // Outside the root, or without one, the whole path is read.
+        assert_eq!(role("/elsewhere/tests/app.py", root), CodeRole::Test);
+        assert_eq!(
+            role("/home/ci/tests/shop/app/main.py", None),
+            CodeRole::Test
+        );
+    }
 }

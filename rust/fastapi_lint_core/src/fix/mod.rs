@@ -12,7 +12,7 @@ mod apply;
 
 use std::collections::{BTreeMap, HashSet};
 
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind, Fix};
 use crate::linter::{FileContext, lint, syntax_errors};
@@ -196,11 +196,13 @@ fn without_breaking_fixes(
 }
 
 /// A fix identified by what it does rather than where, so that it is still recognised after
-/// other fixes have moved it: its rule, and each edit's replaced text and replacement.
+/// other fixes have moved it: its rule, and for each edit the lines it touches with the text
+/// it replaces and its replacement. (The replaced text alone is not enough: `, item_id` added
+/// to two functions is one edit's text, and rejecting it for one would drop the other's.)
 #[derive(PartialEq, Eq, Hash)]
 struct FixKey {
     rule: Option<Rule>,
-    edits: Vec<(String, String)>,
+    edits: Vec<(String, String, String)>,
 }
 
 impl FixKey {
@@ -211,6 +213,7 @@ impl FixKey {
             edits: edits
                 .map(|edit| {
                     (
+                        lines_around(source, edit.range()).to_string(),
                         source[edit.range()].to_string(),
                         edit.content().unwrap_or_default().to_string(),
                     )
@@ -218,6 +221,19 @@ impl FixKey {
                 .collect(),
         }
     }
+}
+
+/// The whole lines `range` lies on.
+fn lines_around(source: &str, range: TextRange) -> &str {
+    let start = source[..range.start().to_usize()]
+        .rfind(['\n', '\r'])
+        .map_or(0, |line_break| line_break + 1);
+    let end = source[range.end().to_usize()..]
+        .find(['\n', '\r'])
+        .map_or(source.len(), |line_break| {
+            range.end().to_usize() + line_break
+        });
+    &source[start..end]
 }
 
 #[cfg(test)]

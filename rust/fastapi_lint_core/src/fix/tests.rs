@@ -214,3 +214,52 @@ fn a_file_with_a_semantic_syntax_error_is_still_fixed() {
     assert_eq!(result.diagnostics.len(), 1);
     assert_eq!(result.diagnostics[0].kind, DiagnosticKind::InvalidSyntax);
 }
+
+/// Found by the fuzzer (tests/fixtures/fuzz/api-fix-not-idempotent-83abc9e935): the FAST003
+/// fix of `second` declares `item_id` twice and is dropped; `first`'s fix is the same
+/// insertion of `, item_id`, deferred to the next pass by FAST002's fix (its edits reach
+/// further), and must still apply then, not be taken for the dropped one.
+#[test]
+fn a_dropped_fix_does_not_drop_an_identical_edit_elsewhere() {
+    let source = r#"from typing import Annotated
+
+from fastapi import Depends, FastAPI, Path
+
+app = FastAPI()
+
+
+@app.get("/a/{item_id}")
+async def first(q: str):
+    return q
+
+
+@app.get("/")
+async def other(db: dict = Depends()):
+    return db
+
+
+@app.get("/b/{item_id}")
+async def second(item_id: Annotated[int, Path(alias="id")]):
+    return item_id
+"#;
+    let settings = settings([
+        Rule::FastApiNonAnnotatedDependency,
+        Rule::FastApiUnusedPathParameter,
+    ]);
+    let result = fix_source(source, &FileContext::default(), &settings, true);
+    assert!(
+        result.source.contains("async def first(q: str, item_id):"),
+        "{}",
+        result.source
+    );
+    assert_eq!(result.rejected.len(), 1);
+    assert_eq!(
+        result.fixed,
+        FixTable::from([
+            (Rule::FastApiNonAnnotatedDependency, 1),
+            (Rule::FastApiUnusedPathParameter, 1)
+        ])
+    );
+    let again = fix_source(&result.source, &FileContext::default(), &settings, true);
+    assert_eq!(again.source, result.source);
+}

@@ -9,8 +9,6 @@ pub mod cors_wildcard_with_credentials;
 pub mod debug_enabled;
 pub mod openapi_docs_always_on;
 
-use std::path::Path;
-
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::checker::Checker;
@@ -34,19 +32,6 @@ pub(crate) fn check_expr(checker: &mut Checker, expr: &Expr) {
     if checker.is_enabled(Rule::CorsWildcardWithCredentials) {
         cors_wildcard_with_credentials::check(checker, call);
     }
-}
-
-/// `test_*.py`, `*_test.py`, `conftest.py`, or any module under a `tests` directory. (Not
-/// `test`: it is too common a name for other things, such as `resources/test/fixtures`.)
-pub(crate) fn is_test_module(path: &Path) -> bool {
-    let in_test_directory = path
-        .parent()
-        .is_some_and(|parent| parent.components().any(|part| part.as_os_str() == "tests"));
-    let stem = path
-        .file_stem()
-        .and_then(|stem| stem.to_str())
-        .unwrap_or_default();
-    in_test_directory || stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"
 }
 
 /// Whether the call passes `**kwargs`: any setting may then come from the mapping, so what the
@@ -73,31 +58,8 @@ fn is_literal_true(expr: &Expr) -> bool {
 mod tests {
     use std::path::Path;
 
-    use super::is_test_module;
     use crate::settings::LinterSettings;
     use crate::test_support::render_source;
-
-    #[test]
-    fn test_modules() {
-        for path in [
-            "/p/tests/main.py",
-            "/p/tests/api/app.py",
-            "test_app.py",
-            "/p/app_test.py",
-            "/p/conftest.py",
-        ] {
-            assert!(is_test_module(Path::new(path)), "{path}");
-        }
-        for path in [
-            "/p/app/main.py",
-            "/p/contest.py",
-            "/p/testing.py",
-            "/p/resources/test/fixtures/app.py",
-            "/p/latest_app.py",
-        ] {
-            assert!(!is_test_module(Path::new(path)), "{path}");
-        }
-    }
 
     #[test]
     fn apps_built_in_tests_are_not_reported() {
