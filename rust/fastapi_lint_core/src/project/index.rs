@@ -38,6 +38,9 @@ const BASE_MODEL: &[&str] = &["pydantic.BaseModel", "pydantic.main.BaseModel"];
 /// convention.
 const CONVENTION_USERS: u32 = 5;
 
+/// How many levels of base classes a method is looked for in.
+const MAX_BASES: u8 = 8;
+
 /// How many re-exports (`from .users import load` in a package `__init__`) a name is followed through.
 const MAX_REEXPORTS: u8 = 4;
 /// Modules with at most this many imports are scanned for the one binding a name; the others
@@ -278,7 +281,7 @@ impl<'m> Index<'m> {
         {
             for call in function.calls.iter().map(|call| summary.name(*call)) {
                 if let Some(chain) = self
-                    .resolve(&self.functions, call, id)
+                    .resolve_function(call, id)
                     .and_then(|callee| blocking.get(&callee))
                 {
                     facts
@@ -289,7 +292,7 @@ impl<'m> Index<'m> {
         }
         for task in summary.tasks.iter().map(|task| summary.name(*task)) {
             if let Some(chain) = self
-                .resolve(&self.functions, task, id)
+                .resolve_function(task, id)
                 .and_then(|callee| heavy.get(&callee))
             {
                 facts.heavy_tasks.insert(task.to_string(), chain.clone());
@@ -308,7 +311,7 @@ impl<'m> Index<'m> {
         let mut roles = Vec::new();
         for (name, role) in uses {
             if let Some(function) = self
-                .resolve(&self.functions, summary.name(*name), id)
+                .resolve_function(summary.name(*name), id)
                 .filter(|function| function.module() != id)
             {
                 roles.push((
@@ -344,6 +347,40 @@ impl<'m> Index<'m> {
     fn function_name(&self, function: ItemId) -> &'m str {
         let summary = &self.modules[function.module()].summary;
         summary.name(summary.functions[function.item()].name)
+    }
+
+    /// The function a call of `name` runs when made in module `from`: a function or method of
+    /// that name (re-exports followed), the `__init__` of a class, or a method a class
+    /// inherits from its project bases (`app.Repo.get` defined in `app.BaseRepo`).
+    fn resolve_function(&self, name: &str, from: usize) -> Option<ItemId> {
+        if let Some(function) = self.resolve(&self.functions, name, from) {
+            return Some(function);
+        }
+        if let Some(class) = self.resolve(&self.classes, name, from) {
+            return self.method(class, "__init__", MAX_BASES);
+        }
+        let (class, method) = name.rsplit_once('.')?;
+        self.method(self.resolve(&self.classes, class, from)?, method, MAX_BASES)
+    }
+
+    /// The method `name` of a class: its own, else the first of its bases' (in the order the
+    /// bases are listed, each depth first: the method resolution order of most hierarchies).
+    fn method(&self, class: ItemId, name: &str, depth: u8) -> Option<ItemId> {
+        let summary = &self.modules[class.module()].summary;
+        let class_summary = &summary.classes[class.item()];
+        let own = [summary.name(class_summary.name), ".", name].concat();
+        if let Some(method) = self.functions.get(&own).and_then(|methods| {
+            methods
+                .iter()
+                .find(|method| method.module() == class.module())
+        }) {
+            return Some(*method);
+        }
+        let depth = depth.checked_sub(1)?;
+        class_summary.bases.iter().find_map(|base| {
+            let base = self.resolve(&self.classes, summary.name(*base), class.module())?;
+            self.method(base, name, depth)
+        })
     }
 
     /// The item `name` refers to when used in module `from`, following re-exports.
@@ -444,7 +481,7 @@ impl<'m> Index<'m> {
                             .calls
                             .iter()
                             .filter_map(move |call| {
-                                self.resolve(&self.functions, module.summary.name(*call), id)
+                                self.resolve_function(module.summary.name(*call), id)
                             })
                             .map(move |callee| (callee, caller))
                     })

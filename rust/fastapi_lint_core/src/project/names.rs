@@ -4,14 +4,16 @@
 //! A definition is named `module.function` or `module.Class.method` (module-level classes
 //! only). A use is named from what the code proves: an imported name (`from app.services import
 //! users; users.load()` is `app.services.users.load`), a module-level `def`/`class` of the same
-//! module, or `self.method()` inside a method of a module-level class. Anything else (a local
-//! variable, a call result, a nested function) has no project name and stays unresolved.
+//! module, `self.method()` inside a method of a module-level class, or a method of an instance
+//! whose class the code proves (`Repo(db).get()`, `repo.get()` for `repo: Repo`,
+//! `self.repo.get()`). Anything else (a nested function, a call result of unknown type) has no
+//! project name and stays unresolved.
 
 use std::borrow::Cow;
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::semantic::{BindingKind, ScopeId, ScopeKind, SemanticModel};
+use crate::semantic::{BindingKind, ScopeId, ScopeKind, SemanticModel, unwrap_annotation};
 
 /// The importable name of the module being checked (`app.routes`); `__main__` for a buffer
 /// linted on its own, whose names only need to agree with themselves.
@@ -39,12 +41,27 @@ pub(crate) fn definition_name(
     }
 }
 
+/// How many instances a name is followed through (`a = A(); b = a.make(); b.run()`): the
+/// code may bind a name to its own method's result (`x = x.next()`) or two attributes to each
+/// other's.
+const MAX_DEPTH: u8 = 8;
+
 /// The project name an expression refers to in `scope` (see the module docs).
 pub(crate) fn reference_name(
     semantic: &SemanticModel,
     module: &str,
     expr: &Expr,
     scope: ScopeId,
+) -> Option<String> {
+    reference_name_within(semantic, module, expr, scope, MAX_DEPTH)
+}
+
+fn reference_name_within(
+    semantic: &SemanticModel,
+    module: &str,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: u8,
 ) -> Option<String> {
     match expr {
         Expr::Name(name) => {
@@ -66,13 +83,75 @@ pub(crate) fn reference_name(
             if let Some(class) = self_class(semantic, &attribute.value, scope) {
                 return Some([module, ".", class, ".", method].concat());
             }
-            let mut name = reference_name(semantic, module, &attribute.value, scope)?;
+            // An instance's class first: `self.repo.get()` is the method of the class
+            // `self.repo` holds, not a function named `Class.repo.get`.
+            let depth = depth.checked_sub(1)?;
+            let mut name = instance_class_name(semantic, module, &attribute.value, scope, depth)
+                .or_else(|| {
+                    reference_name_within(semantic, module, &attribute.value, scope, depth)
+                })?;
             name.push('.');
             name.push_str(method);
             Some(name)
         }
         _ => None,
     }
+}
+
+/// The project name of the class `expr` is an instance of: a call of the class (`Repo(db)`),
+/// a name bound to one, a parameter or variable annotated with the class (`Optional[...]` and
+/// `Annotated[...]` seen through), or `self.repo` when its class annotates or assigns it so.
+/// A call of a function is named alike (`make_repo().get` is `app.make_repo.get`): no
+/// function has that name, and the index leaves it unresolved.
+fn instance_class_name(
+    semantic: &SemanticModel,
+    module: &str,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: u8,
+) -> Option<String> {
+    match expr {
+        Expr::Call(call) => reference_name_within(semantic, module, &call.func, scope, depth),
+        Expr::Name(_) => {
+            let binding = semantic.binding_of_name(expr, scope)?;
+            match &binding.kind {
+                BindingKind::Assignment {
+                    value: Expr::Call(call),
+                } => reference_name_within(semantic, module, &call.func, binding.scope, depth),
+                BindingKind::AnnAssign { annotation, .. } => {
+                    annotation_class_name(semantic, module, annotation, binding.scope, depth)
+                }
+                BindingKind::Parameter { parameter, .. } => {
+                    // A parameter's annotation is evaluated where the function is defined.
+                    let outer = semantic.scope(binding.scope).parent?;
+                    annotation_class_name(semantic, module, parameter.annotation()?, outer, depth)
+                }
+                _ => None,
+            }
+        }
+        Expr::Attribute(attribute) => semantic.self_attribute(
+            attribute,
+            scope,
+            |annotation, scope| annotation_class_name(semantic, module, annotation, scope, depth),
+            // One level only: `self.a = self.b` never loops.
+            |value, scope| match value {
+                Expr::Attribute(_) => None,
+                value => instance_class_name(semantic, module, value, scope, depth),
+            },
+        ),
+        _ => None,
+    }
+}
+
+fn annotation_class_name(
+    semantic: &SemanticModel,
+    module: &str,
+    annotation: &Expr,
+    scope: ScopeId,
+    depth: u8,
+) -> Option<String> {
+    let class = unwrap_annotation(annotation, |expr| semantic.qualified_name(expr, scope))?;
+    reference_name_within(semantic, module, class, scope, depth)
 }
 
 /// [`reference_name`] of a call's callee. A callee rooted in an import is named alike by both,

@@ -4,6 +4,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, ModModule, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use super::attributes::AttributeAssignment;
 use super::binding::{Binding, BindingId, BindingKind};
 use super::model::{NodeTag, Scope, ScopeId, ScopeKind, SemanticModel};
 
@@ -74,7 +75,38 @@ impl<'a> Builder<'_, 'a> {
                 }
             }
             Expr::Starred(starred) => self.bind_target(&starred.value, None),
+            Expr::Attribute(attribute) => {
+                let (value, annotation) = match single {
+                    Some(BindingKind::Assignment { value }) => (Some(value), None),
+                    Some(BindingKind::AnnAssign { annotation, value }) => (value, Some(annotation)),
+                    _ => (None, None),
+                };
+                self.record_attribute_assignment(attribute, value, annotation);
+                self.visit_expr(target);
+            }
             other => self.visit_expr(other),
+        }
+    }
+
+    /// Records `name.attribute = value` made in a function, for [`SemanticModel::instance_attribute`].
+    fn record_attribute_assignment(
+        &mut self,
+        attribute: &'a ast::ExprAttribute,
+        value: Option<&'a Expr>,
+        annotation: Option<&'a Expr>,
+    ) {
+        let scope = self.current();
+        if !matches!(self.model.scope(scope).kind, ScopeKind::Function(_)) {
+            return;
+        }
+        if let Expr::Name(receiver) = attribute.value.as_ref() {
+            self.model.attribute_assignments.push(AttributeAssignment {
+                scope,
+                receiver: receiver.id.as_str(),
+                attribute: attribute.attr.as_str(),
+                value,
+                annotation,
+            });
         }
     }
 
@@ -82,7 +114,9 @@ impl<'a> Builder<'_, 'a> {
     /// position by position from a literal tuple, list or set (`app, router = FastAPI(), APIRouter()`).
     fn bind_assignment(&mut self, target: &'a Expr, value: &'a Expr) {
         match (target, value) {
-            (Expr::Name(_), _) => self.bind_target(target, Some(BindingKind::Assignment { value })),
+            (Expr::Name(_) | Expr::Attribute(_), _) => {
+                self.bind_target(target, Some(BindingKind::Assignment { value }));
+            }
             (
                 Expr::Tuple(ast::ExprTuple { elts: targets, .. })
                 | Expr::List(ast::ExprList { elts: targets, .. }),
@@ -296,10 +330,11 @@ impl<'a> Visitor<'a> for Builder<'_, 'a> {
             }
             Stmt::AugAssign(assign) => {
                 self.visit_expr(&assign.value);
-                if let Expr::Name(name) = assign.target.as_ref() {
-                    self.bind(name.id.as_str(), BindingKind::Other, name.range, stmt.end());
-                } else {
-                    self.visit_expr(&assign.target);
+                match assign.target.as_ref() {
+                    Expr::Name(name) => {
+                        self.bind(name.id.as_str(), BindingKind::Other, name.range, stmt.end());
+                    }
+                    target => self.bind_target(target, None),
                 }
             }
             Stmt::For(for_stmt) => {

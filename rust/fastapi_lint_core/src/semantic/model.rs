@@ -11,6 +11,7 @@ use ruff_python_ast::{self as ast, Expr, ModModule};
 use ruff_python_stdlib::builtins::is_python_builtin;
 use ruff_text_size::{Ranged, TextSize};
 
+use super::attributes::{self, AttributeAssignment};
 use super::binding::{Binding, BindingId, BindingKind};
 use super::builder;
 
@@ -108,6 +109,11 @@ pub struct SemanticModel<'a> {
     callee_names: FxHashMap<usize, Option<Box<str>>>,
     /// The scopes with a `global` or `nonlocal` declaration of each name, in source order.
     pub(crate) declaring_scopes: FxHashMap<&'a str, Vec<ScopeId>>,
+    /// Every assignment to an attribute of a name in a function (`self.x = ...`).
+    pub(crate) attribute_assignments: Vec<AttributeAssignment<'a>>,
+    /// Those of [`Self::attribute_assignments`] made on a method's instance, by class scope
+    /// and attribute.
+    pub(crate) attribute_index: FxHashMap<(ScopeId, &'a str), SmallVec<[u32; 2]>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -130,8 +136,11 @@ impl<'a> SemanticModel<'a> {
             functions: Vec::new(),
             declaring_scopes: FxHashMap::default(),
             callee_names: FxHashMap::default(),
+            attribute_assignments: Vec::new(),
+            attribute_index: FxHashMap::default(),
         };
         builder::collect(&mut model, module);
+        model.attribute_index = attributes::by_class(&model, &model.attribute_assignments);
         model.callee_names = model
             .calls
             .iter()
@@ -312,7 +321,8 @@ impl<'a> SemanticModel<'a> {
 
     /// The class (or factory) an expression is an instance of, when the code proves it:
     /// `requests.Session()`, a name bound to such a call, a `with X() as name` target, or a
-    /// parameter/variable annotated with the type. Returns the qualified name of the class.
+    /// parameter/variable annotated with the type, or `self.<name>` when its class annotates it
+    /// or assigns only such values. Returns the qualified name of the class.
     pub fn instance_type(&self, expr: &Expr, scope: ScopeId) -> Option<String> {
         match expr {
             Expr::Call(call) => self.qualified_name(&call.func, scope),
@@ -344,6 +354,16 @@ impl<'a> SemanticModel<'a> {
                     _ => None,
                 }
             }
+            // `self.session`: one level only, so that `self.a = self.b` never loops.
+            Expr::Attribute(attribute) => self.self_attribute(
+                attribute,
+                scope,
+                |annotation, scope| self.annotation_type(annotation, scope),
+                |value, scope| match value {
+                    Expr::Attribute(_) => None,
+                    value => self.instance_type(value, scope),
+                },
+            ),
             _ => None,
         }
     }

@@ -249,3 +249,67 @@ class Unknown(mystery): ...
     assert!(ancestors("Loop").is_empty());
     assert!(ancestors("Unknown").is_empty());
 }
+
+/// The class of each call's receiver (`x` in `x.m()`), as [`SemanticModel::instance_type`]
+/// proves it, in source order.
+fn receiver_types(source: &str) -> Vec<Option<String>> {
+    let parsed = parse_module(source).expect("fixture parses");
+    let semantic = SemanticModel::build(parsed.syntax(), None);
+    semantic
+        .calls()
+        .iter()
+        .filter_map(|(call, scope)| match call.func.as_ref() {
+            Expr::Attribute(method) => Some(semantic.instance_type(&method.value, *scope)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn instance_attributes_have_the_type_their_class_gives_them() {
+    let source = "
+from sqlalchemy.orm import Session
+import requests
+
+class Repo:
+    http: requests.Session
+
+    def __init__(self, session: Session, flag, other: int):
+        self.session = session
+        self.unknown = flag
+        self.either = session if flag else other
+        self.later = None
+        self.mixed = session
+
+    def load(self):
+        self.later = requests.Session()
+        self.mixed = other_value()
+
+    def get(self):
+        self.session.execute()
+        self.http.get()
+        self.unknown.run()
+        self.later.get()
+        self.mixed.run()
+
+    @staticmethod
+    def free(self):
+        self.session.execute()
+
+def outside(self):
+    self.session.execute()
+";
+    assert_eq!(
+        receiver_types(source),
+        [
+            None,
+            Some("sqlalchemy.orm.Session".to_string()),
+            Some("requests.Session".to_string()),
+            None,
+            Some("requests.Session".to_string()),
+            None,
+            None,
+            None,
+        ]
+    );
+}

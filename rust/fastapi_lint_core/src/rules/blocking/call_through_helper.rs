@@ -163,6 +163,8 @@ mod tests {
     const PROJECT: &[(&str, &str)] = &[
         ("blocking/FAPI106.py", "app.routes"),
         ("blocking/FAPI106_helpers.py", "app.helpers"),
+        ("blocking/FAPI106_repositories.py", "app.repositories"),
+        ("blocking/FAPI106_package.py", "app.__init__"),
     ];
 
     fn context(relative: &str, module: &str) -> FileContext {

@@ -3,7 +3,8 @@
 //!
 //! An expression is a resource only when the code proves it: it is built by a known class or
 //! factory, is a name bound to such a value (assignment, `with … as`), a parameter annotated
-//! with the class, or is derived from another resource (`client.db.users`, `conn.cursor()`,
+//! with the class, an instance attribute (`self.session`) its class annotates with the class or
+//! assigns only such values, or is derived from another resource (`client.db.users`, `conn.cursor()`,
 //! `SessionLocal()` where `SessionLocal = sessionmaker(...)`, `path / "name"`).
 
 use ruff_python_ast::{self as ast, Expr, Operator};
@@ -581,18 +582,34 @@ fn resolve(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> 
                     return Some(resource);
                 }
             }
-            match call.func.as_ref() {
-                Expr::Attribute(method) => resolve(semantic, &method.value, scope, next)?
-                    .method_result(method.attr.as_str()),
-                func => match resolve(semantic, func, scope, next)? {
-                    Resource::SessionFactory => Some(Resource::SqlSession),
-                    _ => None,
-                },
+            if let Expr::Attribute(method) = call.func.as_ref() {
+                if let Some(receiver) = resolve(semantic, &method.value, scope, next) {
+                    return receiver.method_result(method.attr.as_str());
+                }
+                // Only `self.factory()` calls an attribute that holds a resource.
+                if !method.value.is_name_expr() {
+                    return None;
+                }
+            }
+            match resolve(semantic, &call.func, scope, next)? {
+                Resource::SessionFactory => Some(Resource::SqlSession),
+                _ => None,
             }
         }
-        Expr::Attribute(attribute) => {
-            resolve(semantic, &attribute.value, scope, next)?.attribute(attribute.attr.as_str())
-        }
+        Expr::Attribute(attribute) => semantic
+            .self_attribute(
+                attribute,
+                scope,
+                |annotation, scope| {
+                    semantic
+                        .annotation_type(annotation, scope)
+                        .and_then(|class| class_resource(&class))
+                },
+                |value, scope| resolve(semantic, value, scope, next),
+            )
+            .or_else(|| {
+                resolve(semantic, &attribute.value, scope, next)?.attribute(attribute.attr.as_str())
+            }),
         Expr::Subscript(subscript) => resolve(semantic, &subscript.value, scope, next)?.item(),
         Expr::BinOp(binop) if binop.op == Operator::Div => {
             match resolve(semantic, &binop.left, scope, next)? {
