@@ -202,6 +202,7 @@ fn lint_unguarded(source: &str, context: &FileContext, settings: &LinterSettings
         if context.summarize {
             checker = checker.with_summary(SummaryBuilder::new(
                 &semantic,
+                &fastapi,
                 names::module_name_or_main(&semantic),
             ));
         }

@@ -190,6 +190,11 @@ impl<'a> FastApiContext<'a> {
         scope: ScopeId,
     ) {
         let arguments = &call.arguments;
+        // Starlette's word: a function handed over as `lifespan=` is one, whether to `FastAPI`
+        // or to the project's own app factory (`create_app(lifespan=lifespan)`).
+        if let Some(lifespan) = arguments.find_keyword("lifespan") {
+            self.mark_callback(semantic, &lifespan.value, scope, FunctionRole::Lifespan);
+        }
         if let Some(qualified) = semantic.callee_name(call) {
             if DEPENDS.contains(&qualified) || SECURITY.contains(&qualified) {
                 if let Some(dependency) = arguments.find_argument_value("dependency", 0) {
@@ -198,9 +203,6 @@ impl<'a> FastApiContext<'a> {
                 return;
             }
             if APP_CLASSES.contains(&qualified) || ROUTER_CLASSES.contains(&qualified) {
-                if let Some(lifespan) = arguments.find_keyword("lifespan") {
-                    self.mark_callback(semantic, &lifespan.value, scope, FunctionRole::Lifespan);
-                }
                 for key in ["on_startup", "on_shutdown"] {
                     if let Some(Expr::List(list)) = arguments.find_keyword(key).map(|k| &k.value) {
                         for handler in &list.elts {

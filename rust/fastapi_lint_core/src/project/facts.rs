@@ -8,6 +8,7 @@ use crate::fastapi::Roles;
 use crate::message::{RelatedLocation, SourceLocation};
 use crate::registry::Rule;
 use crate::roles::RoleDecision;
+use crate::rules::blocking::resource::Resource;
 
 /// How a call ends, through project functions, at a blocking or heavy call.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,6 +78,12 @@ pub struct BaseModelConvention {
 pub struct FileFacts {
     /// Sync project functions called from this file's async code that (transitively) block.
     pub blocking_helpers: BTreeMap<String, Chain>,
+    /// Project functions of other modules that this file's async code calls or hands to
+    /// `Depends(...)`, and that provide a resource: a `get_db` that yields a sync `Session`.
+    pub resources: BTreeMap<String, Resource>,
+    /// This file's functions that only lifespans and start-up or shutdown handlers call
+    /// (transitively): what they wait for stalls no request.
+    pub runs_once: BTreeSet<String>,
     /// Background-task targets of this file that do heavy work (transitively).
     pub heavy_tasks: BTreeMap<String, Chain>,
     /// Roles this file's functions play because other modules use them (`Depends(f)`).
@@ -105,6 +112,8 @@ impl FileFacts {
         self.role.is_none()
             && self.silenced.is_empty()
             && self.blocking_helpers.is_empty()
+            && self.resources.is_empty()
+            && self.runs_once.is_empty()
             && self.heavy_tasks.is_empty()
             && self.roles.is_empty()
             && self.apps.is_empty()

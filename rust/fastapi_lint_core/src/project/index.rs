@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::code_roles;
 use super::facts::{BaseModelConvention, Chain, FileFacts};
 use super::summary::{ClassSummary, FunctionSummary, Import, Leaf, ModuleSummary};
+use crate::CodeRole;
 use crate::fastapi::FunctionRole;
 use crate::registry::Rule;
 use crate::rules::settings::BASE_SETTINGS;
@@ -123,6 +124,12 @@ pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
         .unzip();
     let apps: Vec<BTreeSet<String>> = facts.iter().map(|facts| facts.apps.clone()).collect();
     let roles = code_roles::project_roles(&index, &first_of(&apps));
+    // Tests and scripts call start-up code too (a test seeding the database): those calls
+    // serve no request.
+    let serving: Vec<bool> = roles
+        .iter()
+        .map(|role| !matches!(role.role, CodeRole::Test | CodeRole::Script))
+        .collect();
     // A role is a fact only where the project changes what the module's own code says.
     for ((facts, module), role) in facts.iter_mut().zip(modules).zip(roles) {
         if role.role != module.summary.role.decision.role {
@@ -131,6 +138,13 @@ pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
     }
     for (target, name, role) in given.into_iter().flatten() {
         facts[target].roles.entry(name).or_default().insert(role);
+    }
+    for function in index.runs_once(&calls, &serving) {
+        if !index.function(function).once {
+            facts[function.module()]
+                .runs_once
+                .insert(index.function_name(function).to_string());
+        }
     }
     index.add_base_models(&mut facts);
     index.silence_moot_rules(&mut facts);
@@ -274,20 +288,26 @@ impl<'m> Index<'m> {
     ) -> (FileFacts, Vec<RoleGiven>) {
         let mut facts = FileFacts::default();
         let summary = &module.summary;
-        for function in summary
+        let async_calls = summary
             .functions
             .iter()
             .filter(|function| function.is_async)
-        {
-            for call in function.calls.iter().map(|call| summary.name(*call)) {
-                if let Some(chain) = self
-                    .resolve_function(call, id)
-                    .and_then(|callee| blocking.get(&callee))
-                {
-                    facts
-                        .blocking_helpers
-                        .insert(call.to_string(), chain.clone());
-                }
+            .flat_map(|function| function.calls.iter())
+            .chain(summary.nested_async_calls.iter());
+        for call in async_calls.map(|call| summary.name(*call)) {
+            let Some(callee) = self.resolve_function(call, id) else {
+                continue;
+            };
+            if let Some(chain) = blocking.get(&callee) {
+                facts
+                    .blocking_helpers
+                    .insert(call.to_string(), chain.clone());
+            }
+            self.add_provided(&mut facts, call, callee, id);
+        }
+        for dependency in summary.dependencies.iter().map(|name| summary.name(*name)) {
+            if let Some(callee) = self.resolve_function(dependency, id) {
+                self.add_provided(&mut facts, dependency, callee, id);
             }
         }
         for task in summary.tasks.iter().map(|task| summary.name(*task)) {
@@ -325,6 +345,16 @@ impl<'m> Index<'m> {
         (facts, roles)
     }
 
+    /// Records what `callee`, called as `name` in module `id`, provides, when it is another
+    /// module's function (the module's own are looked at where they are used).
+    fn add_provided(&self, facts: &mut FileFacts, name: &str, callee: ItemId, id: usize) {
+        if callee.module() != id
+            && let Some(resource) = self.function(callee).provides
+        {
+            facts.resources.insert(name.to_string(), resource);
+        }
+    }
+
     /// The names the module imports that are apps or routers built in another module.
     fn imported_apps(&self, id: usize, module: &IndexedModule) -> BTreeSet<String> {
         let summary = &module.summary;
@@ -350,8 +380,9 @@ impl<'m> Index<'m> {
     }
 
     /// The function a call of `name` runs when made in module `from`: a function or method of
-    /// that name (re-exports followed), the `__init__` of a class, or a method a class
-    /// inherits from its project bases (`app.Repo.get` defined in `app.BaseRepo`).
+    /// that name (re-exports followed), the `__init__` of a class, a method a class inherits
+    /// from its project bases (`app.Repo.get` defined in `app.BaseRepo`), or a method of what
+    /// a function's return annotation names (`app.get_repo.get` for `def get_repo() -> Repo`).
     fn resolve_function(&self, name: &str, from: usize) -> Option<ItemId> {
         if let Some(function) = self.resolve(&self.functions, name, from) {
             return Some(function);
@@ -359,8 +390,16 @@ impl<'m> Index<'m> {
         if let Some(class) = self.resolve(&self.classes, name, from) {
             return self.method(class, "__init__", MAX_BASES);
         }
-        let (class, method) = name.rsplit_once('.')?;
-        self.method(self.resolve(&self.classes, class, from)?, method, MAX_BASES)
+        let (receiver, method) = name.rsplit_once('.')?;
+        if let Some(class) = self.resolve(&self.classes, receiver, from) {
+            return self.method(class, method, MAX_BASES);
+        }
+        // `get_service().start()`: a method of the class the function says it returns.
+        let function = self.resolve(&self.functions, receiver, from)?;
+        let summary = &self.modules[function.module()].summary;
+        let class = summary.name(self.function(function).returns?);
+        let class = self.resolve(&self.classes, class, function.module())?;
+        self.method(class, method, MAX_BASES)
     }
 
     /// The method `name` of a class: its own, else the first of its bases' (in the order the
@@ -540,6 +579,68 @@ impl<'m> Index<'m> {
             }
         }
         chains
+    }
+
+    /// The functions that run only while the app starts or stops: lifespans and start-up or
+    /// shutdown handlers, and the functions only those call, transitively. A function
+    /// `FastAPI` also calls (a dependency or a background task) runs per request.
+    /// Callers in modules that do not serve (`serving[module]` false: tests, scripts) are not
+    /// counted.
+    fn runs_once(&self, calls: &CalledBy, serving: &[bool]) -> HashSet<ItemId> {
+        let mut once: HashSet<ItemId> = HashSet::default();
+        let mut queue = VecDeque::new();
+        for (id, module) in self.modules.iter().enumerate() {
+            for (item, function) in module.summary.functions.iter().enumerate() {
+                if function.once {
+                    once.insert(ItemId::new(id, item));
+                    queue.push_back(ItemId::new(id, item));
+                }
+            }
+        }
+        if once.is_empty() {
+            return once;
+        }
+        let handed: HashSet<ItemId> = self
+            .modules
+            .iter()
+            .enumerate()
+            .flat_map(|(id, module)| {
+                let summary = &module.summary;
+                summary
+                    .dependencies
+                    .iter()
+                    .chain(summary.tasks.iter())
+                    .filter_map(move |name| self.resolve_function(summary.name(*name), id))
+            })
+            .collect();
+        let mut callees: Vec<(ItemId, ItemId)> = calls
+            .iter()
+            .map(|&(callee, caller)| (caller, callee))
+            .collect();
+        callees.sort_unstable();
+        let related = |pairs: &[(ItemId, ItemId)], key: ItemId| {
+            let start = pairs.partition_point(|(first, _)| *first < key);
+            pairs[start..]
+                .iter()
+                .take_while(move |(first, _)| *first == key)
+                .map(|(_, second)| *second)
+                .collect::<Vec<_>>()
+        };
+        while let Some(caller) = queue.pop_front() {
+            for callee in related(&callees, caller) {
+                if once.contains(&callee) || handed.contains(&callee) {
+                    continue;
+                }
+                if related(calls, callee)
+                    .iter()
+                    .all(|caller| once.contains(caller) || !serving[caller.module()])
+                {
+                    once.insert(callee);
+                    queue.push_back(callee);
+                }
+            }
+        }
+        once
     }
 
     /// The source root and top-level package a module belongs to.

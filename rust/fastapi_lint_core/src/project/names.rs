@@ -143,6 +143,23 @@ fn instance_class_name(
     }
 }
 
+/// The project name of the class a function's return annotation names (`-> Repo`,
+/// `-> Optional[Repo]`), for the index to find the methods of what it returns.
+pub(crate) fn returned_class_name(
+    semantic: &SemanticModel,
+    module: &str,
+    function: &ast::StmtFunctionDef,
+    scope: ScopeId,
+) -> Option<String> {
+    annotation_class_name(
+        semantic,
+        module,
+        function.returns.as_deref()?,
+        scope,
+        MAX_DEPTH,
+    )
+}
+
 fn annotation_class_name(
     semantic: &SemanticModel,
     module: &str,

@@ -9,14 +9,15 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 
 use super::name_table::{Name, NameTable, NameTableBuilder};
-use super::names::{callee_reference_name, definition_name, reference_name};
+use super::names::{callee_reference_name, definition_name, reference_name, returned_class_name};
 use crate::checker::{Checker, Frame};
 use crate::fastapi::{
-    APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FunctionRole, ROUTER_CLASSES, SECURITY,
+    APP_CLASSES, BACKGROUND_TASKS, DEPENDS, FastApiContext, FunctionRole, ROUTER_CLASSES, SECURITY,
 };
 use crate::message::SourceLocation;
 use crate::registry::Rule;
 use crate::roles::LocalRole;
+use crate::rules::blocking::resource::Resource;
 use crate::rules::{blocking, heavy, pydantic};
 use crate::semantic::{BindingKind, ScopeId, SemanticModel};
 
@@ -41,6 +42,8 @@ pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
     pub name: Name,
     pub is_async: bool,
+    /// Whether it runs once, outside requests: a lifespan or a start-up or shutdown handler.
+    pub once: bool,
     /// Whether its result is cached for the process (`@functools.cache`, `@lru_cache`, ...):
     /// what it does runs once, not on every call.
     pub cached: bool,
@@ -50,6 +53,12 @@ pub struct FunctionSummary {
     pub heavy: Option<Box<Leaf>>,
     /// The project names it calls, in source order, without repeats.
     pub calls: Box<[Name]>,
+    /// The class its return annotation names (`-> UserService`): a call's result has its
+    /// methods (`get_service().start()`).
+    pub returns: Option<Name>,
+    /// The resource it provides, to `Depends(...)` or its callers: a `get_db` that yields a
+    /// sync `Session` ([`blocking::resource::provided_by`]).
+    pub provides: Option<Resource>,
 }
 
 /// A module-level class and what it derives from.
@@ -85,6 +94,9 @@ pub struct ModuleSummary {
     pub names: NameTable,
     pub functions: Box<[FunctionSummary]>,
     pub classes: Box<[ClassSummary]>,
+    /// The project names called by async functions nested in others (routes declared in
+    /// `create_app()`), which have no summary of their own; sorted, without repeats.
+    pub nested_async_calls: Box<[Name]>,
     /// Module-level imports: how re-exports are followed.
     pub imports: Box<[Import]>,
     /// Module-level names bound to `FastAPI()` or `APIRouter()`.
@@ -138,6 +150,8 @@ pub(crate) struct SummaryBuilder {
     functions: Vec<FunctionSummary>,
     /// Each function's calls so far (`functions[i].calls` once finished).
     calls: Vec<Vec<Name>>,
+    /// [`ModuleSummary::nested_async_calls`] so far, with repeats.
+    nested_async_calls: Vec<Name>,
     /// Where each summarized function starts: the checker's frames name functions by node.
     by_start: HashMap<TextSize, usize>,
     /// Leaves found, as ranges until `finish` places them on rows and columns.
@@ -146,7 +160,7 @@ pub(crate) struct SummaryBuilder {
 }
 
 impl SummaryBuilder {
-    pub(crate) fn new(semantic: &SemanticModel, module: String) -> Self {
+    pub(crate) fn new(semantic: &SemanticModel, fastapi: &FastApiContext, module: String) -> Self {
         // Every name is a function's, a callee's or a binding's (an import one or two, most
         // bindings none): an estimate that is rarely short, and the builder is dropped with
         // the lint.
@@ -158,6 +172,7 @@ impl SummaryBuilder {
             names,
             functions: Vec::new(),
             calls: Vec::new(),
+            nested_async_calls: Vec::new(),
             by_start: HashMap::new(),
             blocking: Vec::new(),
             heavy: Vec::new(),
@@ -172,10 +187,15 @@ impl SummaryBuilder {
                 .by_start
                 .insert(function.start(), builder.functions.len());
             let name = builder.names.intern(&name);
+            let returns = returned_class_name(semantic, &builder.module, function, *scope)
+                .map(|class| builder.names.intern(&class));
             builder.functions.push(FunctionSummary {
                 name,
+                returns,
                 is_async: function.is_async,
+                once: blocking::handles_lifecycle(fastapi.roles(function)),
                 cached: is_cached(semantic, function, *scope),
+                provides: blocking::resource::provided_by(semantic, function),
                 ..FunctionSummary::default()
             });
             builder.calls.push(Vec::new());
@@ -220,8 +240,12 @@ impl SummaryBuilder {
         for (function, calls) in self.functions.iter_mut().zip(self.calls) {
             function.calls = calls.into_boxed_slice();
         }
+        // Interned: one name, one number.
+        self.nested_async_calls.sort_unstable();
+        self.nested_async_calls.dedup();
         let mut summary = ModuleSummary {
             functions: self.functions.into_boxed_slice(),
+            nested_async_calls: self.nested_async_calls.into_boxed_slice(),
             ..ModuleSummary::default()
         };
         let (names, module) = (&mut self.names, self.module.as_str());
@@ -253,10 +277,19 @@ pub(crate) fn record_call(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(builder) = checker.summary() else {
         return;
     };
+    let callee = callee_reference_name(checker.semantic(), builder.module(), call, checker.scope());
     let Some(&index) = builder.by_start.get(&function.start()) else {
+        // A nested async function (a route declared in `create_app()`) is the module's async
+        // code too: what it calls is looked up like the calls of module-level ones.
+        if function.is_async
+            && let Some(callee) = callee.map(std::borrow::Cow::into_owned)
+            && let Some(builder) = checker.summary_mut()
+        {
+            let callee = builder.names.intern(&callee);
+            builder.nested_async_calls.push(callee);
+        }
         return;
     };
-    let callee = callee_reference_name(checker.semantic(), builder.module(), call, checker.scope());
     let heavy = heavy::heavy_work(checker, call);
     // Only sync functions pass "may block" on (async ones are checked by FAPI101–105 directly).
     // CPU-heavy work blocks the loop like I/O does; loading a model is FAPI302's business only.

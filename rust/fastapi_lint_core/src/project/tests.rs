@@ -330,3 +330,141 @@ fn a_helper_whose_result_is_cached_blocks_once_per_process_not_per_request() {
         "cached helpers pass nothing on"
     );
 }
+
+#[test]
+fn what_only_lifespans_and_startup_handlers_call_runs_once() {
+    let startup = "
+import time
+
+async def warm_up():
+    await load_models()
+
+async def load_models():
+    time.sleep(1)
+
+async def shared():
+    time.sleep(1)
+
+async def dependency():
+    time.sleep(1)
+";
+    let app = "
+from contextlib import asynccontextmanager
+from fastapi import Depends, FastAPI
+from app.startup import dependency, shared, warm_up
+
+@asynccontextmanager
+async def lifespan(app):
+    await warm_up()
+    await shared()
+    await dependency()
+    yield
+
+app = FastAPI(lifespan=lifespan)
+
+@app.get('/')
+async def index(value=Depends(dependency)):
+    await shared()
+";
+    let test = "
+import pytest
+from app.startup import load_models
+
+async def test_load_models():
+    await load_models()
+";
+    let modules = [
+        module("app.startup", startup),
+        module("app.main", app),
+        module("tests.test_startup", test),
+    ];
+    let facts = facts(&modules);
+    let once: Vec<&str> = facts[0].runs_once.iter().map(String::as_str).collect();
+    // `shared` serves a route too, and `FastAPI` calls `dependency` per request; a test's
+    // call serves nothing.
+    assert_eq!(once, ["app.startup.load_models", "app.startup.warm_up"]);
+    assert!(
+        facts[1].runs_once.is_empty(),
+        "the lifespan knows it itself"
+    );
+
+    let settings = LinterSettings::for_rules([crate::Rule::BlockingSleepInAsync]);
+    let context = FileContext {
+        path: Some("/project/app/startup.py".into()),
+        module_path: Some(vec!["app".to_string(), "startup".to_string()]),
+        facts: std::sync::Arc::new(facts[0].clone()),
+        ..FileContext::default()
+    };
+    let rows: Vec<usize> = crate::message::to_messages(
+        crate::lint(startup, &context, &settings).diagnostics,
+        "startup.py",
+        startup,
+    )
+    .iter()
+    .map(|message| message.location.row)
+    .collect();
+    assert_eq!(
+        rows,
+        [11, 14],
+        "only `shared` and `dependency` are reported"
+    );
+}
+
+#[test]
+fn a_dependency_of_another_module_provides_its_session() {
+    let db = "
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+SessionLocal = sessionmaker()
+AsyncLocal = async_sessionmaker()
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+async def get_async_db():
+    async with AsyncLocal() as session:
+        yield session
+";
+    let routes = "
+from fastapi import Depends, FastAPI
+from app.db import get_db, get_async_db
+
+app = FastAPI()
+
+@app.get('/')
+async def index(db=Depends(get_db), adb=Depends(get_async_db)):
+    db.execute('select 1')
+    await adb.execute('select 1')
+";
+    let modules = [module("app.db", db), module("app.routes", routes)];
+    let facts = facts(&modules);
+    assert_eq!(
+        facts[1].resources.keys().collect::<Vec<_>>(),
+        ["app.db.get_db"],
+        "what a dependency of another module yields"
+    );
+    let settings = LinterSettings::for_rules([crate::Rule::BlockingDbInAsync]);
+    let rows = |facts: FileFacts| -> Vec<usize> {
+        let context = FileContext {
+            path: Some("/project/app/routes.py".into()),
+            module_path: Some(vec!["app".to_string(), "routes".to_string()]),
+            facts: std::sync::Arc::new(facts),
+            ..FileContext::default()
+        };
+        crate::message::to_messages(
+            crate::lint(routes, &context, &settings).diagnostics,
+            "routes.py",
+            routes,
+        )
+        .iter()
+        .map(|message| message.location.row)
+        .collect()
+    };
+    assert_eq!(rows(facts[1].clone()), [9]);
+    assert_eq!(rows(FileFacts::default()), [], "unknown without the index");
+}

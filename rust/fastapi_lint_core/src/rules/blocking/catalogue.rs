@@ -239,8 +239,9 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
     }
     if let Expr::Attribute(method) = call.func.as_ref() {
         let name = method.attr.as_str();
-        if let Some(resource) = resource::resource_of(semantic, &method.value, scope)
-            .filter(|resource| resource.blocks(name))
+        if let Some(resource) =
+            resource::resource_of(semantic, checker.facts(), &method.value, scope)
+                .filter(|resource| resource.blocks(name))
         {
             return Some(on_resource(resource, name));
         }

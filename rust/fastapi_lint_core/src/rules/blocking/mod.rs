@@ -10,7 +10,7 @@ mod catalogue;
 pub mod db;
 pub mod file_io;
 pub mod http;
-mod resource;
+pub(crate) mod resource;
 pub mod sleep;
 pub mod subprocess;
 pub mod sync_primitive;
@@ -21,6 +21,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::fastapi::{FunctionRole, Roles};
+use crate::project::names::{definition_name, module_name_or_main};
 use crate::registry::{Rule, RuleSet};
 
 /// The rules of this family (their codes start with `FAPI1`), for dispatch.
@@ -86,10 +87,29 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall) {
     checker.report(diagnostic);
 }
 
-/// Whether the function runs once, outside requests: a lifespan or an event handler, and
-/// nothing that runs per request (a route, a dependency, ...).
+/// Whether the function runs once, outside requests: a lifespan or an event handler and
+/// nothing that runs per request (a route, a dependency, ...), or, as the project index
+/// found, a function only those call (`await run_database_startup()` in a lifespan).
 fn runs_once(checker: &Checker, function: &ast::StmtFunctionDef) -> bool {
-    let roles = checker.fastapi().roles(function);
+    if handles_lifecycle(checker.fastapi().roles(function)) {
+        return true;
+    }
+    let facts = checker.facts();
+    !facts.runs_once.is_empty()
+        && checker
+            .semantic()
+            .function_scope(function)
+            .and_then(|body| checker.semantic().scope(body).parent)
+            .and_then(|scope| {
+                let module = module_name_or_main(checker.semantic());
+                definition_name(checker.semantic(), &module, function.name.as_str(), scope)
+            })
+            .is_some_and(|name| facts.runs_once.contains(&name))
+}
+
+/// Whether roles make a function run once, outside requests: a lifespan or an event handler,
+/// and nothing that runs per request (a route, a dependency, ...).
+pub(crate) fn handles_lifecycle(roles: Roles) -> bool {
     (roles.contains(FunctionRole::Lifespan) || roles.contains(FunctionRole::EventHandler))
         && [
             FunctionRole::Route,

@@ -7,14 +7,19 @@
 //! assigns only such values, or is derived from another resource (`client.db.users`, `conn.cursor()`,
 //! `SessionLocal()` where `SessionLocal = sessionmaker(...)`, `path / "name"`).
 
-use ruff_python_ast::{self as ast, Expr, Operator};
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
+use serde::{Deserialize, Serialize};
 
+use crate::fastapi::{DEPENDS, SECURITY};
+use crate::project::FileFacts;
+use crate::project::names::{module_name_or_main, reference_name};
 use crate::registry::Rule;
-use crate::semantic::{BindingKind, ScopeId, SemanticModel};
+use crate::semantic::{BindingKind, ScopeId, SemanticModel, unwrap_annotation};
 
 /// A synchronous database driver following the DB-API (PEP 249).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Driver {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Driver {
     Psycopg2,
     Psycopg,
     Sqlite3,
@@ -45,12 +50,14 @@ impl Driver {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the project index records of functions that provide one (a dependency yielding a
+/// session), so it is serialized with the summaries and facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[expect(
     clippy::enum_variant_names,
     reason = "`BotoResource` is what boto3 calls a service resource"
 )]
-pub(super) enum Resource {
+pub enum Resource {
     RequestsSession,
     HttpxClient,
     Urllib3Pool,
@@ -539,84 +546,282 @@ fn makes_sync_sessions(semantic: &SemanticModel, call: &ast::ExprCall, scope: Sc
     }
 }
 
-/// The resource `expr` evaluates to in `scope`, when the code proves it.
+/// The resource `expr` evaluates to in `scope`, when the code proves it; `facts` tell what
+/// the project's other modules' functions provide.
 pub(super) fn resource_of(
     semantic: &SemanticModel,
+    facts: &FileFacts,
     expr: &Expr,
     scope: ScopeId,
 ) -> Option<Resource> {
-    resolve(semantic, expr, scope, 0)
+    Lookup { semantic, facts }.resolve(expr, scope, 0)
 }
 
-fn resolve(semantic: &SemanticModel, expr: &Expr, scope: ScopeId, depth: u8) -> Option<Resource> {
-    if depth > MAX_DEPTH {
-        return None;
+/// The resource a function provides ([`Lookup::provided_by`]), from its own module alone:
+/// what the project index records of it.
+pub(crate) fn provided_by(
+    semantic: &SemanticModel,
+    function: &ast::StmtFunctionDef,
+) -> Option<Resource> {
+    let facts = FileFacts::default();
+    Lookup {
+        semantic,
+        facts: &facts,
     }
-    let next = depth + 1;
-    match expr {
-        Expr::Name(_) => {
-            let binding = semantic.binding_of_name(expr, scope)?;
-            match &binding.kind {
-                BindingKind::Assignment { value } | BindingKind::WithItem { context: value } => {
-                    resolve(semantic, value, binding.scope, next)
-                }
-                BindingKind::AnnAssign { annotation, value } => semantic
-                    .annotation_type(annotation, binding.scope)
-                    .and_then(|class| class_resource(&class))
-                    .or_else(|| {
-                        value.and_then(|value| resolve(semantic, value, binding.scope, next))
-                    }),
-                BindingKind::Parameter { .. } => semantic
-                    .instance_type(expr, scope)
-                    .and_then(|class| class_resource(&class)),
-                _ => None,
-            }
+    .provided_by(function, 0)
+}
+
+/// Generic types whose first argument is what a generator yields, or a context manager
+/// enters: `-> Iterator[Session]` on a dependency that yields its session.
+const YIELDING_TYPES: &[&str] = &[
+    "typing.Generator",
+    "typing.Iterator",
+    "typing.Iterable",
+    "typing.ContextManager",
+    "typing_extensions.Generator",
+    "collections.abc.Generator",
+    "collections.abc.Iterator",
+    "collections.abc.Iterable",
+    "contextlib.AbstractContextManager",
+];
+
+struct Lookup<'s, 'a> {
+    semantic: &'s SemanticModel<'a>,
+    facts: &'s FileFacts,
+}
+
+impl Lookup<'_, '_> {
+    fn resolve(&self, expr: &Expr, scope: ScopeId, depth: u8) -> Option<Resource> {
+        if depth > MAX_DEPTH {
+            return None;
         }
-        Expr::Call(call) => {
-            if let Some(qualified) = semantic.qualified_name(&call.func, scope) {
-                if qualified == "contextlib.closing" {
-                    let wrapped = call.arguments.find_positional(0)?;
-                    return resolve(semantic, wrapped, scope, next);
+        let semantic = self.semantic;
+        let next = depth + 1;
+        match expr {
+            Expr::Name(_) => {
+                let binding = semantic.binding_of_name(expr, scope)?;
+                match &binding.kind {
+                    BindingKind::Assignment { value }
+                    | BindingKind::WithItem { context: value } => {
+                        self.resolve(value, binding.scope, next)
+                    }
+                    BindingKind::AnnAssign { annotation, value } => {
+                        self.annotated(annotation, binding.scope).or_else(|| {
+                            value.and_then(|value| self.resolve(value, binding.scope, next))
+                        })
+                    }
+                    BindingKind::Parameter { parameter, default } => semantic
+                        .instance_type(expr, scope)
+                        .and_then(|class| class_resource(&class))
+                        .or_else(|| {
+                            // The annotation is evaluated where the function is defined.
+                            let outer = semantic.scope(binding.scope).parent?;
+                            let dependency = parameter
+                                .annotation()
+                                .and_then(|annotation| self.annotated_dependency(annotation, outer))
+                                .or_else(|| self.dependency(default.as_ref()?, outer))?;
+                            self.called(dependency, outer, next)
+                        }),
+                    _ => None,
                 }
-                if let Some((resource, _)) = constructed_by(semantic, &qualified, call, scope) {
+            }
+            Expr::Call(call) => {
+                if let Some(qualified) = semantic.qualified_name(&call.func, scope) {
+                    if qualified == "contextlib.closing" {
+                        let wrapped = call.arguments.find_positional(0)?;
+                        return self.resolve(wrapped, scope, next);
+                    }
+                    if let Some((resource, _)) = constructed_by(semantic, &qualified, call, scope) {
+                        return Some(resource);
+                    }
+                }
+                if let Expr::Attribute(method) = call.func.as_ref() {
+                    if let Some(receiver) = self.resolve(&method.value, scope, next) {
+                        return receiver.method_result(method.attr.as_str());
+                    }
+                    // Only `self.factory()` calls an attribute that holds a resource.
+                    if !method.value.is_name_expr() {
+                        return None;
+                    }
+                }
+                if let Some(resource) = self.called(&call.func, scope, next) {
                     return Some(resource);
                 }
-            }
-            if let Expr::Attribute(method) = call.func.as_ref() {
-                if let Some(receiver) = resolve(semantic, &method.value, scope, next) {
-                    return receiver.method_result(method.attr.as_str());
-                }
-                // Only `self.factory()` calls an attribute that holds a resource.
-                if !method.value.is_name_expr() {
-                    return None;
+                match self.resolve(&call.func, scope, next)? {
+                    Resource::SessionFactory => Some(Resource::SqlSession),
+                    _ => None,
                 }
             }
-            match resolve(semantic, &call.func, scope, next)? {
-                Resource::SessionFactory => Some(Resource::SqlSession),
-                _ => None,
+            Expr::Attribute(attribute) => semantic
+                .self_attribute(
+                    attribute,
+                    scope,
+                    |annotation, scope| self.annotated(annotation, scope),
+                    |value, scope| self.resolve(value, scope, next),
+                )
+                .or_else(|| {
+                    self.resolve(&attribute.value, scope, next)?
+                        .attribute(attribute.attr.as_str())
+                }),
+            Expr::Subscript(subscript) => self.resolve(&subscript.value, scope, next)?.item(),
+            Expr::BinOp(binop) if binop.op == Operator::Div => {
+                match self.resolve(&binop.left, scope, next)? {
+                    Resource::Path => Some(Resource::Path),
+                    _ => None,
+                }
             }
+            _ => None,
         }
-        Expr::Attribute(attribute) => semantic
-            .self_attribute(
-                attribute,
-                scope,
-                |annotation, scope| {
-                    semantic
-                        .annotation_type(annotation, scope)
-                        .and_then(|class| class_resource(&class))
-                },
-                |value, scope| resolve(semantic, value, scope, next),
-            )
-            .or_else(|| {
-                resolve(semantic, &attribute.value, scope, next)?.attribute(attribute.attr.as_str())
-            }),
-        Expr::Subscript(subscript) => resolve(semantic, &subscript.value, scope, next)?.item(),
-        Expr::BinOp(binop) if binop.op == Operator::Div => {
-            match resolve(semantic, &binop.left, scope, next)? {
-                Resource::Path => Some(Resource::Path),
-                _ => None,
+    }
+
+    /// The resource an annotation names: `Session`, `Optional[Session]`, `Iterator[Session]`.
+    fn annotated(&self, annotation: &Expr, scope: ScopeId) -> Option<Resource> {
+        let semantic = self.semantic;
+        let mut class = unwrap_annotation(annotation, |expr| semantic.qualified_name(expr, scope))?;
+        if let Expr::Subscript(generic) = class
+            && semantic
+                .qualified_name(&generic.value, scope)
+                .is_some_and(|name| YIELDING_TYPES.contains(&name.as_str()))
+        {
+            class = match generic.slice.as_ref() {
+                Expr::Tuple(arguments) => arguments.elts.first()?,
+                argument => argument,
+            };
+        }
+        semantic
+            .annotation_type(class, scope)
+            .and_then(|class| class_resource(&class))
+    }
+
+    /// The function `Depends(function)` (or `Security(...)`) hands to `FastAPI`.
+    fn dependency<'e>(&self, default: &'e Expr, scope: ScopeId) -> Option<&'e Expr> {
+        let Expr::Call(call) = default else {
+            return None;
+        };
+        let callee = self.semantic.qualified_name(&call.func, scope)?;
+        (DEPENDS.contains(&callee.as_str()) || SECURITY.contains(&callee.as_str()))
+            .then(|| call.arguments.find_argument_value("dependency", 0))
+            .flatten()
+    }
+
+    /// The dependency of `Annotated[T, Depends(function)]`.
+    fn annotated_dependency<'e>(&self, annotation: &'e Expr, scope: ScopeId) -> Option<&'e Expr> {
+        let Expr::Subscript(subscript) = annotation else {
+            return None;
+        };
+        let Expr::Tuple(arguments) = subscript.slice.as_ref() else {
+            return None;
+        };
+        arguments
+            .elts
+            .iter()
+            .skip(1)
+            .find_map(|metadata| self.dependency(metadata, scope))
+    }
+
+    /// What calling `function` (an expression naming a function) provides: a function of this
+    /// module is looked at, one of another module is known from the project index.
+    fn called(&self, function: &Expr, scope: ScopeId, depth: u8) -> Option<Resource> {
+        if function.is_name_expr()
+            && let Some(binding) = self.semantic.binding_of_name(function, scope)
+            && let BindingKind::FunctionDef(definition) = binding.kind
+        {
+            return self.provided_by(definition, depth);
+        }
+        if self.facts.resources.is_empty() {
+            return None;
+        }
+        let module = module_name_or_main(self.semantic);
+        let name = reference_name(self.semantic, &module, function, scope)?;
+        self.facts.resources.get(&name).copied()
+    }
+
+    /// What calling `function` gives, as `Depends(function)` and `with function() as x`
+    /// receive it: a generator's yielded value, another function's returned one. A return
+    /// annotation that names a resource decides (`-> Session`, `-> Iterator[Session]`);
+    /// otherwise every value yielded (or returned) must be the same resource (`None` aside).
+    fn provided_by(&self, function: &ast::StmtFunctionDef, depth: u8) -> Option<Resource> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let body = self.semantic.function_scope(function)?;
+        if let Some(returns) = &function.returns
+            && let Some(outer) = self.semantic.scope(body).parent
+            && let Some(resource) = self.annotated(returns, outer)
+        {
+            return Some(resource);
+        }
+        let values = ProvidedValues::of(function);
+        if values.unknown {
+            return None;
+        }
+        let provided = if values.generator {
+            values.yielded
+        } else {
+            values.returned
+        };
+        let mut agreed = None;
+        for value in provided {
+            if value.is_none_literal_expr() {
+                continue;
             }
+            let resource = self.resolve(value, body, depth + 1)?;
+            if agreed.is_some_and(|agreed| agreed != resource) {
+                return None;
+            }
+            agreed = Some(resource);
         }
-        _ => None,
+        agreed
+    }
+}
+
+/// The values a function yields and returns (not those of functions, lambdas or classes
+/// nested in it).
+#[derive(Default)]
+struct ProvidedValues<'a> {
+    /// Whether the function yields: what it provides is then what it yields, a bare `yield`
+    /// yielding `None`.
+    generator: bool,
+    yielded: Vec<&'a Expr>,
+    returned: Vec<&'a Expr>,
+    /// A `yield from`: what it yields is another generator's.
+    unknown: bool,
+}
+
+impl<'a> ProvidedValues<'a> {
+    fn of(function: &'a ast::StmtFunctionDef) -> Self {
+        let mut values = Self::default();
+        values.visit_body(&function.body);
+        values
+    }
+}
+
+impl<'a> Visitor<'a> for ProvidedValues<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => {
+                self.returned.push(value);
+                self.visit_expr(value);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Yield(ast::ExprYield { value, .. }) => {
+                self.generator = true;
+                if let Some(value) = value {
+                    self.yielded.push(value);
+                    self.visit_expr(value);
+                }
+            }
+            Expr::YieldFrom(_) => self.unknown = true,
+            _ => visitor::walk_expr(self, expr),
+        }
     }
 }
