@@ -203,6 +203,7 @@ fn lint_unguarded(source: &str, context: &FileContext, settings: &LinterSettings
             checker = checker.with_summary(SummaryBuilder::new(
                 &semantic,
                 &fastapi,
+                source,
                 names::module_name_or_main(&semantic),
             ));
         }

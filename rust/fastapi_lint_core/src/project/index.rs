@@ -197,6 +197,9 @@ pub(super) struct Index<'m> {
     /// Top-level packages per root: a name whose package exists in the user's own root never
     /// resolves into another root.
     packages: HashSet<(usize, &'m str)>,
+    /// The top-level packages of all roots: a name under another (`requests.get`, most calls)
+    /// is no project function, whatever its shape.
+    top_packages: HashSet<&'m str>,
     /// Items by qualified name; names are borrowed from the summaries where they can be.
     functions: Table<&'m str>,
     classes: Table<&'m str>,
@@ -242,6 +245,7 @@ impl<'m> Index<'m> {
             roots: roots.collect(),
             modules_by_name: sized(modules.len()),
             packages: HashSet::default(),
+            top_packages: HashSet::default(),
             functions: Table::with_capacity(count(|summary| summary.functions.len())),
             classes: Table::with_capacity(count(|summary| summary.classes.len())),
             apps: Table::with_capacity(count(|summary| summary.apps.len())),
@@ -257,6 +261,7 @@ impl<'m> Index<'m> {
             index
                 .packages
                 .insert((index.roots[id], top_package(&summary.module)));
+            index.top_packages.insert(top_package(&summary.module));
             for (item, function) in summary.functions.iter().enumerate() {
                 index
                     .functions
@@ -384,6 +389,9 @@ impl<'m> Index<'m> {
     /// from its project bases (`app.Repo.get` defined in `app.BaseRepo`), or a method of what
     /// a function's return annotation names (`app.get_repo.get` for `def get_repo() -> Repo`).
     fn resolve_function(&self, name: &str, from: usize) -> Option<ItemId> {
+        if !self.top_packages.contains(top_package(name)) {
+            return None;
+        }
         if let Some(function) = self.resolve(&self.functions, name, from) {
             return Some(function);
         }

@@ -57,7 +57,7 @@ pub struct FunctionSummary {
     /// methods (`get_service().start()`).
     pub returns: Option<Name>,
     /// The resource it provides, to `Depends(...)` or its callers: a `get_db` that yields a
-    /// sync `Session` ([`blocking::resource::provided_by`]).
+    /// sync `Session` ([`blocking::resource::provided_to_project`]).
     pub provides: Option<Resource>,
 }
 
@@ -160,7 +160,12 @@ pub(crate) struct SummaryBuilder {
 }
 
 impl SummaryBuilder {
-    pub(crate) fn new(semantic: &SemanticModel, fastapi: &FastApiContext, module: String) -> Self {
+    pub(crate) fn new(
+        semantic: &SemanticModel,
+        fastapi: &FastApiContext,
+        source: &str,
+        module: String,
+    ) -> Self {
         // Every name is a function's, a callee's or a binding's (an import one or two, most
         // bindings none): an estimate that is rarely short, and the builder is dropped with
         // the lint.
@@ -195,7 +200,7 @@ impl SummaryBuilder {
                 is_async: function.is_async,
                 once: blocking::handles_lifecycle(fastapi.roles(function)),
                 cached: is_cached(semantic, function, *scope),
-                provides: blocking::resource::provided_by(semantic, function),
+                provides: blocking::resource::provided_to_project(semantic, function, source),
                 ..FunctionSummary::default()
             });
             builder.calls.push(Vec::new());

@@ -21,8 +21,15 @@ rule_docs! {
     /// diagnostic's related location: an `info:` line in the `full` output format, SARIF's
     /// `relatedLocations`, `Diagnostic.related` in the Python API.
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// Calls are followed where the code proves the callee: imported and module-level
+    /// functions (through re-exports), methods of `self`, and methods of instances whose class
+    /// the code proves (`Repo(db).get()`, a parameter annotated `Repo`, `self.repo.get()` for
+    /// an attribute `__init__` stores, `get_repo().get()` for `def get_repo() -> Repo`),
+    /// inherited methods and a class's `__init__` included. Calls in routes declared inside
+    /// an app factory (`create_app()`) are followed too.
+    ///
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// Moving a blocking call into a helper does not make it less blocking. FastAPI runs

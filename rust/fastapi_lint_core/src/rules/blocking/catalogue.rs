@@ -27,6 +27,8 @@ pub(super) struct BlockingCall {
 /// Module-level functions that block, grouped by rule and suggested replacement.
 struct FunctionGroup {
     rule: Rule,
+    /// What kind of call it is, when not the rule's usual wording ("network call").
+    phrase: Option<&'static str>,
     alternative: &'static str,
     names: &'static [&'static str],
 }
@@ -37,6 +39,7 @@ macro_rules! in_thread {
     ($name:literal) => {
         FunctionGroup {
             rule: Rule::BlockingFileIoInAsync,
+            phrase: None,
             alternative: concat!(
                 "`await asyncio.to_thread(",
                 $name,
@@ -52,11 +55,13 @@ macro_rules! in_thread {
 const FUNCTION_GROUPS: &[FunctionGroup] = &[
     FunctionGroup {
         rule: Rule::BlockingSleepInAsync,
+        phrase: None,
         alternative: "`await asyncio.sleep(...)`",
         names: &["time.sleep"],
     },
     FunctionGroup {
         rule: Rule::BlockingHttpInAsync,
+        phrase: None,
         alternative: "`httpx.AsyncClient`",
         names: &[
             "requests.get",
@@ -91,6 +96,7 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
     },
     FunctionGroup {
         rule: Rule::BlockingFileIoInAsync,
+        phrase: None,
         alternative: "`aiofiles.open` or `anyio.open_file`",
         names: &["builtins.open", "io.open", "codecs.open"],
     },
@@ -101,8 +107,24 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
     in_thread!("shutil.copytree"),
     in_thread!("shutil.move"),
     in_thread!("shutil.rmtree"),
+    in_thread!("shutil.copyfileobj"),
+    in_thread!("shutil.make_archive"),
+    in_thread!("shutil.unpack_archive"),
+    // Listing a directory tree; `glob.iglob` only does so as it is iterated.
+    in_thread!("glob.glob"),
+    // Opening an archive reads its directory from disk.
+    in_thread!("zipfile.ZipFile"),
+    in_thread!("tarfile.open"),
+    // Temporary files and directories are created on disk when called (not
+    // `SpooledTemporaryFile`, which stays in memory until it grows).
+    in_thread!("tempfile.NamedTemporaryFile"),
+    in_thread!("tempfile.TemporaryFile"),
+    in_thread!("tempfile.TemporaryDirectory"),
+    in_thread!("tempfile.mkstemp"),
+    in_thread!("tempfile.mkdtemp"),
     FunctionGroup {
         rule: Rule::BlockingFileIoInAsync,
+        phrase: None,
         alternative: "`await run_in_threadpool(...)` or `anyio.Path`",
         names: &[
             "os.remove",
@@ -119,7 +141,53 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
         ],
     },
     FunctionGroup {
+        rule: Rule::BlockingHttpInAsync,
+        phrase: Some("network call"),
+        alternative: "`await asyncio.get_running_loop().getaddrinfo(...)`",
+        // Name resolution waits for DNS.
+        names: &[
+            "socket.gethostbyname",
+            "socket.gethostbyname_ex",
+            "socket.gethostbyaddr",
+            "socket.getaddrinfo",
+        ],
+    },
+    FunctionGroup {
+        rule: Rule::BlockingHttpInAsync,
+        phrase: Some("network call"),
+        alternative: "`asyncio.open_connection`",
+        names: &["socket.create_connection"],
+    },
+    FunctionGroup {
+        rule: Rule::BlockingHttpInAsync,
+        phrase: Some("network call"),
+        alternative: "the `websockets` package's asyncio client",
+        // websocket-client connects when called.
+        names: &["websocket.create_connection"],
+    },
+    FunctionGroup {
+        rule: Rule::BlockingHttpInAsync,
+        phrase: None,
+        alternative: "`await asyncio.to_thread(webpush, ...)`",
+        names: &["pywebpush.webpush"],
+    },
+    FunctionGroup {
+        rule: Rule::BlockingDbInAsync,
+        phrase: None,
+        alternative: "`await asyncio.to_thread(...)`",
+        // sqlalchemy-utils connects to the server to look or to change.
+        names: &[
+            "sqlalchemy_utils.database_exists",
+            "sqlalchemy_utils.create_database",
+            "sqlalchemy_utils.drop_database",
+            "sqlalchemy_utils.functions.database_exists",
+            "sqlalchemy_utils.functions.create_database",
+            "sqlalchemy_utils.functions.drop_database",
+        ],
+    },
+    FunctionGroup {
         rule: Rule::BlockingSubprocessInAsync,
+        phrase: None,
         alternative: "`asyncio.create_subprocess_exec`",
         names: &[
             "subprocess.run",
@@ -147,6 +215,7 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
     },
     FunctionGroup {
         rule: Rule::BlockingSubprocessInAsync,
+        phrase: None,
         alternative: SHELL_ALTERNATIVE,
         // These run their argument through the shell.
         names: &[
@@ -157,6 +226,38 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
         ],
     },
 ];
+
+/// The Stripe SDK's API operations (`stripe.Customer.create(...)`,
+/// `stripe.checkout.Session.retrieve(...)`): each a sync HTTP request, with an `_async`
+/// twin since stripe 10.
+fn stripe_request(qualified: &str) -> Option<BlockingCall> {
+    let (resource, operation) = qualified.strip_prefix("stripe.")?.rsplit_once('.')?;
+    let is_resource = resource
+        .rsplit('.')
+        .next()
+        .is_some_and(|class| class.starts_with(|c: char| c.is_ascii_uppercase()));
+    let is_operation = matches!(
+        operation,
+        "create"
+            | "retrieve"
+            | "modify"
+            | "delete"
+            | "list"
+            | "search"
+            | "cancel"
+            | "capture"
+            | "confirm"
+            | "pay"
+            | "void_invoice"
+            | "finalize_invoice"
+    );
+    (is_resource && is_operation).then(|| BlockingCall {
+        rule: Rule::BlockingHttpInAsync,
+        what: code(qualified),
+        phrase: Some("Stripe API call"),
+        alternative: "the SDK's async methods (`await stripe.Customer.create_async(...)`)",
+    })
+}
 
 /// The replacement of a process run through the shell (`os.system(cmd)`,
 /// `subprocess.run(cmd, shell=True)`).
@@ -207,13 +308,38 @@ fn opens_kernel_file(call: &ast::ExprCall) -> bool {
         .any(|kernel| prefix.starts_with(kernel))
 }
 
+/// Archive openers that read from disk only when given a file name: `ZipFile(io.BytesIO(data))`
+/// (a zip built in memory for a download) and `tarfile.open(fileobj=...)` do no I/O.
+const ARCHIVES: &[&str] = &["zipfile.ZipFile", "tarfile.open"];
+
+/// Whether the archive's file is one on disk: a string, an f-string, or a `pathlib.Path`.
+fn archive_on_disk(checker: &Checker, call: &ast::ExprCall) -> bool {
+    let Some(file) = call.arguments.find_argument_value("file", 0).or_else(|| {
+        call.arguments
+            .find_keyword("name")
+            .map(|keyword| &keyword.value)
+    }) else {
+        return false;
+    };
+    match file {
+        Expr::StringLiteral(_) | Expr::FString(_) => true,
+        other => {
+            resource::resource_of(checker.semantic(), checker.facts(), other, checker.scope())
+                == Some(Resource::Path)
+        }
+    }
+}
+
 pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<BlockingCall> {
     let semantic = checker.semantic();
     let scope = checker.scope();
     let qualified = checker.callee_name(call);
     if let Some(qualified) = qualified {
         if let Some(group) = FUNCTION_BY_NAME.get(qualified) {
-            if group.rule == Rule::BlockingFileIoInAsync && opens_kernel_file(call) {
+            if group.rule == Rule::BlockingFileIoInAsync
+                && (opens_kernel_file(call)
+                    || (ARCHIVES.contains(&qualified) && !archive_on_disk(checker, call)))
+            {
                 return None;
             }
             let alternative = if group.rule == Rule::BlockingSubprocessInAsync && runs_shell(call) {
@@ -224,9 +350,12 @@ pub(super) fn classify(checker: &Checker, call: &ast::ExprCall) -> Option<Blocki
             return Some(BlockingCall {
                 rule: group.rule,
                 what: code(qualified),
-                phrase: None,
+                phrase: group.phrase,
                 alternative,
             });
+        }
+        if let Some(blocking) = stripe_request(qualified) {
+            return Some(blocking);
         }
         if let Some((resource, true)) = resource::constructed_by(semantic, qualified, call, scope) {
             return Some(BlockingCall {

@@ -6,10 +6,17 @@ rule_docs! {
     /// functions: SQLAlchemy / SQLModel `Session` methods (`execute`, `query`, `get`,
     /// `commit`, …), `pymongo.MongoClient` and the databases and collections that hang off
     /// it, DB-API drivers (`psycopg2`, `psycopg`, `sqlite3`, `pymysql`, `mysql.connector`)
-    /// with their connections and cursors, sync `redis.Redis` clients, and `boto3` clients.
+    /// with their connections and cursors, sync `redis.Redis` clients, `boto3` clients, and
+    /// `sqlalchemy_utils`' database helpers.
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// The client is known from the code: built in the function, a parameter annotated with
+    /// its class, an instance attribute its class annotates or `__init__` stores
+    /// (`self.session`), or what a dependency provides (`db=Depends(get_db)` where `get_db`
+    /// yields `SessionLocal()`, also from another module of the project) or a helper returns
+    /// (`-> Session`). What the code does not prove stays silent.
+    ///
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. A query

@@ -4,11 +4,19 @@ rule_docs! {
     /// ## What it does
     /// Checks for blocking file-system calls inside `async def` functions: `open`, `io.open`,
     /// `pathlib.Path` reads and writes (`read_text`, `read_bytes`, `write_text`,
-    /// `write_bytes`, `open`, …), `shutil` copies, moves and `rmtree`, and `os` functions that
-    /// create, remove, rename or list files.
+    /// `write_bytes`, `open`, `glob`, …), `shutil` copies, moves, archives and `rmtree`, `os`
+    /// functions that create, remove, rename or list files, `glob.glob`, archives opened from
+    /// disk (`zipfile.ZipFile("x.zip")`, `tarfile.open(path)`; not one in memory,
+    /// `ZipFile(io.BytesIO(data))`), and `tempfile`'s files and directories.
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// Single metadata calls (`os.path.exists`, `Path.is_file`, `Path.stat`) are not
+    /// reported, unlike Ruff's ASYNC240: a stat of a local file takes microseconds, and the
+    /// blind review of real applications judged such one-off metadata calls not worth
+    /// changing (8 of 8 `touch`/`mkdir(exist_ok=True)` findings "debatable",
+    /// `benches/apps/verdicts.csv`).
+    ///
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. Disk
@@ -23,7 +31,8 @@ rule_docs! {
     /// `await anyio.to_thread.run_sync(shutil.rmtree, path)`.
     ///
     /// `Path` objects are recognised from the code: `Path(...)` calls, names bound to them,
-    /// `path / "name"`, `path.parent`, and parameters annotated `pathlib.Path`. A local
+    /// `path / "name"`, `path.parent`, parameters annotated `pathlib.Path`, instance attributes
+    /// (`self.root`) and what functions return (`-> Path`). A local
     /// function called `open` is not the builtin. Opening one of the kernel's virtual files
     /// (a literal path under `/proc/` or `/sys/`) is not reported: they are answered from
     /// memory.

@@ -5,10 +5,13 @@ rule_docs! {
     /// Checks for synchronous HTTP and mail calls inside `async def` functions: `requests`
     /// (module functions and `requests.Session()` methods), `httpx.get`/`post`/… and sync
     /// `httpx.Client()` methods, `urllib.request.urlopen`, `urllib3`, `http.client`
-    /// connections and `smtplib.SMTP`.
+    /// connections, `smtplib.SMTP`, name resolution and connections of `socket`
+    /// (`gethostbyname`, `getaddrinfo`, `create_connection`), websocket-client's
+    /// `create_connection`, `pywebpush.webpush`, and the Stripe SDK's API operations
+    /// (`stripe.Customer.create(...)`; its `*_async` twins are fine).
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. A

@@ -9,6 +9,7 @@
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
+use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 use crate::fastapi::{DEPENDS, SECURITY};
@@ -427,6 +428,8 @@ impl Resource {
                     | "rename"
                     | "replace"
                     | "iterdir"
+                    | "glob"
+                    | "rglob"
             ),
         }
     }
@@ -557,18 +560,26 @@ pub(super) fn resource_of(
     Lookup { semantic, facts }.resolve(expr, scope, 0)
 }
 
-/// The resource a function provides ([`Lookup::provided_by`]), from its own module alone:
-/// what the project index records of it.
-pub(crate) fn provided_by(
+/// The resource a function provides to the rest of the project ([`Lookup::provided_by`]),
+/// from its own module alone. The project index asks this of every function, so only the
+/// cheap cases are read: a return annotation, or, in a function whose text says `yield`, what
+/// it yields (the shape of a dependency: `db = SessionLocal(); yield db`).
+pub(crate) fn provided_to_project(
     semantic: &SemanticModel,
     function: &ast::StmtFunctionDef,
+    source: &str,
 ) -> Option<Resource> {
     let facts = FileFacts::default();
-    Lookup {
+    let lookup = Lookup {
         semantic,
         facts: &facts,
-    }
-    .provided_by(function, 0)
+    };
+    lookup.declared(function).or_else(|| {
+        source[function.range()]
+            .contains("yield")
+            .then(|| lookup.provided_by_body(function, 0))
+            .flatten()
+    })
 }
 
 /// Generic types whose first argument is what a generator yields, or a context manager
@@ -744,13 +755,20 @@ impl Lookup<'_, '_> {
         if depth > MAX_DEPTH {
             return None;
         }
+        self.declared(function)
+            .or_else(|| self.provided_by_body(function, depth))
+    }
+
+    /// The resource a function's return annotation names.
+    fn declared(&self, function: &ast::StmtFunctionDef) -> Option<Resource> {
         let body = self.semantic.function_scope(function)?;
-        if let Some(returns) = &function.returns
-            && let Some(outer) = self.semantic.scope(body).parent
-            && let Some(resource) = self.annotated(returns, outer)
-        {
-            return Some(resource);
-        }
+        let outer = self.semantic.scope(body).parent?;
+        self.annotated(function.returns.as_deref()?, outer)
+    }
+
+    /// The resource every value the function yields (a generator) or returns is.
+    fn provided_by_body(&self, function: &ast::StmtFunctionDef, depth: u8) -> Option<Resource> {
+        let body = self.semantic.function_scope(function)?;
         let values = ProvidedValues::of(function);
         if values.unknown {
             return None;

@@ -13,8 +13,8 @@ rule_docs! {
     /// Checks for `time.sleep` calls inside `async def` functions: routes, dependencies,
     /// middleware, background tasks and their async helpers.
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop.

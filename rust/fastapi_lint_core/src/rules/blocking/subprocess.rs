@@ -16,8 +16,8 @@ rule_docs! {
     /// `subprocess.getoutput`) are pointed to `asyncio.create_subprocess_shell`, the others to
     /// `asyncio.create_subprocess_exec`.
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies directly on the event loop. Waiting

@@ -32,8 +32,8 @@ rule_docs! {
     /// not reported, nor are `asyncio.Lock`, `asyncio.Queue` and other asyncio primitives, nor
     /// a lock the function itself has just made (no other thread can hold it yet).
     ///
-    /// Lifespans and start-up or shutdown handlers are not checked: they run once, while no
-    /// request is served.
+    /// Lifespans and start-up or shutdown handlers are not checked, nor what only they call
+    /// (across the project): they run once, while no request is served.
     ///
     /// ## Why is this bad?
     /// FastAPI runs `async def` routes and dependencies on the event loop's thread. A threading
