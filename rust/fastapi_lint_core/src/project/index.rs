@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::code_roles;
 use super::facts::{BaseModelConvention, Chain, FileFacts};
+use super::name_table::Name;
 use super::summary::{ClassSummary, FunctionSummary, Import, Leaf, ModuleSummary};
 use crate::CodeRole;
 use crate::fastapi::FunctionRole;
@@ -205,6 +206,8 @@ pub(super) struct Index<'m> {
     classes: Table<&'m str>,
     /// `module.app`, built: a summary names apps within their module.
     apps: Table<String>,
+    /// `module.settings` for `settings = Settings()`: the module and the name it calls.
+    instances: HashMap<String, (usize, Name)>,
     /// The imports of each module with more than [`SCANNED_IMPORTS`] by the name they bind,
     /// made the first time a re-export is looked for in the module: a package's `__init__`
     /// that re-exports hundreds of names is asked for one at nearly every call into the
@@ -249,6 +252,7 @@ impl<'m> Index<'m> {
             functions: Table::with_capacity(count(|summary| summary.functions.len())),
             classes: Table::with_capacity(count(|summary| summary.classes.len())),
             apps: Table::with_capacity(count(|summary| summary.apps.len())),
+            instances: sized(count(|summary| summary.instances.len())),
             imports_by_name: modules.iter().map(|_| OnceLock::new()).collect(),
         };
         for (id, module) in modules.iter().enumerate() {
@@ -271,6 +275,12 @@ impl<'m> Index<'m> {
                 index
                     .classes
                     .insert(summary.name(class.name), ItemId::new(id, item));
+            }
+            for (variable, called) in &summary.instances {
+                index.instances.insert(
+                    [summary.module.as_str(), ".", summary.name(*variable)].concat(),
+                    (id, *called),
+                );
             }
             for (item, app) in summary.apps.iter().enumerate() {
                 index.apps.insert(
@@ -346,6 +356,7 @@ impl<'m> Index<'m> {
                 ));
             }
         }
+        self.add_imported_attributes(&mut facts, id, module);
         facts.apps = self.imported_apps(id, module);
         (facts, roles)
     }
@@ -358,6 +369,47 @@ impl<'m> Index<'m> {
         {
             facts.resources.insert(name.to_string(), resource);
         }
+    }
+
+    /// The resources held by attributes of what the module imports: a class's annotated
+    /// attributes (`Settings.upload_dir: Path`), as the class and as an instance of it
+    /// (`settings = Settings()` or `= get_settings()` for `def get_settings() -> Settings`).
+    fn add_imported_attributes(&self, facts: &mut FileFacts, id: usize, module: &IndexedModule) {
+        let summary = &module.summary;
+        for import in &summary.imports {
+            let imported = summary.name(import.qualified);
+            let Some(class) = self.class_of(imported, id) else {
+                continue;
+            };
+            let owner = &self.modules[class.module()].summary;
+            for (attribute, resource) in &owner.classes[class.item()].resources {
+                facts
+                    .resources
+                    .insert([imported, ".", owner.name(*attribute)].concat(), *resource);
+            }
+        }
+    }
+
+    /// The class `name` (used in module `from`) is, or is an instance of.
+    fn class_of(&self, name: &str, from: usize) -> Option<ItemId> {
+        if !self.top_packages.contains(top_package(name)) {
+            return None;
+        }
+        if let Some(class) = self.resolve(&self.classes, name, from) {
+            return Some(class);
+        }
+        let &(module, called) = self.instances.get(name)?;
+        let called = self.modules[module].summary.name(called);
+        if let Some(class) = self.resolve(&self.classes, called, module) {
+            return Some(class);
+        }
+        let function = self.resolve(&self.functions, called, module)?;
+        let owner = &self.modules[function.module()].summary;
+        self.resolve(
+            &self.classes,
+            owner.name(self.function(function).returns?),
+            function.module(),
+        )
     }
 
     /// The names the module imports that are apps or routers built in another module.

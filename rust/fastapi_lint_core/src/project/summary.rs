@@ -72,6 +72,9 @@ pub struct ClassSummary {
     /// Whether the body configures the model (`model_config = ...` or a `class Config:`): what
     /// a project base model is for (seed practice 7).
     pub configures: bool,
+    /// Its attributes that hold a resource (`upload_dir: Path`), for the modules that read
+    /// them (`settings.upload_dir.write_bytes(...)`).
+    pub resources: Box<[(Name, Resource)]>,
 }
 
 /// A module-level import: the name it binds and what that name stands for.
@@ -101,6 +104,10 @@ pub struct ModuleSummary {
     pub imports: Box<[Import]>,
     /// Module-level names bound to `FastAPI()` or `APIRouter()`.
     pub apps: Box<[Name]>,
+    /// Other module-level names bound to a call of a project name (`settings = Settings()`,
+    /// `settings = get_settings()`), with the name called: instances of a class, or of what a
+    /// function returns.
+    pub instances: Box<[(Name, Name)]>,
     /// Project names handed to `Depends(...)` / `Security(...)`.
     pub dependencies: Box<[Name]>,
     /// Project names handed to `add_task(...)` / `BackgroundTask(...)`.
@@ -254,7 +261,7 @@ impl SummaryBuilder {
             ..ModuleSummary::default()
         };
         let (names, module) = (&mut self.names, self.module.as_str());
-        collect_module_bindings(semantic, names, &mut summary);
+        collect_module_bindings(semantic, module, names, &mut summary);
         collect_uses(semantic, module, names, &mut summary);
         summary.classes = body
             .iter()
@@ -348,14 +355,16 @@ fn sleep_in_loop(
     })
 }
 
-/// Module-level imports and app/router objects.
+/// Module-level imports, app/router objects and instances of project names.
 fn collect_module_bindings(
     semantic: &SemanticModel,
+    module: &str,
     names: &mut NameTableBuilder,
     summary: &mut ModuleSummary,
 ) {
     let mut imports = Vec::new();
     let mut apps = Vec::new();
+    let mut instances = Vec::new();
     for (_, binding) in semantic
         .bindings()
         .filter(|(_, binding)| binding.scope == ScopeId::MODULE)
@@ -380,11 +389,20 @@ fn collect_module_bindings(
             {
                 apps.push(names.intern(binding.name));
             }
+            BindingKind::Assignment {
+                value: Expr::Call(call),
+            } => {
+                if let Some(called) = reference_name(semantic, module, &call.func, ScopeId::MODULE)
+                {
+                    instances.push((names.intern(binding.name), names.intern(&called)));
+                }
+            }
             _ => {}
         }
     }
     summary.imports = imports.into_boxed_slice();
     summary.apps = apps.into_boxed_slice();
+    summary.instances = instances.into_boxed_slice();
 }
 
 /// Whether `name` is the last dotted part of `qualified`.
@@ -471,11 +489,16 @@ fn summarize_class(
     let scope = semantic.class_scope(class).unwrap_or(ScopeId::MODULE);
     let declares_fields = pydantic::declares_fields(semantic, &class.body, scope);
     let configures = pydantic::configures_model(&class.body);
+    let resources = blocking::resource::class_resources(semantic, class)
+        .into_iter()
+        .map(|(attribute, resource)| (names.intern(attribute), resource))
+        .collect();
     ClassSummary {
         name: names.intern(&[module, ".", class.name.as_str()].concat()),
         bases,
         declares_fields,
         configures,
+        resources,
     }
 }
 

@@ -468,3 +468,55 @@ async def index(db=Depends(get_db), adb=Depends(get_async_db)):
     assert_eq!(rows(facts[1].clone()), [9]);
     assert_eq!(rows(FileFacts::default()), [], "unknown without the index");
 }
+
+#[test]
+fn settings_of_another_module_hold_their_paths() {
+    let config = "
+from functools import lru_cache
+from pathlib import Path
+from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    upload_dir: Path = Path('uploads')
+    title: str = 'app'
+
+settings = Settings()
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+cached = get_settings()
+";
+    let routes = "
+from fastapi import Depends, FastAPI
+from app.config import Settings, cached, get_settings, settings
+
+app = FastAPI()
+
+@app.post('/')
+async def upload(data: bytes, config: Settings = Depends(get_settings)):
+    (settings.upload_dir / 'a').write_bytes(data)
+    config.upload_dir.mkdir()
+    cached.upload_dir.iterdir()
+    settings.title.upper()
+";
+    let modules = [module("app.config", config), module("app.routes", routes)];
+    let facts = facts(&modules);
+    let settings = LinterSettings::for_rules([crate::Rule::BlockingFileIoInAsync]);
+    let context = FileContext {
+        path: Some("/project/app/routes.py".into()),
+        module_path: Some(vec!["app".to_string(), "routes".to_string()]),
+        facts: std::sync::Arc::new(facts[1].clone()),
+        ..FileContext::default()
+    };
+    let rows: Vec<usize> = crate::message::to_messages(
+        crate::lint(routes, &context, &settings).diagnostics,
+        "routes.py",
+        routes,
+    )
+    .iter()
+    .map(|message| message.location.row)
+    .collect();
+    assert_eq!(rows, [9, 10, 11]);
+}

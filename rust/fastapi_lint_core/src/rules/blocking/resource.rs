@@ -582,6 +582,38 @@ pub(crate) fn provided_to_project(
     })
 }
 
+/// The class attributes of `class` that hold a resource, from its body alone: annotated with a
+/// resource's class (`UPLOAD_DIR: Path = Path("uploads")`, a settings field) or assigned one.
+/// The project index hands them to the modules that use the class or an instance of it.
+pub(crate) fn class_resources<'c>(
+    semantic: &SemanticModel,
+    class: &'c ast::StmtClassDef,
+) -> Vec<(&'c str, Resource)> {
+    let Some(scope) = semantic.class_scope(class) else {
+        return Vec::new();
+    };
+    let facts = FileFacts::default();
+    let lookup = Lookup {
+        semantic,
+        facts: &facts,
+    };
+    class
+        .body
+        .iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::AnnAssign(ast::StmtAnnAssign {
+                target, annotation, ..
+            }) => Some((target.as_name_expr()?, lookup.annotated(annotation, scope)?)),
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => match targets.as_slice() {
+                [Expr::Name(name)] => Some((name, lookup.resolve(value, scope, 0)?)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|(name, resource)| (name.id.as_str(), resource))
+        .collect()
+}
+
 /// Generic types whose first argument is what a generator yields, or a context manager
 /// enters: `-> Iterator[Session]` on a dependency that yields its session.
 const YIELDING_TYPES: &[&str] = &[
@@ -670,6 +702,7 @@ impl Lookup<'_, '_> {
                     |annotation, scope| self.annotated(annotation, scope),
                     |value, scope| self.resolve(value, scope, next),
                 )
+                .or_else(|| self.class_attribute(expr, scope))
                 .or_else(|| {
                     self.resolve(&attribute.value, scope, next)?
                         .attribute(attribute.attr.as_str())
@@ -678,6 +711,57 @@ impl Lookup<'_, '_> {
             Expr::BinOp(binop) if binop.op == Operator::Div => {
                 match self.resolve(&binop.left, scope, next)? {
                     Resource::Path => Some(Resource::Path),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `settings.upload_dir` where the class of `settings` annotates `upload_dir: Path`: a
+    /// class of this module read directly, another module's as the project index tells.
+    fn class_attribute(&self, expr: &Expr, scope: ScopeId) -> Option<Resource> {
+        let semantic = self.semantic;
+        let Expr::Attribute(attribute) = expr else {
+            return None;
+        };
+        let name = attribute.attr.as_str();
+        if let Some(class) = self.local_class_of(&attribute.value, scope)
+            && let Some(class_scope) = semantic.class_scope(class)
+            && let Some((annotation, annotation_scope)) =
+                semantic.instance_attribute(class_scope, name).declared
+        {
+            return self.annotated(annotation, annotation_scope);
+        }
+        if self.facts.resources.is_empty() {
+            return None;
+        }
+        let module = module_name_or_main(semantic);
+        let name = reference_name(semantic, &module, expr, scope)?;
+        self.facts.resources.get(&name).copied()
+    }
+
+    /// The class of this module `expr` is, or is an instance of: `Settings`, `Settings()`, a
+    /// name bound to either, a parameter annotated with it.
+    fn local_class_of(&self, expr: &Expr, scope: ScopeId) -> Option<&ast::StmtClassDef> {
+        let semantic = self.semantic;
+        let expr = match expr {
+            Expr::Call(call) => call.func.as_ref(),
+            other => other,
+        };
+        let binding = semantic.binding_of_name(expr, scope)?;
+        match &binding.kind {
+            BindingKind::ClassDef(class) => Some(class),
+            BindingKind::Assignment {
+                value: Expr::Call(call),
+            } => self.local_class_of(&call.func, binding.scope),
+            BindingKind::Parameter { parameter, .. } => {
+                let outer = semantic.scope(binding.scope).parent?;
+                let annotation = unwrap_annotation(parameter.annotation()?, |expr| {
+                    semantic.qualified_name(expr, outer)
+                })?;
+                match &semantic.binding_of_name(annotation, outer)?.kind {
+                    BindingKind::ClassDef(class) => Some(class),
                     _ => None,
                 }
             }
