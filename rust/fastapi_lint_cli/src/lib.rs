@@ -17,6 +17,7 @@ mod file_kind;
 mod lint;
 mod metadata;
 pub mod output;
+mod server;
 mod walk;
 mod write;
 

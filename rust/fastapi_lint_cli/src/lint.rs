@@ -822,6 +822,61 @@ pub(crate) fn lint_buffer(
     Diagnostics::from_files(vec![linted])
 }
 
+/// Whether an excluded file is still linted when it is named explicitly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exclusion {
+    /// As `force-exclude` says: `check --stdin-filename`.
+    AsConfigured,
+    /// Never: an editor shows no findings in files the configuration excludes, as Ruff's server.
+    Always,
+}
+
+/// A buffer to lint as the file it stands for ([`lint_buffer_in_project`]).
+pub(crate) struct Buffer<'a> {
+    /// Absolute, when the buffer has a file name.
+    pub path: Option<&'a Path>,
+    /// The settings governing `path`.
+    pub settings: &'a Arc<Settings>,
+    pub fixing: Fixing,
+    pub index_mode: IndexMode,
+    pub exclusion: Exclusion,
+}
+
+/// Lints a buffer as the file `buffer.path` with its project's other files around it, as a
+/// check of the project would lint that file: `check --stdin-filename` and the language
+/// server (an editor's unsaved text). An excluded file yields nothing.
+pub(crate) fn lint_buffer_in_project(
+    bytes: Vec<u8>,
+    buffer: &Buffer<'_>,
+    resolver: &Arc<Resolver>,
+    cwd: &Path,
+) -> Result<Diagnostics> {
+    let settings = buffer.settings;
+    if let Some(path) = buffer.path
+        && (settings.force_exclude || buffer.exclusion == Exclusion::Always)
+        && crate::walk::is_excluded_with_ancestors(path, resolver)?
+    {
+        return Ok(Diagnostics::default());
+    }
+    let project = match (buffer.path, buffer.index_mode) {
+        (Some(path), IndexMode::WholeProject) => match crate::walk::project_root(path) {
+            Some(root) => {
+                let files = crate::walk::python_files(&[root], resolver, cwd)?;
+                Some(project_modules(&files, resolver, Some(path))?)
+            }
+            None => None,
+        },
+        _ => None,
+    };
+    Ok(lint_buffer(
+        bytes,
+        buffer.path,
+        settings,
+        buffer.fixing,
+        project,
+    ))
+}
+
 /// Each file's code role, with the evidence for it, as a check of these files gives them
 /// (`--show-roles`). Files that cannot be read or do not parse are left out.
 pub(crate) fn code_roles(
