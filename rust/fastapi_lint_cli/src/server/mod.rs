@@ -197,3 +197,120 @@ fn handle_notification(session: &mut Session, notification: Notification, out: &
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use lsp_server::RequestId;
+    use lsp_types::Url;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    const SOURCE: &str = "import time\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get(\"/\")\nasync def index():\n    time.sleep(1)  # noqa: FAPI102\n    return {}\n";
+
+    fn receive(client: &Connection) -> Message {
+        client
+            .receiver
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server answers")
+    }
+
+    fn request(client: &Connection, id: i32, method: &str, params: Value) -> Response {
+        client
+            .sender
+            .send(Request::new(RequestId::from(id), method.to_string(), params).into())
+            .unwrap();
+        loop {
+            if let Message::Response(response) = receive(client) {
+                assert_eq!(response.id, RequestId::from(id));
+                return response;
+            }
+        }
+    }
+
+    fn notify(client: &Connection, method: &str, params: Value) {
+        client
+            .sender
+            .send(Notification::new(method.to_string(), params).into())
+            .unwrap();
+    }
+
+    #[test]
+    fn a_session_from_initialize_to_shutdown() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("fastapi-lint.toml"),
+            "[lint]\nselect = [\"FAPI101\"]\n",
+        )
+        .unwrap();
+        let root = Url::from_directory_path(dir.path()).unwrap();
+        let uri = Url::from_file_path(dir.path().join("app.py")).unwrap();
+        let (server, client) = Connection::memory();
+        let served = std::thread::spawn(move || serve(&server));
+
+        let initialized = request(
+            &client,
+            1,
+            "initialize",
+            json!({"capabilities": {}, "workspaceFolders": [{"uri": root, "name": "app"}]}),
+        );
+        let capabilities = &initialized.result.unwrap()["capabilities"];
+        assert_eq!(capabilities["textDocumentSync"]["change"], json!(2));
+        notify(&client, "initialized", json!({}));
+
+        notify(
+            &client,
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 7, "text": SOURCE}}),
+        );
+        let Message::Notification(published) = receive(&client) else {
+            panic!("diagnostics are published on open");
+        };
+        assert_eq!(published.method, "textDocument/publishDiagnostics");
+        assert_eq!(published.params["version"], json!(7));
+        let diagnostics = published.params["diagnostics"].as_array().unwrap();
+        // The configuration selects FAPI101 only; the noqa's code is not a rule to report.
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0]["code"], json!("FAPI101"));
+        assert_eq!(
+            diagnostics[0]["range"],
+            json!({"start": {"line": 8, "character": 4}, "end": {"line": 8, "character": 14}})
+        );
+
+        let hover = request(
+            &client,
+            2,
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 28}}),
+        );
+        let hover = hover.result.unwrap();
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .starts_with("# blocking-http-in-async (FAPI102)"),
+            "{hover}"
+        );
+        assert_eq!(
+            hover["range"],
+            json!({"start": {"line": 8, "character": 27}, "end": {"line": 8, "character": 34}})
+        );
+        let unknown = request(
+            &client,
+            3,
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        );
+        assert_eq!(
+            unknown.error.unwrap().code,
+            ErrorCode::MethodNotFound as i32
+        );
+
+        let shutdown = request(&client, 4, "shutdown", Value::Null);
+        assert_eq!(shutdown.result, Some(Value::Null));
+        notify(&client, "exit", Value::Null);
+        assert!(served.join().unwrap().unwrap());
+    }
+}
