@@ -111,6 +111,8 @@ fn main_loop(connection: &Connection, session: &mut Session, watch: bool) -> any
                 if connection.handle_shutdown(&request)? {
                     return Ok(true);
                 }
+                // A request reads the findings of the text as it is now.
+                session.lint_stale(&mut out);
                 out.messages.push(handle_request(session, request).into());
             }
             Message::Notification(notification) => {
@@ -124,6 +126,9 @@ fn main_loop(connection: &Connection, session: &mut Session, watch: bool) -> any
             }
             // The only requests the server sends are registrations; nothing waits for them.
             Message::Response(_) => {}
+        }
+        if connection.receiver.is_empty() {
+            session.lint_stale(&mut out);
         }
         for message in out.messages {
             connection.sender.send(message)?;
@@ -176,7 +181,7 @@ fn handle_notification(session: &mut Session, notification: Notification, out: &
         }
         DidChangeTextDocument::METHOD => {
             if let Ok(params) = serde_json::from_value(params) {
-                session.did_change(params, out);
+                session.did_change(params);
             }
         }
         DidSaveTextDocument::METHOD => {

@@ -1,7 +1,7 @@
 //! The open documents and the settings they are linted with; what each notification and
 //! request does to them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,6 +39,10 @@ pub(super) struct Session {
     /// Read again after a configuration file changed.
     resolver: Option<Arc<Resolver>>,
     pub documents: HashMap<Url, Document>,
+    /// Documents changed since they were last linted: linted once the client has no more
+    /// messages queued, or before a request reads their findings (typing lints once per pause,
+    /// not once per keystroke).
+    stale: BTreeSet<Url>,
     /// The last configuration error shown, so that each keystroke does not show it again.
     shown_error: Option<String>,
 }
@@ -49,6 +53,7 @@ impl Session {
             cwd,
             resolver: None,
             documents: HashMap::new(),
+            stale: BTreeSet::new(),
             shown_error: None,
         }
     }
@@ -106,7 +111,7 @@ impl Session {
         self.lint_document(&document.uri, out);
     }
 
-    pub(super) fn did_change(&mut self, params: DidChangeTextDocumentParams, out: &mut Outbox) {
+    pub(super) fn did_change(&mut self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let Some(document) = self.documents.get_mut(&uri) else {
             return;
@@ -123,7 +128,14 @@ impl Session {
             }
         }
         document.version = params.text_document.version;
-        self.lint_document(&uri, out);
+        self.stale.insert(uri);
+    }
+
+    /// Lints the documents changed since their last lint.
+    pub(super) fn lint_stale(&mut self, out: &mut Outbox) {
+        for uri in std::mem::take(&mut self.stale) {
+            self.lint_document(&uri, out);
+        }
     }
 
     /// A saved file may change what the other open files find (the project index reads it from
@@ -141,6 +153,7 @@ impl Session {
 
     pub(super) fn did_close(&mut self, params: DidCloseTextDocumentParams, out: &mut Outbox) {
         let uri = params.text_document.uri;
+        self.stale.remove(&uri);
         if self.documents.remove(&uri).is_some() {
             out.publish(uri, Vec::new(), None);
         }
@@ -174,6 +187,7 @@ impl Session {
     /// Lints an open document and publishes its diagnostics. A configuration error is shown
     /// (once while it lasts) and leaves the document without diagnostics.
     pub(super) fn lint_document(&mut self, uri: &Url, out: &mut Outbox) {
+        self.stale.remove(uri);
         let Some(document) = self.documents.get(uri) else {
             return;
         };
