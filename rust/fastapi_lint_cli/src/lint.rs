@@ -840,7 +840,13 @@ pub(crate) struct Buffer<'a> {
     pub fixing: Fixing,
     pub index_mode: IndexMode,
     pub exclusion: Exclusion,
+    /// Texts read instead of the files of the project they stand for: an editor's unsaved
+    /// documents, which the buffer's findings may depend on.
+    pub unsaved: Option<&'a Unsaved>,
 }
+
+/// Texts standing for files, by absolute path.
+pub(crate) type Unsaved = std::collections::HashMap<PathBuf, Arc<str>>;
 
 /// Lints a buffer as the file `buffer.path` with its project's other files around it, as a
 /// check of the project would lint that file: `check --stdin-filename` and the language
@@ -862,7 +868,12 @@ pub(crate) fn lint_buffer_in_project(
         (Some(path), IndexMode::WholeProject) => match crate::walk::project_root(path) {
             Some(root) => {
                 let files = crate::walk::python_files(&[root], resolver, cwd)?;
-                Some(project_modules(&files, resolver, Some(path))?)
+                Some(project_modules(
+                    &files,
+                    resolver,
+                    Some(path),
+                    buffer.unsaved,
+                )?)
             }
             None => None,
         },
@@ -884,7 +895,7 @@ pub(crate) fn code_roles(
     resolver: &Resolver,
     index_mode: IndexMode,
 ) -> Result<Vec<(PathBuf, RoleDecision)>> {
-    let modules = project_modules(files, resolver, None)?;
+    let modules = project_modules(files, resolver, None, None)?;
     let roles = match index_mode {
         IndexMode::WholeProject => project_roles(&modules.iter().collect::<Vec<_>>()),
         IndexMode::PerFile => modules
@@ -900,11 +911,13 @@ pub(crate) fn code_roles(
 }
 
 /// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
-/// a pass without rules, in parallel. Unreadable files are left out.
+/// a pass without rules, in parallel. Unreadable files are left out; `unsaved` texts are read
+/// instead of their files.
 pub(crate) fn project_modules(
     files: &[PathBuf],
     resolver: &Resolver,
     except: Option<&Path>,
+    unsaved: Option<&Unsaved>,
 ) -> Result<Vec<IndexedModule>> {
     let directories = Directories::default();
     let modules = files
@@ -912,8 +925,12 @@ pub(crate) fn project_modules(
         .filter(|path| Some(path.as_path()) != except)
         .map(|path| {
             let settings = resolver.settings_for(path)?;
-            let Ok(source) = read_source(Some(path)) else {
-                return Ok(None);
+            let source = match unsaved.and_then(|unsaved| unsaved.get(path)) {
+                Some(text) => Arc::clone(text),
+                None => match read_source(Some(path)) {
+                    Ok(source) => source,
+                    Err(_) => return Ok(None),
+                },
             };
             let mut place = place_of(Some(path), &settings, &directories);
             place.linter.rules = RuleSet::empty();

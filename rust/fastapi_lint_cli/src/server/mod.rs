@@ -318,4 +318,71 @@ mod tests {
         notify(&client, "exit", Value::Null);
         assert!(served.join().unwrap().unwrap());
     }
+
+    #[test]
+    fn an_unsaved_change_to_a_helper_relints_the_route_calling_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // FAPI106 is in preview.
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n\n[tool.fastapi-lint.lint]\npreview = true\n",
+        )
+        .unwrap();
+        let blocking = "import time\n\n\ndef load():\n    time.sleep(1)\n    return 1\n";
+        std::fs::write(dir.path().join("helpers.py"), blocking).unwrap();
+        let route = "from fastapi import FastAPI\n\nfrom helpers import load\n\napp = FastAPI(openapi_url=None)\n\n\n@app.get(\"/\")\nasync def index():\n    return load()\n";
+        std::fs::write(dir.path().join("app.py"), route).unwrap();
+        let root = Url::from_directory_path(dir.path()).unwrap();
+        let app = Url::from_file_path(dir.path().join("app.py")).unwrap();
+        let helpers = Url::from_file_path(dir.path().join("helpers.py")).unwrap();
+        let (server, client) = Connection::memory();
+        let served = std::thread::spawn(move || serve(&server));
+        request(
+            &client,
+            1,
+            "initialize",
+            json!({"capabilities": {}, "workspaceFolders": [{"uri": root, "name": "x"}]}),
+        );
+        notify(&client, "initialized", json!({}));
+        let published = |uri: &Url| loop {
+            if let Message::Notification(notification) = receive(&client)
+                && notification.params["uri"] == json!(uri)
+            {
+                return notification.params["diagnostics"].clone();
+            }
+        };
+        let open = |uri: &Url, text: &str| {
+            notify(
+                &client,
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+            );
+        };
+        open(&app, route);
+        let diagnostics = published(&app);
+        assert_eq!(diagnostics[0]["code"], json!("FAPI106"), "{diagnostics}");
+        let related = &diagnostics[0]["relatedInformation"][0]["location"];
+        assert_eq!(related["uri"], json!(helpers));
+        assert_eq!(
+            related["range"]["start"],
+            json!({"line": 4, "character": 4})
+        );
+
+        open(&helpers, blocking);
+        assert_eq!(published(&helpers), json!([]));
+        notify(
+            &client,
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": helpers, "version": 2},
+                "contentChanges": [{"text": "def load():\n    return 1\n"}],
+            }),
+        );
+        // The route's findings follow the helper as the editor has it, unsaved.
+        assert_eq!(published(&app), json!([]));
+
+        request(&client, 2, "shutdown", Value::Null);
+        notify(&client, "exit", Value::Null);
+        assert!(served.join().unwrap().unwrap());
+    }
 }

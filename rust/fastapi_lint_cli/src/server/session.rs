@@ -23,6 +23,7 @@ use crate::config::Settings;
 use crate::config::discovery::Resolver;
 use crate::config::file::is_config_file_name;
 use crate::lint::{self, Fixing};
+use crate::walk::project_root;
 
 /// One document the editor has open: its text as the editor has it, saved or not.
 pub(super) struct Document {
@@ -88,12 +89,21 @@ impl Session {
         fixing: Fixing,
     ) -> anyhow::Result<lint::Diagnostics> {
         let (resolver, settings) = self.settings_for(path)?;
+        // The project index sees the other open documents as the editor has them.
+        let unsaved: lint::Unsaved = self
+            .documents
+            .iter()
+            .filter_map(|(uri, document)| {
+                Some((file_path(uri)?, Arc::from(document.text.as_str())))
+            })
+            .collect();
         let buffer = lint::Buffer {
             path,
             settings: &settings,
             fixing,
             index_mode: lint::IndexMode::WholeProject,
             exclusion: lint::Exclusion::Always,
+            unsaved: Some(&unsaved),
         };
         lint::lint_buffer_in_project(text.as_bytes().to_vec(), &buffer, &resolver, &self.cwd)
     }
@@ -131,9 +141,22 @@ impl Session {
         self.stale.insert(uri);
     }
 
-    /// Lints the documents changed since their last lint.
+    /// Lints the documents changed since their last lint, and the other open documents of
+    /// their projects: what those find may follow calls into the changed text (FAPI106).
     pub(super) fn lint_stale(&mut self, out: &mut Outbox) {
-        for uri in std::mem::take(&mut self.stale) {
+        if self.stale.is_empty() {
+            return;
+        }
+        let mut uris = std::mem::take(&mut self.stale);
+        let root_of = |uri: &Url| file_path(uri).and_then(|path| project_root(&path));
+        let roots: BTreeSet<PathBuf> = uris.iter().filter_map(root_of).collect();
+        uris.extend(
+            self.documents
+                .keys()
+                .filter(|uri| root_of(uri).is_some_and(|root| roots.contains(&root)))
+                .cloned(),
+        );
+        for uri in uris {
             self.lint_document(&uri, out);
         }
     }
