@@ -195,7 +195,7 @@ def test_diagnostics_code_actions_hover_and_shutdown(project: Path) -> None:
             "end": {"line": SLEEP_LINE, "character": SLEEP_END},
         }
 
-        # Code actions at the finding: its fix and a `# noqa` for the line.
+        # Code actions at the finding: its fix, and a noqa comment for the line.
         actions = client.request(
             "textDocument/codeAction",
             {
@@ -224,7 +224,7 @@ def test_diagnostics_code_actions_hover_and_shutdown(project: Path) -> None:
         )
         assert published["diagnostics"] == []
 
-        # An incremental change back to the sleep with a `# noqa`: suppressed, and the code in
+        # An incremental change back to the sleep with the noqa comment: suppressed, and the code in
         # the comment explains itself on hover.
         client.notify(
             "textDocument/didChange",
