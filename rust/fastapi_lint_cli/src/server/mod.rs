@@ -113,7 +113,7 @@ fn main_loop(connection: &Connection, session: &mut Session, watch: bool) -> any
                 }
                 // A request reads the findings of the text as it is now.
                 session.lint_stale(&mut out);
-                out.messages.push(handle_request(session, request).into());
+                out.messages.push(answer(session, request).into());
             }
             Message::Notification(notification) => {
                 if notification.method == lsp_types::notification::Exit::METHOD {
@@ -135,6 +135,26 @@ fn main_loop(connection: &Connection, session: &mut Session, watch: bool) -> any
         }
     }
     Ok(false)
+}
+
+/// The response to a request; a panic while answering becomes an error response rather than
+/// the end of the server (the editor would lose every diagnostic).
+fn answer(session: &mut Session, request: Request) -> Response {
+    let id = request.id.clone();
+    let method = request.method.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handle_request(session, request)
+    }))
+    .unwrap_or_else(|panic| {
+        Response::new_err(
+            id,
+            ErrorCode::InternalError as i32,
+            format!(
+                "Panicked while answering `{method}`: {} (this is a bug in fastapi-lint)",
+                fastapi_lint_core::rule_at_work::panic_text(&*panic)
+            ),
+        )
+    })
 }
 
 fn handle_request(session: &mut Session, request: Request) -> Response {
@@ -381,6 +401,56 @@ mod tests {
         // The route's findings follow the helper as the editor has it, unsaved.
         assert_eq!(published(&app), json!([]));
 
+        request(&client, 2, "shutdown", Value::Null);
+        notify(&client, "exit", Value::Null);
+        assert!(served.join().unwrap().unwrap());
+    }
+
+    #[test]
+    fn a_changed_configuration_file_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("fastapi-lint.toml");
+        std::fs::write(&config, "[lint]\nselect = [\"FAPI101\"]\n").unwrap();
+        let root = Url::from_directory_path(dir.path()).unwrap();
+        let uri = Url::from_file_path(dir.path().join("app.py")).unwrap();
+        let (server, client) = Connection::memory();
+        let served = std::thread::spawn(move || serve(&server));
+        request(
+            &client,
+            1,
+            "initialize",
+            json!({"capabilities": {}, "workspaceFolders": [{"uri": root, "name": "x"}]}),
+        );
+        notify(&client, "initialized", json!({}));
+        let codes = || loop {
+            if let Message::Notification(notification) = receive(&client)
+                && notification.method == "textDocument/publishDiagnostics"
+            {
+                return notification.params["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|diagnostic| diagnostic["code"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>();
+            }
+        };
+        notify(
+            &client,
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": SOURCE}}),
+        );
+        assert_eq!(codes(), ["FAPI101"]);
+        std::fs::write(
+            &config,
+            "[lint]\nselect = [\"FAPI101\"]\nignore = [\"FAPI101\"]\n",
+        )
+        .unwrap();
+        notify(
+            &client,
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": Url::from_file_path(&config).unwrap(), "type": 2}]}),
+        );
+        assert_eq!(codes(), Vec::<String>::new());
         request(&client, 2, "shutdown", Value::Null);
         notify(&client, "exit", Value::Null);
         assert!(served.join().unwrap().unwrap());
