@@ -311,7 +311,7 @@ fn lint_stdin(
         fixing,
         index_mode,
         exclusion: lint::Exclusion::AsConfigured,
-        unsaved: None,
+        editor: None,
     };
     Ok((
         lint::lint_buffer_in_project(bytes.clone(), &buffer, resolver, cwd)?,

@@ -39,6 +39,8 @@ pub(super) struct Session {
     cwd: PathBuf,
     /// Read again after a configuration file changed.
     resolver: Option<Arc<Resolver>>,
+    /// The unsaved documents and the project index's summaries, for every lint.
+    editor: lint::EditorState,
     pub documents: HashMap<Url, Document>,
     /// Documents changed since they were last linted: linted once the client has no more
     /// messages queued, or before a request reads their findings (typing lints once per pause,
@@ -53,6 +55,7 @@ impl Session {
         Self {
             cwd,
             resolver: None,
+            editor: lint::EditorState::default(),
             documents: HashMap::new(),
             stale: BTreeSet::new(),
             shown_error: None,
@@ -90,7 +93,7 @@ impl Session {
     ) -> anyhow::Result<lint::Diagnostics> {
         let (resolver, settings) = self.settings_for(path)?;
         // The project index sees the other open documents as the editor has them.
-        let unsaved: lint::Unsaved = self
+        self.editor.unsaved = self
             .documents
             .iter()
             .filter_map(|(uri, document)| {
@@ -103,7 +106,7 @@ impl Session {
             fixing,
             index_mode: lint::IndexMode::WholeProject,
             exclusion: lint::Exclusion::Always,
-            unsaved: Some(&unsaved),
+            editor: Some(&self.editor),
         };
         lint::lint_buffer_in_project(text.as_bytes().to_vec(), &buffer, &resolver, &self.cwd)
     }
@@ -162,12 +165,15 @@ impl Session {
     }
 
     /// A saved file may change what the other open files find (the project index reads it from
-    /// disk), and a saved configuration file every setting: all open documents are linted again.
+    /// disk), and a saved configuration file every setting: all open documents are linted again,
+    /// with every summary made again (a save is where the project's metadata changes, as a
+    /// requirements file or a new package's `__init__.py`).
     pub(super) fn did_save(&mut self, params: DidSaveTextDocumentParams, out: &mut Outbox) {
         let uri = params.text_document.uri;
         if is_config_uri(&uri) {
-            self.resolver = None;
+            self.forget_settings();
         }
+        self.editor.forget_summaries();
         if let (Some(text), Some(document)) = (params.text, self.documents.get_mut(&uri)) {
             document.text = text;
         }
@@ -194,9 +200,17 @@ impl Session {
             .iter()
             .any(|change| is_config_uri(&change.uri))
         {
-            self.resolver = None;
+            self.forget_settings();
         }
+        // A file created or deleted may change which modules exist and what they are named.
+        self.editor.forget_summaries();
         self.lint_all(out);
+    }
+
+    /// Settings are read again, and the summaries made with them made again.
+    fn forget_settings(&mut self) {
+        self.resolver = None;
+        self.editor.forget_summaries();
     }
 
     fn lint_all(&mut self, out: &mut Outbox) {
