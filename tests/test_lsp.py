@@ -306,6 +306,7 @@ def test_fix_all_applies_what_check_fix_would(project: Path) -> None:
         [action] = actions
         assert action["kind"] == "source.fixAll.fastapi-lint"
         fixed = apply_edits(SOURCE, edits_of(action, uri))
+        assert (project / "app.py").read_text() == SOURCE  # the server writes nothing
         subprocess.run(
             [server_command()[0], "check", "--fix", "--no-cache", "app.py"],
             cwd=project,
