@@ -39,7 +39,7 @@ pub(super) fn code_actions(
             })
         })
     };
-    let index = LineIndex::new(&text);
+    let index = LineIndex::new(&text, session.encoding);
     let start = index.offset(&text, params.range.start);
     let end = index.offset(&text, params.range.end);
     let (_, settings) = session.settings_for(path.as_deref())?;
@@ -209,20 +209,21 @@ mod tests {
     use lsp_types::{Position, Range};
 
     use super::*;
+    use crate::server::position::Encoding;
 
     #[test]
     fn the_minimal_edit_replaces_what_differs() {
         let old = "import time\nx = \"é\"  # a\n";
         let new = "import time\nx = \"é\"  # a  # noqa: FAPI101\n";
-        let edit = minimal_edit(old, new, &LineIndex::new(old)).unwrap();
+        let edit = minimal_edit(old, new, &LineIndex::new(old, Encoding::Utf16)).unwrap();
         assert_eq!(
             edit.range,
             Range::new(Position::new(1, 12), Position::new(1, 12))
         );
         assert_eq!(edit.new_text, "  # noqa: FAPI101");
-        assert!(minimal_edit(old, old, &LineIndex::new(old)).is_none());
+        assert!(minimal_edit(old, old, &LineIndex::new(old, Encoding::Utf16)).is_none());
         // Differences inside a multi-byte character widen to the whole character.
-        let edit = minimal_edit("aéb", "aèb", &LineIndex::new("aéb")).unwrap();
+        let edit = minimal_edit("aéb", "aèb", &LineIndex::new("aéb", Encoding::Utf16)).unwrap();
         assert_eq!(
             edit.range,
             Range::new(Position::new(0, 1), Position::new(0, 2))

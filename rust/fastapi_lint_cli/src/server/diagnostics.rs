@@ -8,7 +8,7 @@ use lsp_types::{
     Location, NumberOrString, Position, Range, Url,
 };
 
-use super::position::LineIndex;
+use super::position::{Encoding, LineIndex};
 
 /// The `source` of every diagnostic, as editors show it next to the message.
 pub(super) const SOURCE: &str = "fastapi-lint";
@@ -29,7 +29,7 @@ pub(super) fn to_diagnostic(
     let related: Vec<DiagnosticRelatedInformation> = message
         .related
         .iter()
-        .filter_map(|related| related_information(related, text_of))
+        .filter_map(|related| related_information(related, index.encoding(), text_of))
         .collect();
     Diagnostic {
         range: index.range(text, message.range),
@@ -49,16 +49,17 @@ pub(super) fn to_diagnostic(
 }
 
 /// A place in another file (the blocking call at the end of a chain). Its column counts
-/// characters; without the file's text it is taken as UTF-16 units, right for ASCII lines.
+/// characters; without the file's text it is taken as code units, right for ASCII lines.
 fn related_information(
     related: &RelatedLocation,
+    encoding: Encoding,
     text_of: &dyn Fn(&Path) -> Option<String>,
 ) -> Option<DiagnosticRelatedInformation> {
     let path = Path::new(&related.filename);
     let uri = Url::from_file_path(path).ok()?;
     let range = match text_of(path) {
         Some(text) => {
-            let index = LineIndex::new(&text);
+            let index = LineIndex::new(&text, encoding);
             let at = |location: fastapi_lint_core::SourceLocation| {
                 index.position_of_row_column(&text, location.row, location.column)
             };

@@ -11,7 +11,7 @@ pub(super) fn hover(session: &Session, params: &HoverParams) -> Option<Hover> {
     let at = &params.text_document_position_params;
     let document = session.documents.get(&at.text_document.uri)?;
     let text = &document.text;
-    let index = LineIndex::new(text);
+    let index = LineIndex::new(text, session.encoding);
     let line = at.position.line as usize;
     let line_range = index.line_range(line, text);
     let offset = index.offset(text, at.position) - line_range.start;

@@ -7,7 +7,7 @@
 //! - [`diagnostics`]: messages as LSP diagnostics.
 //! - [`actions`]: quick fixes, `# noqa`, `source.fixAll.fastapi-lint`.
 //! - [`hover`]: rule documentation.
-//! - [`position`]: byte offsets to UTF-16 positions and back.
+//! - [`position`]: byte offsets to UTF-16 (or UTF-8) positions and back.
 
 mod actions;
 mod diagnostics;
@@ -49,8 +49,18 @@ fn serve(connection: &Connection) -> anyhow::Result<bool> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams =
         serde_json::from_value(params).context("Invalid `initialize` parameters")?;
+    let encoding = position::Encoding::negotiate(
+        params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|general| general.position_encodings.as_deref()),
+    );
     let result = InitializeResult {
-        capabilities: capabilities(),
+        capabilities: ServerCapabilities {
+            position_encoding: Some(encoding.kind()),
+            ..capabilities()
+        },
         server_info: Some(ServerInfo {
             name: "fastapi-lint".to_string(),
             version: Some(fastapi_lint_core::VERSION.to_string()),
@@ -64,7 +74,7 @@ fn serve(connection: &Connection) -> anyhow::Result<bool> {
         .and_then(|workspace| workspace.did_change_watched_files)
         .and_then(|watched| watched.dynamic_registration)
         .unwrap_or(false);
-    let mut session = Session::new(workspace_root(&params)?);
+    let mut session = Session::new(workspace_root(&params)?, encoding);
     main_loop(connection, &mut session, watch)
 }
 
@@ -451,6 +461,51 @@ mod tests {
             json!({"changes": [{"uri": Url::from_file_path(&config).unwrap(), "type": 2}]}),
         );
         assert_eq!(codes(), Vec::<String>::new());
+        request(&client, 2, "shutdown", Value::Null);
+        notify(&client, "exit", Value::Null);
+        assert!(served.join().unwrap().unwrap());
+    }
+
+    #[test]
+    fn positions_count_bytes_when_the_client_offers_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("fastapi-lint.toml"),
+            "[lint]\nselect = [\"FAPI101\"]\n",
+        )
+        .unwrap();
+        let root = Url::from_directory_path(dir.path()).unwrap();
+        let uri = Url::from_file_path(dir.path().join("app.py")).unwrap();
+        let (server, client) = Connection::memory();
+        let served = std::thread::spawn(move || serve(&server));
+        let initialized = request(
+            &client,
+            1,
+            "initialize",
+            json!({
+                "capabilities": {"general": {"positionEncodings": ["utf-16", "utf-8"]}},
+                "workspaceFolders": [{"uri": root, "name": "x"}],
+            }),
+        );
+        assert_eq!(
+            initialized.result.unwrap()["capabilities"]["positionEncoding"],
+            json!("utf-8")
+        );
+        notify(&client, "initialized", json!({}));
+        let text = SOURCE.replace("    time.sleep(1)", "    _ = \"é𝄞\"; time.sleep(1)");
+        notify(
+            &client,
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+        let Message::Notification(published) = receive(&client) else {
+            panic!("diagnostics are published on open");
+        };
+        // `time` follows 4 spaces and `_ = "é𝄞"; `: 14 characters, 15 UTF-16 units, 18 bytes.
+        assert_eq!(
+            published.params["diagnostics"][0]["range"],
+            json!({"start": {"line": 8, "character": 18}, "end": {"line": 8, "character": 28}})
+        );
         request(&client, 2, "shutdown", Value::Null);
         notify(&client, "exit", Value::Null);
         assert!(served.join().unwrap().unwrap());

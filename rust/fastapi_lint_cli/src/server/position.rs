@@ -1,17 +1,53 @@
 //! Byte offsets (the linter's) to and from LSP positions: a zero-based line and a character
-//! counted in UTF-16 code units, the protocol's default encoding (and the only one every client
-//! supports). Lines end at `\n`, `\r\n` or `\r`, as for the protocol and for Python.
+//! counted in UTF-16 code units, the protocol's default encoding (the only one every client
+//! supports), or in bytes when the client offers UTF-8. Lines end at `\n`, `\r\n` or `\r`, as
+//! for the protocol and for Python.
 
-use lsp_types::{Position, Range};
+use lsp_types::{Position, PositionEncodingKind, Range};
 use ruff_text_size::TextRange;
+
+/// What a position's character counts, agreed on at initialization.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Encoding {
+    /// Bytes: the linter's own offsets, nothing to convert.
+    Utf8,
+    #[default]
+    Utf16,
+}
+
+impl Encoding {
+    /// UTF-8 when the client offers it, else the protocol's default.
+    pub(super) fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Self {
+        if offered.is_some_and(|offered| offered.contains(&PositionEncodingKind::UTF8)) {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        }
+    }
+
+    pub(super) fn kind(self) -> PositionEncodingKind {
+        match self {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }
+    }
+
+    fn width(self, character: char) -> usize {
+        match self {
+            Encoding::Utf8 => character.len_utf8(),
+            Encoding::Utf16 => character.len_utf16(),
+        }
+    }
+}
 
 /// Where each line of one text starts.
 pub(super) struct LineIndex {
     starts: Vec<usize>,
+    encoding: Encoding,
 }
 
 impl LineIndex {
-    pub(super) fn new(text: &str) -> Self {
+    pub(super) fn new(text: &str, encoding: Encoding) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         for (at, &byte) in bytes.iter().enumerate() {
@@ -21,7 +57,11 @@ impl LineIndex {
                 _ => {}
             }
         }
-        Self { starts }
+        Self { starts, encoding }
+    }
+
+    pub(super) fn encoding(&self) -> Encoding {
+        self.encoding
     }
 
     /// The byte offset where `line` (zero-based) starts; the end of the text past the last line.
@@ -45,7 +85,10 @@ impl LineIndex {
         }
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
         let start = self.starts[line];
-        let character = text[start..offset].encode_utf16().count();
+        let character: usize = text[start..offset]
+            .chars()
+            .map(|character| self.encoding.width(character))
+            .sum();
         Position::new(to_u32(line), to_u32(character))
     }
 
@@ -63,7 +106,7 @@ impl LineIndex {
             if units >= wanted {
                 return range.start + at;
             }
-            units += character.len_utf16();
+            units += self.encoding.width(character);
         }
         range.end
     }
@@ -83,7 +126,7 @@ impl LineIndex {
         let character: usize = text[range]
             .chars()
             .take(column.saturating_sub(1))
-            .map(char::len_utf16)
+            .map(|character| self.encoding.width(character))
             .sum();
         Position::new(to_u32(line), to_u32(character))
     }
@@ -104,7 +147,7 @@ mod tests {
         // `é` is 2 bytes and 1 unit, `𝄞` 4 bytes and 2 units: `time` is at byte 17 of its line,
         // character 13, UTF-16 unit 14.
         let text = "a = 1\nname = \"é𝄞\"; time.sleep(1)\n";
-        let index = LineIndex::new(text);
+        let index = LineIndex::new(text, Encoding::Utf16);
         let sleep = text.find("time").unwrap();
         let position = index.position(text, sleep);
         assert_eq!(position, Position::new(1, 14));
@@ -126,7 +169,7 @@ mod tests {
     #[test]
     fn line_endings_and_positions_out_of_range() {
         let text = "a\r\nb\rc\nd";
-        let index = LineIndex::new(text);
+        let index = LineIndex::new(text, Encoding::Utf16);
         assert_eq!(
             index.position(text, text.find('b').unwrap()),
             Position::new(1, 0)
@@ -142,9 +185,35 @@ mod tests {
         assert_eq!(index.offset(text, Position::new(9, 0)), text.len());
         // Inside a surrogate pair: the next character.
         let text = "𝄞x";
-        let index = LineIndex::new(text);
+        let index = LineIndex::new(text, Encoding::Utf16);
         assert_eq!(index.offset(text, Position::new(0, 1)), 4);
         assert_eq!(index.offset(text, Position::new(0, 2)), 4);
         assert_eq!(index.position(text, 1), Position::new(0, 0));
+    }
+
+    #[test]
+    fn characters_are_bytes_when_the_client_offers_utf8() {
+        let text = "x = \"é𝄞\"; y\n";
+        let index = LineIndex::new(text, Encoding::Utf8);
+        let y = text.find('y').unwrap();
+        // `y` is the 11th character, at byte 14.
+        assert_eq!(index.position(text, y), Position::new(0, 14));
+        assert_eq!(index.offset(text, Position::new(0, 14)), y);
+        assert_eq!(
+            index.position_of_row_column(text, 1, 11),
+            Position::new(0, 14)
+        );
+        assert_eq!(
+            Encoding::negotiate(Some(&[
+                PositionEncodingKind::UTF16,
+                PositionEncodingKind::UTF8
+            ])),
+            Encoding::Utf8
+        );
+        assert_eq!(
+            Encoding::negotiate(Some(&[PositionEncodingKind::UTF32])),
+            Encoding::Utf16
+        );
+        assert_eq!(Encoding::negotiate(None), Encoding::Utf16);
     }
 }

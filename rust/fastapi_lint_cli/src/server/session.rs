@@ -18,7 +18,7 @@ use lsp_types::{
 };
 
 use super::diagnostics::to_diagnostic;
-use super::position::LineIndex;
+use super::position::{Encoding, LineIndex};
 use crate::config::Settings;
 use crate::config::discovery::Resolver;
 use crate::config::file::is_config_file_name;
@@ -48,11 +48,14 @@ pub(super) struct Session {
     stale: BTreeSet<Url>,
     /// The last configuration error shown, so that each keystroke does not show it again.
     shown_error: Option<String>,
+    /// What the characters of positions count.
+    pub encoding: Encoding,
 }
 
 impl Session {
-    pub(super) fn new(cwd: PathBuf) -> Self {
+    pub(super) fn new(cwd: PathBuf, encoding: Encoding) -> Self {
         Self {
+            encoding,
             cwd,
             resolver: None,
             editor: lint::EditorState::default(),
@@ -132,7 +135,7 @@ impl Session {
         for change in params.content_changes {
             match change.range {
                 Some(range) => {
-                    let index = LineIndex::new(&document.text);
+                    let index = LineIndex::new(&document.text, self.encoding);
                     let start = index.offset(&document.text, range.start);
                     let end = index.offset(&document.text, range.end).max(start);
                     document.text.replace_range(start..end, &change.text);
@@ -244,7 +247,7 @@ impl Session {
                 Vec::new()
             }
         };
-        let index = LineIndex::new(&text);
+        let index = LineIndex::new(&text, self.encoding);
         let text_of = |other: &Path| self.text_of(other);
         let diagnostics = messages
             .iter()
