@@ -30,6 +30,8 @@ pub(crate) enum Command {
     Rule(RuleCommand),
     /// Clear any caches in the current directory and any subdirectories.
     Clean,
+    /// Run the language server (LSP over stdin/stdout), for editors.
+    Server,
     /// Display fastapi-lint's version.
     Version {
         #[arg(long, value_enum, default_value = "text")]

@@ -17,6 +17,7 @@ mod file_kind;
 mod lint;
 mod metadata;
 pub mod output;
+mod server;
 mod walk;
 mod write;
 
@@ -149,7 +150,10 @@ pub fn check_source(
         Some(root) if !options.no_project => {
             let files = walk::python_files(&[absolute(root, &cwd)], &resolver, &cwd)
                 .map_err(config_error)?;
-            Some(lint::project_modules(&files, &resolver, path.as_deref()).map_err(config_error)?)
+            Some(
+                lint::project_modules(&files, &resolver, path.as_deref(), None)
+                    .map_err(config_error)?,
+            )
         }
         _ => None,
     };

@@ -822,6 +822,96 @@ pub(crate) fn lint_buffer(
     Diagnostics::from_files(vec![linted])
 }
 
+/// Whether an excluded file is still linted when it is named explicitly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exclusion {
+    /// As `force-exclude` says: `check --stdin-filename`.
+    AsConfigured,
+    /// Never: an editor shows no findings in files the configuration excludes, as Ruff's server.
+    Always,
+}
+
+/// A buffer to lint as the file it stands for ([`lint_buffer_in_project`]).
+pub(crate) struct Buffer<'a> {
+    /// Absolute, when the buffer has a file name.
+    pub path: Option<&'a Path>,
+    /// The settings governing `path`.
+    pub settings: &'a Arc<Settings>,
+    pub fixing: Fixing,
+    pub index_mode: IndexMode,
+    pub exclusion: Exclusion,
+    /// What a language server keeps for the project: its unsaved documents, which the buffer's
+    /// findings may depend on, and the summaries of earlier lints.
+    pub editor: Option<&'a EditorState>,
+}
+
+/// What a language server keeps between lints of its projects (it lints at every pause in
+/// typing, each time with the project index).
+#[derive(Default)]
+pub(crate) struct EditorState {
+    /// Texts read instead of the files they stand for (absolute paths): unsaved documents.
+    pub unsaved: std::collections::HashMap<PathBuf, Arc<str>>,
+    /// Each file's summary with the hash of the text it was made from: a file's summary is
+    /// made again only when its text changed. [`EditorState::forget_summaries`] when the
+    /// settings or the project's layout (packages, files) may have changed.
+    summaries: std::sync::Mutex<std::collections::HashMap<PathBuf, (u64, Option<IndexedModule>)>>,
+}
+
+impl EditorState {
+    pub(crate) fn forget_summaries(&self) {
+        self.lock_summaries().clear();
+    }
+
+    fn lock_summaries(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, (u64, Option<IndexedModule>)>>
+    {
+        self.summaries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Lints a buffer as the file `buffer.path` with its project's other files around it, as a
+/// check of the project would lint that file: `check --stdin-filename` and the language
+/// server (an editor's unsaved text). An excluded file yields nothing.
+pub(crate) fn lint_buffer_in_project(
+    bytes: Vec<u8>,
+    buffer: &Buffer<'_>,
+    resolver: &Arc<Resolver>,
+    cwd: &Path,
+) -> Result<Diagnostics> {
+    let settings = buffer.settings;
+    if let Some(path) = buffer.path
+        && (settings.force_exclude || buffer.exclusion == Exclusion::Always)
+        && crate::walk::is_excluded_with_ancestors(path, resolver)?
+    {
+        return Ok(Diagnostics::default());
+    }
+    let project = match (buffer.path, buffer.index_mode) {
+        (Some(path), IndexMode::WholeProject) => match crate::walk::project_root(path) {
+            Some(root) => {
+                let files = crate::walk::python_files(&[root], resolver, cwd)?;
+                Some(project_modules(
+                    &files,
+                    resolver,
+                    Some(path),
+                    buffer.editor,
+                )?)
+            }
+            None => None,
+        },
+        _ => None,
+    };
+    Ok(lint_buffer(
+        bytes,
+        buffer.path,
+        settings,
+        buffer.fixing,
+        project,
+    ))
+}
+
 /// Each file's code role, with the evidence for it, as a check of these files gives them
 /// (`--show-roles`). Files that cannot be read or do not parse are left out.
 pub(crate) fn code_roles(
@@ -829,7 +919,7 @@ pub(crate) fn code_roles(
     resolver: &Resolver,
     index_mode: IndexMode,
 ) -> Result<Vec<(PathBuf, RoleDecision)>> {
-    let modules = project_modules(files, resolver, None)?;
+    let modules = project_modules(files, resolver, None, None)?;
     let roles = match index_mode {
         IndexMode::WholeProject => project_roles(&modules.iter().collect::<Vec<_>>()),
         IndexMode::PerFile => modules
@@ -845,11 +935,13 @@ pub(crate) fn code_roles(
 }
 
 /// The summaries of a project's files, `except` the one being edited, for [`lint_buffer`]:
-/// a pass without rules, in parallel. Unreadable files are left out.
+/// a pass without rules, in parallel. Unreadable files are left out. With an `editor`, its
+/// unsaved texts are read instead of their files, and its summaries of unchanged texts reused.
 pub(crate) fn project_modules(
     files: &[PathBuf],
     resolver: &Resolver,
     except: Option<&Path>,
+    editor: Option<&EditorState>,
 ) -> Result<Vec<IndexedModule>> {
     let directories = Directories::default();
     let modules = files
@@ -857,20 +949,37 @@ pub(crate) fn project_modules(
         .filter(|path| Some(path.as_path()) != except)
         .map(|path| {
             let settings = resolver.settings_for(path)?;
-            let Ok(source) = read_source(Some(path)) else {
-                return Ok(None);
+            let source = match editor.and_then(|editor| editor.unsaved.get(path)) {
+                Some(text) => Arc::clone(text),
+                None => match read_source(Some(path)) {
+                    Ok(source) => source,
+                    Err(_) => return Ok(None),
+                },
             };
+            let hash = editor.map(|_| xxhash_rust::xxh3::xxh3_64(source.as_bytes()));
+            if let (Some(editor), Some(hash)) = (editor, hash)
+                && let Some((made_from, module)) = editor.lock_summaries().get(path.as_path())
+                && *made_from == hash
+            {
+                return Ok(module.clone());
+            }
             let mut place = place_of(Some(path), &settings, &directories);
             place.linter.rules = RuleSet::empty();
             place.context.summarize = true;
             let summary = catch_lint(|| lint(&source, &place.context, &place.linter).summary)
                 .ok()
                 .flatten();
-            Ok(summary.map(|summary| IndexedModule {
+            let module = summary.map(|summary| IndexedModule {
                 root: place.root,
                 filename: filename_of(path),
                 summary,
-            }))
+            });
+            if let (Some(editor), Some(hash)) = (editor, hash) {
+                editor
+                    .lock_summaries()
+                    .insert(path.clone(), (hash, module.clone()));
+            }
+            Ok(module)
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(modules.into_iter().flatten().collect())

@@ -23,10 +23,12 @@ mod test_support;
 pub mod versions;
 
 pub use diagnostic::{Applicability, Diagnostic, DiagnosticKind, Edit, Fix, applicability_name};
-pub use fix::{AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, fix_source};
+pub use fix::{
+    AddedNoqa, FixResult, FixTable, RejectedFix, add_noqa, add_noqa_to_line, fix_source,
+};
 pub use linter::{FileContext, LintResult, init_thread_pool, lint};
 pub use message::{Message, RelatedLocation, SourceLocation, to_messages};
-pub use noqa::NoqaWarning;
+pub use noqa::{NoqaWarning, noqa_codes};
 pub use registry::{FixAvailability, Rule, RuleGroup, RuleSet};
 pub use roles::{CodeRole, RoleDecision, Roles};
 pub use ruff_python_ast::PythonVersion;

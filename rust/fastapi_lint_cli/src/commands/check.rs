@@ -305,26 +305,16 @@ fn lint_stdin(
         None => Arc::clone(resolver.default_settings()),
     };
     let bytes = read_stdin().context("Failed to read from stdin")?;
-    if let Some(path) = &path
-        && settings.force_exclude
-        && walk::is_excluded_with_ancestors(path, resolver)?
-    {
-        return Ok((Diagnostics::default(), bytes));
-    }
-    // The buffer is linted with its project's other files around it, as the file would be by
-    // a check of the project (an editor passes the file it shows through stdin).
-    let project = match (&path, index_mode) {
-        (Some(path), lint::IndexMode::WholeProject) => match walk::project_root(path) {
-            Some(root) => {
-                let files = walk::python_files(&[root], resolver, cwd)?;
-                Some(lint::project_modules(&files, resolver, Some(path))?)
-            }
-            None => None,
-        },
-        _ => None,
+    let buffer = lint::Buffer {
+        path: path.as_deref(),
+        settings: &settings,
+        fixing,
+        index_mode,
+        exclusion: lint::Exclusion::AsConfigured,
+        editor: None,
     };
     Ok((
-        lint::lint_buffer(bytes.clone(), path.as_deref(), &settings, fixing, project),
+        lint::lint_buffer_in_project(bytes.clone(), &buffer, resolver, cwd)?,
         bytes,
     ))
 }

@@ -1,4 +1,4 @@
-//! The subcommands, and Ruff's way of failing: `fastapi-lint failed` then `  Cause: ...` lines
+//! The subcommands (`server` is the language server, [`crate::server`]), and Ruff's way of failing: `fastapi-lint failed` then `  Cause: ...` lines
 //! on stderr, exit code 2; except when the reader of stdout went away (`| head`), where Ruff
 //! stops quietly with exit code 0.
 
@@ -39,6 +39,14 @@ pub(crate) fn run(args: Vec<OsString>) -> i32 {
         Command::Check(command) => check::check(&command, cli.log_level.level()),
         Command::Rule(command) => rule::rule(&command),
         Command::Clean => clean::clean(cli.log_level.level()),
+        // The protocol's exit codes: 0 after a shutdown request, 1 for an exit without one.
+        Command::Server => crate::server::run().map(|clean| {
+            if clean {
+                exit::SUCCESS
+            } else {
+                exit::DIAGNOSTICS
+            }
+        }),
         Command::Version { output_format } => version::version(output_format),
     };
     result.unwrap_or_else(|error| {

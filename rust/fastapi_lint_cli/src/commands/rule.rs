@@ -2,19 +2,11 @@
 
 use std::io::Write;
 
-use fastapi_lint_core::{FixAvailability, Rule};
+use fastapi_lint_core::Rule;
 use serde::Serialize;
 
 use crate::args::{HelpFormat, RuleCommand};
-use crate::output::linter_name;
-
-/// Ruff's sentence for a rule's fix availability.
-fn fix_sentence(rule: Rule) -> &'static str {
-    match rule.fix_availability() {
-        FixAvailability::None => "Fix is not available.",
-        availability => availability.as_str(),
-    }
-}
+use crate::output::{fix_sentence, linter_name, rule_text};
 
 #[derive(Serialize)]
 struct RuleJson {
@@ -41,29 +33,6 @@ impl From<Rule> for RuleJson {
             preview: rule.is_preview(),
         }
     }
-}
-
-/// The Markdown page of one rule.
-pub(crate) fn rule_text(rule: Rule) -> String {
-    let mut text = format!(
-        "# {} ({})\n\nDerived from the **{}** linter.\n\n",
-        rule.name(),
-        rule.code(),
-        linter_name(rule)
-    );
-    if let Some(note) = rule.scope_note() {
-        text.push_str(&note);
-        text.push_str("\n\n");
-    }
-    if rule.fix_availability() != FixAvailability::None {
-        text.push_str(fix_sentence(rule));
-        text.push_str("\n\n");
-    }
-    if rule.is_preview() {
-        text.push_str("This rule is in preview and is not stable. The `--preview` flag is required for use.\n\n");
-    }
-    text.push_str(&rule.docs());
-    text
 }
 
 pub(super) fn rule(command: &RuleCommand) -> anyhow::Result<i32> {

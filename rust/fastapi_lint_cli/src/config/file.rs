@@ -11,6 +11,12 @@ use super::options::{Options, Pyproject, TargetVersion};
 const DEDICATED_FILES: [&str; 2] = [".fastapi-lint.toml", "fastapi-lint.toml"];
 const PYPROJECT: &str = "pyproject.toml";
 
+/// Whether a file of this name can hold configuration (a `pyproject.toml` may): what an editor
+/// watches to know when the settings must be read again.
+pub fn is_config_file_name(name: &str) -> bool {
+    DEDICATED_FILES.contains(&name) || name == PYPROJECT
+}
+
 /// The configuration file that governs `dir` itself, if it holds one: a dedicated file, or a
 /// `pyproject.toml` with a `[tool.fastapi-lint]` table.
 pub fn config_in_dir(dir: &Path) -> Result<Option<PathBuf>> {

@@ -11,6 +11,7 @@ mod json;
 mod junit;
 mod pylint;
 mod rdjson;
+mod rule_page;
 mod sarif;
 mod statistics;
 mod summary;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use fastapi_lint_core::{DiagnosticKind, Message, Rule};
 
 pub use json::message_to_json;
+pub(crate) use rule_page::{fix_sentence, rule_text};
 pub use statistics::write_statistics;
 pub use summary::{UnsafeFixes, write_fix_only_summary, write_fix_table, write_summary};
 

@@ -52,7 +52,31 @@ pub fn add_noqa(
             directives: 0,
         });
     }
+    Some(write_directives(source, path, settings, codes_by_line))
+}
 
+/// Adds `# noqa: CODE` to the line holding `offset`, as [`add_noqa`] writes it (joining a
+/// `# noqa: X` already there): an editor's "disable this rule for this line". A line under a
+/// blanket `# noqa` is left as it is (`directives` is 0).
+pub fn add_noqa_to_line(
+    source: &str,
+    context: &FileContext,
+    settings: &LinterSettings,
+    offset: TextSize,
+    code: &str,
+) -> AddedNoqa {
+    let line = source.line_start(offset.min(TextSize::of(source)));
+    let codes_by_line = BTreeMap::from([(line, BTreeSet::from([code]))]);
+    write_directives(source, context.path.as_deref(), settings, codes_by_line)
+}
+
+/// Writes each line's codes into its directive, or a new directive at the end of the line.
+fn write_directives(
+    source: &str,
+    path: Option<&std::path::Path>,
+    settings: &LinterSettings,
+    codes_by_line: BTreeMap<TextSize, BTreeSet<&str>>,
+) -> AddedNoqa {
     let parsed = parse(source, path, settings);
     let existing: BTreeMap<TextSize, Directive> = parsed
         .tokens()
@@ -111,10 +135,10 @@ pub fn add_noqa(
         directives += 1;
     }
     output.push_str(&source[usize::from(last_end)..]);
-    Some(AddedNoqa {
+    AddedNoqa {
         source: output,
         directives,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +211,34 @@ async def d(q: int = Depends(dict)):  # some comment
             added.source,
             source.replace("\"\"\")\n", "\"\"\")  # noqa: FAST003\n")
         );
+    }
+
+    #[test]
+    fn one_line_gets_one_code_joined_with_its_directive() {
+        let settings = LinterSettings::for_rules([Rule::FastApiUnusedPathParameter]);
+        let source = "x = 1\ny = 2  # noqa: B1\nz = 3\n";
+        let at = |line: &str| TextSize::try_from(source.find(line).unwrap()).unwrap();
+        let context = FileContext::default();
+        let added = add_noqa_to_line(
+            source,
+            &context,
+            &settings,
+            at("x = 1") + TextSize::new(2),
+            "FAPI101",
+        );
+        assert_eq!(
+            added.source,
+            source.replace("x = 1", "x = 1  # noqa: FAPI101")
+        );
+        assert_eq!(added.directives, 1);
+        let joined = add_noqa_to_line(source, &context, &settings, at("y = 2"), "FAPI101");
+        assert_eq!(
+            joined.source,
+            source.replace("# noqa: B1", "# noqa: B1, FAPI101")
+        );
+        let blanket = "z = 3  # noqa\n";
+        let kept = add_noqa_to_line(blanket, &context, &settings, TextSize::new(0), "FAPI101");
+        assert_eq!((kept.source.as_str(), kept.directives), (blanket, 0));
     }
 
     #[test]

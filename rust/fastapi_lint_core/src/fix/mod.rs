@@ -18,7 +18,7 @@ use crate::diagnostic::{Applicability, Diagnostic, DiagnosticKind, Fix};
 use crate::linter::{FileContext, lint, syntax_errors};
 use crate::registry::Rule;
 use crate::settings::LinterSettings;
-pub use add_noqa::{AddedNoqa, add_noqa};
+pub use add_noqa::{AddedNoqa, add_noqa, add_noqa_to_line};
 use apply::{Applied, apply_fixes};
 
 /// Ruff's escape hatch: a file still offering fixes after this many passes is left as it is.

@@ -25,6 +25,26 @@ use crate::diagnostic::Diagnostic;
 use crate::registry::{Rule, RuleSet};
 use crate::rules::noqa::unused_noqa;
 
+/// The codes a `# noqa: ...` directive or a file exemption (`# ruff: noqa: ...`) in `line`
+/// lists, each with its byte range in `line`, as the linter reads them: what an editor shows a
+/// rule's documentation for. Empty for a blanket or malformed directive. `line` is taken as a
+/// comment from its first `#`, so a `#` inside a string on the line may be read as one too.
+pub fn noqa_codes(line: &str) -> Vec<(TextRange, &str)> {
+    let lexed = directive::lex_file_exemption(line, TextSize::default())
+        .map(|(_, lexed)| lexed)
+        .or_else(|| lex_line_directive(line, TextSize::default()));
+    match lexed {
+        Some(Ok(lexed)) => match lexed.directive.codes {
+            DirectiveCodes::All => Vec::new(),
+            DirectiveCodes::Codes(codes) => codes
+                .into_iter()
+                .map(|code| (code.range, code.code))
+                .collect(),
+        },
+        _ => Vec::new(),
+    }
+}
+
 /// The diagnostics left after suppression, and Ruff's warnings about the directives.
 #[derive(Debug)]
 pub(crate) struct Suppressed {

@@ -10,7 +10,7 @@ use super::directive::{
     DirectiveCodes, ExemptionTool, LexError, LexWarning, Lexed, lex_file_exemption,
     lex_line_directive,
 };
-use super::{NoqaWarningKind, Suppressed, apply};
+use super::{NoqaWarningKind, Suppressed, apply, noqa_codes};
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::message::to_messages;
 use crate::registry::{Rule, RuleSet};
@@ -771,4 +771,28 @@ fn fapi900_gets_its_noqa_row() {
     let source = "x = 1  # noqa: FAPI101\n";
     let kept = run(source, vec![], &[SLEEP, UNUSED]).diagnostics;
     assert_eq!(kept[0].noqa_offset, Some(TextSize::new(7)));
+}
+
+#[test]
+fn noqa_codes_are_listed_with_their_ranges_in_the_line() {
+    let line = "    time.sleep(1)  # noqa: FAPI101, FAST002 because";
+    let codes = noqa_codes(line);
+    let found: Vec<&str> = codes
+        .iter()
+        .map(|(range, code)| {
+            assert_eq!(&line[*range], *code);
+            *code
+        })
+        .collect();
+    assert_eq!(found, ["FAPI101", "FAST002"]);
+    assert_eq!(
+        noqa_codes("# ruff: noqa: FAPI101")
+            .into_iter()
+            .map(|(_, code)| code)
+            .collect::<Vec<_>>(),
+        ["FAPI101"]
+    );
+    assert!(noqa_codes("x = 1  # noqa").is_empty());
+    assert!(noqa_codes("x = 1  # noqa:").is_empty());
+    assert!(noqa_codes("x = 1").is_empty());
 }
