@@ -82,7 +82,8 @@ def test_check_source_sees_the_project_with_its_root() -> None:
     in_project = fastapi_lint.check_source(source, filename=filename, select=["FAPI106"], preview=True, project_root=PACKAGE)
 
     assert alone == []
-    assert [d.code for d in in_project] == ["FAPI106"] * 4
+    # `users.load`, `load_user`, `get_avatar`, `Repository().get` and `self.lookup`.
+    assert [(d.code, d.location.row) for d in in_project] == [("FAPI106", row) for row in (13, 14, 15, 20, 35)]
     leaf = in_project[0].related[0]
     assert (leaf.filename, leaf.location.row) == (str(PACKAGE / "app" / "services" / "users.py"), 7)
     assert leaf.message == "`app.services.users.load` calls `requests.get`"
