@@ -42,6 +42,18 @@ def server_command() -> List[str]:
     return [binary, "server"]
 
 
+def start_server(project: Path, cwd: Path) -> "subprocess.Popen[bytes]":
+    """`fastapi-lint server` as an editor starts it, its cache kept inside the project."""
+    return subprocess.Popen(
+        server_command(),
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "FASTAPI_LINT_CACHE_DIR": str(project / ".test-cache")},
+    )
+
+
 class Client:
     """A minimal LSP client: requests wait for their response, notifications are kept."""
 
@@ -150,14 +162,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_diagnostics_code_actions_hover_and_shutdown(project: Path) -> None:
-    process = subprocess.Popen(
-        server_command(),
-        cwd=project,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "FASTAPI_LINT_CACHE_DIR": str(project / ".test-cache")},
-    )
+    process = start_server(project, cwd=project)
     try:
         client = Client(process)
         root = project.as_uri()
@@ -276,14 +281,7 @@ def test_fix_all_applies_what_check_fix_would(project: Path) -> None:
     """`source.fixAll.fastapi-lint` with `unsafe-fixes = true` configured: the same text as
     `check --fix` writes; and the configured project is found from the file's directory."""
     (project / "pyproject.toml").write_text('[project]\nname = "demo"\n\n[tool.fastapi-lint]\nunsafe-fixes = true\n')
-    process = subprocess.Popen(
-        server_command(),
-        cwd=project.parent,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "FASTAPI_LINT_CACHE_DIR": str(project / ".test-cache")},
-    )
+    process = start_server(project, cwd=project.parent)
     try:
         client = Client(process)
         uri = (project / "app.py").as_uri()

@@ -272,25 +272,45 @@ mod tests {
             .unwrap();
     }
 
-    #[test]
-    fn a_session_from_initialize_to_shutdown() {
+    /// A server on an in-memory connection, asked to `initialize` with `capabilities` for a
+    /// workspace of `files` (written to a temporary directory): the directory, the client's
+    /// end, the server's thread and the `initialize` response.
+    fn start(
+        files: &[(&str, &str)],
+        capabilities: &Value,
+    ) -> (
+        tempfile::TempDir,
+        Connection,
+        std::thread::JoinHandle<anyhow::Result<bool>>,
+        Response,
+    ) {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("fastapi-lint.toml"),
-            "[lint]\nselect = [\"FAPI101\"]\n",
-        )
-        .unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
         let root = Url::from_directory_path(dir.path()).unwrap();
-        let uri = Url::from_file_path(dir.path().join("app.py")).unwrap();
         let (server, client) = Connection::memory();
         let served = std::thread::spawn(move || serve(&server));
-
         let initialized = request(
             &client,
             1,
             "initialize",
-            json!({"capabilities": {}, "workspaceFolders": [{"uri": root, "name": "app"}]}),
+            json!({"capabilities": capabilities, "workspaceFolders": [{"uri": root, "name": "app"}]}),
         );
+        (dir, client, served, initialized)
+    }
+
+    fn uri_of(dir: &tempfile::TempDir, name: &str) -> Url {
+        Url::from_file_path(dir.path().join(name)).unwrap()
+    }
+
+    #[test]
+    fn a_session_from_initialize_to_shutdown() {
+        let (dir, client, served, initialized) = start(
+            &[("fastapi-lint.toml", "[lint]\nselect = [\"FAPI101\"]\n")],
+            &json!({}),
+        );
+        let uri = uri_of(&dir, "app.py");
         let capabilities = &initialized.result.unwrap()["capabilities"];
         assert_eq!(capabilities["textDocumentSync"]["change"], json!(2));
         notify(&client, "initialized", json!({}));
@@ -351,28 +371,22 @@ mod tests {
 
     #[test]
     fn an_unsaved_change_to_a_helper_relints_the_route_calling_it() {
-        let dir = tempfile::tempdir().unwrap();
-        // FAPI106 is in preview.
-        std::fs::write(
-            dir.path().join("pyproject.toml"),
-            "[project]\nname = \"x\"\n\n[tool.fastapi-lint.lint]\npreview = true\n",
-        )
-        .unwrap();
         let blocking = "import time\n\n\ndef load():\n    time.sleep(1)\n    return 1\n";
-        std::fs::write(dir.path().join("helpers.py"), blocking).unwrap();
         let route = "from fastapi import FastAPI\n\nfrom helpers import load\n\napp = FastAPI(openapi_url=None)\n\n\n@app.get(\"/\")\nasync def index():\n    return load()\n";
-        std::fs::write(dir.path().join("app.py"), route).unwrap();
-        let root = Url::from_directory_path(dir.path()).unwrap();
-        let app = Url::from_file_path(dir.path().join("app.py")).unwrap();
-        let helpers = Url::from_file_path(dir.path().join("helpers.py")).unwrap();
-        let (server, client) = Connection::memory();
-        let served = std::thread::spawn(move || serve(&server));
-        request(
-            &client,
-            1,
-            "initialize",
-            json!({"capabilities": {}, "workspaceFolders": [{"uri": root, "name": "x"}]}),
+        // FAPI106 is in preview.
+        let (dir, client, served, _) = start(
+            &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"x\"\n\n[tool.fastapi-lint.lint]\npreview = true\n",
+                ),
+                ("helpers.py", blocking),
+                ("app.py", route),
+            ],
+            &json!({}),
         );
+        let app = uri_of(&dir, "app.py");
+        let helpers = uri_of(&dir, "helpers.py");
         notify(&client, "initialized", json!({}));
         let published = |uri: &Url| loop {
             if let Message::Notification(notification) = receive(&client)
@@ -418,19 +432,12 @@ mod tests {
 
     #[test]
     fn a_changed_configuration_file_is_read_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("fastapi-lint.toml");
-        std::fs::write(&config, "[lint]\nselect = [\"FAPI101\"]\n").unwrap();
-        let root = Url::from_directory_path(dir.path()).unwrap();
-        let uri = Url::from_file_path(dir.path().join("app.py")).unwrap();
-        let (server, client) = Connection::memory();
-        let served = std::thread::spawn(move || serve(&server));
-        request(
-            &client,
-            1,
-            "initialize",
-            json!({"capabilities": {}, "workspaceFolders": [{"uri": root, "name": "x"}]}),
+        let (dir, client, served, _) = start(
+            &[("fastapi-lint.toml", "[lint]\nselect = [\"FAPI101\"]\n")],
+            &json!({}),
         );
+        let config = dir.path().join("fastapi-lint.toml");
+        let uri = uri_of(&dir, "app.py");
         notify(&client, "initialized", json!({}));
         let codes = || loop {
             if let Message::Notification(notification) = receive(&client)
@@ -468,25 +475,11 @@ mod tests {
 
     #[test]
     fn positions_count_bytes_when_the_client_offers_utf8() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("fastapi-lint.toml"),
-            "[lint]\nselect = [\"FAPI101\"]\n",
-        )
-        .unwrap();
-        let root = Url::from_directory_path(dir.path()).unwrap();
-        let uri = Url::from_file_path(dir.path().join("app.py")).unwrap();
-        let (server, client) = Connection::memory();
-        let served = std::thread::spawn(move || serve(&server));
-        let initialized = request(
-            &client,
-            1,
-            "initialize",
-            json!({
-                "capabilities": {"general": {"positionEncodings": ["utf-16", "utf-8"]}},
-                "workspaceFolders": [{"uri": root, "name": "x"}],
-            }),
+        let (dir, client, served, initialized) = start(
+            &[("fastapi-lint.toml", "[lint]\nselect = [\"FAPI101\"]\n")],
+            &json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
         );
+        let uri = uri_of(&dir, "app.py");
         assert_eq!(
             initialized.result.unwrap()["capabilities"]["positionEncoding"],
             json!("utf-8")

@@ -30,6 +30,25 @@ fn facts(modules: &[IndexedModule]) -> Vec<FileFacts> {
     project_facts(&modules.iter().collect::<Vec<_>>())
 }
 
+/// The rows of `rule`'s findings in `source`, linted as the module `path` with `facts`.
+fn rows(path: &str, source: &str, facts: FileFacts, rule: crate::Rule) -> Vec<usize> {
+    let context = FileContext {
+        path: Some(format!("/project/{}.py", path.replace('.', "/")).into()),
+        module_path: Some(path.split('.').map(ToString::to_string).collect()),
+        facts: std::sync::Arc::new(facts),
+        ..FileContext::default()
+    };
+    let settings = LinterSettings::for_rules([rule]);
+    crate::message::to_messages(
+        crate::lint(source, &context, &settings).diagnostics,
+        "file.py",
+        source,
+    )
+    .iter()
+    .map(|message| message.location.row)
+    .collect()
+}
+
 const HELPERS: &str = "
 import time
 
@@ -388,21 +407,12 @@ async def test_load_models():
         "the lifespan knows it itself"
     );
 
-    let settings = LinterSettings::for_rules([crate::Rule::BlockingSleepInAsync]);
-    let context = FileContext {
-        path: Some("/project/app/startup.py".into()),
-        module_path: Some(vec!["app".to_string(), "startup".to_string()]),
-        facts: std::sync::Arc::new(facts[0].clone()),
-        ..FileContext::default()
-    };
-    let rows: Vec<usize> = crate::message::to_messages(
-        crate::lint(startup, &context, &settings).diagnostics,
-        "startup.py",
+    let rows = rows(
+        "app.startup",
         startup,
-    )
-    .iter()
-    .map(|message| message.location.row)
-    .collect();
+        facts[0].clone(),
+        crate::Rule::BlockingSleepInAsync,
+    );
     assert_eq!(
         rows,
         [11, 14],
@@ -448,23 +458,7 @@ async def index(db=Depends(get_db), adb=Depends(get_async_db)):
         ["app.db.get_db"],
         "what a dependency of another module yields"
     );
-    let settings = LinterSettings::for_rules([crate::Rule::BlockingDbInAsync]);
-    let rows = |facts: FileFacts| -> Vec<usize> {
-        let context = FileContext {
-            path: Some("/project/app/routes.py".into()),
-            module_path: Some(vec!["app".to_string(), "routes".to_string()]),
-            facts: std::sync::Arc::new(facts),
-            ..FileContext::default()
-        };
-        crate::message::to_messages(
-            crate::lint(routes, &context, &settings).diagnostics,
-            "routes.py",
-            routes,
-        )
-        .iter()
-        .map(|message| message.location.row)
-        .collect()
-    };
+    let rows = |facts| rows("app.routes", routes, facts, crate::Rule::BlockingDbInAsync);
     assert_eq!(rows(facts[1].clone()), [9]);
     assert_eq!(rows(FileFacts::default()), [], "unknown without the index");
 }
@@ -503,20 +497,11 @@ async def upload(data: bytes, config: Settings = Depends(get_settings)):
 ";
     let modules = [module("app.config", config), module("app.routes", routes)];
     let facts = facts(&modules);
-    let settings = LinterSettings::for_rules([crate::Rule::BlockingFileIoInAsync]);
-    let context = FileContext {
-        path: Some("/project/app/routes.py".into()),
-        module_path: Some(vec!["app".to_string(), "routes".to_string()]),
-        facts: std::sync::Arc::new(facts[1].clone()),
-        ..FileContext::default()
-    };
-    let rows: Vec<usize> = crate::message::to_messages(
-        crate::lint(routes, &context, &settings).diagnostics,
-        "routes.py",
+    let rows = rows(
+        "app.routes",
         routes,
-    )
-    .iter()
-    .map(|message| message.location.row)
-    .collect();
+        facts[1].clone(),
+        crate::Rule::BlockingFileIoInAsync,
+    );
     assert_eq!(rows, [9, 10, 11]);
 }
