@@ -7,9 +7,12 @@
 //! assigns only such values, or is derived from another resource (`client.db.users`, `conn.cursor()`,
 //! `SessionLocal()` where `SessionLocal = sessionmaker(...)`, `path / "name"`).
 
+use std::sync::LazyLock;
+
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
 use ruff_text_size::Ranged;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::fastapi::{DEPENDS, SECURITY};
@@ -509,11 +512,13 @@ impl Resource {
     }
 }
 
+/// [`CLASSES`] by name: asked of every annotation the type model reads (each field of each
+/// model), one lookup instead of a scan.
+static CLASS_RESOURCES: LazyLock<FxHashMap<&'static str, Resource>> =
+    LazyLock::new(|| CLASSES.iter().copied().collect());
+
 fn class_resource(qualified: &str) -> Option<Resource> {
-    CLASSES
-        .iter()
-        .find(|(name, _)| *name == qualified)
-        .map(|(_, resource)| *resource)
+    CLASS_RESOURCES.get(qualified).copied()
 }
 
 /// The resource a call of `qualified` builds, and whether building it blocks.
@@ -695,18 +700,51 @@ impl Lookup<'_, '_> {
                     _ => None,
                 }
             }
-            Expr::Attribute(attribute) => semantic
-                .self_attribute(
-                    attribute,
-                    scope,
-                    |annotation, scope| self.annotated(annotation, scope),
-                    |value, scope| self.resolve(value, scope, next),
-                )
-                .or_else(|| self.class_attribute(expr, scope))
-                .or_else(|| {
-                    self.resolve(&attribute.value, scope, next)?
-                        .attribute(attribute.attr.as_str())
-                }),
+            Expr::Attribute(attribute) => {
+                // The receiver's binding, looked up once, says which readings can apply: most
+                // dotted receivers are imports, whose attributes only the index knows.
+                let kind = match attribute.value.as_ref() {
+                    Expr::Name(_) => Some(&semantic.binding_of_name(&attribute.value, scope)?.kind),
+                    _ => None,
+                };
+                if matches!(kind, Some(BindingKind::Parameter { .. }))
+                    && let Some(resource) = semantic.self_attribute(
+                        attribute,
+                        scope,
+                        |annotation, scope| self.annotated(annotation, scope),
+                        |value, scope| self.resolve(value, scope, next),
+                    )
+                {
+                    return Some(resource);
+                }
+                if matches!(
+                    kind,
+                    Some(
+                        BindingKind::ClassDef(_)
+                            | BindingKind::Assignment { .. }
+                            | BindingKind::Parameter { .. }
+                    )
+                ) && let Some(resource) = self.local_class_attribute(attribute, scope)
+                {
+                    return Some(resource);
+                }
+                if let Some(resource) = self.imported_attribute(expr, scope) {
+                    return Some(resource);
+                }
+                if matches!(
+                    kind,
+                    Some(
+                        BindingKind::Import { .. }
+                            | BindingKind::FromImport { .. }
+                            | BindingKind::ClassDef(_)
+                            | BindingKind::FunctionDef(_)
+                    )
+                ) {
+                    return None;
+                }
+                self.resolve(&attribute.value, scope, next)?
+                    .attribute(attribute.attr.as_str())
+            }
             Expr::Subscript(subscript) => self.resolve(&subscript.value, scope, next)?.item(),
             Expr::BinOp(binop) if binop.op == Operator::Div => {
                 match self.resolve(&binop.left, scope, next)? {
@@ -718,26 +756,30 @@ impl Lookup<'_, '_> {
         }
     }
 
-    /// `settings.upload_dir` where the class of `settings` annotates `upload_dir: Path`: a
-    /// class of this module read directly, another module's as the project index tells.
-    fn class_attribute(&self, expr: &Expr, scope: ScopeId) -> Option<Resource> {
-        let semantic = self.semantic;
-        let Expr::Attribute(attribute) = expr else {
-            return None;
-        };
-        let name = attribute.attr.as_str();
-        if let Some(class) = self.local_class_of(&attribute.value, scope)
-            && let Some(class_scope) = semantic.class_scope(class)
-            && let Some((annotation, annotation_scope)) =
-                semantic.instance_attribute(class_scope, name).declared
-        {
-            return self.annotated(annotation, annotation_scope);
-        }
+    /// `settings.upload_dir` where the class of `settings`, of this module, annotates
+    /// `upload_dir: Path`.
+    fn local_class_attribute(
+        &self,
+        attribute: &ast::ExprAttribute,
+        scope: ScopeId,
+    ) -> Option<Resource> {
+        let class = self.local_class_of(&attribute.value, scope)?;
+        let class_scope = self.semantic.class_scope(class)?;
+        let (annotation, annotation_scope) = self
+            .semantic
+            .instance_attribute(class_scope, attribute.attr.as_str())
+            .declared?;
+        self.annotated(annotation, annotation_scope)
+    }
+
+    /// An attribute of another module's class or instance that holds a resource, as the
+    /// project index tells (`settings.upload_dir` for `from app.config import settings`).
+    fn imported_attribute(&self, expr: &Expr, scope: ScopeId) -> Option<Resource> {
         if self.facts.resources.is_empty() {
             return None;
         }
-        let module = module_name_or_main(semantic);
-        let name = reference_name(semantic, &module, expr, scope)?;
+        let module = module_name_or_main(self.semantic);
+        let name = reference_name(self.semantic, &module, expr, scope)?;
         self.facts.resources.get(&name).copied()
     }
 
