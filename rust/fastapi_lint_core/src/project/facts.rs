@@ -15,6 +15,9 @@ use crate::rules::blocking::resource::Resource;
 pub struct Chain {
     /// The project functions from the callee to the one making the leaf call.
     pub functions: Vec<String>,
+    /// Whether the callee is a generator: it blocks as it is iterated, so running the call
+    /// in a thread would not help.
+    pub generator: bool,
     /// The rule of the leaf call when made directly in async code.
     pub rule: Rule,
     /// The leaf call as messages name it (`` `requests.get` ``).

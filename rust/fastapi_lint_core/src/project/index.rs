@@ -314,9 +314,11 @@ impl<'m> Index<'m> {
                 continue;
             };
             if let Some(chain) = blocking.get(&callee) {
-                facts
-                    .blocking_helpers
-                    .insert(call.to_string(), chain.clone());
+                let chain = Chain {
+                    generator: self.function(callee).generator,
+                    ..chain.clone()
+                };
+                facts.blocking_helpers.insert(call.to_string(), chain);
             }
             self.add_provided(&mut facts, call, callee, id);
         }
@@ -608,6 +610,7 @@ impl<'m> Index<'m> {
                 };
                 let chain = Chain {
                     functions: vec![module.summary.name(function.name).to_string()],
+                    generator: false,
                     rule: leaf.rule,
                     what: leaf.what.clone(),
                     module: module.summary.module.clone(),

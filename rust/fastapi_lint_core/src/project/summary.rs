@@ -44,6 +44,8 @@ pub struct FunctionSummary {
     pub is_async: bool,
     /// Whether it runs once, outside requests: a lifespan or a start-up or shutdown handler.
     pub once: bool,
+    /// Whether it is a generator: what it does happens as it is iterated.
+    pub generator: bool,
     /// Whether its result is cached for the process (`@functools.cache`, `@lru_cache`, ...):
     /// what it does runs once, not on every call.
     pub cached: bool,
@@ -206,6 +208,7 @@ impl SummaryBuilder {
                 returns,
                 is_async: function.is_async,
                 once: blocking::handles_lifecycle(fastapi.roles(function)),
+                generator: !function.is_async && blocking::resource::is_generator(function, source),
                 cached: is_cached(semantic, function, *scope),
                 provides: blocking::resource::provided_to_project(semantic, function, source),
                 ..FunctionSummary::default()

@@ -87,7 +87,9 @@ rule_docs! {
     /// `@contextmanager`) blocks when the `with` enters and leaves it, not when it is called,
     /// so `run_in_threadpool(open_session)` would not help: the message then suggests an async
     /// context manager (`@asynccontextmanager` with async calls, used with `async with`) or
-    /// moving the blocking work out of the `with`.
+    /// moving the blocking work out of the `with`. Likewise a sync generator blocks as it is
+    /// iterated: the message suggests iterating it with Starlette's `iterate_in_threadpool`
+    /// (`async for`) or an async generator.
     ///
     /// ## References
     /// - fastapi-lint practices, 1: "Never use `async def` for blocking operations", and 4:
@@ -142,6 +144,11 @@ pub(super) fn check(checker: &mut Checker, call: &ast::ExprCall, facts: &FileFac
         // blocking work runs when the `with` enters and exits it.
         format!(
             "Sync context manager `{written}` entered in {context} blocks: {rendered}; it stalls the event loop, make it an async context manager (`@asynccontextmanager` with async calls) or move the blocking work out of the `with`{tail}"
+        )
+    } else if chain.generator {
+        // A generator runs as it is iterated: `run_in_threadpool` would only build it.
+        format!(
+            "Sync generator `{written}` used in {context} blocks as it is iterated: {rendered}; it stalls the event loop, iterate it with `async for ... in iterate_in_threadpool({written}(...))` (`starlette.concurrency`) or make it an async generator{tail}"
         )
     } else {
         format!(

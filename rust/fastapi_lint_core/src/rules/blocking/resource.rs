@@ -619,6 +619,12 @@ pub(crate) fn class_resources<'c>(
         .collect()
 }
 
+/// Whether `function` is a generator: its body runs as it is iterated, not when it is called.
+/// Only a function whose text says `yield` is looked into.
+pub(crate) fn is_generator(function: &ast::StmtFunctionDef, source: &str) -> bool {
+    source[function.range()].contains("yield") && ProvidedValues::of(function).generator
+}
+
 /// Generic types whose first argument is what a generator yields, or a context manager
 /// enters: `-> Iterator[Session]` on a dependency that yields its session.
 const YIELDING_TYPES: &[&str] = &[
