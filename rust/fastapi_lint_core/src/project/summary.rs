@@ -38,6 +38,10 @@ pub struct Leaf {
 /// [`Name`]s into the module's [`NameTable`], the rare parts are boxed and nothing keeps
 /// spare capacity.
 #[derive(Clone, Debug, Default, Hash, Serialize, Deserialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts of a function, each read on its own"
+)]
 pub struct FunctionSummary {
     /// `app.services.users.load`, `app.services.users.Repo.get`.
     pub name: Name,
