@@ -189,7 +189,7 @@ pub(crate) fn summary_hash(summary: Option<&ModuleSummary>) -> u64 {
 
 /// The shape of an entry, bumped when what an entry holds changes within a version (bincode
 /// is not self-describing: an entry of another shape could read as garbage instead of failing).
-const ENTRY_FORMAT: u32 = 9;
+const ENTRY_FORMAT: u32 = 10;
 
 /// The shard of the files one configuration governs: its project root and settings.
 pub(crate) fn shard_key(settings: &Settings) -> u64 {

@@ -141,7 +141,8 @@ pub fn project_facts(modules: &[&IndexedModule]) -> Vec<FileFacts> {
         facts[target].roles.entry(name).or_default().insert(role);
     }
     for function in index.runs_once(&calls, &serving) {
-        if !index.function(function).once {
+        // The blocking rules look only inside async functions.
+        if !index.function(function).once && index.function(function).is_async {
             facts[function.module()]
                 .runs_once
                 .insert(index.function_name(function).to_string());
@@ -322,10 +323,15 @@ impl<'m> Index<'m> {
             }
             self.add_provided(&mut facts, call, callee, id);
         }
-        for dependency in summary.dependencies.iter().map(|name| summary.name(*name)) {
-            if let Some(callee) = self.resolve_function(dependency, id) {
-                self.add_provided(&mut facts, dependency, callee, id);
+        // Resources matter only where async code uses them: another module's facts are a
+        // relint of this one.
+        if summary.has_async {
+            for dependency in summary.dependencies.iter().map(|name| summary.name(*name)) {
+                if let Some(callee) = self.resolve_function(dependency, id) {
+                    self.add_provided(&mut facts, dependency, callee, id);
+                }
             }
+            self.add_imported_attributes(&mut facts, id, module);
         }
         for task in summary.tasks.iter().map(|task| summary.name(*task)) {
             if let Some(chain) = self
@@ -358,7 +364,6 @@ impl<'m> Index<'m> {
                 ));
             }
         }
-        self.add_imported_attributes(&mut facts, id, module);
         facts.apps = self.imported_apps(id, module);
         (facts, roles)
     }
@@ -449,15 +454,23 @@ impl<'m> Index<'m> {
         if let Some(function) = self.resolve(&self.functions, name, from) {
             return Some(function);
         }
-        if let Some(class) = self.resolve(&self.classes, name, from) {
+        // Every name that is no function comes here (`self.log.info`, `settings.get`): the
+        // class lookups, which follow re-exports, are tried only for names spelt as classes
+        // are (PEP 8's CapWords, `Repo`, `Repo.get`).
+        let (receiver, method) = name.rsplit_once('.')?;
+        if is_class_like(method)
+            && let Some(class) = self.resolve(&self.classes, name, from)
+        {
             return self.method(class, "__init__", MAX_BASES);
         }
-        let (receiver, method) = name.rsplit_once('.')?;
-        if let Some(class) = self.resolve(&self.classes, receiver, from) {
+        let receiver_name = receiver.rsplit('.').next().unwrap_or(receiver);
+        if is_class_like(receiver_name) {
+            let class = self.resolve(&self.classes, receiver, from)?;
             return self.method(class, method, MAX_BASES);
         }
-        // `get_service().start()`: a method of the class the function says it returns.
-        let function = self.resolve(&self.functions, receiver, from)?;
+        // `get_service().start()`: a method of the class the function says it returns (the
+        // function by its own name, not through a re-export).
+        let function = *self.functions.get(receiver)?.first()?;
         let summary = &self.modules[function.module()].summary;
         let class = summary.name(self.function(function).returns?);
         let class = self.resolve(&self.classes, class, function.module())?;
@@ -571,21 +584,20 @@ impl<'m> Index<'m> {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(id, module)| {
-                module
-                    .summary
-                    .functions
-                    .iter()
-                    .enumerate()
-                    .flat_map(move |(item, function)| {
-                        let caller = ItemId::new(id, item);
-                        function
-                            .calls
-                            .iter()
-                            .filter_map(move |call| {
-                                self.resolve_function(module.summary.name(*call), id)
-                            })
-                            .map(move |callee| (callee, caller))
-                    })
+                // A module's functions call the same names again and again (interned: one
+                // name, one `Name`): each is resolved once.
+                let mut resolved: HashMap<Name, Option<ItemId>> = HashMap::default();
+                let mut edges = Vec::new();
+                for (item, function) in module.summary.functions.iter().enumerate() {
+                    let caller = ItemId::new(id, item);
+                    for call in &function.calls {
+                        let callee = *resolved.entry(*call).or_insert_with(|| {
+                            self.resolve_function(module.summary.name(*call), id)
+                        });
+                        edges.extend(callee.map(|callee| (callee, caller)));
+                    }
+                }
+                edges
             })
             .collect();
         calls.par_sort_unstable();
@@ -824,6 +836,12 @@ impl<'m> Index<'m> {
 
 fn sized<K, V>(capacity: usize) -> HashMap<K, V> {
     HashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher)
+}
+
+/// Whether a name is spelt as classes are (`Repo`, `HTTPClient`), not as functions, modules
+/// and variables (`load`, `users`, `_cache`).
+fn is_class_like(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 fn top_package(name: &str) -> &str {

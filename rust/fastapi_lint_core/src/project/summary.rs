@@ -103,6 +103,9 @@ pub struct ModuleSummary {
     pub names: NameTable,
     pub functions: Box<[FunctionSummary]>,
     pub classes: Box<[ClassSummary]>,
+    /// Whether the module defines any `async def` (nested ones too): the blocking rules look
+    /// nowhere else, so the facts they read are only worth a relint for such a module.
+    pub has_async: bool,
     /// The project names called by async functions nested in others (routes declared in
     /// `create_app()`), which have no summary of their own; sorted, without repeats.
     pub nested_async_calls: Box<[Name]>,
@@ -263,6 +266,10 @@ impl SummaryBuilder {
         self.nested_async_calls.sort_unstable();
         self.nested_async_calls.dedup();
         let mut summary = ModuleSummary {
+            has_async: semantic
+                .functions()
+                .iter()
+                .any(|(function, _)| function.is_async),
             functions: self.functions.into_boxed_slice(),
             nested_async_calls: self.nested_async_calls.into_boxed_slice(),
             ..ModuleSummary::default()
