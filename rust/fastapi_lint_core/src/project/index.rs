@@ -838,10 +838,11 @@ fn sized<K, V>(capacity: usize) -> HashMap<K, V> {
     HashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher)
 }
 
-/// Whether a name is spelt as classes are (`Repo`, `HTTPClient`), not as functions, modules
-/// and variables (`load`, `users`, `_cache`).
+/// Whether a name is spelt as classes are (`Repo`, `HTTPClient`, a private `_Spool`), not as
+/// functions, modules and variables (`load`, `users`, `_cache`).
 fn is_class_like(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase())
+    name.trim_start_matches('_')
+        .starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 fn top_package(name: &str) -> &str {
