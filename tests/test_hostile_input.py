@@ -781,23 +781,8 @@ def measured(*args: str, cwd: Path, env: Dict[str, str], timeout: float) -> Tupl
     [
         "a-directory",
         "a-symlink-to-a-file-outside",
-        pytest.param(
-            "a-symlink-to-dev-zero",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a cache entry that is a symlink to /dev/zero is read without bound (`fs::read` in "
-                "cache.rs): the run takes memory until the address-space cap (about 1 GiB resident here) or, "
-                "uncapped, until the OOM killer ends it",
-            ),
-        ),
-        pytest.param(
-            "a-fifo",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a cache entry that is a named pipe (FIFO) is opened by `fs::read` in cache.rs and waited on: "
-                "the run hangs",
-            ),
-        ),
+        "a-symlink-to-dev-zero",
+        "a-fifo",
     ],
 )
 def test_cache_entries_that_are_not_regular_files(entry: str, tmp_path: Path) -> None:

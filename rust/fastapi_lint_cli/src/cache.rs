@@ -269,8 +269,7 @@ impl Cache {
         let mut hasher = Xxh3Default::new();
         keys.hash(&mut hasher);
         let project_file = dir.join(format!("project-{:016x}", hasher.finish()));
-        let project = fs::read(&project_file)
-            .ok()
+        let project = read_entry(&project_file)
             .and_then(|bytes| Some(u64::from_le_bytes(bytes.try_into().ok()?)));
         Self {
             dir,
@@ -353,8 +352,18 @@ impl Cache {
     }
 }
 
+/// A cache file's bytes, when it is a regular file: the cache sits inside the project, where
+/// a checkout may have planted a named pipe (a read would wait forever) or a link to
+/// `/dev/zero` (one that never ends) under a cache file's name.
+fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    if !fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    fs::read(path).ok()
+}
+
 fn read_bucket(path: &Path) -> Bucket {
-    let Ok(bytes) = fs::read(path) else {
+    let Some(bytes) = read_entry(path) else {
         return Bucket::default();
     };
     bincode::deserialize(&bytes).unwrap_or_default()
