@@ -229,7 +229,7 @@ const FUNCTION_GROUPS: &[FunctionGroup] = &[
 
 /// The Stripe SDK's API operations (`stripe.Customer.create(...)`,
 /// `stripe.checkout.Session.retrieve(...)`): each a sync HTTP request, with an `_async`
-/// twin since stripe 10.
+/// twin since stripe 10 (older pins have none: `run_in_threadpool` then).
 fn stripe_request(qualified: &str) -> Option<BlockingCall> {
     let (resource, operation) = qualified.strip_prefix("stripe.")?.rsplit_once('.')?;
     let is_resource = resource
@@ -255,7 +255,7 @@ fn stripe_request(qualified: &str) -> Option<BlockingCall> {
         rule: Rule::BlockingHttpInAsync,
         what: code(qualified),
         phrase: Some("Stripe API call"),
-        alternative: "the SDK's async methods (`await stripe.Customer.create_async(...)`)",
+        alternative: "the SDK's async methods (`await stripe.Customer.create_async(...)`, stripe >= 10) or `await run_in_threadpool(...)`",
     })
 }
 
