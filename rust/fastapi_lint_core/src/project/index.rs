@@ -410,13 +410,14 @@ impl<'m> Index<'m> {
         if let Some(class) = self.resolve(&self.classes, called, module) {
             return Some(class);
         }
-        let function = self.resolve(&self.functions, called, module)?;
-        let owner = &self.modules[function.module()].summary;
-        self.resolve(
-            &self.classes,
-            owner.name(self.function(function).returns?),
-            function.module(),
-        )
+        self.returned_class(self.resolve(&self.functions, called, module)?)
+    }
+
+    /// The class a function's return annotation names (`def get_repo() -> Repo`).
+    fn returned_class(&self, function: ItemId) -> Option<ItemId> {
+        let summary = &self.modules[function.module()].summary;
+        let class = summary.name(self.function(function).returns?);
+        self.resolve(&self.classes, class, function.module())
     }
 
     /// The names the module imports that are apps or routers built in another module.
@@ -471,10 +472,7 @@ impl<'m> Index<'m> {
         // `get_service().start()`: a method of the class the function says it returns (the
         // function by its own name, not through a re-export).
         let function = *self.functions.get(receiver)?.first()?;
-        let summary = &self.modules[function.module()].summary;
-        let class = summary.name(self.function(function).returns?);
-        let class = self.resolve(&self.classes, class, function.module())?;
-        self.method(class, method, MAX_BASES)
+        self.method(self.returned_class(function)?, method, MAX_BASES)
     }
 
     /// The method `name` of a class: its own, else the first of its bases' (in the order the
@@ -636,12 +634,7 @@ impl<'m> Index<'m> {
             }
         }
         while let Some(callee) = queue.pop_front() {
-            let start = calls.partition_point(|(called, _)| *called < callee);
-            let callers = calls[start..]
-                .iter()
-                .take_while(|(called, _)| *called == callee)
-                .map(|(_, caller)| *caller);
-            for caller in callers {
+            for caller in paired_with(calls, callee) {
                 if chains.contains_key(&caller) || !follows(self.function(caller)) {
                     continue;
                 }
@@ -693,22 +686,13 @@ impl<'m> Index<'m> {
             .map(|&(callee, caller)| (caller, callee))
             .collect();
         callees.sort_unstable();
-        let related = |pairs: &[(ItemId, ItemId)], key: ItemId| {
-            let start = pairs.partition_point(|(first, _)| *first < key);
-            pairs[start..]
-                .iter()
-                .take_while(move |(first, _)| *first == key)
-                .map(|(_, second)| *second)
-                .collect::<Vec<_>>()
-        };
         while let Some(caller) = queue.pop_front() {
-            for callee in related(&callees, caller) {
+            for callee in paired_with(&callees, caller) {
                 if once.contains(&callee) || handed.contains(&callee) {
                     continue;
                 }
-                if related(calls, callee)
-                    .iter()
-                    .all(|caller| once.contains(caller) || !serving[caller.module()])
+                if paired_with(calls, callee)
+                    .all(|caller| once.contains(&caller) || !serving[caller.module()])
                 {
                     once.insert(callee);
                     queue.push_back(callee);
@@ -836,6 +820,16 @@ impl<'m> Index<'m> {
 
 fn sized<K, V>(capacity: usize) -> HashMap<K, V> {
     HashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher)
+}
+
+/// The second items of the pairs whose first is `key`, in pairs sorted by their first item
+/// (the callers of a callee in [`CalledBy`]).
+fn paired_with(pairs: &[(ItemId, ItemId)], key: ItemId) -> impl Iterator<Item = ItemId> + '_ {
+    let start = pairs.partition_point(|(first, _)| *first < key);
+    pairs[start..]
+        .iter()
+        .take_while(move |(first, _)| *first == key)
+        .map(|(_, second)| *second)
 }
 
 /// Whether a name is spelt as classes are (`Repo`, `HTTPClient`, a private `_Spool`), not as

@@ -734,7 +734,7 @@ impl Lookup<'_, '_> {
                 {
                     return Some(resource);
                 }
-                if let Some(resource) = self.imported_attribute(expr, scope) {
+                if let Some(resource) = self.known_to_index(expr, scope) {
                     return Some(resource);
                 }
                 if matches!(
@@ -778,9 +778,10 @@ impl Lookup<'_, '_> {
         self.annotated(annotation, annotation_scope)
     }
 
-    /// An attribute of another module's class or instance that holds a resource, as the
-    /// project index tells (`settings.upload_dir` for `from app.config import settings`).
-    fn imported_attribute(&self, expr: &Expr, scope: ScopeId) -> Option<Resource> {
+    /// What the project index tells of `expr`, another module's name: the resource an
+    /// attribute of its class or instance holds (`settings.upload_dir` for
+    /// `from app.config import settings`), or the one a function provides (`get_db`).
+    fn known_to_index(&self, expr: &Expr, scope: ScopeId) -> Option<Resource> {
         if self.facts.resources.is_empty() {
             return None;
         }
@@ -871,12 +872,7 @@ impl Lookup<'_, '_> {
         {
             return self.provided_by(definition, depth);
         }
-        if self.facts.resources.is_empty() {
-            return None;
-        }
-        let module = module_name_or_main(self.semantic);
-        let name = reference_name(self.semantic, &module, function, scope)?;
-        self.facts.resources.get(&name).copied()
+        self.known_to_index(function, scope)
     }
 
     /// What calling `function` gives, as `Depends(function)` and `with function() as x`
